@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import {
+  Booking,
+  BookingStatus,
+  HoursException,
+  Id,
+  IsoDate,
+  IsoDateTime,
+  Resource,
+  Service,
+  Slot,
+  TimeZone,
+  User,
+  Vendor,
+  WeeklyHours,
+} from './entities.js';
+
+const Email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
+const Password = z.string().min(10, 'at least 10 characters').max(200);
+const Reason = z.string().trim().min(1).max(500);
+const Version = z.number().int().positive();
+
+// --- auth ---
+export const RegisterRequest = z.strictObject({
+  email: Email,
+  password: Password,
+  name: z.string().trim().min(1).max(120),
+});
+export const LoginRequest = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
+export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(10).max(500) });
+export const LogoutRequest = RefreshRequest;
+export const TokenPair = z.object({
+  accessToken: z.string(),
+  accessTokenExpiresAt: IsoDateTime,
+  refreshToken: z.string(),
+  user: User,
+});
+export type TokenPair = z.infer<typeof TokenPair>;
+
+// --- vendors, resources, services ---
+export const CreateVendorRequest = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  slug: z.string().regex(/^[a-z0-9-]{2,60}$/),
+  autoConfirm: z.boolean().default(false),
+  cancellationCutoffMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .default(120),
+  requestTtlMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 7)
+    .default(60),
+});
+export const UpdateVendorRequest = z.strictObject({
+  name: z.string().trim().min(1).max(120).optional(),
+  autoConfirm: z.boolean().optional(),
+  cancellationCutoffMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .optional(),
+  requestTtlMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 7)
+    .optional(),
+});
+export const CreateStaffRequest = z.strictObject({
+  email: Email,
+  password: Password,
+  name: z.string().trim().min(1).max(120),
+  isOwner: z.boolean().default(false),
+});
+export const CreateResourceRequest = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  timezone: TimeZone,
+  slotIntervalMinutes: z.number().int().min(5).max(240).default(30),
+  weeklyHours: WeeklyHours,
+  exceptions: z.array(HoursException).max(366).default([]),
+});
+export const UpdateResourceHoursRequest = z.strictObject({
+  weeklyHours: WeeklyHours.optional(),
+  exceptions: z.array(HoursException).max(366).optional(),
+});
+export const CreateServiceRequest = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60),
+  bufferBeforeMinutes: z.number().int().min(0).max(240).default(0),
+  bufferAfterMinutes: z.number().int().min(0).max(240).default(0),
+  priceMinor: z.number().int().min(0).max(100_000_000),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  resourceIds: z.array(Id).min(1).max(100),
+});
+
+export const AvailabilityQuery = z.strictObject({
+  serviceId: Id,
+  from: IsoDate,
+  to: IsoDate,
+});
+export const AvailabilityResponse = z.object({
+  resourceId: Id,
+  serviceId: Id,
+  timezone: TimeZone,
+  slots: z.array(Slot),
+});
+
+// --- bookings ---
+export const CreateBookingRequest = z.strictObject({
+  resourceId: Id,
+  serviceId: Id,
+  startAt: IsoDateTime,
+  note: z.string().max(1000).optional(),
+  /** Staff and admins book on behalf of a customer; customers book for themselves. */
+  customerId: Id.optional(),
+});
+export const TransitionRequest = z.strictObject({ version: Version, reason: Reason.optional() });
+export const RescheduleRequest = z.strictObject({
+  version: Version,
+  startAt: IsoDateTime,
+  resourceId: Id.optional(),
+  reason: Reason.optional(),
+});
+export const BOOKING_ACTIONS = ['confirm', 'decline', 'cancel', 'check-in', 'no-show', 'complete'] as const;
+export const BookingAction = z.enum(BOOKING_ACTIONS);
+export type BookingAction = z.infer<typeof BookingAction>;
+
+export const ListBookingsQuery = z.strictObject({
+  status: z
+    .union([
+      BookingStatus,
+      z.string().transform((s, ctx) => {
+        const parts = s.split(',');
+        for (const p of parts) {
+          if (!BookingStatus.safeParse(p).success) {
+            ctx.addIssue({ code: 'custom', message: `unknown status ${p}` });
+            return z.NEVER;
+          }
+        }
+        return parts as BookingStatus[];
+      }),
+    ])
+    .optional(),
+  resourceId: Id.optional(),
+  from: IsoDateTime.optional(),
+  to: IsoDateTime.optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const Page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const BookingPage = Page(Booking);
+
+export const SlotTakenDetails = z.object({
+  conflict: z.object({ startAt: IsoDateTime, endAt: IsoDateTime }).nullable(),
+  nextFreeSlots: z.array(Slot),
+});
+
+export const IdParams = z.strictObject({ id: Id });
+export const VendorList = z.array(Vendor);
+export const ResourceList = z.array(Resource);
+export const ServiceList = z.array(Service);
+
+export type CreateBookingRequest = z.infer<typeof CreateBookingRequest>;
+export type ListBookingsQuery = z.infer<typeof ListBookingsQuery>;
+export type CreateResourceRequest = z.infer<typeof CreateResourceRequest>;
+export type CreateServiceRequest = z.infer<typeof CreateServiceRequest>;
+export type CreateVendorRequest = z.infer<typeof CreateVendorRequest>;

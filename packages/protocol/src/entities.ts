@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+export const Id = z.uuid();
+export const IsoDateTime = z.iso.datetime({ offset: true });
+export const IsoDate = z.iso.date();
+export const LocalTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:MM (00:00 to 24:00)');
+export const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as Europe/Berlin');
+
+export const Role = z.enum(['customer', 'staff', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+export const User = z.object({
+  id: Id,
+  email: z.email(),
+  name: z.string(),
+  role: Role,
+  vendorId: Id.nullable(),
+  isOwner: z.boolean(),
+});
+export type User = z.infer<typeof User>;
+
+export const Vendor = z.object({
+  id: Id,
+  name: z.string(),
+  slug: z.string(),
+  autoConfirm: z.boolean(),
+  cancellationCutoffMinutes: z.number().int(),
+  requestTtlMinutes: z.number().int(),
+});
+export type Vendor = z.infer<typeof Vendor>;
+
+export const OpeningInterval = z
+  .strictObject({ start: LocalTime, end: LocalTime })
+  .refine((i) => i.start < i.end, { message: 'start must be before end' });
+export type OpeningInterval = z.infer<typeof OpeningInterval>;
+
+export const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+export type Weekday = z.infer<typeof Weekday>;
+export const WeeklyHours = z.partialRecord(Weekday, z.array(OpeningInterval));
+export type WeeklyHours = z.infer<typeof WeeklyHours>;
+
+/** A date whose hours replace the weekly ones; empty `hours` means closed. */
+export const HoursException = z.strictObject({ date: IsoDate, hours: z.array(OpeningInterval) });
+export type HoursException = z.infer<typeof HoursException>;
+
+export const Resource = z.object({
+  id: Id,
+  vendorId: Id,
+  name: z.string(),
+  timezone: TimeZone,
+  slotIntervalMinutes: z.number().int(),
+  weeklyHours: WeeklyHours,
+  exceptions: z.array(HoursException),
+});
+export type Resource = z.infer<typeof Resource>;
+
+export const Service = z.object({
+  id: Id,
+  vendorId: Id,
+  name: z.string(),
+  durationMinutes: z.number().int(),
+  bufferBeforeMinutes: z.number().int(),
+  bufferAfterMinutes: z.number().int(),
+  priceMinor: z.number().int(),
+  currency: z.string().length(3),
+  resourceIds: z.array(Id),
+});
+export type Service = z.infer<typeof Service>;
+
+export const BookingStatus = z.enum([
+  'requested',
+  'confirmed',
+  'declined',
+  'cancelled',
+  'expired',
+  'checked_in',
+  'no_show',
+  'completed',
+]);
+export type BookingStatus = z.infer<typeof BookingStatus>;
+
+/** Statuses that hold their time slot (the exclusion constraint covers exactly these). */
+export const ACTIVE_STATUSES = ['requested', 'confirmed', 'checked_in'] as const satisfies readonly BookingStatus[];
+
+export const Actor = z.object({
+  userId: Id.nullable(),
+  role: z.enum(['customer', 'staff', 'admin', 'system']),
+});
+export type Actor = z.infer<typeof Actor>;
+
+export const Booking = z.object({
+  id: Id,
+  vendorId: Id,
+  resourceId: Id,
+  serviceId: Id,
+  customerId: Id,
+  status: BookingStatus,
+  startAt: IsoDateTime,
+  endAt: IsoDateTime,
+  timezone: TimeZone,
+  version: z.number().int(),
+  note: z.string().nullable(),
+  priceMinor: z.number().int(),
+  currency: z.string(),
+  statusReason: z.string().nullable(),
+  updatedBy: Actor,
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Booking = z.infer<typeof Booking>;
+
+export const Slot = z.object({
+  startAt: IsoDateTime,
+  endAt: IsoDateTime,
+  localStart: z.string(),
+  localEnd: z.string(),
+});
+export type Slot = z.infer<typeof Slot>;

@@ -1,0 +1,67 @@
+/** Every error Slotcast reports, defined once. HTTP maps them to problem+json, sockets to coded errors. */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  AUTH_REQUIRED: { status: 401, title: 'Authentication is required' },
+  AUTH_TOKEN_EXPIRED: { status: 401, title: 'The access token has expired' },
+  AUTH_TOKEN_INVALID: { status: 401, title: 'The access token is not valid' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, title: 'Email or password is wrong' },
+  AUTH_REFRESH_INVALID: { status: 401, title: 'The refresh token is not valid' },
+  AUTH_REFRESH_REUSED: { status: 401, title: 'The refresh token was already used; the session is revoked' },
+  AUTH_EMAIL_TAKEN: { status: 409, title: 'An account with this email exists' },
+  FORBIDDEN: { status: 403, title: 'You may not do this' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The idempotency key was used with a different request' },
+  IDEMPOTENCY_KEY_INVALID: { status: 400, title: 'The idempotency key is not valid' },
+  BOOKING_SLOT_TAKEN: { status: 409, title: 'The slot overlaps another booking' },
+  BOOKING_VERSION_CONFLICT: { status: 409, title: 'The booking was changed by someone else' },
+  BOOKING_TRANSITION_NOT_ALLOWED: { status: 409, title: 'The booking cannot make this change in its current status' },
+  BOOKING_CANCELLATION_WINDOW_CLOSED: { status: 409, title: 'The cancellation cut-off has passed' },
+  BOOKING_OUTSIDE_OPENING_HOURS: { status: 422, title: 'The time is outside the opening hours' },
+  BOOKING_NOT_ON_SLOT_BOUNDARY: { status: 422, title: 'The time is not on a slot boundary' },
+  BOOKING_IN_PAST: { status: 422, title: 'The time is in the past' },
+  SERVICE_NOT_OFFERED: { status: 422, title: 'The service is not offered on this resource' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'A dependency is unavailable; retry later' },
+  RESYNC_REQUIRED: { status: 410, title: 'The replay cursor is older than the event retention window' },
+  ROOM_NOT_FOUND: { status: 404, title: 'No such room' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** RFC 9457 problem details with our stable `code`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+/** A named, coded error. Domain code throws these; the HTTP and socket layers map them in one place each. */
+export class SlotcastError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly extensions: Record<string, unknown>;
+  constructor(code: ErrorCode, detail?: string, extensions: Record<string, unknown> = {}) {
+    super(detail ?? ERRORS[code].title);
+    this.name = 'SlotcastError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.extensions = extensions;
+  }
+}
+
+export const problemType = (code: ErrorCode): string =>
+  `https://slotcast.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;

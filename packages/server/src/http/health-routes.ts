@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../store/db.js';
+
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<void>;
+}
+
+export function healthRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; extraChecks?: ReadinessCheck[]; isDraining: () => boolean },
+) {
+  // Alive: the process answers. Load balancers restart on this failing, so it checks nothing else.
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  // Ready: every dependency answers. Load balancers stop sending traffic while this fails.
+  app.get('/readyz', async (_request, reply) => {
+    const checks: ReadinessCheck[] = [
+      { name: 'database', check: async () => void (await deps.db.query('SELECT 1')) },
+      ...(deps.extraChecks ?? []),
+    ];
+    const results: Record<string, string> = {};
+    let ready = !deps.isDraining();
+    if (!ready) results.server = 'draining';
+    await Promise.all(
+      checks.map(async (c) => {
+        try {
+          await withTimeout(c.check(), 2000);
+          results[c.name] = 'ok';
+        } catch (err) {
+          ready = false;
+          results[c.name] = err instanceof Error ? err.message : 'failed';
+        }
+      }),
+    );
+    reply.code(ready ? 200 : 503);
+    if (!ready) reply.header('retry-after', '5');
+    return { status: ready ? 'ready' : 'not_ready', checks: results };
+  });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}

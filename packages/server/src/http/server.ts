@@ -1,0 +1,74 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { SlotcastError } from '@slotcast/protocol';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Db } from '../store/db.js';
+import type { Caller } from '../usecases/actor.js';
+import type { AuthService } from '../usecases/auth.js';
+import type { BookingService } from '../usecases/bookings.js';
+import type { CatalogService } from '../usecases/catalog.js';
+import { healthRoutes, type ReadinessCheck } from './health-routes.js';
+import { newOpenApiDocument } from './openapi.js';
+import { sendProblem } from './problem.js';
+import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
+import { bookingRoutes } from './routes/booking-routes.js';
+import { catalogRoutes } from './routes/catalog-routes.js';
+
+export interface HttpDeps {
+  db: Db;
+  logger: Logger;
+  auth: AuthService;
+  catalog: CatalogService;
+  bookings: BookingService;
+  bodyLimit: number;
+  loginLimits: LoginLimits;
+  readinessChecks?: ReadinessCheck[];
+  isDraining: () => boolean;
+}
+
+export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimit,
+    // Behind HAProxy/nginx the client address comes from X-Forwarded-For (rate limits key on it).
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+  });
+
+  app.setErrorHandler((err, request, reply) => sendProblem(request, reply, err));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new SlotcastError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+
+  const doc = newOpenApiDocument();
+  await app.register(swagger, { mode: 'static', specification: { document: doc as never } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/api/v1/openapi.json', async () => doc);
+
+  const authenticate = async (request: FastifyRequest): Promise<Caller | null> => {
+    const header = request.headers.authorization;
+    if (!header) return null;
+    const match = /^Bearer ([\w.-]+)$/.exec(header);
+    if (!match) throw new SlotcastError('AUTH_TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
+    const claims = await deps.auth.authenticate(match[1]!);
+    return {
+      userId: claims.userId,
+      role: claims.role,
+      vendorId: claims.vendorId,
+      isOwner: claims.isOwner,
+      sessionId: claims.sessionId,
+    };
+  };
+
+  const routeDeps = { doc, authenticate, ...deps };
+  authRoutes(app, routeDeps);
+  catalogRoutes(app, routeDeps);
+  bookingRoutes(app, routeDeps);
+  healthRoutes(app, { db: deps.db, extraChecks: deps.readinessChecks, isDraining: deps.isDraining });
+  return app;
+}

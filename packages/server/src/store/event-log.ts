@@ -1,0 +1,137 @@
+import type { EventEnvelope } from '@slotcast/protocol';
+import { PROTOCOL_VERSION } from '@slotcast/protocol';
+import type { Queryable } from './db.js';
+
+export const EVENTS_CHANNEL = 'slotcast_events';
+// Serialises the tail of writing transactions: ids are taken in commit order, so `id > cursor` never skips.
+const APPEND_LOCK = 7_263_001;
+
+export interface NewEvent {
+  type: string;
+  bookingId: string | null;
+  vendorId: string | null;
+  customerId: string | null;
+  resourceId: string | null;
+  data: unknown;
+}
+
+/** Scope columns kept beside each event so replay can filter by who may see it without parsing payloads. */
+export interface StoredEvent {
+  envelope: EventEnvelope;
+  vendorId: string | null;
+  customerId: string | null;
+  bookingId: string | null;
+  resourceId: string | null;
+}
+
+interface EventRow {
+  id: number;
+  type: string;
+  booking_id: string | null;
+  vendor_id: string | null;
+  customer_id: string | null;
+  resource_id: string | null;
+  payload: unknown;
+  occurred_at: Date;
+}
+
+const toStored = (r: EventRow): StoredEvent => ({
+  envelope: { v: PROTOCOL_VERSION, id: r.id, type: r.type, occurredAt: r.occurred_at.toISOString(), data: r.payload },
+  vendorId: r.vendor_id,
+  customerId: r.customer_id,
+  bookingId: r.booking_id,
+  resourceId: r.resource_id,
+});
+
+/**
+ * Appends events inside the caller's transaction. Call it as the last write before commit: the advisory
+ * lock it takes is held until commit, so keep the rest of the transaction ahead of it.
+ */
+export async function appendEvents(tx: Queryable, events: NewEvent[]): Promise<StoredEvent[]> {
+  if (events.length === 0) return [];
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+  const rows = await tx.query<EventRow>(
+    `INSERT INTO events (type, booking_id, vendor_id, customer_id, resource_id, payload)
+     SELECT * FROM jsonb_to_recordset($1::jsonb)
+       AS x(type text, booking_id uuid, vendor_id uuid, customer_id uuid, resource_id uuid, payload jsonb)
+     RETURNING id, type, booking_id, vendor_id, customer_id, resource_id, payload, occurred_at`,
+    [
+      JSON.stringify(
+        events.map((e) => ({
+          type: e.type,
+          booking_id: e.bookingId,
+          vendor_id: e.vendorId,
+          customer_id: e.customerId,
+          resource_id: e.resourceId,
+          payload: e.data,
+        })),
+      ),
+    ],
+  );
+  await tx.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(rows.at(-1)?.id ?? '')]);
+  return rows.sort((a, b) => a.id - b.id).map(toStored);
+}
+
+export interface EventScope {
+  /** null = every event (admins). */
+  vendorId?: string | null;
+  customerId?: string | null;
+  all?: boolean;
+}
+
+/** Events after `afterId` up to `throughId` (inclusive) that the scope may see, in id order. */
+export async function readEvents(
+  db: Queryable,
+  scope: EventScope,
+  afterId: number,
+  throughId: number,
+  limit: number,
+): Promise<StoredEvent[]> {
+  const rows = await db.query<EventRow>(
+    `SELECT id, type, booking_id, vendor_id, customer_id, resource_id, payload, occurred_at
+       FROM events
+      WHERE id > $1 AND id <= $2
+        AND ($3::boolean OR vendor_id = $4::uuid OR customer_id = $5::uuid)
+      ORDER BY id
+      LIMIT $6`,
+    [afterId, throughId, scope.all === true, scope.vendorId ?? null, scope.customerId ?? null, limit],
+  );
+  return rows.map(toStored);
+}
+
+/** All events after `afterId` in id order (the relay's read). */
+export async function readAfter(db: Queryable, afterId: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await db.query<EventRow>(
+    `SELECT id, type, booking_id, vendor_id, customer_id, resource_id, payload, occurred_at
+       FROM events WHERE id > $1 ORDER BY id LIMIT $2`,
+    [afterId, limit],
+  );
+  return rows.map(toStored);
+}
+
+export async function latestEventId(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ id: number }>('SELECT coalesce(max(id), 0)::int8 AS id FROM events');
+  return row?.id ?? 0;
+}
+
+export async function prunedThrough(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ pruned_through: number }>('SELECT pruned_through FROM event_log_state');
+  return row?.pruned_through ?? 0;
+}
+
+/** Removes events older than the retention window and records how far the log was cut. */
+export async function pruneEvents(db: Queryable, olderThan: Date): Promise<number> {
+  const rows = await db.query<{ id: number }>(
+    `WITH gone AS (DELETE FROM events WHERE occurred_at < $1 AND published_at IS NOT NULL RETURNING id)
+     UPDATE event_log_state SET pruned_through = greatest(pruned_through, (SELECT coalesce(max(id), 0) FROM gone))
+     RETURNING (SELECT count(*) FROM gone)::int8 AS id`,
+    [olderThan],
+  );
+  return rows[0]?.id ?? 0;
+}
+
+export async function markPublished(db: Queryable, throughId: number): Promise<void> {
+  await db.query('UPDATE events SET published_at = clock_timestamp() WHERE id <= $1 AND published_at IS NULL', [
+    throughId,
+  ]);
+}

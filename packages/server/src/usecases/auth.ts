@@ -1,0 +1,115 @@
+import type { TokenPair, User } from '@slotcast/protocol';
+import { SlotcastError } from '@slotcast/protocol';
+import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
+import { type AccessClaims, hashRefreshToken, newRefreshToken, type TokenSigner } from '../auth/tokens.js';
+import { type Db, PG, pgErrorCode } from '../store/db.js';
+import {
+  createSession,
+  insertRefreshToken,
+  isSessionActive,
+  lockRefreshToken,
+  markRefreshTokenUsed,
+  revokeSession,
+} from '../store/sessions-repo.js';
+import { findUserByEmail, getUser, insertUser } from '../store/users-repo.js';
+
+export interface AuthServiceDeps {
+  db: Db;
+  signer: TokenSigner;
+  refreshTtlDays: number;
+}
+
+export class AuthService {
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  async register(req: { email: string; password: string; name: string }): Promise<TokenPair> {
+    const passwordHash = await hashPassword(req.password);
+    try {
+      const user = await insertUser(this.deps.db, {
+        email: req.email,
+        name: req.name,
+        role: 'customer',
+        vendorId: null,
+        isOwner: false,
+        passwordHash,
+      });
+      return await this.startSession(user);
+    } catch (err) {
+      if (pgErrorCode(err) === PG.UNIQUE_VIOLATION) throw new SlotcastError('AUTH_EMAIL_TAKEN');
+      throw err;
+    }
+  }
+
+  async login(req: { email: string; password: string }): Promise<TokenPair> {
+    const user = await findUserByEmail(this.deps.db, req.email);
+    // Verify even without an account, so response time does not reveal which emails exist.
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), req.password);
+    if (!user || !ok) throw new SlotcastError('AUTH_INVALID_CREDENTIALS');
+    const { passwordHash: _, ...publicUser } = user;
+    return this.startSession(publicUser);
+  }
+
+  /** Rotates a refresh token. Presenting one that was already rotated revokes the whole session. */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const hash = hashRefreshToken(refreshToken);
+    const outcome = await this.deps.db.transaction(async (tx) => {
+      const row = await lockRefreshToken(tx, hash);
+      if (!row || row.revoked_at || row.expires_at.getTime() <= Date.now())
+        return { error: 'AUTH_REFRESH_INVALID' as const };
+      if (row.used_at) {
+        await revokeSession(tx, row.session_id, 'refresh token reuse');
+        return { error: 'AUTH_REFRESH_REUSED' as const };
+      }
+      await markRefreshTokenUsed(tx, hash);
+      const next = newRefreshToken();
+      await insertRefreshToken(tx, row.session_id, next.hash, this.refreshExpiry());
+      return { error: undefined, sessionId: row.session_id, userId: row.user_id, refreshToken: next.token };
+    });
+    // The revocation above must commit, so the error is thrown after the transaction.
+    if (outcome.error !== undefined) throw new SlotcastError(outcome.error);
+    const user = await getUser(this.deps.db, outcome.userId);
+    if (!user) throw new SlotcastError('AUTH_REFRESH_INVALID');
+    return this.pair(user, outcome.sessionId, outcome.refreshToken);
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    const rows = await this.deps.db.query<{ session_id: string }>(
+      'SELECT session_id FROM refresh_tokens WHERE token_hash = $1',
+      [hashRefreshToken(refreshToken)],
+    );
+    if (rows[0]) await revokeSession(this.deps.db, rows[0].session_id, 'logout');
+  }
+
+  /** Verifies an access token and that its session was not revoked (logout, token reuse). */
+  async authenticate(token: string): Promise<AccessClaims> {
+    const claims = await this.deps.signer.verify(token);
+    if (!(await isSessionActive(this.deps.db, claims.sessionId)))
+      throw new SlotcastError('AUTH_TOKEN_INVALID', 'The session was revoked');
+    return claims;
+  }
+
+  private async startSession(user: User): Promise<TokenPair> {
+    const refresh = newRefreshToken();
+    const sessionId = await this.deps.db.transaction(async (tx) => {
+      const id = await createSession(tx, user.id);
+      await insertRefreshToken(tx, id, refresh.hash, this.refreshExpiry());
+      return id;
+    });
+    return this.pair(user, sessionId, refresh.token);
+  }
+
+  private async pair(user: User, sessionId: string, refreshToken: string): Promise<TokenPair> {
+    const access = await this.deps.signer.sign({
+      userId: user.id,
+      role: user.role,
+      vendorId: user.vendorId,
+      isOwner: user.isOwner,
+      sessionId,
+    });
+    return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt.toISOString(), refreshToken, user };
+  }
+
+  private refreshExpiry(): Date {
+    return new Date(Date.now() + this.deps.refreshTtlDays * 86_400_000);
+  }
+}

@@ -1,0 +1,378 @@
+import type {
+  Booking,
+  BookingAction,
+  BookingEventData,
+  BookingEventType,
+  CreateBookingRequest,
+  ListBookingsQuery,
+  Resource,
+  Service,
+  Slot,
+} from '@slotcast/protocol';
+import { SlotcastError } from '@slotcast/protocol';
+import { blockOf, checkBookable, freeSlots, localDateOf } from '../domain/availability.js';
+import type { ActorContext, TransitionName } from '../domain/booking-transitions.js';
+import { decideTransition, initialStatus, maySee } from '../domain/booking-transitions.js';
+import {
+  busyIntervals,
+  dueForExpiry,
+  getBooking,
+  insertBooking,
+  listBookings,
+  updateBooking,
+} from '../store/bookings-repo.js';
+import { getResource, getService, getVendor } from '../store/catalog-repo.js';
+import { type Db, PG, pgErrorCode, type Queryable } from '../store/db.js';
+import { appendEvents } from '../store/event-log.js';
+import { getUser } from '../store/users-repo.js';
+import type { Caller } from './actor.js';
+import { SYSTEM } from './actor.js';
+import { type Idempotency, type MutationResult, runMutation } from './mutation.js';
+
+const DAY = 86_400_000;
+
+function bookingEvent(
+  type: BookingEventType,
+  booking: Booking,
+  previousStatus: Booking['status'] | null,
+  actor: ActorContext,
+  reason: string | null,
+  previous?: BookingEventData['previous'],
+) {
+  const data: BookingEventData = {
+    booking,
+    previousStatus,
+    actor: { userId: actor.userId, role: actor.role },
+    reason,
+    ...(previous ? { previous } : {}),
+  };
+  return {
+    type,
+    bookingId: booking.id,
+    vendorId: booking.vendorId,
+    customerId: booking.customerId,
+    resourceId: booking.resourceId,
+    data,
+  };
+}
+
+const timingOf = (s: Service) => ({
+  durationMinutes: s.durationMinutes,
+  bufferBeforeMinutes: s.bufferBeforeMinutes,
+  bufferAfterMinutes: s.bufferAfterMinutes,
+});
+
+async function loadOffer(
+  db: Queryable,
+  resourceId: string,
+  serviceId: string,
+): Promise<{ resource: Resource; service: Service }> {
+  const [resource, service] = await Promise.all([getResource(db, resourceId), getService(db, serviceId)]);
+  if (!resource) throw new SlotcastError('NOT_FOUND', 'No such resource');
+  if (!service) throw new SlotcastError('NOT_FOUND', 'No such service');
+  if (!service.resourceIds.includes(resource.id)) {
+    throw new SlotcastError('SERVICE_NOT_OFFERED', `${service.name} is not offered on ${resource.name}`);
+  }
+  return { resource, service };
+}
+
+function assertBookable(resource: Resource, service: Service, start: Date, now: Date) {
+  const problem = checkBookable(resource, timingOf(service), start, now);
+  if (problem) throw new SlotcastError(problem, undefined, { field: 'startAt' });
+}
+
+export interface BookingServiceDeps {
+  db: Db;
+  now?: () => Date;
+  /** Called after every commit that appended events (wakes the relay). */
+  onEvents?: () => void;
+}
+
+export class BookingService {
+  private readonly db: Db;
+  private readonly now: () => Date;
+  private readonly onEvents: () => void;
+
+  constructor(deps: BookingServiceDeps) {
+    this.db = deps.db;
+    this.now = deps.now ?? (() => new Date());
+    this.onEvents = deps.onEvents ?? (() => {});
+  }
+
+  async availability(resourceId: string, serviceId: string, from: string, to: string): Promise<Slot[]> {
+    const { resource, service } = await loadOffer(this.db, resourceId, serviceId);
+    const days = (Date.parse(to) - Date.parse(from)) / DAY;
+    if (!(days >= 0 && days <= 31)) {
+      throw new SlotcastError('VALIDATION_FAILED', 'from..to must span 0 to 31 days', {
+        errors: [{ path: 'to', message: 'must be on or after from and at most 31 days later' }],
+      });
+    }
+    // Widen by a day each side: local dates in far zones reach into neighbouring UTC days.
+    const busy = await busyIntervals(
+      this.db,
+      resource.id,
+      new Date(Date.parse(from) - DAY),
+      new Date(Date.parse(to) + 2 * DAY),
+    );
+    return freeSlots({ schedule: resource, timing: timingOf(service), from, to, busy, notBefore: this.now() });
+  }
+
+  async create(caller: Caller, req: CreateBookingRequest, idem: Idempotency | null): Promise<MutationResult<Booking>> {
+    const start = new Date(req.startAt);
+    try {
+      return await runMutation(
+        this.db,
+        idem,
+        async (tx) => {
+          const { resource, service } = await loadOffer(tx, req.resourceId, req.serviceId);
+          const customerId = await this.customerFor(tx, caller, req.customerId, resource.vendorId);
+          const now = this.now();
+          assertBookable(resource, service, start, now);
+          const vendor = (await getVendor(tx, resource.vendorId))!;
+          const initial = initialStatus(vendor.autoConfirm);
+          const block = blockOf(timingOf(service), start);
+          const booking = await insertBooking(tx, {
+            vendorId: resource.vendorId,
+            resourceId: resource.id,
+            serviceId: service.id,
+            customerId,
+            status: initial.status,
+            startAt: start,
+            endAt: new Date(start.getTime() + service.durationMinutes * 60_000),
+            blockStart: block.start,
+            blockEnd: block.end,
+            note: req.note ?? null,
+            priceMinor: service.priceMinor,
+            currency: service.currency,
+            actorUserId: caller.userId,
+            actorRole: caller.role,
+            expiresAt:
+              initial.status === 'requested' ? new Date(now.getTime() + vendor.requestTtlMinutes * 60_000) : null,
+          });
+          await appendEvents(tx, [bookingEvent(initial.event, booking, null, caller, null)]);
+          return { statusCode: 201, body: booking };
+        },
+        this.onEvents,
+      );
+    } catch (err) {
+      if (pgErrorCode(err) === PG.EXCLUSION_VIOLATION)
+        throw await this.slotTaken(req.resourceId, req.serviceId, start, null);
+      throw err;
+    }
+  }
+
+  /** Staff and admins book for a customer; a customer books for themself only. */
+  private async customerFor(tx: Queryable, caller: Caller, requested: string | undefined, vendorId: string) {
+    if (caller.role === 'customer') {
+      if (requested && requested !== caller.userId) {
+        throw new SlotcastError('FORBIDDEN', 'A customer books for themself only');
+      }
+      return caller.userId;
+    }
+    if (caller.role === 'staff' && caller.vendorId !== vendorId) {
+      throw new SlotcastError('FORBIDDEN', 'Staff book on their own vendor only');
+    }
+    if (!requested) {
+      throw new SlotcastError('VALIDATION_FAILED', 'customerId is required when staff book', {
+        errors: [{ path: 'customerId', message: 'required when staff or an admin book' }],
+      });
+    }
+    const customer = await getUser(tx, requested);
+    if (customer?.role !== 'customer') {
+      throw new SlotcastError('VALIDATION_FAILED', 'customerId is not a customer', {
+        errors: [{ path: 'customerId', message: 'no such customer' }],
+      });
+    }
+    return customer.id;
+  }
+
+  /** The 409 for an overlap: which interval is held and the next free slots after the one asked for. */
+  private async slotTaken(resourceId: string, serviceId: string, start: Date, exceptBookingId: string | null) {
+    const { resource, service } = await loadOffer(this.db, resourceId, serviceId);
+    const timing = timingOf(service);
+    const block = blockOf(timing, start);
+    const [conflict] = await busyIntervals(this.db, resourceId, block.start, block.end, exceptBookingId);
+    const from = localDateOf(resource.timezone, start);
+    const to = localDateOf(resource.timezone, new Date(start.getTime() + 7 * DAY));
+    const busy = await busyIntervals(
+      this.db,
+      resourceId,
+      new Date(start.getTime() - DAY),
+      new Date(start.getTime() + 9 * DAY),
+    );
+    const next = freeSlots({
+      schedule: resource,
+      timing,
+      from,
+      to,
+      busy,
+      notBefore: new Date(Math.max(start.getTime(), this.now().getTime())),
+    }).slice(0, 3);
+    return new SlotcastError('BOOKING_SLOT_TAKEN', 'The slot overlaps another booking on this resource', {
+      conflict: conflict ? { startAt: conflict.start.toISOString(), endAt: conflict.end.toISOString() } : null,
+      nextFreeSlots: next,
+    });
+  }
+
+  async get(caller: Caller, id: string): Promise<Booking> {
+    const booking = await getBooking(this.db, id);
+    if (!booking || !maySee(caller, booking)) throw new SlotcastError('NOT_FOUND', 'No such booking');
+    return booking;
+  }
+
+  async list(caller: Caller, q: ListBookingsQuery): Promise<{ items: Booking[]; nextCursor: string | null }> {
+    const statuses = q.status === undefined ? undefined : Array.isArray(q.status) ? q.status : [q.status];
+    const items = await listBookings(this.db, {
+      vendorId: caller.role === 'staff' ? (caller.vendorId ?? undefined) : undefined,
+      customerId: caller.role === 'customer' ? caller.userId : undefined,
+      statuses,
+      resourceId: q.resourceId,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      limit: q.limit + 1,
+    });
+    const more = items.length > q.limit;
+    const page = more ? items.slice(0, q.limit) : items;
+    const last = page.at(-1);
+    return { items: page, nextCursor: more && last ? encodeCursor(last) : null };
+  }
+
+  async transition(
+    caller: ActorContext,
+    id: string,
+    action: BookingAction | 'expire',
+    req: { version: number; reason?: string },
+    idem: Idempotency | null,
+  ): Promise<MutationResult<Booking>> {
+    return runMutation(
+      this.db,
+      idem,
+      async (tx) => {
+        const current = await this.lockVisible(tx, caller, id, req.version);
+        const vendor = (await getVendor(tx, current.vendorId))!;
+        const decision = decideTransition(action, caller, facts(current), vendor, this.now());
+        const updated = await updateBooking(tx, id, req.version, {
+          status: decision.status,
+          reason: req.reason ?? null,
+          actorUserId: caller.userId,
+          actorRole: caller.role,
+        });
+        await appendEvents(tx, [bookingEvent(decision.event, updated!, current.status, caller, req.reason ?? null)]);
+        return { statusCode: 200, body: updated! };
+      },
+      this.onEvents,
+    );
+  }
+
+  async reschedule(
+    caller: Caller,
+    id: string,
+    req: { version: number; startAt: string; resourceId?: string; reason?: string },
+    idem: Idempotency | null,
+  ): Promise<MutationResult<Booking>> {
+    const start = new Date(req.startAt);
+    let target: { resourceId: string; serviceId: string } | null = null;
+    try {
+      return await runMutation(
+        this.db,
+        idem,
+        async (tx) => {
+          const current = await this.lockVisible(tx, caller, id, req.version);
+          const vendor = (await getVendor(tx, current.vendorId))!;
+          const decision = decideTransition('reschedule', caller, facts(current), vendor, this.now());
+          target = { resourceId: req.resourceId ?? current.resourceId, serviceId: current.serviceId };
+          const { resource, service } = await loadOffer(tx, target.resourceId, target.serviceId);
+          if (resource.vendorId !== current.vendorId) {
+            throw new SlotcastError('FORBIDDEN', 'A booking moves only between resources of its vendor');
+          }
+          assertBookable(resource, service, start, this.now());
+          const block = blockOf(timingOf(service), start);
+          // One UPDATE moves the booking: the old interval is released and the new one taken atomically.
+          const updated = await updateBooking(tx, id, req.version, {
+            status: decision.status,
+            reason: req.reason ?? null,
+            actorUserId: caller.userId,
+            actorRole: caller.role,
+            time: {
+              resourceId: resource.id,
+              startAt: start,
+              endAt: new Date(start.getTime() + service.durationMinutes * 60_000),
+              blockStart: block.start,
+              blockEnd: block.end,
+            },
+          });
+          await appendEvents(tx, [
+            bookingEvent(decision.event, updated!, current.status, caller, req.reason ?? null, {
+              startAt: current.startAt,
+              endAt: current.endAt,
+              resourceId: current.resourceId,
+            }),
+          ]);
+          return { statusCode: 200, body: updated! };
+        },
+        this.onEvents,
+      );
+    } catch (err) {
+      const t = target as { resourceId: string; serviceId: string } | null;
+      if (pgErrorCode(err) === PG.EXCLUSION_VIOLATION && t)
+        throw await this.slotTaken(t.resourceId, t.serviceId, start, id);
+      throw err;
+    }
+  }
+
+  /** Locks the row; hides bookings the caller may not see; refuses a stale version with the current state. */
+  private async lockVisible(tx: Queryable, caller: ActorContext, id: string, version: number): Promise<Booking> {
+    const current = await getBooking(tx, id, true);
+    if (!current || !maySee(caller, current)) throw new SlotcastError('NOT_FOUND', 'No such booking');
+    if (current.version !== version) {
+      throw new SlotcastError(
+        'BOOKING_VERSION_CONFLICT',
+        `Expected version ${version}, the booking is at version ${current.version}`,
+        { current },
+      );
+    }
+    return current;
+  }
+
+  /** Expires requests nobody confirmed in time. Returns how many expired. */
+  async expireDue(limit = 100): Promise<number> {
+    const due = await dueForExpiry(this.db, this.now(), limit);
+    let n = 0;
+    for (const b of due) {
+      try {
+        await this.transition(SYSTEM, b.id, 'expire', { version: b.version, reason: 'not confirmed in time' }, null);
+        n++;
+      } catch (err) {
+        // Confirmed or changed meanwhile: nothing to expire.
+        if (!(err instanceof SlotcastError)) throw err;
+      }
+    }
+    return n;
+  }
+}
+
+const facts = (b: Booking) => ({
+  status: b.status,
+  vendorId: b.vendorId,
+  customerId: b.customerId,
+  startAt: new Date(b.startAt),
+});
+
+function encodeCursor(b: Booking): string {
+  return Buffer.from(JSON.stringify([b.startAt, b.id])).toString('base64url');
+}
+function decodeCursor(cursor: string): { startAt: Date; id: string } {
+  try {
+    const [s, i] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const startAt = new Date(s);
+    if (Number.isNaN(startAt.getTime()) || !/^[0-9a-f-]{36}$/.test(i)) throw new Error('bad');
+    return { startAt, id: i };
+  } catch {
+    throw new SlotcastError('VALIDATION_FAILED', 'cursor is not valid', {
+      errors: [{ path: 'cursor', message: 'not a cursor from this API' }],
+    });
+  }
+}
+
+export type { TransitionName };

@@ -1,0 +1,127 @@
+import type {
+  CreateResourceRequest,
+  CreateServiceRequest,
+  CreateVendorRequest,
+  Resource,
+  Service,
+  User,
+  Vendor,
+} from '@slotcast/protocol';
+import { SlotcastError } from '@slotcast/protocol';
+import { hashPassword } from '../auth/passwords.js';
+import {
+  getResource,
+  getVendor,
+  insertResource,
+  insertService,
+  insertVendor,
+  listResources,
+  listServices,
+  listVendors,
+  updateResourceHours,
+  updateVendor,
+} from '../store/catalog-repo.js';
+import { type Db, PG, pgErrorCode } from '../store/db.js';
+import { insertUser } from '../store/users-repo.js';
+import { type Caller, requireRole, requireVendorManager } from './actor.js';
+
+/** Vendors, their staff, resources and services. Reads are public; changes need an owner or an admin. */
+export class CatalogService {
+  constructor(private readonly db: Db) {}
+
+  listVendors = (): Promise<Vendor[]> => listVendors(this.db);
+
+  async vendor(id: string): Promise<Vendor> {
+    const v = await getVendor(this.db, id);
+    if (!v) throw new SlotcastError('NOT_FOUND', 'No such vendor');
+    return v;
+  }
+
+  async resources(vendorId: string): Promise<Resource[]> {
+    await this.vendor(vendorId);
+    return listResources(this.db, vendorId);
+  }
+
+  async resource(id: string): Promise<Resource> {
+    const r = await getResource(this.db, id);
+    if (!r) throw new SlotcastError('NOT_FOUND', 'No such resource');
+    return r;
+  }
+
+  async services(vendorId: string): Promise<Service[]> {
+    await this.vendor(vendorId);
+    return listServices(this.db, vendorId);
+  }
+
+  async createVendor(caller: Caller | null, req: CreateVendorRequest): Promise<Vendor> {
+    requireRole(caller, 'admin');
+    try {
+      return await insertVendor(this.db, req);
+    } catch (err) {
+      if (pgErrorCode(err) === PG.UNIQUE_VIOLATION) {
+        throw new SlotcastError('VALIDATION_FAILED', 'slug is taken', {
+          errors: [{ path: 'slug', message: 'already taken' }],
+        });
+      }
+      throw err;
+    }
+  }
+
+  async updateVendor(caller: Caller | null, id: string, patch: Partial<Omit<Vendor, 'id' | 'slug'>>): Promise<Vendor> {
+    requireVendorManager(caller, id);
+    const v = await updateVendor(this.db, id, patch);
+    if (!v) throw new SlotcastError('NOT_FOUND', 'No such vendor');
+    return v;
+  }
+
+  async createStaff(
+    caller: Caller | null,
+    vendorId: string,
+    req: { email: string; password: string; name: string; isOwner: boolean },
+  ): Promise<User> {
+    requireVendorManager(caller, vendorId);
+    await this.vendor(vendorId);
+    try {
+      return await insertUser(this.db, {
+        email: req.email,
+        name: req.name,
+        role: 'staff',
+        vendorId,
+        isOwner: req.isOwner,
+        passwordHash: await hashPassword(req.password),
+      });
+    } catch (err) {
+      if (pgErrorCode(err) === PG.UNIQUE_VIOLATION) throw new SlotcastError('AUTH_EMAIL_TAKEN');
+      throw err;
+    }
+  }
+
+  async createResource(caller: Caller | null, vendorId: string, req: CreateResourceRequest): Promise<Resource> {
+    requireVendorManager(caller, vendorId);
+    await this.vendor(vendorId);
+    return insertResource(this.db, { vendorId, ...req });
+  }
+
+  async updateResourceHours(
+    caller: Caller | null,
+    id: string,
+    req: Pick<Partial<Resource>, 'weeklyHours' | 'exceptions'>,
+  ): Promise<Resource> {
+    const current = await this.resource(id);
+    requireVendorManager(caller, current.vendorId);
+    return (await updateResourceHours(this.db, id, req.weeklyHours, req.exceptions))!;
+  }
+
+  async createService(caller: Caller | null, vendorId: string, req: CreateServiceRequest): Promise<Service> {
+    requireVendorManager(caller, vendorId);
+    await this.vendor(vendorId);
+    const own = new Set((await listResources(this.db, vendorId)).map((r) => r.id));
+    const foreign = req.resourceIds.filter((id) => !own.has(id));
+    if (foreign.length > 0) {
+      throw new SlotcastError('VALIDATION_FAILED', 'resourceIds must be resources of this vendor', {
+        errors: foreign.map((id) => ({ path: `resourceIds`, message: `${id} is not a resource of this vendor` })),
+      });
+    }
+    return this.db.transaction((tx) => insertService(tx, { vendorId, ...req }));
+  }
+}

@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Db } from '../store/db.js';
+import { pruneEvents } from '../store/event-log.js';
+import { pruneKeys } from '../store/idempotency.js';
+import type { BookingService } from '../usecases/bookings.js';
+
+/** Periodic jobs of a node: expire unconfirmed requests, enforce event and idempotency-key retention. */
+export function startWorkers(deps: { db: Db; bookings: BookingService; logger: Logger; config: Config }) {
+  const { db, bookings, logger, config } = deps;
+  let busy = false;
+  const expiry = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const n = await bookings.expireDue();
+      if (n) logger.info({ expired: n }, 'expired unconfirmed booking requests');
+    } catch (err) {
+      logger.warn({ err }, 'expiry sweep failed');
+    } finally {
+      busy = false;
+    }
+  }, config.EXPIRY_SWEEP_SECONDS * 1000);
+  const retention = setInterval(async () => {
+    try {
+      const cutoff = new Date(Date.now() - config.EVENT_RETENTION_HOURS * 3_600_000);
+      const pruned = await pruneEvents(db, cutoff);
+      await pruneKeys(db, new Date(Date.now() - 24 * 3_600_000));
+      if (pruned) logger.info({ pruned }, 'pruned events past retention');
+    } catch (err) {
+      logger.warn({ err }, 'retention sweep failed');
+    }
+  }, 10 * 60_000);
+  expiry.unref();
+  retention.unref();
+  return {
+    stop() {
+      clearInterval(expiry);
+      clearInterval(retention);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import pino from 'pino';
+import { createSlotcast, type Slotcast } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { type DbKind, freshDb, type TestDb } from './databases.js';
+
+export interface TestServer {
+  slotcast: Slotcast;
+  url: string;
+  testDb: TestDb;
+  close(): Promise<void>;
+}
+
+/** A real Slotcast node on an ephemeral loopback port with a fresh database of `kind`. */
+export async function startTestServer(
+  kind: DbKind,
+  env: Record<string, string> = {},
+  now?: () => Date,
+): Promise<TestServer> {
+  const testDb = await freshDb(kind);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    DATA_DIR: '/tmp/slotcast-test',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const slotcast = await createSlotcast(config, logger, { db: testDb.db, now });
+  const { url } = await slotcast.listen();
+  return {
+    slotcast,
+    url,
+    testDb,
+    async close() {
+      await slotcast.close();
+      await testDb.drop();
+    },
+  };
+}
