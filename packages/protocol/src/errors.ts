@@ -27,6 +27,7 @@ export const ERRORS = {
   SERVICE_UNAVAILABLE: { status: 503, title: 'A dependency is unavailable; retry later' },
   RESYNC_REQUIRED: { status: 410, title: 'The replay cursor is older than the event retention window' },
   ROOM_NOT_FOUND: { status: 404, title: 'No such room' },
+  ORIGIN_NOT_ALLOWED: { status: 403, title: 'This origin may not connect' },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -55,6 +55,10 @@ export interface ServerToClientEvents {
   'auth:expiring': (info: { expiresAt: string }) => void;
   /** The server is going away (deploy, shutdown): reconnect, ideally to another node. */
   'server:draining': (info: { reconnectInMs: number }) => void;
+  /** Sent right before the server closes the socket itself, with the reason. */
+  closing: (info: { code: DisconnectReason; message: string }) => void;
+  /** To followers of a resource (see `follow`): live, not replayed; reload availability over REST after a reconnect. */
+  'schedule:changed': (info: ScheduleChanged) => void;
 }
 
 export interface ClientToServerEvents {
@@ -65,3 +69,13 @@ export interface ClientToServerEvents {
 
 /** Close reasons the server sends before disconnecting a socket itself. */
 export const DISCONNECT_REASONS = ['AUTH_TOKEN_EXPIRED', 'SESSION_REVOKED', 'RATE_LIMITED', 'SERVER_DRAINING'] as const;
+export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
+
+/** A live notice to followers of a resource's schedule: intervals taken and released, without personal data. */
+export interface ScheduleChanged {
+  resourceId: string;
+  eventId: number;
+  bookingId: string;
+  taken: { startAt: string; endAt: string }[];
+  released: { startAt: string; endAt: string }[];
+}

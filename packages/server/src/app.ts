@@ -7,6 +7,7 @@ import { TokenSigner } from './auth/tokens.js';
 import { LogTailer } from './bus/log-tailer.js';
 import type { Config } from './config.js';
 import { buildHttpServer } from './http/server.js';
+import { attachGateway, type Gateway } from './realtime/gateway.js';
 import type { Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { openPglite } from './store/pglite.js';
@@ -21,6 +22,7 @@ export interface Slotcast {
   db: Db;
   http: FastifyInstance;
   bus: LogTailer;
+  gateway: Gateway;
   auth: AuthService;
   bookings: BookingService;
   catalog: CatalogService;
@@ -51,7 +53,13 @@ export async function createSlotcast(
     markPublished: !config.AMQP_URL,
     onError: (err) => logger.warn({ err }, 'event log read failed; retrying'),
   });
-  const auth = new AuthService({ db, signer, refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS });
+  let gateway: Gateway | null = null;
+  const auth = new AuthService({
+    db,
+    signer,
+    refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    onSessionRevoked: (sessionId) => gateway?.revokeSession(sessionId),
+  });
   const catalog = new CatalogService(db);
   const bookings = new BookingService({ db, now: overrides.now, onEvents: () => bus.poke() });
 
@@ -67,6 +75,7 @@ export async function createSlotcast(
     isDraining: () => draining,
   });
   await bus.start();
+  gateway = attachGateway({ httpServer: http.server, db, bus, auth, logger, allowedOrigins: config.ALLOWED_ORIGINS });
   const workers = startWorkers({ db, bookings, logger, config });
 
   return {
@@ -74,6 +83,7 @@ export async function createSlotcast(
     db,
     http,
     bus,
+    gateway,
     auth,
     bookings,
     catalog,
@@ -89,6 +99,8 @@ export async function createSlotcast(
     async close() {
       draining = true;
       workers.stop();
+      await gateway!.drain(1000);
+      await gateway!.close();
       await http.close();
       await bus.stop();
       if (!overrides.db) await db.close();

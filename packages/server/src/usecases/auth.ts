@@ -17,6 +17,8 @@ export interface AuthServiceDeps {
   db: Db;
   signer: TokenSigner;
   refreshTtlDays: number;
+  /** Told after a session is revoked (logout, refresh-token reuse), e.g. to close its sockets. */
+  onSessionRevoked?: (sessionId: string) => void;
 }
 
 export class AuthService {
@@ -58,7 +60,7 @@ export class AuthService {
         return { error: 'AUTH_REFRESH_INVALID' as const };
       if (row.used_at) {
         await revokeSession(tx, row.session_id, 'refresh token reuse');
-        return { error: 'AUTH_REFRESH_REUSED' as const };
+        return { error: 'AUTH_REFRESH_REUSED' as const, sessionId: row.session_id };
       }
       await markRefreshTokenUsed(tx, hash);
       const next = newRefreshToken();
@@ -66,6 +68,7 @@ export class AuthService {
       return { error: undefined, sessionId: row.session_id, userId: row.user_id, refreshToken: next.token };
     });
     // The revocation above must commit, so the error is thrown after the transaction.
+    if (outcome.error === 'AUTH_REFRESH_REUSED') this.deps.onSessionRevoked?.(outcome.sessionId);
     if (outcome.error !== undefined) throw new SlotcastError(outcome.error);
     const user = await getUser(this.deps.db, outcome.userId);
     if (!user) throw new SlotcastError('AUTH_REFRESH_INVALID');
@@ -77,7 +80,9 @@ export class AuthService {
       'SELECT session_id FROM refresh_tokens WHERE token_hash = $1',
       [hashRefreshToken(refreshToken)],
     );
-    if (rows[0]) await revokeSession(this.deps.db, rows[0].session_id, 'logout');
+    if (!rows[0]) return;
+    await revokeSession(this.deps.db, rows[0].session_id, 'logout');
+    this.deps.onSessionRevoked?.(rows[0].session_id);
   }
 
   /** Verifies an access token and that its session was not revoked (logout, token reuse). */

@@ -1,0 +1,72 @@
+import type { EventEnvelope, ResyncRequired } from '@slotcast/protocol';
+import type { Queryable } from '../store/db.js';
+import { type EventScope, latestEventId, prunedThrough, readEvents } from '../store/event-log.js';
+
+export interface ReplaySource {
+  db: Queryable;
+  /** Highest event id this node has already emitted to its rooms. */
+  emittedThrough(): number;
+}
+
+export type ReplayOutcome =
+  | { kind: 'replayed'; lastEventId: number; replayed: number }
+  | { kind: 'resync'; info: ResyncRequired };
+
+const PAGE = 1000;
+
+/**
+ * Sends the events after `cursor` that `scope` may see, then calls `goLive` with no await in between the final check
+ * and the call. Replay covers ids up to what the node has emitted; anything later reaches the socket live through its
+ * rooms, so nothing falls between the two and nothing is sent twice — even while writers keep committing.
+ */
+export async function replayThenGoLive(
+  src: ReplaySource,
+  scope: EventScope,
+  cursor: number,
+  send: (batch: EventEnvelope[]) => void,
+  goLive: () => void,
+  isGone: () => boolean,
+): Promise<ReplayOutcome> {
+  const pruned = await prunedThrough(src.db);
+  // A cursor from another node can be a little ahead of this node's tailer: wait for it, boundedly.
+  for (let i = 0; i < 100 && cursor > src.emittedThrough() && !isGone(); i++) {
+    if (cursor > (await latestEventId(src.db))) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  if (cursor < pruned || cursor > src.emittedThrough()) {
+    const latest = src.emittedThrough();
+    goLive();
+    return {
+      kind: 'resync',
+      info: {
+        code: 'RESYNC_REQUIRED',
+        message:
+          cursor < pruned
+            ? `Events after ${cursor} are past the retention window; reload over REST and continue from latestEventId`
+            : `Cursor ${cursor} is ahead of the log; reload over REST and continue from latestEventId`,
+        oldestEventId: pruned + 1,
+        latestEventId: latest,
+      },
+    };
+  }
+  let sent = cursor;
+  let replayed = 0;
+  for (;;) {
+    const high = src.emittedThrough();
+    while (sent < high) {
+      const rows = await readEvents(src.db, scope, sent, high, PAGE);
+      if (isGone()) return { kind: 'replayed', lastEventId: sent, replayed };
+      if (rows.length > 0) {
+        send(rows.map((r) => r.envelope));
+        replayed += rows.length;
+      }
+      // A short page means everything visible up to `high` is sent.
+      sent = rows.length === PAGE ? rows.at(-1)!.envelope.id : high;
+    }
+    // Synchronous from here: if nothing was emitted meanwhile, joining the rooms now misses nothing.
+    if (src.emittedThrough() === high) {
+      goLive();
+      return { kind: 'replayed', lastEventId: sent, replayed };
+    }
+  }
+}

@@ -1,0 +1,257 @@
+import type { Booking, BookingEventData, EventEnvelope } from '@slotcast/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_KINDS } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { connectError, listen } from '../support/sockets.js';
+import { api, book, buildWorld, login, slotAt, type World } from '../support/world.js';
+
+const bookingOf = (e: EventEnvelope) => (e.data as BookingEventData).booking;
+
+describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
+  let server: TestServer;
+  let w: World;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    w = await buildWorld(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('refuses a handshake without a token with AUTH_REQUIRED', async () => {
+    const err = await connectError(server, {});
+    expect(err.data?.code).toBe('AUTH_REQUIRED');
+  });
+
+  it('refuses a forged token with AUTH_TOKEN_INVALID', async () => {
+    const err = await connectError(server, { token: `${w.alice.token.slice(0, -4)}AAAA` });
+    expect(err.data?.code).toBe('AUTH_TOKEN_INVALID');
+  });
+
+  it('refuses an expired token with AUTH_TOKEN_EXPIRED', async () => {
+    const { token } = await server.slotcast.signer.sign(
+      {
+        userId: w.alice.user.id,
+        role: 'customer',
+        vendorId: null,
+        isOwner: false,
+        sessionId: '00000000-0000-4000-8000-000000000000',
+      },
+      new Date(Date.now() - 3_600_000),
+    );
+    const err = await connectError(server, { token });
+    expect(err.data?.code).toBe('AUTH_TOKEN_EXPIRED');
+  });
+
+  it('refuses the token of a signed-out session with AUTH_TOKEN_INVALID', async () => {
+    const s = await login(server, 'bob@test.test');
+    await api(server, 'POST', '/auth/logout', { body: { refreshToken: s.refreshToken } });
+    const err = await connectError(server, { token: s.token });
+    expect(err.data?.code).toBe('AUTH_TOKEN_INVALID');
+  });
+
+  it('rejects a browser handshake from a foreign Origin', async () => {
+    const err = await connectError(
+      server,
+      { token: w.alice.token },
+      { transports: ['polling'], extraHeaders: { origin: 'https://evil.example' } },
+    );
+    expect(err.message).toMatch(/ORIGIN_NOT_ALLOWED|xhr poll error/);
+  });
+
+  it('accepts a browser handshake from its own origin', async () => {
+    const l = await listen(
+      server,
+      { token: w.alice.token },
+      { transports: ['polling'], extraHeaders: { origin: server.url } },
+    );
+    expect(l.socket.connected).toBe(true);
+    l.close();
+  });
+
+  it('delivers a booking’s status flow to its customer, its vendor’s staff and admins — and to nobody else', async () => {
+    const alice = await listen(server, { token: w.alice.token });
+    const bob = await listen(server, { token: w.bob.token });
+    const staffA = await listen(server, { token: w.a.staff.token });
+    const staffB = await listen(server, { token: w.b.staff.token });
+    const admin = await listen(server, { token: w.admin.token });
+
+    const created = (await book(server, w.alice, w.a, slotAt(6, 8))).body as Booking;
+    await api(server, 'POST', `/bookings/${created.id}/confirm`, { token: w.a.staff.token, body: { version: 1 } });
+    await api(server, 'POST', `/bookings/${created.id}/cancel`, {
+      token: w.alice.token,
+      body: { version: 2, reason: 'ill' },
+    });
+
+    const expected = ['booking.requested', 'booking.confirmed', 'booking.cancelled'];
+    for (const l of [alice, staffA, admin]) {
+      const got = (await l.waitFor(3)).filter((e) => bookingOf(e).id === created.id);
+      expect(got.map((e) => e.type)).toEqual(expected);
+      expect(got.map((e) => bookingOf(e).version)).toEqual([1, 2, 3]);
+      expect(got[2]!.data).toMatchObject({ reason: 'ill', previousStatus: 'confirmed', actor: { role: 'customer' } });
+      expect(got[0]).toMatchObject({ v: 1, occurredAt: expect.any(String) });
+    }
+    // Give stray deliveries a moment to show up before asserting absence.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bob.events).toEqual([]);
+    expect(staffB.events).toEqual([]);
+    for (const l of [alice, bob, staffA, staffB, admin]) l.close();
+  });
+
+  it('works over HTTP long-polling only', async () => {
+    const l = await listen(server, { token: w.bob.token }, { transports: ['polling'], upgrade: false });
+    expect(l.socket.io.engine.transport.name).toBe('polling');
+    const created = (await book(server, w.bob, w.b, slotAt(6, 9))).body as Booking;
+    const [e] = await l.waitFor(1);
+    expect(bookingOf(e!).id).toBe(created.id);
+    l.close();
+  });
+
+  it('answers follow requests with acks checked against the same rules as REST', async () => {
+    const mine = (await book(server, w.alice, w.a, slotAt(6, 11))).body as Booking;
+    const bob = await listen(server, { token: w.bob.token });
+    const denied = await bob.socket.timeout(5000).emitWithAck('follow', { kind: 'booking', id: mine.id });
+    expect(denied).toEqual({ ok: false, error: expect.objectContaining({ code: 'NOT_FOUND' }) });
+    const invalid = await bob.socket.timeout(5000).emitWithAck('follow', { kind: 'planet', id: 'x' } as never);
+    expect(invalid).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION_FAILED' }) });
+    const ok = await bob.socket.timeout(5000).emitWithAck('follow', { kind: 'resource', id: w.a.resource.id });
+    expect(ok).toEqual({ ok: true, room: `resource:${w.a.resource.id}` });
+
+    // A resource's followers see intervals taken and released, without who booked.
+    const notice = new Promise<unknown>((resolve) => bob.socket.once('schedule:changed', resolve));
+    await api(server, 'POST', `/bookings/${mine.id}/cancel`, { token: w.alice.token, body: { version: 1 } });
+    expect(await notice).toEqual({
+      resourceId: w.a.resource.id,
+      eventId: expect.any(Number),
+      bookingId: mine.id,
+      taken: [],
+      released: [{ startAt: mine.startAt, endAt: mine.endAt }],
+    });
+    expect(JSON.stringify(await notice)).not.toContain(w.alice.user.id);
+    expect(bob.events).toEqual([]);
+    bob.close();
+  });
+
+  it('closes the sockets of a session when it signs out', async () => {
+    const s = await login(server, 'alice@test.test');
+    const l = await listen(server, { token: s.token });
+    const closing = new Promise<{ code: string }>((resolve) => l.socket.once('closing', resolve));
+    const disconnected = new Promise((r) => l.socket.once('disconnect', r));
+    await api(server, 'POST', '/auth/logout', { body: { refreshToken: s.refreshToken } });
+    expect((await closing).code).toBe('SESSION_REVOKED');
+    await disconnected;
+  });
+
+  it('replays exactly the missed events, in order, while 500 are committed concurrently (some during the reconnect)', async () => {
+    // The staff listener of vendor A sees every booking of vendor A; vendor B's events are noise it must not get.
+    const first = await listen(server, { token: w.a.staff.token });
+    const seed = (await book(server, w.alice, w.a, slotAt(7, 0))).body as Booking;
+    const [seen] = await first.waitFor(1);
+    expect(bookingOf(seen!).id).toBe(seed.id);
+    const cursor = seen!.id;
+    first.close();
+
+    // 500 bookings by 10 concurrent writers on both vendors, on distinct slots (two resources × days × half hours).
+    const jobs = Array.from({ length: 500 }, (_, i) => ({
+      v: i % 2 ? w.a : w.b,
+      customer: i % 3 ? w.alice : w.bob,
+      resource: Math.floor(i / 2) % 2 ? 'resource' : 'resource2',
+      start: slotAt(8 + Math.floor(i / 192), Math.floor((i % 192) / 8), 0),
+      i,
+    }));
+    // Make every job's slot unique: (vendor, resource, day, hour) from i.
+    const unique = jobs.map((j) => ({ ...j, start: slotAt(8 + Math.floor(j.i / 96), Math.floor((j.i % 96) / 4)) }));
+    let next = 0;
+    const created: Booking[] = [];
+    const writer = async () => {
+      while (next < unique.length) {
+        const j = unique[next++]!;
+        const res = await api<Booking>(server, 'POST', '/bookings', {
+          token: j.customer.token,
+          body: {
+            resourceId: j.v[j.resource as 'resource' | 'resource2'].id,
+            serviceId: j.v.service.id,
+            startAt: j.start,
+          },
+        });
+        expect(res.status).toBe(201);
+        created.push(res.body);
+      }
+    };
+    const writers = Array.from({ length: 10 }, writer);
+    // Reconnect while the writers are busy.
+    await new Promise((r) => setTimeout(r, 150));
+    const again = await listen(server, { token: w.a.staff.token, lastEventId: cursor });
+    await Promise.all(writers);
+    const mineCount = created.filter((b) => b.vendorId === w.a.vendor.id).length;
+    expect(mineCount).toBe(250);
+    const got = await again.waitFor(mineCount, 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const ids = got.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    expect(ids.every((id) => id > cursor)).toBe(true);
+    expect(got.every((e) => bookingOf(e).vendorId === w.a.vendor.id)).toBe(true);
+    expect(new Set(got.map((e) => bookingOf(e).id))).toEqual(
+      new Set(created.filter((b) => b.vendorId === w.a.vendor.id).map((b) => b.id)),
+    );
+    const done = await again.replayDone;
+    expect(done.lastEventId).toBeGreaterThanOrEqual(cursor);
+    again.close();
+  });
+
+  it('asks for a resync when the cursor is older than the retention window', async () => {
+    for (let i = 0; i < 6; i++) expect((await book(server, w.alice, w.b, slotAt(30, 10 + i))).status).toBe(201);
+    await server.slotcast.db.query('UPDATE event_log_state SET pruned_through = 5');
+    const l = await listen(server, { token: w.alice.token, lastEventId: 2 });
+    const info = await l.resync;
+    expect(info).toMatchObject({ code: 'RESYNC_REQUIRED', oldestEventId: 6 });
+    expect(info.latestEventId).toBeGreaterThan(5);
+    await server.slotcast.db.query('UPDATE event_log_state SET pruned_through = 0');
+    l.close();
+  });
+});
+
+describe.each(DB_KINDS)('realtime token expiry on %s', (kind) => {
+  let server: TestServer;
+  let w: World;
+
+  beforeAll(async () => {
+    // 10-second access tokens: the server asks for a new one at once (its lead time is a minute).
+    server = await startTestServer(kind, { ACCESS_TOKEN_TTL_SECONDS: '10' });
+    w = await buildWorld(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('keeps a socket that re-authenticates on auth:expiring, and closes one that does not with AUTH_TOKEN_EXPIRED', async () => {
+    const fresh = await login(server, 'alice@test.test');
+    const keeper = await listen(server, { token: fresh.token });
+    const idler = await listen(server, { token: fresh.token });
+    const idlerClosing = idler.first<{ code: string }>('closing');
+
+    await keeper.first('auth:expiring');
+    // Renew late, so the new token outlives the first one by several seconds.
+    await new Promise((r) => setTimeout(r, 6000));
+    const renewed = await api<{ accessToken: string }>(server, 'POST', '/auth/refresh', {
+      body: { refreshToken: fresh.refreshToken },
+    });
+    const ack = await keeper.socket.timeout(5000).emitWithAck('auth:refresh', { token: renewed.body.accessToken });
+    expect(ack).toMatchObject({ ok: true, expiresAt: expect.any(String) });
+    const foreign = await keeper.socket.timeout(5000).emitWithAck('auth:refresh', { token: w.bob.token });
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'AUTH_TOKEN_INVALID' } });
+
+    expect((await idlerClosing).code).toBe('AUTH_TOKEN_EXPIRED');
+    // The re-authenticated socket outlived the first token and still receives events.
+    expect(keeper.socket.connected).toBe(true);
+    const alice = { ...w.alice, token: renewed.body.accessToken };
+    const res = await book(server, alice, w.a, slotAt(9, 9));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const created = res.body as Booking;
+    const [e] = await keeper.waitFor(1);
+    expect(bookingOf(e!).id).toBe(created.id);
+    keeper.close();
+  }, 30_000);
+});
