@@ -15,6 +15,8 @@ import { openPostgres } from './store/postgres.js';
 import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
+import { NotificationService } from './usecases/notifications.js';
+import { LogConsumer } from './workers/log-consumer.js';
 import { startWorkers } from './workers/workers.js';
 
 export interface Slotcast {
@@ -26,6 +28,7 @@ export interface Slotcast {
   auth: AuthService;
   bookings: BookingService;
   catalog: CatalogService;
+  notifications: NotificationService;
   signer: TokenSigner;
   logger: Logger;
   /** Starts listening; resolves to the bound address. */
@@ -62,6 +65,11 @@ export async function createSlotcast(
   });
   const catalog = new CatalogService(db);
   const bookings = new BookingService({ db, now: overrides.now, onEvents: () => bus.poke() });
+  const notifications = new NotificationService(db, () => bus.poke());
+  const notifier = new LogConsumer(db, 'notifications', (tx, events) => notifications.fromEvents(tx, events), {
+    afterCommit: () => bus.poke(),
+    onError: (err) => logger.warn({ err }, 'notification consumer failed; retrying'),
+  });
 
   let draining = false;
   const http = await buildHttpServer({
@@ -70,6 +78,7 @@ export async function createSlotcast(
     auth,
     catalog,
     bookings,
+    notifications,
     bodyLimit: config.BODY_LIMIT_BYTES,
     loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },
     isDraining: () => draining,
@@ -77,6 +86,9 @@ export async function createSlotcast(
   await bus.start();
   gateway = attachGateway({ httpServer: http.server, db, bus, auth, logger, allowedOrigins: config.ALLOWED_ORIGINS });
   const workers = startWorkers({ db, bookings, logger, config });
+  await notifier.start();
+  // Each new event may be a booking change that someone must be told about.
+  const unsubscribeNotifier = bus.subscribe(() => notifier.poke());
 
   return {
     config,
@@ -87,6 +99,7 @@ export async function createSlotcast(
     auth,
     bookings,
     catalog,
+    notifications,
     signer,
     logger,
     async listen() {
@@ -99,6 +112,8 @@ export async function createSlotcast(
     async close() {
       draining = true;
       workers.stop();
+      unsubscribeNotifier();
+      await notifier.stop();
       await gateway!.drain(1000);
       await gateway!.close();
       await http.close();

@@ -8,18 +8,21 @@ import type { Caller } from '../usecases/actor.js';
 import type { AuthService } from '../usecases/auth.js';
 import type { BookingService } from '../usecases/bookings.js';
 import type { CatalogService } from '../usecases/catalog.js';
+import type { NotificationService } from '../usecases/notifications.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { newOpenApiDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
 import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
+import { notificationRoutes } from './routes/notification-routes.js';
 
 export interface HttpDeps {
   db: Db;
   logger: Logger;
   auth: AuthService;
   catalog: CatalogService;
+  notifications: NotificationService;
   bookings: BookingService;
   bodyLimit: number;
   loginLimits: LoginLimits;
@@ -34,7 +37,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     // Behind HAProxy/nginx the client address comes from X-Forwarded-For (rate limits key on it).
     trustProxy: true,
     requestIdHeader: 'x-request-id',
+    // Errors Fastify raises before routing (a URL that does not decode) get problem+json like every other.
+    frameworkErrors: (err, request, reply) => sendProblem(request, reply, err),
   });
+  // The API speaks JSON only: without this, a text/plain body reaches the schemas as a string (400, not 415).
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((err, request, reply) => sendProblem(request, reply, err));
   app.setNotFoundHandler((request, reply) =>
@@ -69,6 +76,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   authRoutes(app, routeDeps);
   catalogRoutes(app, routeDeps);
   bookingRoutes(app, routeDeps);
+  notificationRoutes(app, routeDeps);
   healthRoutes(app, { db: deps.db, extraChecks: deps.readinessChecks, isDraining: deps.isDraining });
   return app;
 }

@@ -26,9 +26,11 @@ export function assignedRooms(actor: {
 
 /**
  * Who receives an event: its customer, its vendor's staff, admins, and followers of the booking. These are exactly
- * the parties `maySee` admits, so the same rule scopes REST reads, replay and live delivery.
+ * the parties `maySee` admits, so the same rule scopes REST reads, replay and live delivery. A private event (a
+ * user's notification) goes to that user alone.
  */
 export function recipientRooms(e: StoredEvent): string[] {
+  if (e.userId) return [userRoom(e.userId)];
   const rooms = [ADMIN_ROOM];
   if (e.customerId) rooms.push(userRoom(e.customerId));
   if (e.vendorId) rooms.push(vendorRoom(e.vendorId));

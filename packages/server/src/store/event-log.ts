@@ -12,6 +12,8 @@ export interface NewEvent {
   vendorId: string | null;
   customerId: string | null;
   resourceId: string | null;
+  /** Set for a private event: only this user receives it (replay and live). */
+  userId?: string | null;
   data: unknown;
 }
 
@@ -22,6 +24,7 @@ export interface StoredEvent {
   customerId: string | null;
   bookingId: string | null;
   resourceId: string | null;
+  userId: string | null;
 }
 
 interface EventRow {
@@ -31,9 +34,12 @@ interface EventRow {
   vendor_id: string | null;
   customer_id: string | null;
   resource_id: string | null;
+  user_id: string | null;
   payload: unknown;
   occurred_at: Date;
 }
+
+const COLUMNS = 'id, type, booking_id, vendor_id, customer_id, resource_id, user_id, payload, occurred_at';
 
 const toStored = (r: EventRow): StoredEvent => ({
   envelope: { v: PROTOCOL_VERSION, id: r.id, type: r.type, occurredAt: r.occurred_at.toISOString(), data: r.payload },
@@ -41,6 +47,7 @@ const toStored = (r: EventRow): StoredEvent => ({
   customerId: r.customer_id,
   bookingId: r.booking_id,
   resourceId: r.resource_id,
+  userId: r.user_id,
 });
 
 /**
@@ -51,10 +58,10 @@ export async function appendEvents(tx: Queryable, events: NewEvent[]): Promise<S
   if (events.length === 0) return [];
   await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
   const rows = await tx.query<EventRow>(
-    `INSERT INTO events (type, booking_id, vendor_id, customer_id, resource_id, payload)
+    `INSERT INTO events (type, booking_id, vendor_id, customer_id, resource_id, payload, user_id)
      SELECT * FROM jsonb_to_recordset($1::jsonb)
-       AS x(type text, booking_id uuid, vendor_id uuid, customer_id uuid, resource_id uuid, payload jsonb)
-     RETURNING id, type, booking_id, vendor_id, customer_id, resource_id, payload, occurred_at`,
+       AS x(type text, booking_id uuid, vendor_id uuid, customer_id uuid, resource_id uuid, payload jsonb, user_id uuid)
+     RETURNING ${COLUMNS}`,
     [
       JSON.stringify(
         events.map((e) => ({
@@ -64,6 +71,7 @@ export async function appendEvents(tx: Queryable, events: NewEvent[]): Promise<S
           customer_id: e.customerId,
           resource_id: e.resourceId,
           payload: e.data,
+          user_id: e.userId ?? null,
         })),
       ),
     ],
@@ -73,10 +81,12 @@ export async function appendEvents(tx: Queryable, events: NewEvent[]): Promise<S
 }
 
 export interface EventScope {
-  /** null = every event (admins). */
+  /** The reader: private events addressed to them are always in scope. */
+  userId: string;
+  /** Every non-private event (admins). */
+  all?: boolean;
   vendorId?: string | null;
   customerId?: string | null;
-  all?: boolean;
 }
 
 /** Events after `afterId` up to `throughId` (inclusive) that the scope may see, in id order. */
@@ -88,24 +98,24 @@ export async function readEvents(
   limit: number,
 ): Promise<StoredEvent[]> {
   const rows = await db.query<EventRow>(
-    `SELECT id, type, booking_id, vendor_id, customer_id, resource_id, payload, occurred_at
+    `SELECT ${COLUMNS}
        FROM events
       WHERE id > $1 AND id <= $2
-        AND ($3::boolean OR vendor_id = $4::uuid OR customer_id = $5::uuid)
+        AND (user_id = $7::uuid
+             OR (user_id IS NULL AND ($3::boolean OR vendor_id = $4::uuid OR customer_id = $5::uuid)))
       ORDER BY id
       LIMIT $6`,
-    [afterId, throughId, scope.all === true, scope.vendorId ?? null, scope.customerId ?? null, limit],
+    [afterId, throughId, scope.all === true, scope.vendorId ?? null, scope.customerId ?? null, limit, scope.userId],
   );
   return rows.map(toStored);
 }
 
 /** All events after `afterId` in id order (the relay's read). */
 export async function readAfter(db: Queryable, afterId: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await db.query<EventRow>(
-    `SELECT id, type, booking_id, vendor_id, customer_id, resource_id, payload, occurred_at
-       FROM events WHERE id > $1 ORDER BY id LIMIT $2`,
-    [afterId, limit],
-  );
+  const rows = await db.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE id > $1 ORDER BY id LIMIT $2`, [
+    afterId,
+    limit,
+  ]);
   return rows.map(toStored);
 }
 

@@ -1,0 +1,156 @@
+import type {
+  BookingEventData,
+  ListNotificationsQuery,
+  Notification,
+  NotificationCreatedData,
+  NotificationPage,
+  NotificationReadData,
+} from '@slotcast/protocol';
+import { isBookingEvent, SlotcastError } from '@slotcast/protocol';
+import { draftNotifications } from '../domain/notification-content.js';
+import { getResource, getService, getVendor } from '../store/catalog-repo.js';
+import type { Db, Queryable } from '../store/db.js';
+import { appendEvents, type NewEvent, type StoredEvent } from '../store/event-log.js';
+import {
+  getNotification,
+  insertNotification,
+  listNotifications,
+  markRead,
+  staffOfVendor,
+  unreadCount,
+} from '../store/notifications-repo.js';
+import { getUser } from '../store/users-repo.js';
+import type { Caller } from './actor.js';
+
+const privateEvent = (userId: string, type: string, data: unknown): NewEvent => ({
+  type,
+  bookingId: null,
+  vendorId: null,
+  customerId: null,
+  resourceId: null,
+  userId,
+  data,
+});
+
+/** Per-user notifications: made from booking events, read over REST, kept in step across tabs by private events. */
+export class NotificationService {
+  constructor(
+    private readonly db: Db,
+    private readonly onEvents: () => void = () => {},
+  ) {}
+
+  /** The log consumer's handler: one notification per recipient per booking event, idempotent by event id. */
+  async fromEvents(tx: Queryable, events: StoredEvent[]): Promise<void> {
+    const out: NewEvent[] = [];
+    for (const e of events) {
+      if (!isBookingEvent(e.envelope)) continue;
+      const d = e.envelope.data as BookingEventData;
+      const b = d.booking;
+      const [service, resource, vendor, customer] = await Promise.all([
+        getService(tx, b.serviceId),
+        getResource(tx, b.resourceId),
+        getVendor(tx, b.vendorId),
+        getUser(tx, b.customerId),
+      ]);
+      const drafts = draftNotifications(e.envelope.type, d, {
+        serviceName: service?.name ?? 'Booking',
+        resourceName: resource?.name ?? '',
+        vendorName: vendor?.name ?? '',
+        customerName: customer?.name ?? 'A customer',
+      });
+      for (const draft of drafts) {
+        const recipients = draft.audience === 'customer' ? [b.customerId] : await staffOfVendor(tx, b.vendorId);
+        for (const userId of recipients) {
+          const n = await insertNotification(tx, {
+            userId,
+            sourceEventId: e.envelope.id,
+            bookingId: b.id,
+            category: draft.category,
+            priority: draft.priority,
+            title: draft.title,
+            body: draft.body,
+          });
+          if (!n) continue;
+          const data: NotificationCreatedData = { notification: n, unreadCount: await unreadCount(tx, userId) };
+          out.push(privateEvent(userId, 'notification.created', data));
+        }
+      }
+    }
+    await appendEvents(tx, out);
+  }
+
+  async list(caller: Caller, q: ListNotificationsQuery): Promise<NotificationPage> {
+    const items = await listNotifications(this.db, {
+      userId: caller.userId,
+      unreadOnly: q.unreadOnly ?? false,
+      categories: q.category ?? null,
+      sort: q.sort,
+      after: q.cursor ? decodeCursor(q.cursor) : null,
+      limit: q.limit + 1,
+    });
+    const more = items.length > q.limit;
+    const page = more ? items.slice(0, q.limit) : items;
+    const last = page.at(-1);
+    return {
+      items: page,
+      nextCursor: more && last ? encodeCursor(last) : null,
+      unreadCount: await unreadCount(this.db, caller.userId),
+    };
+  }
+
+  async markRead(caller: Caller, id: string): Promise<Notification> {
+    const readAt = new Date();
+    const result = await this.db.transaction(async (tx) => {
+      const changed = await markRead(tx, caller.userId, [id], readAt);
+      const n = await getNotification(tx, caller.userId, id);
+      if (!n) throw new SlotcastError('NOT_FOUND', 'No such notification');
+      if (changed.length) await this.appendRead(tx, caller.userId, changed, false, readAt);
+      return { n, changed: changed.length > 0 };
+    });
+    if (result.changed) this.onEvents();
+    return result.n;
+  }
+
+  async markAllRead(caller: Caller): Promise<{ updated: number; unreadCount: number }> {
+    const readAt = new Date();
+    const updated = await this.db.transaction(async (tx) => {
+      const changed = await markRead(tx, caller.userId, 'all', readAt);
+      if (changed.length) await this.appendRead(tx, caller.userId, changed, true, readAt);
+      return changed.length;
+    });
+    if (updated) this.onEvents();
+    return { updated, unreadCount: await unreadCount(this.db, caller.userId) };
+  }
+
+  private async appendRead(tx: Queryable, userId: string, ids: string[], all: boolean, readAt: Date) {
+    const data: NotificationReadData = {
+      ids,
+      all,
+      readAt: readAt.toISOString(),
+      unreadCount: await unreadCount(tx, userId),
+    };
+    await appendEvents(tx, [privateEvent(userId, 'notification.read', data)]);
+  }
+}
+
+function encodeCursor(n: Notification): string {
+  return Buffer.from(JSON.stringify([n.priority, n.createdAt, n.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { priority: number; createdAt: Date; id: string } {
+  try {
+    const [priority, created, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      number,
+      string,
+      string,
+    ];
+    const createdAt = new Date(created);
+    if (typeof priority !== 'number' || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id))
+      throw new Error('bad');
+    return { priority, createdAt, id };
+  } catch {
+    throw new SlotcastError('VALIDATION_FAILED', 'cursor is not valid', {
+      errors: [{ path: 'query.cursor', message: 'not a cursor from this API' }],
+    });
+  }
+}
