@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDateTime } from './entities.js';
+import { EventEnvelope } from './events.js';
 
 export const NOTIFICATION_CATEGORIES = [
   'request',
@@ -74,3 +75,13 @@ export const NotificationReadData = z.object({
 });
 export type NotificationCreatedData = z.infer<typeof NotificationCreatedData>;
 export type NotificationReadData = z.infer<typeof NotificationReadData>;
+
+export const NotificationEvent = z.discriminatedUnion('type', [
+  EventEnvelope.extend({ type: z.literal('notification.created'), data: NotificationCreatedData }),
+  EventEnvelope.extend({ type: z.literal('notification.read'), data: NotificationReadData }),
+]);
+/** A private event to one user: a new notification, or notifications read in another tab or device. */
+export type NotificationEvent = z.infer<typeof NotificationEvent>;
+
+export const isNotificationEvent = (e: EventEnvelope): boolean =>
+  (NOTIFICATION_EVENT_TYPES as readonly string[]).includes(e.type);

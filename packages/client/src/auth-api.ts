@@ -1,0 +1,76 @@
+import { type LoginRequest, type RegisterRequest, TokenPair, User } from '@slotcast/protocol';
+import type { z } from 'zod';
+import type { HttpTransport } from './http-transport.js';
+import type { TokenManager } from './token-manager.js';
+
+export type RegisterInput = z.input<typeof RegisterRequest>;
+export type LoginInput = z.input<typeof LoginRequest>;
+
+/** Sign-up, sign-in, refresh, sign-out and the current user. Signing in stores the pair in the TokenManager. */
+export class AuthApi {
+  constructor(
+    private readonly http: HttpTransport,
+    private readonly tokens: TokenManager,
+  ) {}
+
+  async register(input: RegisterInput, opts: { signal?: AbortSignal } = {}): Promise<TokenPair> {
+    const pair = await this.http.request({
+      method: 'POST',
+      path: '/auth/register',
+      body: input,
+      auth: false,
+      schema: TokenPair,
+      signal: opts.signal,
+    });
+    await this.tokens.setSession(pair);
+    return pair;
+  }
+
+  async login(input: LoginInput, opts: { signal?: AbortSignal } = {}): Promise<TokenPair> {
+    const pair = await this.http.request({
+      method: 'POST',
+      path: '/auth/login',
+      body: input,
+      auth: false,
+      schema: TokenPair,
+      signal: opts.signal,
+    });
+    await this.tokens.setSession(pair);
+    return pair;
+  }
+
+  /** Rotates the pair now (normally the TokenManager does this by itself). */
+  async refresh(): Promise<TokenPair> {
+    await this.tokens.refresh();
+    return this.tokens.session!;
+  }
+
+  /** Revokes the session on the server (best effort) and forgets it here, whatever the server said. */
+  async logout(): Promise<void> {
+    await this.tokens.ready;
+    const refreshToken = this.tokens.session?.refreshToken;
+    try {
+      if (refreshToken) {
+        await this.http.request({
+          method: 'POST',
+          path: '/auth/logout',
+          body: { refreshToken },
+          auth: false,
+          schema: null,
+        });
+      }
+    } finally {
+      await this.tokens.signOut('logout');
+    }
+  }
+
+  me(opts: { signal?: AbortSignal } = {}): Promise<User> {
+    return this.http.request({ method: 'GET', path: '/me', auth: true, schema: User, signal: opts.signal });
+  }
+
+  /** The raw refresh call the TokenManager uses; it does not touch the stored session. */
+  static refresher(http: HttpTransport): (refreshToken: string) => Promise<TokenPair> {
+    return (refreshToken) =>
+      http.request({ method: 'POST', path: '/auth/refresh', body: { refreshToken }, auth: false, schema: TokenPair });
+  }
+}

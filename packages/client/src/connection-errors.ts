@@ -1,0 +1,42 @@
+import { ERRORS } from '@slotcast/protocol';
+import type { ConnectionError } from './connection-state.js';
+
+/** What the client does when the server refuses a handshake, or closes a socket, with a code. */
+export type Reaction = 'refresh-token' | 'sign-out' | 'drain' | 'give-up' | 'retry';
+
+export function reactionTo(code: string): Reaction {
+  switch (code) {
+    case 'AUTH_TOKEN_EXPIRED':
+      return 'refresh-token';
+    case 'AUTH_TOKEN_INVALID':
+    case 'AUTH_REQUIRED':
+    case 'SESSION_REVOKED':
+      return 'sign-out';
+    case 'SERVER_DRAINING':
+      return 'drain';
+    // Retrying cannot help: a foreign page origin, or a handshake this client builds wrong.
+    case 'ORIGIN_NOT_ALLOWED':
+    case 'VALIDATION_FAILED':
+      return 'give-up';
+    default:
+      return 'retry';
+  }
+}
+
+/** A connect_error's code: the server's coded error (`data.code`), or NETWORK for a transport failure. */
+export function fromConnectError(err: Error): { error: ConnectionError; retryAfterMs: number } {
+  const data = (err as { data?: { code?: unknown; retryAfterMs?: unknown } }).data;
+  const raw = data?.code ?? err.message;
+  const code = typeof raw === 'string' && raw in ERRORS ? raw : 'NETWORK';
+  const retryAfterMs = typeof data?.retryAfterMs === 'number' ? data.retryAfterMs : 0;
+  return { error: { code, message: err.message }, retryAfterMs };
+}
+
+/** A thrown error (a failed refresh, say) as a connection error. */
+export function fromThrown(err: unknown, fallback: string): ConnectionError {
+  const code = (err as { code?: unknown })?.code;
+  return {
+    code: typeof code === 'string' ? code : fallback,
+    message: err instanceof Error ? err.message : String(err),
+  };
+}

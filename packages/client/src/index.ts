@@ -1,0 +1,71 @@
+export { isNotificationEvent, NotificationEvent } from '@slotcast/protocol';
+export { ApiClient, type ApiClientOptions } from './api-client.js';
+export { AuthApi, type LoginInput, type RegisterInput } from './auth-api.js';
+export { type BackoffOptions, backoffCeiling, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js';
+export {
+  type BookingFilters,
+  type BookingPage,
+  BookingsApi,
+  type CreateBookingInput,
+  type RescheduleInput,
+  type TransitionInput,
+} from './bookings-api.js';
+export {
+  type Availability,
+  type AvailabilityInput,
+  type CreateResourceInput,
+  type CreateServiceInput,
+  type CreateStaffInput,
+  type CreateVendorInput,
+  type MutationOptions,
+  type RequestOptions,
+  ResourcesApi,
+  type UpdateResourceHoursInput,
+  type UpdateVendorInput,
+  VendorsApi,
+} from './catalog-api.js';
+export { type Clock, sleep, systemClock, type TimerHandle } from './clock.js';
+export { fromConnectError, type Reaction, reactionTo } from './connection-errors.js';
+export {
+  type ConnectionError,
+  type ConnectionState,
+  ConnectionStateStore,
+  type ConnectionStatus,
+  INITIAL_CONNECTION_STATE,
+  type TransportName,
+} from './connection-state.js';
+export { type CursorStore, LocalStorageCursorStore, MemoryCursorStore } from './cursor-store.js';
+export { Emitter, type Listener } from './emitter.js';
+export {
+  isApiError,
+  type ProblemCode,
+  type ReceivedProblem,
+  SlotcastApiError,
+  SlotcastNetworkError,
+  SlotcastProtocolError,
+} from './errors.js';
+export {
+  type EnvelopeHandler,
+  type EventHandler,
+  EventStream,
+  type Handler,
+  type NotificationHandler,
+} from './event-stream.js';
+export type { FollowResult, RealtimeError, RealtimeErrorCode } from './follows.js';
+export { HttpTransport, type HttpTransportOptions, type RequestSpec, type RetryOptions } from './http-transport.js';
+export { alwaysOnline, browserNetworkStatus, ManualNetworkStatus, type NetworkStatus } from './network-status.js';
+export { type NotificationFilters, type NotificationPage, NotificationsApi } from './notifications-api.js';
+export { randomKey } from './random-key.js';
+export { RealtimeClient } from './realtime-client.js';
+export type { RealtimeEvents } from './realtime-events.js';
+export type { ConnectionOptions, RealtimeClientOptions } from './realtime-options.js';
+export { createSlotcastClient, type SlotcastClient, type SlotcastClientOptions } from './slotcast-client.js';
+export {
+  type Refresher,
+  type SignOutReason,
+  TokenManager,
+  type TokenManagerEvents,
+  type TokenManagerOptions,
+} from './token-manager.js';
+export { LocalStorageTokenStorage, MemoryTokenStorage, type TokenStorage } from './token-storage.js';
+export { browserLocalStorage, MemoryStorage, type StorageLike } from './web-storage.js';

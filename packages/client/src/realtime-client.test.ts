@@ -1,0 +1,408 @@
+import type { FollowTarget, TokenPair } from '@slotcast/protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BOOKING_ID, bookingEvent, tokenPair, USER_ID, until } from '../test/support/fixtures.js';
+import { type RealtimeTestServer, type ServerSocket, startRealtimeServer } from '../test/support/realtime-server.js';
+import type { Clock } from './clock.js';
+import type { ConnectionState } from './connection-state.js';
+import { MemoryCursorStore } from './cursor-store.js';
+import { ManualNetworkStatus } from './network-status.js';
+import { RealtimeClient } from './realtime-client.js';
+import type { RealtimeClientOptions } from './realtime-options.js';
+import { TokenManager } from './token-manager.js';
+
+const OTHER_ID = '66666666-6666-4666-8666-666666666666';
+const FORBIDDEN_ID = '77777777-7777-4777-8777-777777777777';
+const SILENT_ID = '88888888-8888-4888-8888-888888888888';
+
+/** The system clock, recording every delay the client schedules. */
+function recordingClock(): Clock & { delays: number[] } {
+  const delays: number[] = [];
+  return {
+    delays,
+    now: () => Date.now(),
+    setTimeout: (fn, ms) => {
+      delays.push(ms);
+      return setTimeout(fn, ms);
+    },
+    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  };
+}
+
+describe('RealtimeClient against a real Socket.IO server', () => {
+  let server: RealtimeTestServer;
+  let tokens: TokenManager;
+  let refreshes: string[];
+  let client: RealtimeClient | null = null;
+  let states: (ConnectionState & { at: number })[];
+
+  beforeEach(async () => {
+    server = await startRealtimeServer();
+    refreshes = [];
+    let n = 1;
+    tokens = new TokenManager({
+      autoRefresh: false,
+      refresh: async (refreshToken): Promise<TokenPair> => {
+        refreshes.push(refreshToken);
+        return tokenPair(++n);
+      },
+    });
+    await tokens.setSession(tokenPair(1));
+    states = [];
+  });
+  afterEach(async () => {
+    await client?.stop();
+    client = null;
+    await server.close();
+  });
+
+  function start(opts: Partial<RealtimeClientOptions> = {}): RealtimeClient {
+    client = new RealtimeClient({
+      url: server.url,
+      tokens,
+      socketOptions: { transports: ['websocket'] },
+      backoff: { baseMs: 40, capMs: 400 },
+      random: () => 0.5,
+      ...opts,
+    });
+    client.subscribeState((s) => states.push({ ...s, at: Date.now() }));
+    client.start();
+    return client;
+  }
+  const connected = () => until(() => client?.state.status === 'connected', 'connected');
+
+  it('connects with the token, the protocol version and no cursor the first time, over a WebSocket', async () => {
+    const accepted = server.nextSocket();
+    const c = start();
+    expect(c.state.status).toBe('connecting');
+    await accepted;
+    await connected();
+    expect(server.handshakes).toEqual([{ token: 'access-1', protocolVersion: 1 }]);
+    expect(c.state).toEqual({
+      status: 'connected',
+      attempt: 0,
+      nextRetryAt: null,
+      transport: 'websocket',
+      lastError: null,
+    });
+  });
+
+  it('hands events to subscribers in id order and keeps the cursor per user, past unknown event types', async () => {
+    const cursors = new MemoryCursorStore();
+    const seen: string[] = [];
+    const accepted = server.nextSocket();
+    const c = start({ cursorStore: cursors });
+    c.onEvent((e) => {
+      seen.push(`${e.id} ${e.type}`);
+    });
+    const s = await accepted;
+    await connected();
+    s.emit('events', [bookingEvent(1, 'booking.requested'), bookingEvent(2)]);
+    s.emit('events', [{ v: 1, id: 3, type: 'invoice.paid', occurredAt: '2030-01-01T00:00:00Z', data: {} }]);
+    await until(() => c.cursor === 3, 'cursor 3');
+    await c.whenIdle();
+    expect(seen).toEqual(['1 booking.requested', '2 booking.confirmed']);
+    expect(cursors.get(USER_ID)).toBe(3);
+  });
+
+  it('reconnects with its cursor after the server drops it and hands over exactly the missed events, once', async () => {
+    const cursors = new MemoryCursorStore();
+    cursors.set(USER_ID, 2);
+    const seen: number[] = [];
+    let accepted = server.nextSocket();
+    const clock = recordingClock();
+    const c = start({ cursorStore: cursors, clock });
+    c.onEvent((e) => {
+      seen.push(e.id);
+    });
+    const first = await accepted;
+    expect(server.handshakes[0]!.lastEventId).toBe(2);
+    first.emit('events', [bookingEvent(2), bookingEvent(3), bookingEvent(4)]);
+    await until(() => c.cursor === 4, 'cursor 4');
+
+    accepted = server.nextSocket();
+    first.disconnect(true);
+    const second = await accepted;
+    expect(server.handshakes[1]).toEqual({ token: 'access-1', protocolVersion: 1, lastEventId: 4 });
+    // The replay overlaps what was already handled; live events follow.
+    second.emit('events', [bookingEvent(3), bookingEvent(4), bookingEvent(5)]);
+    second.emit('replay:done', { lastEventId: 5, replayed: 3 });
+    second.emit('events', [bookingEvent(5), bookingEvent(6)]);
+    await until(() => c.cursor === 6, 'cursor 6');
+    expect(seen).toEqual([3, 4, 5, 6]);
+    expect(cursors.get(USER_ID)).toBe(6);
+    const waiting = states.find((s) => s.nextRetryAt !== null)!;
+    expect(waiting).toMatchObject({ status: 'reconnecting', attempt: 1, lastError: { code: 'SERVER_DISCONNECT' } });
+    expect(clock.delays).toEqual([20]);
+  });
+
+  it('moves the cursor to replay:done’s lastEventId when nothing visible was missed', async () => {
+    const accepted = server.nextSocket();
+    const c = start();
+    const done: number[] = [];
+    c.on('replayDone', (info) => {
+      done.push(info.lastEventId);
+    });
+    (await accepted).emit('replay:done', { lastEventId: 42, replayed: 0 });
+    await until(() => done.length === 1, 'replayDone');
+    expect(c.cursor).toBe(42);
+  });
+
+  it('backs off with full jitter between failed attempts, counting them, until it connects', async () => {
+    server.refuse = (_auth, n) => (n <= 3 ? new Error('unavailable') : null);
+    const clock = recordingClock();
+    start({ clock });
+    await connected();
+    const waits = states.filter((s) => s.nextRetryAt !== null);
+    expect(waits.map((s) => [s.status, s.attempt, s.lastError?.code])).toEqual([
+      ['connecting', 1, 'NETWORK'],
+      ['connecting', 2, 'NETWORK'],
+      ['connecting', 3, 'NETWORK'],
+    ]);
+    // random 0.5 of the ceilings 40, 80, 160.
+    expect(clock.delays).toEqual([20, 40, 80]);
+    for (const s of waits) expect(s.nextRetryAt! - s.at).toBeLessThanOrEqual(80);
+    expect(client!.state).toMatchObject({ status: 'connected', attempt: 0, nextRetryAt: null, lastError: null });
+    expect(server.handshakes).toHaveLength(4);
+  });
+
+  it('pauses after maxAttempts (offline) until retryNow()', async () => {
+    server.refuse = () => new Error('down');
+    const c = start({ backoff: { baseMs: 10, capMs: 20, maxAttempts: 2 } });
+    await until(() => c.state.status === 'offline', 'paused');
+    expect(c.state).toMatchObject({ status: 'offline', attempt: 2, nextRetryAt: null, lastError: { code: 'NETWORK' } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.handshakes).toHaveLength(3);
+    server.refuse = () => null;
+    c.retryNow();
+    await connected();
+    expect(server.handshakes).toHaveLength(4);
+  });
+
+  it('does not retry a handshake the server refuses as malformed (offline until retryNow)', async () => {
+    server.refuse = (_a, n) => (n === 1 ? { code: 'VALIDATION_FAILED', message: 'auth is not valid' } : null);
+    const c = start();
+    await until(() => c.state.status === 'offline', 'offline');
+    expect(c.state).toMatchObject({ nextRetryAt: null, lastError: { code: 'VALIDATION_FAILED' } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.handshakes).toHaveLength(1);
+    c.retryNow();
+    await connected();
+  });
+
+  it('goes offline when the device does, and reconnects at once when it is back', async () => {
+    const network = new ManualNetworkStatus(false);
+    const c = start({ network });
+    expect(c.state).toMatchObject({ status: 'offline', lastError: { code: 'OFFLINE' } });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.handshakes).toHaveLength(0);
+    network.set(true);
+    await connected();
+    network.set(false);
+    expect(c.state).toMatchObject({ status: 'offline', transport: null, lastError: { code: 'OFFLINE' } });
+    await until(() => server.connected().length === 0, 'server sees the socket gone');
+    network.set(true);
+    await connected();
+    expect(server.handshakes).toHaveLength(2);
+  });
+
+  it('reports polling-fallback when only HTTP long-polling is allowed', async () => {
+    start({ socketOptions: { transports: ['polling'] } });
+    await until(() => client?.state.status === 'polling-fallback', 'polling-fallback');
+    expect(client!.state).toMatchObject({ transport: 'polling', attempt: 0, lastError: null });
+  });
+
+  it('reports polling-fallback when the server offers no upgrade, after the grace period', async () => {
+    await server.close();
+    server = await startRealtimeServer({ transports: ['polling'] });
+    start({ socketOptions: { transports: ['polling', 'websocket'] }, upgradeGraceMs: 100 });
+    await until(() => client?.state.status === 'connected', 'connected over polling');
+    expect(client!.state.transport).toBe('polling');
+    await until(() => client?.state.status === 'polling-fallback', 'polling-fallback');
+  });
+
+  it('reports connected over a WebSocket once polling upgrades', async () => {
+    start({ socketOptions: { transports: ['polling', 'websocket'] }, upgradeGraceMs: 2_000 });
+    await until(() => client?.state.transport === 'websocket', 'upgrade');
+    expect(client!.state.status).toBe('connected');
+    expect(states.some((s) => s.status === 'polling-fallback')).toBe(false);
+  });
+
+  it('refreshes the token once and reconnects at once on AUTH_TOKEN_EXPIRED', async () => {
+    server.refuse = (auth) => (auth.token === 'access-1' ? { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } : null);
+    start();
+    await connected();
+    expect(server.handshakes.map((h) => h.token)).toEqual(['access-1', 'access-2']);
+    expect(refreshes).toEqual(['refresh-token-1']);
+    expect(states.some((s) => s.nextRetryAt !== null)).toBe(false);
+  });
+
+  it('stops and reports signed-out on AUTH_TOKEN_INVALID', async () => {
+    server.refuse = () => ({ code: 'AUTH_TOKEN_INVALID', message: 'The session was revoked' });
+    const signedOut: string[] = [];
+    tokens.on('signedOut', (e) => {
+      signedOut.push(`tokens ${e.reason}`);
+    });
+    const c = start();
+    c.on('signedOut', (e) => {
+      signedOut.push(`realtime ${e.code}`);
+    });
+    await until(() => signedOut.length === 2, 'signed out');
+    expect(signedOut).toEqual(['tokens token-invalid', 'realtime AUTH_TOKEN_INVALID']);
+    expect(c.state).toMatchObject({ status: 'offline', nextRetryAt: null, lastError: { code: 'AUTH_TOKEN_INVALID' } });
+    expect(tokens.session).toBeNull();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.handshakes).toHaveLength(1);
+  });
+
+  it('answers auth:expiring with auth:refresh and a fresh token on the same socket', async () => {
+    const accepted = server.nextSocket();
+    start();
+    const s = await accepted;
+    const sent: string[] = [];
+    s.on('auth:refresh', (req, ack) => {
+      sent.push(req.token);
+      ack({ ok: true, expiresAt: new Date(Date.now() + 900_000).toISOString() });
+    });
+    s.emit('auth:expiring', { expiresAt: new Date(Date.now() + 200).toISOString() });
+    await until(() => sent.length === 1, 'auth:refresh');
+    expect(sent).toEqual(['access-2']);
+    expect(refreshes).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.connected).toBe(true);
+    expect(server.handshakes).toHaveLength(1);
+  });
+
+  it('reconnects with the fresh token when the server refuses auth:refresh', async () => {
+    const accepted = server.nextSocket();
+    start();
+    const s = await accepted;
+    s.on('auth:refresh', (_req, ack) => ack({ ok: false, error: { code: 'AUTH_TOKEN_INVALID', message: 'nope' } }));
+    s.emit('auth:expiring', { expiresAt: new Date(Date.now() + 50).toISOString() });
+    await until(() => server.handshakes.length === 2, 'reconnect');
+    expect(server.handshakes[1]!.token).toBe('access-2');
+  });
+
+  it('reconnects at once with a fresh token when the server closes the socket for an expired token', async () => {
+    const accepted = server.nextSocket();
+    start();
+    const s = await accepted;
+    const again = server.nextSocket();
+    s.emit('closing', { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' });
+    await again;
+    expect(server.handshakes.map((h) => h.token)).toEqual(['access-1', 'access-2']);
+    expect(states.some((st) => st.nextRetryAt !== null)).toBe(false);
+  });
+
+  it('signs out when the server closes the socket for a revoked session', async () => {
+    const accepted = server.nextSocket();
+    const c = start();
+    const s = await accepted;
+    s.emit('closing', { code: 'SESSION_REVOKED', message: 'signed out elsewhere' });
+    await until(() => c.state.status === 'offline', 'offline');
+    expect(c.state.lastError?.code).toBe('SESSION_REVOKED');
+    expect(tokens.session).toBeNull();
+  });
+
+  it('reconnects when the server drains, after the time it names (spread by jitter)', async () => {
+    const accepted = server.nextSocket();
+    const clock = recordingClock();
+    start({ clock });
+    const s = await accepted;
+    const again = server.nextSocket();
+    s.emit('server:draining', { reconnectInMs: 60 });
+    await again;
+    const waiting = states.find((st) => st.nextRetryAt !== null)!;
+    expect(waiting).toMatchObject({ status: 'reconnecting', attempt: 0, lastError: { code: 'SERVER_DRAINING' } });
+    expect(clock.delays).toEqual([90]); // 60 × (1 + 0.5)
+  });
+
+  it('awaits resync listeners, then continues from latestEventId', async () => {
+    const cursors = new MemoryCursorStore();
+    cursors.set(USER_ID, 5);
+    const order: string[] = [];
+    const accepted = server.nextSocket();
+    const c = start({ cursorStore: cursors });
+    c.on('resync', async (info) => {
+      order.push(`resync from ${c.cursor} to ${info.latestEventId}`);
+      await new Promise((r) => setTimeout(r, 30));
+      order.push('snapshot reloaded');
+    });
+    c.onEvent((e) => {
+      order.push(`event ${e.id}`);
+    });
+    const s = await accepted;
+    s.emit('resync:required', { code: 'RESYNC_REQUIRED', message: 'too old', oldestEventId: 50, latestEventId: 60 });
+    s.emit('events', [bookingEvent(60), bookingEvent(61)]);
+    await until(() => c.cursor === 61, 'cursor 61');
+    expect(order).toEqual(['resync from 5 to 60', 'snapshot reloaded', 'event 61']);
+    expect(cursors.get(USER_ID)).toBe(61);
+  });
+
+  describe('follows', () => {
+    let follows: string[];
+    beforeEach(() => {
+      follows = [];
+      server.io.on('connection', (s: ServerSocket) => {
+        s.on('follow', (t, ack) => {
+          follows.push(`${s.id.slice(0, 4)} ${t.kind}:${t.id.slice(0, 4)}`);
+          if (t.id === SILENT_ID) return;
+          if (t.id === FORBIDDEN_ID) ack({ ok: false, error: { code: 'FORBIDDEN', message: 'not yours' } });
+          else ack({ ok: true, room: `${t.kind}:${t.id}` });
+        });
+        s.on('unfollow', (t, ack) => ack({ ok: true, room: `${t.kind}:${t.id}` }));
+      });
+    });
+    const booking: FollowTarget = { kind: 'booking', id: BOOKING_ID };
+    const resource: FollowTarget = { kind: 'resource', id: OTHER_ID };
+
+    it('answers a follow asked before the connection once it is up, and acks the next ones', async () => {
+      const c = start();
+      const early = c.follow(booking);
+      expect(await early).toEqual({ ok: true, room: `booking:${BOOKING_ID}` });
+      expect(await c.follow(resource)).toEqual({ ok: true, room: `resource:${OTHER_ID}` });
+      expect(c.following()).toEqual([booking, resource]);
+    });
+
+    it('sends every follow again after a reconnect', async () => {
+      const accepted = server.nextSocket();
+      const c = start();
+      await c.follow(booking);
+      await c.follow(resource);
+      const first = await accepted;
+      const again = server.nextSocket();
+      first.disconnect(true);
+      const second = await again;
+      await until(() => follows.length === 4, 'follows re-sent');
+      const prefix = second.id.slice(0, 4);
+      expect(follows.slice(2).sort()).toEqual([`${prefix} booking:5555`, `${prefix} resource:6666`]);
+    });
+
+    it('returns a coded error for a refused follow and drops it', async () => {
+      const c = start();
+      const res = await c.follow({ kind: 'booking', id: FORBIDDEN_ID });
+      expect(res).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'not yours' } });
+      expect(c.following()).toEqual([]);
+    });
+
+    it('times out a follow the server does not acknowledge, and keeps it for the next connection', async () => {
+      const c = start({ ackTimeoutMs: 100 });
+      await connected();
+      const res = await c.follow({ kind: 'booking', id: SILENT_ID });
+      expect(res).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+      expect(c.following()).toHaveLength(1);
+    });
+
+    it('refuses a malformed target without sending it, and unfollows with an ack', async () => {
+      const c = start();
+      await connected();
+      expect(await c.follow({ kind: 'booking', id: 'nope' })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
+      await c.follow(booking);
+      expect(await c.unfollow(booking)).toEqual({ ok: true, room: `booking:${BOOKING_ID}` });
+      expect(c.following()).toEqual([]);
+      expect(follows).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,324 @@
+import { type HandshakeAuth, PROTOCOL_VERSION } from '@slotcast/protocol';
+import { io } from 'socket.io-client';
+import { DEFAULT_BACKOFF } from './backoff.js';
+import { type Clock, systemClock } from './clock.js';
+import { fromConnectError, fromThrown, reactionTo } from './connection-errors.js';
+import type { ConnectionError, ConnectionStateStore } from './connection-state.js';
+import { alwaysOnline, type NetworkStatus } from './network-status.js';
+import type { ConnectionOptions } from './realtime-options.js';
+import { ReconnectScheduler } from './reconnect-scheduler.js';
+import type { ClientSocket } from './socket-ack.js';
+import { SocketReauth } from './socket-reauth.js';
+import type { TokenManager } from './token-manager.js';
+import { TransportTracker } from './transport-tracker.js';
+
+/** What the connection asks of its owner. */
+export interface ConnectionHooks {
+  store: ConnectionStateStore;
+  /** Before each handshake: load the cursor of the user about to connect. */
+  prepare(userId: string): Promise<void>;
+  /** The replay cursor to send, read when the transport opens. */
+  cursor(): number | null;
+  /** A new socket: route its data messages while `live()`. */
+  attach(socket: ClientSocket, live: () => boolean): void;
+  connected(): void;
+  signedOut(error: ConnectionError): void;
+  reportError(err: unknown): void;
+}
+
+/**
+ * Keeps one authenticated socket up. Socket.IO's own reconnection is off: each attempt is a new socket with the current
+ * token and cursor in its handshake, after a full-jitter backoff; the server's coded refusals decide what comes next.
+ */
+export class RealtimeConnection {
+  private readonly retries: ReconnectScheduler;
+  private readonly reauth: SocketReauth;
+  private readonly tokens: TokenManager;
+  private readonly network: NetworkStatus;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private current: ClientSocket | null = null;
+  private transport: TransportTracker | null = null;
+  /** The token the current socket authenticated with (handshake or auth:refresh). */
+  private socketToken: string | null = null;
+  private running = false;
+  private everConnected = false;
+  private expiredRetryUsed = false;
+  private userId: string | null = null;
+  // Every connect, stop and offline bumps this, so an async step of an abandoned attempt does nothing.
+  private seq = 0;
+  private detach: (() => void)[] = [];
+
+  constructor(
+    private readonly opts: ConnectionOptions,
+    private readonly hooks: ConnectionHooks,
+  ) {
+    this.tokens = opts.tokens;
+    this.network = opts.network ?? alwaysOnline;
+    this.clock = opts.clock ?? systemClock;
+    this.random = opts.random ?? Math.random;
+    const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
+    this.retries = new ReconnectScheduler({ ...backoff, clock: this.clock, random: this.random });
+    this.reauth = new SocketReauth({
+      tokens: this.tokens,
+      clock: this.clock,
+      leadMs: opts.reauthLeadMs ?? 30_000,
+      ackTimeoutMs: opts.ackTimeoutMs ?? 5_000,
+      currentToken: () => this.socketToken,
+      accepted: (socket, token) => {
+        if (socket === this.current) this.socketToken = token;
+      },
+      // Refused or unanswered: a new connection authenticates with the fresh token in its handshake.
+      failed: (socket) => {
+        if (socket === this.current) void this.connect();
+      },
+      reportError: hooks.reportError,
+    });
+  }
+
+  /** The socket, while connected. */
+  get socket(): ClientSocket | null {
+    return this.current?.connected ? this.current : null;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.detach.push(
+      this.network.subscribe((online) => this.onNetwork(online)),
+      this.tokens.on('signedOut', ({ reason }) =>
+        this.signedOut({ code: 'AUTH_REQUIRED', message: `signed out (${reason})` }),
+      ),
+      // Another user signed in: their events and cursor are not this connection's.
+      this.tokens.on('change', (pair) => {
+        if (pair && this.userId !== null && pair.user.id !== this.userId) void this.connect();
+      }),
+    );
+    this.onNetwork(this.network.isOnline());
+  }
+
+  stop(lastError?: ConnectionError): void {
+    this.running = false;
+    this.seq++;
+    this.retries.cancel();
+    this.retries.reset();
+    this.closeSocket();
+    for (const off of this.detach.splice(0)) off();
+    const patch = { status: 'offline', attempt: 0, nextRetryAt: null, transport: null } as const;
+    this.hooks.store.update(lastError ? { ...patch, lastError } : patch);
+  }
+
+  retryNow(): void {
+    if (!this.running) {
+      this.start();
+      return;
+    }
+    const { status } = this.hooks.store.get();
+    if (status === 'connected' || status === 'polling-fallback') return;
+    if (this.retries.paused) this.retries.reset();
+    void this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    const seq = ++this.seq;
+    this.retries.cancel();
+    this.closeSocket();
+    this.hooks.store.update({ status: this.reconnecting(), nextRetryAt: null, transport: null });
+    let token: string | null;
+    try {
+      token = await this.tokens.getAccessToken();
+    } catch (err) {
+      // A refused refresh token has already signed out (and stopped this); anything else is worth a retry.
+      if (seq === this.seq && this.running) this.scheduleRetry(fromThrown(err, 'AUTH_REFRESH_FAILED'));
+      return;
+    }
+    const user = this.tokens.user;
+    if (seq !== this.seq || !this.running) return;
+    if (!token || !user) {
+      this.signedOut({ code: 'AUTH_REQUIRED', message: 'not signed in' });
+      return;
+    }
+    this.userId = user.id;
+    await this.hooks.prepare(user.id).catch(this.hooks.reportError);
+    if (seq !== this.seq || !this.running) return;
+
+    this.socketToken = token;
+    const socket: ClientSocket = io(this.opts.url ?? '', {
+      ...this.opts.socketOptions,
+      reconnection: false,
+      autoConnect: false,
+      forceNew: true,
+      timeout: this.opts.connectTimeoutMs ?? 10_000,
+      // Evaluated when the transport opens, so the handshake carries the cursor as it is then.
+      auth: (cb) => cb(this.handshake(token)),
+    });
+    this.current = socket;
+    this.listen(socket);
+    socket.connect();
+    this.transport = new TransportTracker(socket, {
+      clock: this.clock,
+      graceMs: this.opts.upgradeGraceMs ?? 3_000,
+      transports: this.opts.socketOptions?.transports,
+      upgrade: this.opts.socketOptions?.upgrade,
+      onChange: (transport, fallback) =>
+        this.hooks.store.update({ status: fallback ? 'polling-fallback' : 'connected', transport }),
+    });
+  }
+
+  private handshake(token: string): HandshakeAuth {
+    const lastEventId = this.hooks.cursor();
+    return { token, protocolVersion: PROTOCOL_VERSION, ...(lastEventId === null ? {} : { lastEventId }) };
+  }
+
+  private listen(socket: ClientSocket): void {
+    const live = () => socket === this.current;
+    socket.on('connect', () => {
+      if (!live()) return;
+      this.everConnected = true;
+      this.expiredRetryUsed = false;
+      this.retries.reset();
+      const { transport, fallback } = this.transport?.connected() ?? { transport: null, fallback: false };
+      const status = fallback ? 'polling-fallback' : 'connected';
+      this.hooks.store.update({ status, attempt: 0, nextRetryAt: null, transport, lastError: null });
+      this.hooks.connected();
+    });
+    socket.on('connect_error', (err) => {
+      if (!live()) return;
+      const { error, retryAfterMs } = fromConnectError(err);
+      this.refused(error, retryAfterMs);
+    });
+    // The server names its reason just before it closes the socket itself: act on it now.
+    socket.on('closing', (info) => {
+      if (live()) this.refused({ code: String(info?.code ?? 'SERVER_DISCONNECT'), message: String(info?.message) });
+    });
+    socket.on('disconnect', (reason) => {
+      // "io client disconnect" is this side closing the socket; it has already decided what comes next.
+      if (!live() || reason === 'io client disconnect') return;
+      this.scheduleRetry({
+        code: reason === 'io server disconnect' ? 'SERVER_DISCONNECT' : 'NETWORK',
+        message: reason,
+      });
+    });
+    socket.on('server:draining', (info) => {
+      if (!live()) return;
+      this.reconnectAfter(this.drainDelay(info?.reconnectInMs), { code: 'SERVER_DRAINING', message: 'shutting down' });
+    });
+    socket.on('auth:expiring', (info) => {
+      if (live()) this.reauth.expiring(socket, Date.parse(info?.expiresAt ?? ''));
+    });
+    this.hooks.attach(socket, live);
+  }
+
+  /** The server refused the connection, or is closing it, with a code. */
+  private refused(error: ConnectionError, retryAfterMs = 0): void {
+    const reaction = reactionTo(error.code);
+    // Refresh once per successful connection, so a server whose clock runs ahead cannot make this loop.
+    if (reaction === 'refresh-token' && !this.expiredRetryUsed) {
+      void this.reconnectWithFreshToken(error);
+    } else if (reaction === 'sign-out') {
+      this.signedOut(error, true);
+    } else if (reaction === 'drain') {
+      this.reconnectAfter(this.drainDelay(undefined), error);
+    } else if (reaction === 'give-up') {
+      // Paused like after maxAttempts: retryNow() or the network coming back tries again.
+      this.goOffline(error);
+    } else {
+      this.scheduleRetry(error, retryAfterMs);
+    }
+  }
+
+  private async reconnectWithFreshToken(error: ConnectionError): Promise<void> {
+    this.expiredRetryUsed = true;
+    const rejected = this.socketToken ?? '';
+    const seq = ++this.seq;
+    this.retries.cancel();
+    this.closeSocket();
+    this.hooks.store.update({ status: this.reconnecting(), nextRetryAt: null, transport: null, lastError: error });
+    try {
+      await this.tokens.recoverFromExpired(rejected);
+    } catch (err) {
+      if (seq === this.seq && this.running) this.scheduleRetry(fromThrown(err, 'AUTH_REFRESH_FAILED'));
+      return;
+    }
+    if (seq === this.seq && this.running) void this.connect();
+  }
+
+  /** A drain names when to come back; spreading clients over one more such window keeps them from arriving at once. */
+  private drainDelay(reconnectInMs: unknown): number {
+    const base = typeof reconnectInMs === 'number' && reconnectInMs > 0 ? reconnectInMs : 1_000;
+    return Math.min(Math.floor(base * (1 + this.random())), this.opts.backoff?.capMs ?? DEFAULT_BACKOFF.capMs);
+  }
+
+  private scheduleRetry(error: ConnectionError, minDelayMs = 0): void {
+    this.closeSocket();
+    if (!this.running) return;
+    if (!this.network.isOnline()) {
+      this.goOffline(error);
+      return;
+    }
+    const delay = this.retries.failed(minDelayMs);
+    if (delay === null) {
+      // Paused until retryNow() or the network comes back.
+      this.seq++;
+      const attempt = this.retries.attempt;
+      this.hooks.store.update({ status: 'offline', attempt, nextRetryAt: null, transport: null, lastError: error });
+      return;
+    }
+    this.reconnectAfter(delay, error);
+  }
+
+  private reconnectAfter(delayMs: number, error: ConnectionError): void {
+    this.seq++;
+    this.closeSocket();
+    const nextRetryAt = this.retries.runAfter(delayMs, () => void this.connect());
+    this.hooks.store.update({
+      status: this.reconnecting(),
+      attempt: this.retries.attempt,
+      nextRetryAt,
+      transport: null,
+      lastError: error,
+    });
+  }
+
+  private reconnecting(): 'connecting' | 'reconnecting' {
+    return this.everConnected ? 'reconnecting' : 'connecting';
+  }
+
+  private onNetwork(online: boolean): void {
+    if (!this.running) return;
+    if (online) {
+      this.retries.reset();
+      void this.connect();
+    } else {
+      this.goOffline({ code: 'OFFLINE', message: 'the device is offline' });
+    }
+  }
+
+  private goOffline(error: ConnectionError): void {
+    this.seq++;
+    this.retries.cancel();
+    this.closeSocket();
+    this.hooks.store.update({ status: 'offline', nextRetryAt: null, transport: null, lastError: error });
+  }
+
+  private signedOut(error: ConnectionError, sessionOver = false): void {
+    if (!this.running) return;
+    const rejected = this.socketToken;
+    this.stop(error);
+    // Tell the TokenManager first (unless it already holds another token), so listeners see a consistent sign-out.
+    if (sessionOver && rejected && this.tokens.session?.accessToken === rejected) {
+      void this.tokens.signOut(error.code === 'SESSION_REVOKED' ? 'session-revoked' : 'token-invalid', error);
+    }
+    this.hooks.signedOut(error);
+  }
+
+  private closeSocket(): void {
+    this.reauth.cancel();
+    this.transport?.dispose();
+    this.transport = null;
+    const socket = this.current;
+    if (!socket) return;
+    this.current = null;
+    socket.disconnect();
+  }
+}

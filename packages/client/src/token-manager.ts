@@ -1,0 +1,232 @@
+import type { TokenPair, User } from '@slotcast/protocol';
+import { type Clock, systemClock, type TimerHandle } from './clock.js';
+import { Emitter } from './emitter.js';
+import { localProblem, SlotcastApiError } from './errors.js';
+import { MemoryTokenStorage, type TokenStorage } from './token-storage.js';
+
+export type SignOutReason = 'logout' | 'refresh-failed' | 'token-invalid' | 'session-revoked' | 'signed-out-elsewhere';
+
+export interface TokenManagerEvents {
+  /** The session changed: signed in, refreshed, or null when signed out. */
+  change: TokenPair | null;
+  signedOut: { reason: SignOutReason; error?: unknown };
+}
+
+/** Exchanges a refresh token for a new pair (POST /auth/refresh). */
+export type Refresher = (refreshToken: string) => Promise<TokenPair>;
+
+export interface TokenManagerOptions {
+  refresh: Refresher;
+  storage?: TokenStorage;
+  clock?: Clock;
+  /** Refresh this long before the access token expires (default 30 s). */
+  refreshSkewMs?: number;
+  /** Refresh on a timer shortly before expiry, not only when a token is asked for (default true). */
+  autoRefresh?: boolean;
+}
+
+/**
+ * Holds the access/refresh pair. Refreshes shortly before expiry and when the server says the token expired, one
+ * refresh at a time: refresh tokens rotate and presenting a used one revokes the session, so two concurrent
+ * refreshes would sign the user out.
+ */
+export class TokenManager {
+  private pair: TokenPair | null = null;
+  private inflight: Promise<string> | null = null;
+  private timer: TimerHandle | null = null;
+  // Bumped by every sign-in and sign-out, so a refresh that finishes after one does not resurrect the old session.
+  private generation = 0;
+  private loaded = false;
+  private readonly emitter = new Emitter<TokenManagerEvents>();
+  private readonly storage: TokenStorage;
+  private readonly clock: Clock;
+  private readonly skewMs: number;
+  private readonly autoRefresh: boolean;
+  private readonly refresher: Refresher;
+  /** Settles once the stored session was loaded. */
+  readonly ready: Promise<void>;
+
+  constructor(opts: TokenManagerOptions) {
+    this.refresher = opts.refresh;
+    this.storage = opts.storage ?? new MemoryTokenStorage();
+    this.clock = opts.clock ?? systemClock;
+    this.skewMs = opts.refreshSkewMs ?? 30_000;
+    this.autoRefresh = opts.autoRefresh ?? true;
+    this.ready = this.load();
+  }
+
+  get session(): TokenPair | null {
+    return this.pair;
+  }
+
+  get user(): User | null {
+    return this.pair?.user ?? null;
+  }
+
+  on<K extends keyof TokenManagerEvents>(event: K, listener: (payload: TokenManagerEvents[K]) => void): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  /** Whether the access token is usable for at least the skew from now. */
+  isFresh(pair: TokenPair | null = this.pair): boolean {
+    return pair !== null && Date.parse(pair.accessTokenExpiresAt) - this.skewMs > this.clock.now();
+  }
+
+  async setSession(pair: TokenPair): Promise<void> {
+    await this.ready;
+    this.generation++;
+    await this.apply(pair);
+  }
+
+  /**
+   * A usable access token, refreshed first when it is about to expire; null when signed out. When the refresh
+   * fails for want of a network, a token that has not expired yet is still returned.
+   */
+  async getAccessToken(): Promise<string | null> {
+    await this.ready;
+    const pair = this.pair;
+    if (!pair) return null;
+    if (this.isFresh(pair)) return pair.accessToken;
+    try {
+      return await this.refresh();
+    } catch (err) {
+      if (this.pair === pair && Date.parse(pair.accessTokenExpiresAt) > this.clock.now()) return pair.accessToken;
+      throw err;
+    }
+  }
+
+  /** Refreshes now; concurrent callers share one request. Signs out when the server refuses the refresh token. */
+  refresh(): Promise<string> {
+    this.inflight ??= this.doRefresh().finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  /**
+   * The server refused `rejected` as expired. If the pair was already replaced meanwhile (a concurrent caller
+   * refreshed), the new token is returned without another refresh.
+   */
+  async recoverFromExpired(rejected: string): Promise<string> {
+    await this.ready;
+    if (this.inflight) return this.inflight;
+    if (this.pair && this.pair.accessToken !== rejected && this.isFresh()) return this.pair.accessToken;
+    return this.refresh();
+  }
+
+  /** Forgets the session (storage too) and tells the listeners. The server-side logout is ApiClient.auth.logout. */
+  async signOut(reason: SignOutReason, error?: unknown): Promise<void> {
+    // Once loaded, the session is gone before this returns its promise: listeners never see a stale one.
+    if (!this.loaded) await this.ready;
+    const had = this.pair !== null;
+    this.generation++;
+    this.pair = null;
+    this.clearTimer();
+    const cleared = this.storage.clear();
+    if (had) {
+      this.emitter.emit('change', null);
+      this.emitter.emit('signedOut', { reason, error });
+    }
+    await cleared;
+  }
+
+  /** Stops the refresh timer. */
+  dispose(): void {
+    this.clearTimer();
+    this.generation++;
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const stored = await this.storage.load();
+      if (stored) {
+        this.pair = stored;
+        this.schedule();
+      }
+    } catch {
+      // Unreadable storage means signed out, not a broken client.
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  private async doRefresh(): Promise<string> {
+    await this.ready;
+    const generation = this.generation;
+    let current = this.pair;
+    if (!current) throw new SlotcastApiError(localProblem('AUTH_REQUIRED', 'Not signed in'));
+    // Another tab sharing the storage may have rotated the pair: our refresh token is then spent, and presenting it
+    // would revoke the session. Adopt theirs instead.
+    const stored = await this.readStorage();
+    if (stored === null && generation === this.generation && this.pair === current) {
+      await this.signOut('signed-out-elsewhere');
+      throw new SlotcastApiError(localProblem('AUTH_REQUIRED', 'Signed out in another tab'));
+    }
+    if (stored && stored.refreshToken !== current.refreshToken) {
+      this.pair = current = stored;
+      this.emitter.emit('change', stored);
+      if (this.isFresh(stored)) {
+        this.schedule();
+        return stored.accessToken;
+      }
+    }
+    let next: TokenPair;
+    try {
+      next = await this.refresher(current.refreshToken);
+    } catch (err) {
+      // 401 AUTH_REFRESH_INVALID / AUTH_REFRESH_REUSED: the session is over. Anything else (offline, 503) may pass.
+      if (err instanceof SlotcastApiError && err.status === 401 && generation === this.generation) {
+        await this.signOut('refresh-failed', err);
+      }
+      throw err;
+    }
+    if (generation !== this.generation) {
+      throw new SlotcastApiError(localProblem('AUTH_REQUIRED', 'The session changed during the refresh'));
+    }
+    await this.apply(next);
+    return next.accessToken;
+  }
+
+  private async readStorage(): Promise<TokenPair | null | undefined> {
+    try {
+      return await this.storage.load();
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async apply(pair: TokenPair): Promise<void> {
+    this.pair = pair;
+    try {
+      await this.storage.save(pair);
+    } catch (err) {
+      // Storage full or blocked: the session still works in this page; it just will not survive a reload.
+      console.warn('slotcast: could not store the session', err);
+    }
+    this.schedule();
+    this.emitter.emit('change', pair);
+  }
+
+  private schedule(): void {
+    this.clearTimer();
+    if (!this.autoRefresh || !this.pair) return;
+    const due = Date.parse(this.pair.accessTokenExpiresAt) - this.skewMs - this.clock.now();
+    const handle = this.clock.setTimeout(
+      () => {
+        this.timer = null;
+        // Failures are handled where they matter: a refused refresh token signs out; offline retries on demand.
+        this.refresh().catch(() => {});
+      },
+      // Timers overflow past 2^31−1 ms and would fire at once.
+      Math.min(Math.max(0, due), 2_147_483_647),
+    );
+    // In Node, a pending refresh must not keep an otherwise finished process alive.
+    (handle as { unref?: () => void } | null)?.unref?.();
+    this.timer = handle;
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,56 @@
+import { TokenPair } from '@slotcast/protocol';
+import { browserLocalStorage, type MaybePromise, type StorageLike } from './web-storage.js';
+
+/** Where the signed-in session (access and refresh token, user) is kept between page loads. */
+export interface TokenStorage {
+  load(): MaybePromise<TokenPair | null>;
+  save(pair: TokenPair): MaybePromise<void>;
+  clear(): MaybePromise<void>;
+}
+
+export class MemoryTokenStorage implements TokenStorage {
+  private pair: TokenPair | null = null;
+  load(): TokenPair | null {
+    return this.pair;
+  }
+  save(pair: TokenPair): void {
+    this.pair = pair;
+  }
+  clear(): void {
+    this.pair = null;
+  }
+}
+
+/**
+ * Keeps the session in localStorage (or any StorageLike), so it survives reloads and is shared by the tabs of an
+ * origin. Anything that runs script on the origin can read it: keep the origin free of third-party script.
+ */
+export class LocalStorageTokenStorage implements TokenStorage {
+  private readonly storage: StorageLike;
+  private readonly key: string;
+
+  constructor(opts: { storage?: StorageLike; key?: string } = {}) {
+    const storage = opts.storage ?? browserLocalStorage();
+    if (!storage) throw new Error('LocalStorageTokenStorage: no localStorage here; pass `storage`');
+    this.storage = storage;
+    this.key = opts.key ?? 'slotcast:session';
+  }
+
+  load(): TokenPair | null {
+    const raw = this.storage.getItem(this.key);
+    if (!raw) return null;
+    try {
+      const parsed = TokenPair.safeParse(JSON.parse(raw));
+      // A value from an older SDK or edited by hand is dropped rather than trusted.
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+  save(pair: TokenPair): void {
+    this.storage.setItem(this.key, JSON.stringify(pair));
+  }
+  clear(): void {
+    this.storage.removeItem(this.key);
+  }
+}
