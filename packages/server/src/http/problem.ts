@@ -12,6 +12,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_BAD_URL: 'VALIDATION_FAILED',
 };
 
 export function toProblem(err: unknown, instance?: string): Problem {
@@ -38,6 +39,11 @@ export function toProblem(err: unknown, instance?: string): Problem {
       status: ERRORS[mapped].status,
       code: mapped,
       detail: e.message,
+      ...(instance ? { instance } : {}),
+      // VALIDATION_FAILED always says what was wrong; here it is the request as a whole.
+      ...(mapped === 'VALIDATION_FAILED'
+        ? { errors: [{ path: fastifyCode === 'FST_ERR_BAD_URL' ? 'url' : 'body', message: e.message }] }
+        : {}),
     };
   }
   if (isConnectionError(err)) {

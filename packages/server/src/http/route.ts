@@ -43,6 +43,8 @@ export interface HandlerResult {
 export type Authenticate = (request: FastifyRequest) => Promise<Caller | null>;
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
+/** What Fastify itself answers to a request body it cannot take. */
+const BODY_ERRORS = ['MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'] as const;
 
 /** Registers a route whose input is parsed with the protocol's schemas and whose description lands in OpenAPI. */
 export function defineRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
@@ -136,15 +138,27 @@ function addToDocument(doc: OpenApiDocument, spec: RouteSpec<z.ZodType, z.ZodTyp
         : {}),
     },
   };
-  const codes = new Set<keyof typeof ERRORS>(['VALIDATION_FAILED', 'INTERNAL', ...spec.errors]);
+  // What every route can answer, besides its own errors: a bad or expired token is refused even on public routes.
+  const codes = new Set<keyof typeof ERRORS>([
+    'VALIDATION_FAILED',
+    'AUTH_TOKEN_INVALID',
+    'AUTH_TOKEN_EXPIRED',
+    'SERVICE_UNAVAILABLE',
+    'INTERNAL',
+    ...spec.errors,
+  ]);
   if (spec.auth === 'required') codes.add('AUTH_REQUIRED');
+  if (spec.body) for (const code of BODY_ERRORS) codes.add(code);
+  if (spec.idempotent) codes.add('IDEMPOTENCY_KEY_INVALID');
   for (const code of codes) {
     const status = String(ERRORS[code].status);
     const entry = (responses[status] ??= {
       description: '',
+      'x-problem-codes': [],
       content: { [PROBLEM_JSON]: { schema: { $ref: '#/components/schemas/Problem' } } },
-    }) as { description: string };
+    }) as { description: string; 'x-problem-codes': string[] };
     entry.description = entry.description ? `${entry.description}, ${code}` : code;
+    entry['x-problem-codes'].push(code);
   }
   const operation = {
     summary: spec.summary,

@@ -66,10 +66,15 @@ async function loadOffer(
   db: Queryable,
   resourceId: string,
   serviceId: string,
+  vendorId?: string,
 ): Promise<{ resource: Resource; service: Service }> {
   const [resource, service] = await Promise.all([getResource(db, resourceId), getService(db, serviceId)]);
   if (!resource) throw new SlotcastError('NOT_FOUND', 'No such resource');
   if (!service) throw new SlotcastError('NOT_FOUND', 'No such service');
+  // Before the offer: a service is never offered on another vendor's resource, so that check would hide this one.
+  if (vendorId !== undefined && resource.vendorId !== vendorId) {
+    throw new SlotcastError('FORBIDDEN', 'A booking moves only between resources of its vendor');
+  }
   if (!service.resourceIds.includes(resource.id)) {
     throw new SlotcastError('SERVICE_NOT_OFFERED', `${service.name} is not offered on ${resource.name}`);
   }
@@ -104,7 +109,7 @@ export class BookingService {
     const days = (Date.parse(to) - Date.parse(from)) / DAY;
     if (!(days >= 0 && days <= 31)) {
       throw new SlotcastError('VALIDATION_FAILED', 'from..to must span 0 to 31 days', {
-        errors: [{ path: 'to', message: 'must be on or after from and at most 31 days later' }],
+        errors: [{ path: 'query.to', message: 'must be on or after from and at most 31 days later' }],
       });
     }
     // Widen by a day each side: local dates in far zones reach into neighbouring UTC days.
@@ -174,13 +179,13 @@ export class BookingService {
     }
     if (!requested) {
       throw new SlotcastError('VALIDATION_FAILED', 'customerId is required when staff book', {
-        errors: [{ path: 'customerId', message: 'required when staff or an admin book' }],
+        errors: [{ path: 'body.customerId', message: 'required when staff or an admin book' }],
       });
     }
     const customer = await getUser(tx, requested);
     if (customer?.role !== 'customer') {
       throw new SlotcastError('VALIDATION_FAILED', 'customerId is not a customer', {
-        errors: [{ path: 'customerId', message: 'no such customer' }],
+        errors: [{ path: 'body.customerId', message: 'no such customer' }],
       });
     }
     return customer.id;
@@ -282,10 +287,7 @@ export class BookingService {
           const vendor = (await getVendor(tx, current.vendorId))!;
           const decision = decideTransition('reschedule', caller, facts(current), vendor, this.now());
           target = { resourceId: req.resourceId ?? current.resourceId, serviceId: current.serviceId };
-          const { resource, service } = await loadOffer(tx, target.resourceId, target.serviceId);
-          if (resource.vendorId !== current.vendorId) {
-            throw new SlotcastError('FORBIDDEN', 'A booking moves only between resources of its vendor');
-          }
+          const { resource, service } = await loadOffer(tx, target.resourceId, target.serviceId, current.vendorId);
           assertBookable(resource, service, start, this.now());
           const block = blockOf(timingOf(service), start);
           // One UPDATE moves the booking: the old interval is released and the new one taken atomically.
@@ -370,7 +372,7 @@ function decodeCursor(cursor: string): { startAt: Date; id: string } {
     return { startAt, id: i };
   } catch {
     throw new SlotcastError('VALIDATION_FAILED', 'cursor is not valid', {
-      errors: [{ path: 'cursor', message: 'not a cursor from this API' }],
+      errors: [{ path: 'query.cursor', message: 'not a cursor from this API' }],
     });
   }
 }

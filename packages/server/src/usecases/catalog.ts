@@ -60,7 +60,7 @@ export class CatalogService {
     } catch (err) {
       if (pgErrorCode(err) === PG.UNIQUE_VIOLATION) {
         throw new SlotcastError('VALIDATION_FAILED', 'slug is taken', {
-          errors: [{ path: 'slug', message: 'already taken' }],
+          errors: [{ path: 'body.slug', message: 'already taken' }],
         });
       }
       throw err;
@@ -116,11 +116,11 @@ export class CatalogService {
     requireVendorManager(caller, vendorId);
     await this.vendor(vendorId);
     const own = new Set((await listResources(this.db, vendorId)).map((r) => r.id));
-    const foreign = req.resourceIds.filter((id) => !own.has(id));
-    if (foreign.length > 0) {
-      throw new SlotcastError('VALIDATION_FAILED', 'resourceIds must be resources of this vendor', {
-        errors: foreign.map((id) => ({ path: `resourceIds`, message: `${id} is not a resource of this vendor` })),
-      });
+    const errors = req.resourceIds.flatMap((id, i) =>
+      own.has(id) ? [] : [{ path: `body.resourceIds.${i}`, message: `${id} is not a resource of this vendor` }],
+    );
+    if (errors.length > 0) {
+      throw new SlotcastError('VALIDATION_FAILED', 'resourceIds must be resources of this vendor', { errors });
     }
     return this.db.transaction((tx) => insertService(tx, { vendorId, ...req }));
   }

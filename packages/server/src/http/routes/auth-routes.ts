@@ -35,6 +35,7 @@ export function authRoutes(
     points: deps.loginLimits.failuresPerIp,
     duration: deps.loginLimits.windowSeconds,
   });
+  const signIns = new Map<string, Promise<unknown>>();
 
   defineRoute(
     app,
@@ -65,30 +66,33 @@ export function authRoutes(
       response: { status: 200, schema: TokenPair, description: 'Signed in' },
       errors: ['AUTH_INVALID_CREDENTIALS', 'RATE_LIMITED'],
     },
-    async ({ body, request }) => {
-      const keys = [
-        [byAccount, body.email],
-        [byIp, request.ip],
-      ] as const;
-      for (const [limiter, key] of keys) {
-        const state = await limiter.get(key);
-        if (state && state.consumedPoints >= limiter.points) {
-          throw new SlotcastError('RATE_LIMITED', 'Too many failed sign-ins; try again later', {
-            retryAfterMs: state.msBeforeNext,
-          });
+    // One sign-in per account at a time: checked concurrently, a burst of guesses would all pass the check before
+    // the first failure is counted. (The per-address count stays approximate for bursts across many accounts.)
+    async ({ body, request }) =>
+      oneAtATime(signIns, body.email, async () => {
+        const keys = [
+          [byAccount, body.email],
+          [byIp, request.ip],
+        ] as const;
+        for (const [limiter, key] of keys) {
+          const state = await limiter.get(key);
+          if (state && state.consumedPoints >= limiter.points) {
+            throw new SlotcastError('RATE_LIMITED', 'Too many failed sign-ins; try again later', {
+              retryAfterMs: state.msBeforeNext,
+            });
+          }
         }
-      }
-      try {
-        const pair = await auth.login(body);
-        await byAccount.delete(body.email);
-        return { body: pair };
-      } catch (err) {
-        if (err instanceof SlotcastError && err.code === 'AUTH_INVALID_CREDENTIALS') {
-          await Promise.all(keys.map(([limiter, key]) => limiter.penalty(key, 1)));
+        try {
+          const pair = await auth.login(body);
+          await byAccount.delete(body.email);
+          return { body: pair };
+        } catch (err) {
+          if (err instanceof SlotcastError && err.code === 'AUTH_INVALID_CREDENTIALS') {
+            await Promise.all(keys.map(([limiter, key]) => limiter.penalty(key, 1)));
+          }
+          throw err;
         }
-        throw err;
-      }
-    },
+      }),
   );
 
   defineRoute(
@@ -144,4 +148,15 @@ export function authRoutes(
       return { body: user };
     },
   );
+}
+
+/** Runs `fn` after every earlier call with the same key has settled; the map holds only keys with calls pending. */
+function oneAtATime<T>(queues: Map<string, Promise<unknown>>, key: string, fn: () => Promise<T>): Promise<T> {
+  const run = (queues.get(key) ?? Promise.resolve()).then(fn);
+  const tail = run.catch(() => {});
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
 }
