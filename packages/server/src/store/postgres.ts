@@ -31,16 +31,39 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
   let listener: pg.Client | null = null;
   const handlers = new Map<string, Set<(payload: string) => void>>();
 
+  let closed = false;
+  let reconnectTimer: NodeJS.Timeout | null = null;
+  let reconnectDelay = 500;
+  function scheduleReconnect() {
+    if (closed || reconnectTimer || handlers.size === 0) return;
+    reconnectTimer = setTimeout(async () => {
+      reconnectTimer = null;
+      try {
+        await ensureListener();
+        reconnectDelay = 500;
+      } catch {
+        reconnectDelay = Math.min(reconnectDelay * 2, 10_000);
+        scheduleReconnect();
+      }
+    }, reconnectDelay);
+    reconnectTimer.unref();
+  }
+
   async function ensureListener(): Promise<pg.Client> {
     if (listener) return listener;
     const client = new pg.Client({ connectionString: url, types });
     client.on('notification', (n) => {
       for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? '');
     });
-    client.on('error', () => {
-      // Dropped: the next listen() reconnects; subscribers also poll, so nothing is lost meanwhile.
+    const dropped = () => {
+      if (listener !== client) return;
+      // Subscribers also poll, so nothing is lost while the listener is gone; reconnect in the background.
       listener = null;
-    });
+      client.end().catch(() => {});
+      scheduleReconnect();
+    };
+    client.on('error', dropped);
+    client.on('end', dropped);
     await client.connect();
     listener = client;
     for (const channel of handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
@@ -53,6 +76,13 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     exec: base.exec,
     async transaction(fn) {
       const client = await pool.connect();
+      // The pool takes its error listener off a checked-out client: without one, a connection lost between two
+      // statements (database restart) would crash the process. The next statement rejects; this keeps the event.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -70,7 +100,9 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
         await client.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A broken connection is discarded, not returned to the pool.
+        client.release(broken);
       }
     },
     async listen(channel, onNotify) {
@@ -82,7 +114,8 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
         const client = await ensureListener();
         if (first) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       } catch {
-        // Database unreachable now: polling covers us until it returns.
+        // Database unreachable now: polling covers us until the listener reconnects.
+        scheduleReconnect();
       }
       return async () => {
         set.delete(onNotify);
@@ -90,7 +123,11 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     },
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
-      await listener?.end().catch(() => {});
+      closed = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      const l = listener;
+      listener = null;
+      await l?.end().catch(() => {});
       await pool.end();
     },
   };
