@@ -178,3 +178,14 @@ export type ListBookingsQuery = z.infer<typeof ListBookingsQuery>;
 export type CreateResourceRequest = z.infer<typeof CreateResourceRequest>;
 export type CreateServiceRequest = z.infer<typeof CreateServiceRequest>;
 export type CreateVendorRequest = z.infer<typeof CreateVendorRequest>;
+
+// --- admin ---
+const PresenceCounts = z.object({
+  total: z.number().int().min(0),
+  byRole: z.object({ customer: z.number().int(), staff: z.number().int(), admin: z.number().int() }),
+});
+/** Open sockets across the cluster: in total, by role, and by node. */
+export const PresenceResponse = PresenceCounts.extend({
+  byNode: z.array(PresenceCounts.extend({ node: z.string() })),
+});
+export type PresenceResponse = z.infer<typeof PresenceResponse>;

@@ -123,7 +123,12 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     expect(ok).toEqual({ ok: true, room: `resource:${w.a.resource.id}` });
 
     // A resource's followers see intervals taken and released, without who booked.
-    const notice = new Promise<unknown>((resolve) => bob.socket.once('schedule:changed', resolve));
+    // The booking's own creation may still be on its way to the resource room; wait for the release.
+    const notice = new Promise<unknown>((resolve) =>
+      bob.socket.on('schedule:changed', (n) => {
+        if (n.bookingId === mine.id && n.released.length > 0) resolve(n);
+      }),
+    );
     await api(server, 'POST', `/bookings/${mine.id}/cancel`, { token: w.alice.token, body: { version: 1 } });
     expect(await notice).toEqual({
       resourceId: w.a.resource.id,
@@ -248,7 +253,7 @@ describe.each(DB_KINDS)('realtime token expiry on %s', (kind) => {
 
     await keeper.first('auth:expiring');
     // Renew late, so the new token outlives the first one by several seconds.
-    await new Promise((r) => setTimeout(r, 6000));
+    await new Promise((r) => setTimeout(r, 2000));
     const renewed = await api<{ accessToken: string }>(server, 'POST', '/auth/refresh', {
       body: { refreshToken: fresh.refreshToken },
     });

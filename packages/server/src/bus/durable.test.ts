@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { bindingMatches, checkConsumerName } from './durable.js';
+
+describe('bindingMatches', () => {
+  it('matches AMQP topic patterns against event types', () => {
+    expect(bindingMatches('#', 'booking.confirmed')).toBe(true);
+    expect(bindingMatches('booking.*', 'booking.confirmed')).toBe(true);
+    expect(bindingMatches('booking.*', 'booking')).toBe(false);
+    expect(bindingMatches('booking.#', 'booking')).toBe(true);
+    expect(bindingMatches('*.confirmed', 'booking.confirmed')).toBe(true);
+    expect(bindingMatches('booking.confirmed', 'booking.cancelled')).toBe(false);
+    expect(bindingMatches('#.cancelled', 'a.b.cancelled')).toBe(true);
+  });
+});
+
+describe('checkConsumerName', () => {
+  it('refuses names that would make odd queue names', () => {
+    expect(() => checkConsumerName('notifications')).not.toThrow();
+    expect(() => checkConsumerName('Notifications!')).toThrow();
+  });
+});

@@ -1,0 +1,23 @@
+import type { StoredEvent } from '../store/event-log.js';
+import type { DurableHandler, DurableOptions, DurableSubscription } from './durable.js';
+import type { EventBus } from './event-bus.js';
+
+/** A named readiness check, the shape /readyz takes. */
+export interface BusCheck {
+  name: string;
+  check: () => Promise<void>;
+}
+
+/**
+ * What a node gets from its bus, embedded (one process, the log tailer) or RabbitMQ (scale-out); config picks one.
+ * `subscribe` is this node's realtime stream; `subscribeDurable` is for workers that must see every event once,
+ * whichever node runs them, and survive restarts.
+ */
+export interface NodeBus extends EventBus {
+  readonly kind: 'embedded' | 'amqp';
+  subscribe(handler: (batch: StoredEvent[]) => void): () => void;
+  /** A local commit happened: look at the log now rather than at the next NOTIFY or poll. */
+  poke(): void;
+  subscribeDurable(name: string, handler: DurableHandler, opts?: DurableOptions): Promise<DurableSubscription>;
+  readinessChecks(): BusCheck[];
+}

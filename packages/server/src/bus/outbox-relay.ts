@@ -1,0 +1,155 @@
+import type { ConfirmChannel } from 'amqplib';
+import type { Logger } from 'pino';
+import type { Db } from '../store/db.js';
+import { EVENTS_CHANNEL, markPublished, readAfter, type StoredEvent } from '../store/event-log.js';
+import type { AmqpConnection } from './amqp-connection.js';
+import { EVENTS_EXCHANGE, encodeEvent, routingKey } from './amqp-topology.js';
+import type { BusMetrics } from './bus-metrics.js';
+import { RelayLeadership } from './relay-leadership.js';
+
+export interface OutboxRelayOptions {
+  db: Db;
+  databaseUrl: string;
+  amqp: AmqpConnection;
+  logger: Logger;
+  metrics: BusMetrics;
+  /** Safety net when a NOTIFY is lost. */
+  pollMs?: number;
+  lockRetryMs?: number;
+  batchSize?: number;
+  nodeId?: string;
+}
+
+/**
+ * Publishes the event log's unpublished rows to RabbitMQ, in id order, and marks them published only after the
+ * broker confirmed them: the log is the outbox, so a crash or a broker outage delays events but never loses them (a
+ * crash between confirm and mark publishes a batch twice; consumers drop ids they have). One node at a time relays.
+ */
+export class OutboxRelay {
+  private channel: ConfirmChannel | null = null;
+  private readonly leadership: RelayLeadership;
+  private running = false;
+  private again = false;
+  private stopped = true;
+  private timer: NodeJS.Timeout | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(private readonly opts: OutboxRelayOptions) {
+    this.leadership = new RelayLeadership(opts.databaseUrl, {
+      retryMs: opts.lockRetryMs,
+      applicationName: `slotcast-relay ${opts.nodeId ?? ''}`.trim().slice(0, 63),
+      onChange: (leader) => {
+        opts.logger.info({ leader }, leader ? 'this node is now the outbox relay' : 'this node stopped relaying');
+        if (leader) {
+          opts.metrics.count('relay_leadership_acquired');
+          this.poke();
+        }
+      },
+      onError: (err) => opts.logger.debug({ err }, 'relay lock check failed'),
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.leadership.isLeader;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.opts.amqp.onConnect(async (conn) => {
+      const ch = await conn.createConfirmChannel();
+      ch.on('error', () => {});
+      ch.on('close', () => {
+        if (this.channel === ch) this.channel = null;
+      });
+      this.channel = ch;
+      this.poke();
+    });
+    this.unlisten = await this.opts.db.listen(EVENTS_CHANNEL, () => this.poke());
+    this.timer = setInterval(() => this.poke(), this.opts.pollMs ?? 1000);
+    this.timer.unref();
+    this.leadership.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.unlisten?.();
+    while (this.running) await new Promise((r) => setTimeout(r, 5));
+    await this.leadership.stop();
+  }
+
+  /** Asks for a relay pass soon; pokes during a pass collapse into one more pass. No-op unless this node leads. */
+  poke(): void {
+    if (this.stopped || !this.leadership.isLeader || !this.channel) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    const batchSize = this.opts.batchSize ?? 500;
+    try {
+      do {
+        this.again = false;
+        for (;;) {
+          const ch = this.channel;
+          if (!ch || this.stopped || !this.leadership.isLeader) return;
+          const rows = await readUnpublished(this.opts.db, batchSize);
+          if (rows.length === 0) break;
+          await publishConfirmed(ch, rows);
+          await markPublished(this.opts.db, rows.at(-1)!.event.envelope.id);
+          this.opts.metrics.count('relay_published', rows.length);
+          if (rows.length < batchSize) break;
+        }
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      this.opts.metrics.count('relay_publish_failures');
+      this.opts.logger.warn({ err }, 'outbox relay pass failed; the events stay in the outbox');
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+/**
+ * The oldest unpublished events, each with the id of the event before it in the whole log: ids are taken in commit
+ * order, so nothing can appear between the two later, and a consumer holding `prev` may take this one without a gap.
+ * Only a suffix of the log is ever unpublished, so reading on from the first unpublished id reads only those.
+ */
+async function readUnpublished(db: Db, limit: number): Promise<{ prev: number; event: StoredEvent }[]> {
+  const [head] = await db.query<{ first: number | null; prev: number | null }>(
+    `SELECT f.first, (SELECT max(id) FROM events WHERE id < f.first) AS prev
+       FROM (SELECT min(id) AS first FROM events WHERE published_at IS NULL) f`,
+  );
+  if (!head?.first) return [];
+  const events = await readAfter(db, head.first - 1, limit);
+  let prev = head.prev ?? 0;
+  return events.map((event) => {
+    const row = { prev, event };
+    prev = event.envelope.id;
+    return row;
+  });
+}
+
+async function publishConfirmed(ch: ConfirmChannel, rows: { prev: number; event: StoredEvent }[]): Promise<void> {
+  for (const { prev, event } of rows) {
+    const { content, options } = encodeEvent(event, prev);
+    if (!ch.publish(EVENTS_EXCHANGE, routingKey(event), content, options)) {
+      // The socket buffer is full: wait for it to drain (or the channel to close) before writing more.
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          ch.off('drain', done);
+          ch.off('close', done);
+          resolve();
+        };
+        ch.on('drain', done);
+        ch.on('close', done);
+      });
+    }
+  }
+  // Rejects if the broker refused any of them or the channel closed before confirming all.
+  await ch.waitForConfirms();
+}

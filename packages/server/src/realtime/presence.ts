@@ -1,0 +1,44 @@
+import type { Server } from 'socket.io';
+
+type Role = 'customer' | 'staff' | 'admin';
+export interface PresenceCounts {
+  total: number;
+  byRole: Record<Role, number>;
+}
+export interface Presence extends PresenceCounts {
+  byNode: ({ node: string } & PresenceCounts)[];
+}
+
+const NODE_KEY = 'node';
+
+/** Stamps each socket with the node that holds it, so a cluster-wide fetchSockets can count per node. */
+export function tagSocketsWithNode(io: Server, nodeId: string): void {
+  // Runs after the gateway's authentication middleware, which sets socket.data.
+  io.use((socket, next) => {
+    (socket.data as Record<string, unknown>)[NODE_KEY] = nodeId;
+    next();
+  });
+}
+
+const empty = (): PresenceCounts => ({ total: 0, byRole: { customer: 0, staff: 0, admin: 0 } });
+
+/** Open sockets of the whole cluster (every node answers fetchSockets through the adapter). */
+export async function countPresence(io: Server): Promise<Presence> {
+  const sockets = await io.fetchSockets();
+  const all = empty();
+  const byNode = new Map<string, PresenceCounts>();
+  for (const s of sockets) {
+    const data = s.data as { role?: string; [NODE_KEY]?: string };
+    const role = (data.role ?? 'customer') as Role;
+    const node = data[NODE_KEY] ?? 'unknown';
+    const n = byNode.get(node) ?? byNode.set(node, empty()).get(node)!;
+    for (const c of [all, n]) {
+      c.total++;
+      if (role in c.byRole) c.byRole[role]++;
+    }
+  }
+  return {
+    ...all,
+    byNode: [...byNode].map(([node, c]) => ({ node, ...c })).sort((a, b) => a.node.localeCompare(b.node)),
+  };
+}
