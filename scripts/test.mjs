@@ -7,8 +7,20 @@ import { spawnSync } from 'node:child_process';
 const steps = [
   ['lint', 'npx', ['biome', 'check', '.']],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
-  ['tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],
+  ['typecheck web', 'npx', ['tsc', '-p', 'apps/web/tsconfig.json', '--noEmit']],
 ];
+// Suites run one group after another: the cluster and browser suites start many processes, and on a small machine
+// running them beside the integration suites would make each slower and flakier than it is.
+const args = process.argv.slice(2);
+if (args.length > 0) steps.push(['tests', 'npx', ['vitest', 'run', ...args]]);
+else {
+  steps.push(
+    ['unit and component tests', 'npx', ['vitest', 'run', '--project', 'unit', '--project', 'web']],
+    ['integration tests (PGlite and PostgreSQL)', 'npx', ['vitest', 'run', '--project', 'integration']],
+    ['cluster fault tests (PostgreSQL, Redis, RabbitMQ, HAProxy)', 'npx', ['vitest', 'run', '--project', 'cluster']],
+    ['end-to-end tests (Chromium)', 'npx', ['vitest', 'run', '--project', 'e2e']],
+  );
+}
 const failed = [];
 for (const [name, cmd, args] of steps) {
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);

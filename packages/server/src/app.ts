@@ -1,14 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { TracerProvider } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { TokenSigner } from './auth/tokens.js';
-import { LogTailer } from './bus/log-tailer.js';
+import { createBus } from './bus/create-bus.js';
+import type { NodeBus } from './bus/node-bus.js';
 import type { Config } from './config.js';
+import type { ReadinessCheck } from './http/health-routes.js';
+import { metricsRoute } from './http/metrics-route.js';
+import { limitRequests } from './http/rate-limit-hook.js';
+import { observeRequests } from './http/request-observability.js';
 import { buildHttpServer } from './http/server.js';
+import { LoadGovernor } from './limits/load-governor.js';
+import { type LimiterFactory, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
+import { instrumentDb } from './observability/instrumented-db.js';
+import { Metrics } from './observability/metrics.js';
+import { realtimeObserver } from './observability/realtime-observer.js';
+import { socketStats } from './observability/socket-stats.js';
+import { Tracing } from './observability/tracing.js';
 import { attachGateway, type Gateway } from './realtime/gateway.js';
+import { countPresence, tagSocketsWithNode } from './realtime/presence.js';
+import { type RedisAdapterHandle, useRedisAdapter } from './realtime/redis-adapter.js';
+import { attachSocketLimits, handshakeThrottle } from './realtime/socket-limits.js';
 import type { Db } from './store/db.js';
+import { outboxStats } from './store/event-log.js';
 import { migrate } from './store/migrate.js';
 import { openPglite } from './store/pglite.js';
 import { openPostgres } from './store/postgres.js';
@@ -23,7 +40,7 @@ export interface Slotcast {
   config: Config;
   db: Db;
   http: FastifyInstance;
-  bus: LogTailer;
+  bus: NodeBus;
   gateway: Gateway;
   auth: AuthService;
   bookings: BookingService;
@@ -31,6 +48,11 @@ export interface Slotcast {
   notifications: NotificationService;
   signer: TokenSigner;
   logger: Logger;
+  metrics: Metrics;
+  limits: RateLimits;
+  tracing: Tracing;
+  /** Adds a dependency /readyz checks. */
+  addReadinessCheck(check: ReadinessCheck): void;
   /** Starts listening; resolves to the bound address. */
   listen(): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
@@ -39,6 +61,10 @@ export interface Slotcast {
 export interface SlotcastOverrides {
   db?: Db;
   now?: () => Date;
+  /** Tracing without a global SDK (tests); by default the registered SDK, if any. */
+  tracerProvider?: TracerProvider;
+  /** Rate-limit store: memory by default; Redis-backed to share budgets between nodes. */
+  limiterFactory?: LimiterFactory;
 }
 
 /** Wires one Slotcast node from its configuration. Nothing here is global: tests build several in one process. */
@@ -47,20 +73,23 @@ export async function createSlotcast(
   logger: Logger,
   overrides: SlotcastOverrides = {},
 ): Promise<Slotcast> {
-  const db = overrides.db ?? (await openDatabase(config));
+  const metrics = new Metrics({ nodeId: config.nodeId });
+  const tracing = new Tracing(overrides.tracerProvider);
+  const rawDb = overrides.db ?? (await openDatabase(config));
+  const db = instrumentDb(rawDb, metrics, tracing);
   const applied = await migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 
   const signer = new TokenSigner(await jwtSecret(config, logger), config.ACCESS_TOKEN_TTL_SECONDS);
-  const bus = new LogTailer(db, {
-    markPublished: !config.AMQP_URL,
-    onError: (err) => logger.warn({ err }, 'event log read failed; retrying'),
-  });
+  // Embedded log tailer, or RabbitMQ with AMQP_URL (bus/create-bus.ts).
+  const bus = createBus(config, db, logger, metrics.bus);
+  let redis: RedisAdapterHandle | null = null;
   let gateway: Gateway | null = null;
   const auth = new AuthService({
     db,
     signer,
     refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    reuseGraceMs: config.REFRESH_REUSE_GRACE_SECONDS * 1000,
     onSessionRevoked: (sessionId) => gateway?.revokeSession(sessionId),
   });
   const catalog = new CatalogService(db);
@@ -69,6 +98,34 @@ export async function createSlotcast(
   const notifier = new LogConsumer(db, 'notifications', (tx, events) => notifications.fromEvents(tx, events), {
     afterCommit: () => bus.poke(),
     onError: (err) => logger.warn({ err }, 'notification consumer failed; retrying'),
+  });
+
+  // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
+  const readinessChecks: ReadinessCheck[] = [
+    ...bus.readinessChecks(),
+    ...(config.REDIS_URL ? [{ name: 'redis', check: () => redis?.check() ?? Promise.resolve() }] : []),
+  ];
+  let connections = () => 0;
+  const governor = new LoadGovernor(
+    {
+      lagMs: config.RATE_LIMIT_TIGHTEN_LAG_MS,
+      connections: config.RATE_LIMIT_TIGHTEN_CONNECTIONS,
+      divisor: config.RATE_LIMIT_TIGHTEN_DIVISOR,
+      relaxSeconds: config.RATE_LIMIT_RELAX_SECONDS,
+    },
+    () => connections(),
+    (divisor, sample) => {
+      metrics.rateLimitDivisor.set(divisor);
+      if (divisor > 1) logger.warn({ ...sample, divisor }, 'under load: rate limits tightened');
+      else logger.info(sample, 'load back to normal: rate limits relaxed');
+    },
+  );
+  const limits = new RateLimits({
+    settings: rateLimitSettings(config),
+    divisor: () => governor.divisor,
+    onReject: (limiter) => metrics.rateLimitRejections.inc({ limiter }),
+    onStoreError: (err) => logger.warn({ err }, 'rate-limit store failed; request let through'),
+    factory: overrides.limiterFactory,
   });
 
   let draining = false;
@@ -82,9 +139,38 @@ export async function createSlotcast(
     bodyLimit: config.BODY_LIMIT_BYTES,
     loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },
     isDraining: () => draining,
+    webDist: config.WEB_DIST,
+    readinessChecks,
+    plugins: [
+      (app) => observeRequests(app, { metrics, tracing }),
+      (app) => limitRequests(app, limits),
+      (app) => metricsRoute(app, { metrics, token: config.METRICS_TOKEN }),
+    ],
+    presence: () => countPresence(gateway!.io),
   });
   await bus.start();
-  gateway = attachGateway({ httpServer: http.server, db, bus, auth, logger, allowedOrigins: config.ALLOWED_ORIGINS });
+  gateway = attachGateway({
+    httpServer: http.server,
+    db,
+    bus,
+    auth,
+    logger,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+    observer: realtimeObserver(metrics, tracing, config.nodeId),
+    beforeAuth: limits.enabled ? [handshakeThrottle(limits)] : [],
+  });
+  attachSocketLimits(gateway.io, limits, metrics, logger);
+  const io = gateway.io;
+  connections = () => io.engine.clientsCount;
+  metrics.setSources({
+    sockets: () => socketStats(io.of('/')),
+    pool: () => rawDb.stats(),
+    outbox: () => outboxStats(rawDb),
+  });
+  if (limits.enabled) governor.start();
+  // Scale-out: rooms, revocations and fetchSockets across nodes; events still go out from each node's own bus.
+  if (config.REDIS_URL) redis = useRedisAdapter(gateway.io, config.REDIS_URL, logger);
+  tagSocketsWithNode(gateway.io, config.nodeId);
   const workers = startWorkers({ db, bookings, logger, config });
   await notifier.start();
   // Each new event may be a booking change that someone must be told about.
@@ -102,6 +188,10 @@ export async function createSlotcast(
     notifications,
     signer,
     logger,
+    metrics,
+    limits,
+    tracing,
+    addReadinessCheck: (check) => void readinessChecks.push(check),
     async listen() {
       await http.listen({ host: config.HOST, port: config.PORT });
       const addr = http.server.address();
@@ -111,14 +201,19 @@ export async function createSlotcast(
     },
     async close() {
       draining = true;
+      // /readyz answers 503 from here on; give load balancers time to notice before connections go.
+      if (config.shutdownDelayMs) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
+      governor.stop();
       workers.stop();
       unsubscribeNotifier();
       await notifier.stop();
       await gateway!.drain(1000);
       await gateway!.close();
+      await redis?.close();
       await http.close();
       await bus.stop();
       if (!overrides.db) await db.close();
+      metrics.close();
     },
   };
 }

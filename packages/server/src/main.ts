@@ -2,6 +2,7 @@ import { createSlotcast } from './app.js';
 import { loadConfig } from './config.js';
 import { DEMO_PASSWORD, seedDemoData } from './demo/seed.js';
 import { createLogger } from './observability/logger.js';
+import { startTracingSdk } from './observability/tracing-sdk.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -11,10 +12,22 @@ async function main() {
     console.error((err as Error).message);
     process.exit(2);
   }
-  const logger = createLogger({
-    level: config.LOG_LEVEL,
-    pretty: config.NODE_ENV === 'development' && process.stdout.isTTY,
-  });
+  const logger = (
+    await createLogger({
+      level: config.LOG_LEVEL,
+      pretty: config.NODE_ENV === 'development' && process.stdout.isTTY,
+      file: config.LOG_FILE
+        ? {
+            path: config.LOG_FILE,
+            size: config.LOG_FILE_SIZE,
+            frequency: config.LOG_FILE_FREQUENCY,
+            keep: config.LOG_FILE_KEEP,
+          }
+        : undefined,
+    })
+  ).child({ node: config.nodeId });
+  // Before the node is built: it decides once whether tracing is on (an SDK registered) or a no-op.
+  const stopTracing = await startTracingSdk(config);
   const slotcast = await createSlotcast(config, logger);
   if (config.demoData) {
     const logins = await seedDemoData(slotcast.db, logger);
@@ -32,9 +45,12 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    const force = setTimeout(() => process.exit(1), config.shutdownDelayMs + 15_000);
     force.unref();
     await slotcast.close();
+    await stopTracing().catch(() => {});
+    // Rolling files write asynchronously: let the last lines land before exiting.
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

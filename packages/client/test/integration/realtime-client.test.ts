@@ -1,11 +1,10 @@
-import type { BookingEvent, ScheduleChanged } from '@slotcast/protocol';
+import type { BookingEvent, NotificationEvent, ScheduleChanged } from '@slotcast/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../server/test/support/server.js';
 import { buildWorld, PASSWORD, slotAt, type World } from '../../../server/test/support/world.js';
 import { ApiClient } from '../../src/api-client.js';
 import type { ConnectionState } from '../../src/connection-state.js';
 import { MemoryCursorStore } from '../../src/cursor-store.js';
-import type { NotificationEvent } from '@slotcast/protocol';
 import { RealtimeClient } from '../../src/realtime-client.js';
 import { until } from '../support/fixtures.js';
 

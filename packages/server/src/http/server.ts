@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { SlotcastError } from '@slotcast/protocol';
+import { type PresenceResponse, SlotcastError } from '@slotcast/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
@@ -12,10 +12,12 @@ import type { NotificationService } from '../usecases/notifications.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { newOpenApiDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
+import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
+import { webStatic } from './web-static.js';
 
 export interface HttpDeps {
   db: Db;
@@ -27,7 +29,13 @@ export interface HttpDeps {
   bodyLimit: number;
   loginLimits: LoginLimits;
   readinessChecks?: ReadinessCheck[];
+  /** Open sockets across the cluster (GET /admin/presence). */
+  presence?: () => Promise<PresenceResponse>;
   isDraining: () => boolean;
+  /** The built web app to serve at `/` (config WEB_DIST); unset serves the API only. */
+  webDist?: string;
+  /** Hooks and routes that apply to every request (metrics, rate limits, tracing), registered before the routes. */
+  plugins?: ((app: FastifyInstance) => void)[];
 }
 
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
@@ -42,6 +50,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
   // The API speaks JSON only: without this, a text/plain body reaches the schemas as a string (400, not 415).
   app.removeContentTypeParser('text/plain');
+  for (const plugin of deps.plugins ?? []) plugin(app);
 
   app.setErrorHandler((err, request, reply) => sendProblem(request, reply, err));
   app.setNotFoundHandler((request, reply) =>
@@ -63,6 +72,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     const match = /^Bearer ([\w.-]+)$/.exec(header);
     if (!match) throw new SlotcastError('AUTH_TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
     const claims = await deps.auth.authenticate(match[1]!);
+    // Every later line of this request (and its completion line) names the caller.
+    request.log = request.log.child({ userId: claims.userId });
     return {
       userId: claims.userId,
       role: claims.role,
@@ -77,6 +88,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   catalogRoutes(app, routeDeps);
   bookingRoutes(app, routeDeps);
   notificationRoutes(app, routeDeps);
+  adminRoutes(app, routeDeps);
   healthRoutes(app, { db: deps.db, extraChecks: deps.readinessChecks, isDraining: deps.isDraining });
+  await webStatic(app, { dist: deps.webDist });
   return app;
 }

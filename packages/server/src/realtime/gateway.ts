@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import {
   type ClientToServerEvents,
   type ErrorCode,
+  type EventEnvelope,
   FollowTarget,
   HandshakeAuth,
   PROTOCOL_VERSION,
@@ -13,6 +14,7 @@ import {
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import type { EventBus } from '../bus/event-bus.js';
+import type { RealtimeObserver } from '../observability/realtime-observer.js';
 import { getBooking } from '../store/bookings-repo.js';
 import { getResource } from '../store/catalog-repo.js';
 import type { Db } from '../store/db.js';
@@ -50,6 +52,10 @@ export interface GatewayOptions {
   maxMessageBytes?: number;
   /** How long before expiry the server asks for a fresh token. */
   refreshLeadMs?: number;
+  /** Metrics and tracing of sockets, replays and emissions (observability/realtime-observer.ts). */
+  observer?: RealtimeObserver;
+  /** Handshake middleware that runs before authentication (rate limits: realtime/socket-limits.ts). */
+  beforeAuth?: Parameters<GatewayServer['use']>[0][];
 }
 
 export interface Gateway {
@@ -89,11 +95,14 @@ export function attachGateway(opts: GatewayOptions): Gateway {
   const refreshLeadMs = opts.refreshLeadMs ?? 60_000;
   let emittedThrough = bus.lastDeliveredId;
 
+  const observer = opts.observer;
+  for (const mw of opts.beforeAuth ?? []) io.use(mw);
   // Authenticate the handshake: signature, expiry and revocation, before the socket exists.
   io.use(async (socket, next) => {
     const parsed = HandshakeAuth.safeParse(socket.handshake.auth);
     if (!parsed.success) {
       const noToken = !socket.handshake.auth || typeof socket.handshake.auth.token !== 'string';
+      observer?.authFailed(noToken ? 'AUTH_REQUIRED' : 'VALIDATION_FAILED');
       return next(
         connectError(
           noToken ? coded('AUTH_REQUIRED', 'auth.token is required') : coded('VALIDATION_FAILED', 'auth is not valid'),
@@ -115,6 +124,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     } catch (err) {
       const body = toSocketError(err);
       logger.info({ code: body.code, transport: socket.conn.transport.name }, 'socket auth failed');
+      observer?.authFailed(body.code);
       next(connectError(body));
     }
   });
@@ -125,6 +135,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
       { socketId: socket.id, userId: d.userId, role: d.role, transport: socket.conn.transport.name },
       'socket connected',
     );
+    observer?.connected(socket.conn.transport.name);
     const rooms = assignedRooms(d);
     socket.emit('session', {
       userId: d.userId,
@@ -140,11 +151,16 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     d.live = (async () => {
       if (d.cursor === null) {
         socket.join(rooms);
+        logger.info({ socketId: socket.id, userId: d.userId, rooms: rooms.length }, 'socket joined its rooms');
+        // A first connection replays nothing, but learns the position it is live from: its first cursor.
+        socket.emit('replay:done', { lastEventId: emittedThrough, replayed: 0 });
         return;
       }
+      observer?.replayStarted();
       const outcome = await replayThenGoLive(
         { db, emittedThrough: () => emittedThrough },
         {
+          userId: d.userId,
           all: d.role === 'admin',
           vendorId: d.role === 'staff' ? d.vendorId : null,
           customerId: d.role === 'customer' ? d.userId : null,
@@ -154,9 +170,17 @@ export function attachGateway(opts: GatewayOptions): Gateway {
         () => socket.join(rooms),
         () => socket.disconnected,
       );
+      observer?.replayFinished(outcome);
+      logger.info(
+        outcome.kind === 'resync'
+          ? { socketId: socket.id, userId: d.userId, cursor: d.cursor, resync: outcome.info.latestEventId }
+          : { socketId: socket.id, userId: d.userId, eventId: outcome.lastEventId, replayed: outcome.replayed },
+        outcome.kind === 'resync' ? 'socket joined its rooms; resync required' : 'socket replayed and joined its rooms',
+      );
       if (outcome.kind === 'resync') socket.emit('resync:required', outcome.info);
       else socket.emit('replay:done', { lastEventId: outcome.lastEventId, replayed: outcome.replayed });
     })().catch((err) => {
+      observer?.replayFailed();
       logger.warn({ err, socketId: socket.id }, 'replay failed; closing socket so the client retries');
       socket.disconnect(true);
     });
@@ -172,6 +196,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
             resource: (id) => getResource(db, id),
           });
           socket.join(room);
+          logger.debug({ socketId: socket.id, userId: d.userId, room }, 'socket followed');
           return { room };
         }),
     );
@@ -206,36 +231,18 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     socket.on('disconnect', (reason) => {
       expiry.clear();
       logger.info({ socketId: socket.id, userId: d.userId, reason }, 'socket disconnected');
+      observer?.disconnected(reason);
     });
   });
 
-  // Live fan-out: the bus hands over committed events in id order. Consecutive events with the same recipients go
-  // out as one frame; Socket.IO encodes each frame once for all its recipients.
+  // Live fan-out: the bus hands over committed events in id order; each socket gets the batch's events for it in one
+  // frame (see emitCoalesced).
   const unsubscribe = bus.subscribe((batch) => {
-    let run: StoredEvent[] = [];
-    let runKey = '';
-    let runRooms: string[] = [];
-    const flush = () => {
-      if (run.length)
-        io.local.to(runRooms).emit(
-          'events',
-          run.map((e) => e.envelope),
-        );
-      run = [];
-    };
-    for (const e of batch) {
-      const rooms = recipientRooms(e);
-      const key = rooms.join('|');
-      if (key !== runKey) {
-        flush();
-        runKey = key;
-        runRooms = rooms;
-      }
-      run.push(e);
-      for (const notice of scheduleNotices(e))
-        io.local.to(resourceRoom(notice.resourceId)).emit('schedule:changed', notice);
+    emitCoalesced(io, batch);
+    observer?.emitted(batch);
+    if (batch.length && logger.isLevelEnabled('debug')) {
+      logger.debug({ eventId: batch[0]!.envelope.id, lastEventId: batch.at(-1)!.envelope.id }, 'events emitted');
     }
-    flush();
     emittedThrough = batch.at(-1)?.envelope.id ?? emittedThrough;
   });
 
@@ -248,20 +255,98 @@ export function attachGateway(opts: GatewayOptions): Gateway {
       // Let the reason reach the client before the transport closes.
       setTimeout(() => io.in(room).disconnectSockets(true), CLOSE_GRACE_MS).unref();
     },
+    // This node's sockets only (`io.local`): with the Redis adapter, io.emit would reach every node's clients.
     async drain(reconnectInMs) {
-      io.emit('server:draining', { reconnectInMs });
-      io.emit('closing', { code: 'SERVER_DRAINING', message: 'The server is shutting down; reconnect' });
+      io.local.emit('server:draining', { reconnectInMs });
+      io.local.emit('closing', { code: 'SERVER_DRAINING', message: 'The server is shutting down; reconnect' });
       await new Promise((r) => setTimeout(r, CLOSE_GRACE_MS));
-      io.disconnectSockets(true);
+      io.local.disconnectSockets(true);
     },
     async close() {
       unsubscribe();
-      io.disconnectSockets(true);
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
     },
   };
+}
+
+type Frame = { rooms: string[]; events: EventEnvelope[] };
+
+/**
+ * Sends a batch as one `events` frame per socket rather than one per event: under load a batch holds hundreds of
+ * events and a vendor's staff share most of them, and each frame is a write (and a message to decode) per socket.
+ * Rooms that get exactly the same events share a frame, which Socket.IO encodes once and sends to each member once.
+ * A socket in rooms that get different events (staff following a booking of their own vendor) is left out of those
+ * frames and gets the union in a frame of its own: in id order, each event once.
+ */
+function emitCoalesced(io: GatewayServer, batch: readonly StoredEvent[]): void {
+  const members = io.sockets.adapter.rooms;
+  // Per room with a socket on this node: its events, and their ids as a key to find rooms that get the same ones.
+  const perRoom = new Map<string, { key: string; events: EventEnvelope[] }>();
+  for (const e of batch) {
+    for (const room of recipientRooms(e)) {
+      if (!members.has(room)) continue;
+      const r = perRoom.get(room);
+      if (r) {
+        r.key += `,${e.envelope.id}`;
+        r.events.push(e.envelope);
+      } else perRoom.set(room, { key: String(e.envelope.id), events: [e.envelope] });
+    }
+  }
+  const frames = new Map<string, Frame>();
+  for (const [room, r] of perRoom) {
+    const f = frames.get(r.key);
+    if (f) f.rooms.push(room);
+    else frames.set(r.key, { rooms: [room], events: r.events });
+  }
+  if (frames.size <= 1) {
+    for (const f of frames.values()) io.local.to(f.rooms).emit('events', f.events);
+  } else {
+    const frameOf = new Map<string, Frame>();
+    const several = new Map<string, Frame[]>();
+    for (const f of frames.values()) {
+      for (const room of f.rooms) {
+        for (const id of members.get(room)!) {
+          const first = frameOf.get(id);
+          if (first === undefined) frameOf.set(id, f);
+          else if (first !== f) {
+            const list = several.get(id);
+            if (!list) several.set(id, [first, f]);
+            else if (!list.includes(f)) list.push(f);
+          }
+        }
+      }
+    }
+    const except = new Map<Frame, string[]>();
+    for (const [id, list] of several) {
+      for (const f of list) {
+        const ids = except.get(f);
+        if (ids) ids.push(id);
+        else except.set(f, [id]);
+      }
+    }
+    for (const f of frames.values()) {
+      io.local
+        .to(f.rooms)
+        .except(except.get(f) ?? [])
+        .emit('events', f.events);
+    }
+    for (const [id, list] of several) io.sockets.sockets.get(id)?.emit('events', unionById(list));
+  }
+  for (const e of batch) {
+    for (const notice of scheduleNotices(e)) {
+      const room = resourceRoom(notice.resourceId);
+      if (members.has(room)) io.local.to(room).emit('schedule:changed', notice);
+    }
+  }
+}
+
+function unionById(frames: readonly Frame[]): EventEnvelope[] {
+  const byId = new Map<number, EventEnvelope>();
+  for (const f of frames) for (const e of f.events) byId.set(e.id, e);
+  return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
 function connectError(body: SocketErrorBody): Error & { data: SocketErrorBody } {
@@ -297,7 +382,8 @@ class ExpiryTimers {
     const inMs = expiresAt - Date.now();
     this.warn = setTimeout(
       () => this.socket.emit('auth:expiring', { expiresAt: new Date(expiresAt).toISOString() }),
-      Math.max(0, inMs - this.leadMs),
+      // Never more than half the token's life ahead, so short-lived tokens do not ask again the moment they arrive.
+      Math.max(0, inMs - Math.min(this.leadMs, inMs / 2)),
     );
     this.close = setTimeout(
       () => {

@@ -1,8 +1,19 @@
+import type { StoredEvent } from './event-log.js';
+
 /** The one interface the rest of the server uses to reach the database; PGlite and PostgreSQL implement it. */
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /** Set by instrumentation on a transaction (observability/instrumented-db.ts); appendEvents reports to it. */
+  eventHooks?: EventAppendHooks;
+}
+
+export interface EventAppendHooks {
+  /** Before the insert; returns the trace context (W3C traceparent) to keep in each event's `_meta`. */
+  appending(count: number): string | undefined;
+  /** The inserted events, before commit. */
+  appended(events: StoredEvent[]): void;
 }
 
 export interface Db extends Queryable {

@@ -25,6 +25,13 @@ export interface StoredEvent {
   bookingId: string | null;
   resourceId: string | null;
   userId: string | null;
+  /** W3C trace context of the change that appended it (tracing on), kept in the payload's `_meta`, never sent. */
+  traceparent?: string;
+}
+
+/** Server-only metadata inside a stored payload; stripped before the event goes on the wire. */
+interface PayloadMeta {
+  traceparent?: string;
 }
 
 interface EventRow {
@@ -41,14 +48,22 @@ interface EventRow {
 
 const COLUMNS = 'id, type, booking_id, vendor_id, customer_id, resource_id, user_id, payload, occurred_at';
 
-const toStored = (r: EventRow): StoredEvent => ({
-  envelope: { v: PROTOCOL_VERSION, id: r.id, type: r.type, occurredAt: r.occurred_at.toISOString(), data: r.payload },
-  vendorId: r.vendor_id,
-  customerId: r.customer_id,
-  bookingId: r.booking_id,
-  resourceId: r.resource_id,
-  userId: r.user_id,
-});
+const toStored = (r: EventRow): StoredEvent => {
+  let data = r.payload;
+  let meta: PayloadMeta | undefined;
+  if (data !== null && typeof data === 'object' && '_meta' in data) {
+    ({ _meta: meta, ...data } = data as { _meta?: PayloadMeta });
+  }
+  return {
+    envelope: { v: PROTOCOL_VERSION, id: r.id, type: r.type, occurredAt: r.occurred_at.toISOString(), data },
+    vendorId: r.vendor_id,
+    customerId: r.customer_id,
+    bookingId: r.booking_id,
+    resourceId: r.resource_id,
+    userId: r.user_id,
+    ...(meta?.traceparent ? { traceparent: meta.traceparent } : {}),
+  };
+};
 
 /**
  * Appends events inside the caller's transaction. Call it as the last write before commit: the advisory
@@ -56,6 +71,7 @@ const toStored = (r: EventRow): StoredEvent => ({
  */
 export async function appendEvents(tx: Queryable, events: NewEvent[]): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
+  const traceparent = tx.eventHooks?.appending(events.length);
   await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
   const rows = await tx.query<EventRow>(
     `INSERT INTO events (type, booking_id, vendor_id, customer_id, resource_id, payload, user_id)
@@ -70,15 +86,20 @@ export async function appendEvents(tx: Queryable, events: NewEvent[]): Promise<S
           vendor_id: e.vendorId,
           customer_id: e.customerId,
           resource_id: e.resourceId,
-          payload: e.data,
+          payload: traceparent && isPlainObject(e.data) ? { ...e.data, _meta: { traceparent } } : e.data,
           user_id: e.userId ?? null,
         })),
       ),
     ],
   );
   await tx.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(rows.at(-1)?.id ?? '')]);
-  return rows.sort((a, b) => a.id - b.id).map(toStored);
+  const stored = rows.sort((a, b) => a.id - b.id).map(toStored);
+  tx.eventHooks?.appended(stored);
+  return stored;
 }
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export interface EventScope {
   /** The reader: private events addressed to them are always in scope. */
@@ -144,4 +165,15 @@ export async function markPublished(db: Queryable, throughId: number): Promise<v
   await db.query('UPDATE events SET published_at = clock_timestamp() WHERE id <= $1 AND published_at IS NULL', [
     throughId,
   ]);
+}
+
+/** The outbox: committed events not yet published, and how long the oldest has waited (0 when none). */
+export async function outboxStats(db: Queryable): Promise<{ unpublished: number; oldestAgeSeconds: number }> {
+  // Ids follow commit order, so the oldest unpublished event is the lowest id in the partial index.
+  const [row] = await db.query<{ unpublished: number | string; age: number | string }>(
+    `SELECT (SELECT count(*) FROM events WHERE published_at IS NULL)::int8 AS unpublished,
+            coalesce(extract(epoch FROM clock_timestamp() - (
+              SELECT occurred_at FROM events WHERE published_at IS NULL ORDER BY id LIMIT 1)), 0)::float8 AS age`,
+  );
+  return { unpublished: Number(row?.unpublished ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.age ?? 0)) };
 }

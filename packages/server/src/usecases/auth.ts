@@ -17,6 +17,8 @@ export interface AuthServiceDeps {
   db: Db;
   signer: TokenSigner;
   refreshTtlDays: number;
+  /** How long a used refresh token may be presented again before it counts as stolen. */
+  reuseGraceMs?: number;
   /** Told after a session is revoked (logout, refresh-token reuse), e.g. to close its sockets. */
   onSessionRevoked?: (sessionId: string) => void;
 }
@@ -58,11 +60,13 @@ export class AuthService {
       const row = await lockRefreshToken(tx, hash);
       if (!row || row.revoked_at || row.expires_at.getTime() <= Date.now())
         return { error: 'AUTH_REFRESH_INVALID' as const };
-      if (row.used_at) {
+      // A repeat within the grace period is a retry (the response was lost, or two tabs raced): rotate again.
+      const retry = row.used_at && Date.now() - row.used_at.getTime() <= (this.deps.reuseGraceMs ?? 0);
+      if (row.used_at && !retry) {
         await revokeSession(tx, row.session_id, 'refresh token reuse');
         return { error: 'AUTH_REFRESH_REUSED' as const, sessionId: row.session_id };
       }
-      await markRefreshTokenUsed(tx, hash);
+      if (!row.used_at) await markRefreshTokenUsed(tx, hash);
       const next = newRefreshToken();
       await insertRefreshToken(tx, row.session_id, next.hash, this.refreshExpiry());
       return { error: undefined, sessionId: row.session_id, userId: row.user_id, refreshToken: next.token };

@@ -435,6 +435,10 @@ const CASES: ErrorCase[] = [
       const { refreshToken } = await login(ctx.server, 'bob@test.test');
       const rotated = await call<TokenPair>(ctx.server, 'POST', '/auth/refresh', { body: { refreshToken } });
       expect(rotated.status).toBe(200);
+      // Beyond the reuse grace period, so the repeat counts as theft rather than a retry.
+      await ctx.server.slotcast.db.query(
+        "UPDATE refresh_tokens SET used_at = used_at - interval '1 hour' WHERE used_at IS NOT NULL",
+      );
       return refreshToken;
     },
     request: (ctx, refreshToken) => call(ctx.server, 'POST', '/auth/refresh', { body: { refreshToken } }),

@@ -1,5 +1,5 @@
-import pino from 'pino';
-import { createSlotcast, type Slotcast } from '../../src/app.js';
+import pino, { type Logger } from 'pino';
+import { createSlotcast, type Slotcast, type SlotcastOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type DbKind, freshDb, type TestDb } from './databases.js';
 
@@ -15,6 +15,8 @@ export async function startTestServer(
   kind: DbKind,
   env: Record<string, string> = {},
   now?: () => Date,
+  /** A logger to capture the server's output, and other overrides (tracing, rate-limit store). */
+  extra: { logger?: Logger } & Omit<SlotcastOverrides, 'db' | 'now'> = {},
 ): Promise<TestServer> {
   const testDb = await freshDb(kind);
   const config = loadConfig({
@@ -24,10 +26,12 @@ export async function startTestServer(
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     DATA_DIR: '/tmp/slotcast-test',
     LOG_LEVEL: 'silent',
+    // Suites make many requests and sockets from one address; the rate-limit suite turns limits back on.
+    RATE_LIMITS_ENABLED: 'false',
     ...env,
   });
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const slotcast = await createSlotcast(config, logger, { db: testDb.db, now });
+  const { logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...overrides } = extra;
+  const slotcast = await createSlotcast(config, logger, { ...overrides, db: testDb.db, now });
   const { url } = await slotcast.listen();
   return {
     slotcast,

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Paths the web app never answers: the API, Socket.IO's handshake and the API docs keep their own 404s. */
+const NOT_THE_APP = /^\/(api|socket\.io|docs)(\/|$)/;
+
+/**
+ * Serves the built web app (WEB_DIST) at `/`. Any other GET that names no file gets index.html, so the app's own
+ * routes (`/schedule`, `/bookings/…`) survive a reload. Hashed assets are cached for good; index.html never is, so a
+ * deploy is picked up on the next load.
+ */
+export async function webStatic(app: FastifyInstance, opts: { dist: string | undefined }): Promise<void> {
+  if (!opts.dist) return;
+  const root = path.resolve(opts.dist);
+  if (!existsSync(path.join(root, 'index.html'))) {
+    app.log.warn({ root }, 'WEB_DIST has no index.html; the web app is not served');
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root,
+    // One route per built file, found at start: the wildcard below is then free for the SPA fallback.
+    wildcard: false,
+    index: false,
+    setHeaders(reply, file) {
+      const immutable = file.includes(`${path.sep}assets${path.sep}`);
+      reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  const sendIndex = (request: FastifyRequest, reply: FastifyReply) => {
+    const urlPath = request.url.split('?')[0] ?? '/';
+    // A missing asset (a stale tab after a deploy) is a 404, not the app's HTML under a .js name.
+    if (NOT_THE_APP.test(urlPath) || path.extname(urlPath) !== '') return reply.callNotFound();
+    return reply.sendFile('index.html');
+  };
+  app.get('/', sendIndex);
+  app.get('/*', sendIndex);
+}

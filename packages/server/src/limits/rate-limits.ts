@@ -1,0 +1,139 @@
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Config } from '../config.js';
+
+export interface Rate {
+  points: number;
+  /** Window in seconds. */
+  duration: number;
+}
+
+/** Every limiter by name; the name is the `limiter` label of slotcast_rate_limit_rejections_total. */
+export const LIMITERS = [
+  'http_auth',
+  'http_mutations',
+  'http_reads',
+  'socket_handshake',
+  'socket_follow',
+  'socket_unfollow',
+  'socket_auth_refresh',
+] as const;
+export type LimiterName = (typeof LIMITERS)[number];
+
+export interface RateLimitSettings {
+  enabled: boolean;
+  rates: Record<LimiterName, Rate>;
+  socketsPerUser: number;
+  /** Rejections after which a flooding socket is closed. */
+  floodRejections: number;
+}
+
+export function rateLimitSettings(c: Config): RateLimitSettings {
+  return {
+    enabled: c.RATE_LIMITS_ENABLED,
+    rates: {
+      http_auth: c.RATE_LIMIT_HTTP_AUTH,
+      http_mutations: c.RATE_LIMIT_HTTP_MUTATIONS,
+      http_reads: c.RATE_LIMIT_HTTP_READS,
+      socket_handshake: c.RATE_LIMIT_SOCKET_HANDSHAKES,
+      socket_follow: c.RATE_LIMIT_SOCKET_FOLLOW,
+      socket_unfollow: c.RATE_LIMIT_SOCKET_UNFOLLOW,
+      socket_auth_refresh: c.RATE_LIMIT_SOCKET_AUTH_REFRESH,
+    },
+    socketsPerUser: c.RATE_LIMIT_SOCKETS_PER_USER,
+    floodRejections: c.RATE_LIMIT_SOCKET_FLOOD_REJECTIONS,
+  };
+}
+
+/**
+ * Makes the store behind each limiter. Memory (one node) by default; with several nodes pass one backed by Redis so
+ * the budget is shared: `(o) => new RateLimiterRedis({ storeClient: redis, ...o })`.
+ */
+export type LimiterFactory = (opts: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract;
+export const memoryLimiters: LimiterFactory = (o) => new RateLimiterMemory(o);
+
+/**
+ * Open sockets per user. In memory, so per node; a Redis-backed implementation of the same interface would make it
+ * cluster-wide.
+ */
+export interface ConcurrencyLimiter {
+  /** Takes a slot for `key` unless `max` are taken; true when taken. */
+  acquire(key: string, max: number): boolean;
+  release(key: string): void;
+}
+
+export class MemoryConcurrency implements ConcurrencyLimiter {
+  private readonly held = new Map<string, number>();
+  acquire(key: string, max: number): boolean {
+    const n = this.held.get(key) ?? 0;
+    if (n >= max) return false;
+    this.held.set(key, n + 1);
+    return true;
+  }
+  release(key: string): void {
+    const n = (this.held.get(key) ?? 0) - 1;
+    if (n > 0) this.held.set(key, n);
+    else this.held.delete(key);
+  }
+}
+
+export interface RateLimitsDeps {
+  settings: RateLimitSettings;
+  /** Current tightening (1 = none); see LoadGovernor. */
+  divisor: () => number;
+  onReject: (limiter: LimiterName | 'socket_concurrency') => void;
+  /** A store failure: the request is let through (a limiter must not take the service down with it). */
+  onStoreError?: (err: unknown) => void;
+  factory?: LimiterFactory;
+  concurrency?: ConcurrencyLimiter;
+}
+
+/** The rate limits of one node: HTTP per route class, socket handshakes, socket messages, sockets per user. */
+export class RateLimits {
+  readonly enabled: boolean;
+  private readonly limiters = new Map<LimiterName, RateLimiterAbstract>();
+  private readonly concurrency: ConcurrencyLimiter;
+
+  constructor(private readonly deps: RateLimitsDeps) {
+    this.enabled = deps.settings.enabled;
+    const factory = deps.factory ?? memoryLimiters;
+    for (const name of LIMITERS) {
+      const rate = deps.settings.rates[name];
+      this.limiters.set(name, factory({ keyPrefix: `slotcast_rl_${name}`, ...rate }));
+    }
+    this.concurrency = deps.concurrency ?? new MemoryConcurrency();
+  }
+
+  get floodRejections(): number {
+    return this.deps.settings.floodRejections;
+  }
+
+  /** Takes one request from `key`'s budget: null when allowed, else how long to wait (ms). */
+  async take(name: LimiterName, key: string): Promise<number | null> {
+    if (!this.enabled) return null;
+    try {
+      // Under load a request costs `divisor` points: every limit shrinks by that factor without new limiters.
+      await this.limiters.get(name)!.consume(key, this.deps.divisor());
+      return null;
+    } catch (err) {
+      if (err instanceof RateLimiterRes) {
+        this.deps.onReject(name);
+        return Math.max(1, Math.ceil(err.msBeforeNext));
+      }
+      this.deps.onStoreError?.(err);
+      return null;
+    }
+  }
+
+  /** A socket slot for the user; false when they already hold the maximum. */
+  acquireSocket(userId: string): boolean {
+    if (!this.enabled) return true;
+    const max = Math.max(1, Math.floor(this.deps.settings.socketsPerUser / this.deps.divisor()));
+    if (this.concurrency.acquire(userId, max)) return true;
+    this.deps.onReject('socket_concurrency');
+    return false;
+  }
+
+  releaseSocket(userId: string): void {
+    if (this.enabled) this.concurrency.release(userId);
+  }
+}
