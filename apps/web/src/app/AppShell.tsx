@@ -1,0 +1,94 @@
+import type { User } from '@slotcast/protocol';
+import { type ReactNode, useMemo, useState } from 'react';
+import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
+import { type NotificationActions, NotificationCentre } from '../notifications/NotificationCentre.js';
+import { useOptionalLive, useSdk } from '../sdk/slotcast-context.js';
+import { Link, navigate } from './router.js';
+
+const NAV: Record<User['role'], { to: string; label: string }[]> = {
+  customer: [
+    { to: '/', label: 'Book' },
+    { to: '/bookings', label: 'My bookings' },
+  ],
+  staff: [
+    { to: '/', label: 'Schedule' },
+    { to: '/bookings', label: 'Bookings' },
+  ],
+  admin: [{ to: '/', label: 'All bookings' }],
+};
+
+const ROLE_LABEL: Record<User['role'], string> = { customer: 'Customer', staff: 'Staff', admin: 'Admin' };
+
+/** Header on every page: brand, navigation, the connection indicator, the notification centre and the user. */
+export function AppShell({ user, children }: { user: User | null; children: ReactNode }) {
+  const sdk = useSdk();
+  const live = useOptionalLive();
+  const [signingOut, setSigningOut] = useState(false);
+  const actions = useMemo<NotificationActions | null>(
+    () =>
+      live && {
+        markRead: (id) => sdk.api.notifications.markRead(id),
+        readAll: () => sdk.api.notifications.readAll(),
+        loadMore: () => live.loadMoreNotifications(),
+      },
+    [sdk, live],
+  );
+
+  const signOut = async () => {
+    setSigningOut(true);
+    try {
+      await sdk.api.auth.logout();
+    } finally {
+      setSigningOut(false);
+      navigate('/', { replace: true });
+    }
+  };
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <div className="header-row">
+          <Link to="/" className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              ◆
+            </span>
+            Slotcast
+          </Link>
+          <div className="header-tools">
+            <ConnectionIndicator connection={sdk.realtime} signedIn={user !== null} />
+            {live && actions && <NotificationCentre store={live.notifications} actions={actions} />}
+          </div>
+        </div>
+        {user && (
+          <div className="header-row header-nav">
+            <nav aria-label="Main">
+              <ul className="nav-list">
+                {NAV[user.role].map((item) => (
+                  <li key={item.to}>
+                    <Link to={item.to} className="nav-link">
+                      {item.label}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <div className="user-box">
+              <span className="user-name">
+                {user.name} <span className="tag">{ROLE_LABEL[user.role]}</span>
+              </span>
+              <button type="button" className="button button-small" onClick={signOut} disabled={signingOut}>
+                {signingOut ? 'Signing out…' : 'Sign out'}
+              </button>
+            </div>
+          </div>
+        )}
+      </header>
+      <main id="main" className="app-main">
+        {children}
+      </main>
+    </>
+  );
+}

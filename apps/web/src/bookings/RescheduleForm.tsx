@@ -1,0 +1,117 @@
+import type { Booking, Resource, Service } from '@slotcast/protocol';
+import { type FormEvent, useId, useState } from 'react';
+import { useSdk } from '../sdk/slotcast-context.js';
+import { formatTime, zonedParts } from '../time/zoned.js';
+import { describeError } from '../ui/describe-error.js';
+import { useAsync } from '../ui/use-async.js';
+
+/** Pick a new resource, day and free slot for a booking; the slots come from the server's availability. */
+export function RescheduleForm({
+  booking,
+  resources,
+  service,
+  pending,
+  onSubmit,
+  onCancel,
+}: {
+  booking: Booking;
+  resources: readonly Resource[];
+  service: Service | undefined;
+  pending: boolean;
+  onSubmit: (input: { startAt: string; resourceId: string; reason?: string }) => void;
+  onCancel: () => void;
+}) {
+  const sdk = useSdk();
+  const id = useId();
+  const eligible = resources.filter((r) => service?.resourceIds.includes(r.id) ?? r.id === booking.resourceId);
+  const [resourceId, setResourceId] = useState(booking.resourceId);
+  const [date, setDate] = useState(() => zonedParts(booking.startAt, booking.timezone).date);
+  const [startAt, setStartAt] = useState('');
+  const [reason, setReason] = useState('');
+  const resource = eligible.find((r) => r.id === resourceId);
+  const tz = resource?.timezone ?? booking.timezone;
+
+  const slots = useAsync(
+    (signal) =>
+      sdk.api.resources
+        .availability(resourceId, { serviceId: booking.serviceId, from: date, to: date }, { signal })
+        .then((a) => a.slots),
+    [sdk, resourceId, date, booking.serviceId],
+  );
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!startAt) return;
+    onSubmit({ startAt, resourceId, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+  };
+
+  return (
+    <form className="inline-form" onSubmit={submit} aria-labelledby={`${id}-title`}>
+      <h4 id={`${id}-title`}>Reschedule</h4>
+      <div className="form-row">
+        <label htmlFor={`${id}-resource`}>Resource</label>
+        <select
+          id={`${id}-resource`}
+          value={resourceId}
+          onChange={(e) => {
+            setResourceId(e.target.value);
+            setStartAt('');
+          }}
+        >
+          {eligible.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="form-row">
+        <label htmlFor={`${id}-date`}>Day ({tz})</label>
+        <input
+          id={`${id}-date`}
+          type="date"
+          value={date}
+          required
+          onChange={(e) => {
+            setDate(e.target.value);
+            setStartAt('');
+          }}
+        />
+      </div>
+      <fieldset className="form-row">
+        <legend>Free times</legend>
+        {slots.status === 'loading' && <p className="muted">Loading free times…</p>}
+        {slots.status === 'error' && <p className="error-text">{describeError(slots.error)}</p>}
+        {slots.status === 'ready' && slots.data.length === 0 && <p className="muted">No free times that day.</p>}
+        {slots.status === 'ready' && slots.data.length > 0 && (
+          <div className="slot-grid">
+            {slots.data.map((s) => (
+              <label key={s.startAt} className="slot-choice">
+                <input
+                  type="radio"
+                  name={`${id}-slot`}
+                  value={s.startAt}
+                  checked={startAt === s.startAt}
+                  onChange={() => setStartAt(s.startAt)}
+                />
+                <span>{formatTime(s.startAt, tz)}</span>
+              </label>
+            ))}
+          </div>
+        )}
+      </fieldset>
+      <div className="form-row">
+        <label htmlFor={`${id}-reason`}>Note to the customer (optional)</label>
+        <input id={`${id}-reason`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+      </div>
+      <div className="button-row">
+        <button type="submit" className="button button-primary" disabled={!startAt || pending}>
+          {pending ? 'Moving…' : 'Move booking'}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Back
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,277 @@
+import { isApiError } from '@slotcast/client';
+import type { Booking, Resource, Service, Slot } from '@slotcast/protocol';
+import { useEffect, useId, useMemo, useState } from 'react';
+import { Link } from '../app/router.js';
+import { useCatalog } from '../bookings/catalog.js';
+import { useLive, useSdk } from '../sdk/slotcast-context.js';
+import { addDays, formatLocalDate, todayIn, userTimeZone } from '../time/zoned.js';
+import { describeError } from '../ui/describe-error.js';
+import { LoadState } from '../ui/LoadState.js';
+import { PageHeading } from '../ui/PageHeading.js';
+import { useAsync } from '../ui/use-async.js';
+import { BookingStatusCard } from './BookingStatusCard.js';
+import { SlotTime } from './SlotTime.js';
+import { cutoffText } from './VendorDirectory.js';
+
+interface SlotChoice {
+  slot: Slot;
+  resource: Resource;
+}
+
+function price(s: Service): string {
+  return new Intl.NumberFormat('en', { style: 'currency', currency: s.currency }).format(s.priceMinor / 100);
+}
+
+/** Service → day → free slot (in the resource's zone and the customer's own) → book → watch it live. */
+export function BookFlow({ vendorId }: { vendorId: string }) {
+  const sdk = useSdk();
+  const live = useLive();
+  const id = useId();
+  const catalog = useCatalog(vendorId);
+  const [serviceId, setServiceId] = useState<string | null>(null);
+  const [date, setDate] = useState<string | null>(null);
+  /** A resource the customer insists on; null = any (each time once, on the first resource free then). */
+  const [resourcePick, setResourcePick] = useState<string | null>(null);
+  const [choice, setChoice] = useState<SlotChoice | null>(null);
+  const [note, setNote] = useState('');
+  const [booking, setBooking] = useState<Booking | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ text: string; nextFree: Slot[] } | null>(null);
+  const [availabilityTick, setAvailabilityTick] = useState(0);
+
+  const data = catalog.data;
+  const service = data?.services.find((s) => s.id === serviceId);
+  const resources = useMemo(
+    () => (data && service ? data.resources.filter((r) => service.resourceIds.includes(r.id)) : []),
+    [data, service],
+  );
+  const tz = resources[0]?.timezone ?? data?.resources[0]?.timezone ?? 'UTC';
+  const mine = userTimeZone();
+  const days = useMemo(() => {
+    const today = todayIn(tz);
+    return Array.from({ length: 14 }, (_, i) => addDays(today, i));
+  }, [tz]);
+  const day = date ?? days[0]!;
+
+  // Someone else's booking takes a slot from under us: the resource's schedule notices say so, live.
+  useEffect(() => {
+    const targets = resources.map((r) => ({ kind: 'resource' as const, id: r.id }));
+    for (const t of targets) void sdk.realtime.follow(t);
+    const off = sdk.realtime.on('scheduleChanged', (info) => {
+      if (targets.some((t) => t.id === info.resourceId)) setAvailabilityTick((n) => n + 1);
+    });
+    return () => {
+      off();
+      for (const t of targets) void sdk.realtime.unfollow(t);
+    };
+  }, [sdk, resources]);
+
+  // Slots are shown only for the service and day they were read for: a stale list would book the wrong day.
+  const slotsKey = `${service?.id}|${day}`;
+  const slots = useAsync(
+    async (signal) => {
+      const key = slotsKey;
+      if (!service) return { key, list: [] };
+      const lists = await Promise.all(
+        resources.map((r) =>
+          sdk.api.resources
+            .availability(r.id, { serviceId: service.id, from: day, to: day }, { signal })
+            .then((a) => a.slots.map((slot) => ({ slot, resource: r }))),
+        ),
+      );
+      return { key, list: lists.flat().sort((a, b) => a.slot.startAt.localeCompare(b.slot.startAt)) };
+    },
+    [sdk, service, resources, day, availabilityTick],
+  );
+  const shownSlots = useMemo(() => {
+    if (slots.data?.key !== slotsKey) return undefined;
+    if (resourcePick) return slots.data.list.filter((c) => c.resource.id === resourcePick);
+    const seen = new Set<string>();
+    return slots.data.list.filter((c) => !seen.has(c.slot.startAt) && seen.add(c.slot.startAt));
+  }, [slots.data, slotsKey, resourcePick]);
+
+  const book = async () => {
+    if (!choice || !service) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const b = await sdk.api.bookings.create({
+        resourceId: choice.resource.id,
+        serviceId: service.id,
+        startAt: choice.slot.startAt,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
+      live.bookings.apply(b, { highlight: false });
+      setBooking(b);
+    } catch (err) {
+      setError({
+        text: describeError(err),
+        nextFree: isApiError(err, 'BOOKING_SLOT_TAKEN') ? (err.nextFreeSlots ?? []) : [],
+      });
+      setChoice(null);
+      void slots.reload();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!data) {
+    return (
+      <LoadState
+        status={catalog.status === 'error' ? 'error' : 'loading'}
+        error={catalog.error}
+        onRetry={catalog.reload}
+        what="this place"
+      />
+    );
+  }
+  const { vendor } = data;
+
+  if (booking) {
+    return (
+      <>
+        <PageHeading>Booked at {vendor.name}</PageHeading>
+        <BookingStatusCard bookingId={booking.id} catalog={data} />
+        <p>
+          <Link to="/bookings">See all my bookings</Link> · <Link to="/">Book something else</Link>
+        </p>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/">All places</Link>
+      </p>
+      <PageHeading>{vendor.name}</PageHeading>
+      <p className="muted">
+        {vendor.autoConfirm ? 'Confirmed instantly.' : 'Your booking is a request until the staff confirm it.'} Free
+        cancellation {cutoffText(vendor.cancellationCutoffMinutes)}.
+      </p>
+
+      <fieldset className="step">
+        <legend>1. Service</legend>
+        <div className="choice-list">
+          {data.services.map((s) => (
+            <label key={s.id} className="choice">
+              <input
+                type="radio"
+                name={`${id}-service`}
+                checked={serviceId === s.id}
+                onChange={() => {
+                  setServiceId(s.id);
+                  setChoice(null);
+                  setError(null);
+                }}
+              />
+              <span className="choice-main">{s.name}</span>
+              <span className="choice-meta">
+                {s.durationMinutes} min · {price(s)}
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      {service && (
+        <fieldset className="step">
+          <legend>2. Day</legend>
+          <div className="day-strip">
+            {days.map((d) => (
+              <button
+                key={d}
+                type="button"
+                className="button day-button"
+                data-day={d}
+                aria-pressed={d === day}
+                onClick={() => {
+                  setDate(d);
+                  setChoice(null);
+                }}
+              >
+                {formatLocalDate(d)}
+              </button>
+            ))}
+          </div>
+          {resources.length > 1 && (
+            <div className="form-row inline resource-pick">
+              <label htmlFor={`${id}-resource`}>Where</label>
+              <select
+                id={`${id}-resource`}
+                value={resourcePick ?? ''}
+                onChange={(e) => {
+                  setResourcePick(e.target.value || null);
+                  setChoice(null);
+                }}
+              >
+                <option value="">Any</option>
+                {resources.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+        </fieldset>
+      )}
+
+      {service && (
+        <fieldset className="step" data-day={day} aria-busy={shownSlots === undefined}>
+          <legend>
+            3. Time{' '}
+            <span className="muted">
+              (shown in {tz}
+              {tz !== mine ? ` and your time, ${mine}` : ''})
+            </span>
+          </legend>
+          {error && (
+            <div className="notice notice-error" role="alert">
+              <p>{error.text}</p>
+              {error.nextFree.length > 0 && <p>The next free times are listed below.</p>}
+            </div>
+          )}
+          {slots.status === 'loading' && !shownSlots && <p className="muted">Loading free times…</p>}
+          {slots.status === 'error' && <p className="error-text">{describeError(slots.error)}</p>}
+          {shownSlots && shownSlots.length === 0 && (
+            <p className="empty">No free times on {formatLocalDate(day)}. Try another day.</p>
+          )}
+          {shownSlots && shownSlots.length > 0 && (
+            <div className="slot-grid" data-testid="slots">
+              {shownSlots.map((c) => (
+                <button
+                  key={`${c.resource.id}|${c.slot.startAt}`}
+                  type="button"
+                  className="button slot-button"
+                  aria-pressed={choice?.slot.startAt === c.slot.startAt && choice.resource.id === c.resource.id}
+                  onClick={() => setChoice(c)}
+                >
+                  <SlotTime startAt={c.slot.startAt} zone={c.resource.timezone} />
+                  {resources.length > 1 && resourcePick && <span className="slot-resource">{c.resource.name}</span>}
+                </button>
+              ))}
+            </div>
+          )}
+        </fieldset>
+      )}
+
+      {service && choice && (
+        <section className="step confirm-step" aria-labelledby={`${id}-confirm`}>
+          <h2 id={`${id}-confirm`}>4. Confirm</h2>
+          <p>
+            {service.name} at {vendor.name}, {choice.resource.name}:{' '}
+            <SlotTime startAt={choice.slot.startAt} zone={choice.resource.timezone} long />
+          </p>
+          <div className="form-row">
+            <label htmlFor={`${id}-note`}>Note for the staff (optional)</label>
+            <input id={`${id}-note`} value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} />
+          </div>
+          <button type="button" className="button button-primary" disabled={busy} onClick={book}>
+            {busy ? 'Booking…' : `Book ${service.name}`}
+          </button>
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+import { useMemo } from 'react';
+import { Link } from '../app/router.js';
+import { useAllCatalogs } from '../bookings/catalog.js';
+import { useBookingRange } from '../bookings/use-booking-range.js';
+import { LoadState } from '../ui/LoadState.js';
+import { PageHeading } from '../ui/PageHeading.js';
+import { CustomerBooking } from './BookingStatusCard.js';
+
+const DAY = 86_400_000;
+
+/** The customer's bookings, upcoming first; statuses change here live as the vendor acts. */
+export function MyBookings() {
+  const catalogs = useAllCatalogs();
+  // Rounded to the hour, so the range (and the REST read) stays put across re-renders.
+  const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const range = useMemo(
+    () => ({ from: new Date(now - 30 * DAY).toISOString(), to: new Date(now + 366 * DAY).toISOString() }),
+    [now],
+  );
+  const { bookings, snapshot, status, error, reload } = useBookingRange(range);
+  const upcoming = bookings.filter((b) => Date.parse(b.endAt) >= Date.now());
+  const past = bookings.filter((b) => Date.parse(b.endAt) < Date.now()).reverse();
+
+  return (
+    <>
+      <PageHeading>My bookings</PageHeading>
+      <LoadState status={status} error={error} onRetry={reload} what="your bookings" />
+      {status === 'ready' && bookings.length === 0 && (
+        <p className="empty">
+          No bookings yet. <Link to="/">Book an appointment</Link>.
+        </p>
+      )}
+      {upcoming.length > 0 && (
+        <section aria-labelledby="upcoming-h">
+          <h2 id="upcoming-h">Upcoming</h2>
+          <div className="card-list" data-testid="my-bookings">
+            {upcoming.map((b) => (
+              <CustomerBooking
+                key={b.id}
+                booking={b}
+                fresh={snapshot.fresh.get(b.id)}
+                catalog={catalogs.data?.get(b.vendorId)}
+              />
+            ))}
+          </div>
+        </section>
+      )}
+      {past.length > 0 && (
+        <section aria-labelledby="past-h">
+          <h2 id="past-h">Past</h2>
+          <div className="card-list">
+            {past.map((b) => (
+              <CustomerBooking
+                key={b.id}
+                booking={b}
+                fresh={snapshot.fresh.get(b.id)}
+                catalog={catalogs.data?.get(b.vendorId)}
+              />
+            ))}
+          </div>
+        </section>
+      )}
+    </>
+  );
+}

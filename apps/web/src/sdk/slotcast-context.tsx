@@ -1,0 +1,107 @@
+import { LocalStorageTokenStorage, type SlotcastClient } from '@slotcast/client';
+import type { User } from '@slotcast/protocol';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useState,
+  useSyncExternalStore,
+} from 'react';
+import { SESSION_STORAGE_KEY } from './app-client.js';
+import { LiveSession } from './live-session.js';
+
+export interface SlotcastContextValue {
+  sdk: SlotcastClient;
+  /** Null until the stored session was read, and while signed out. */
+  user: User | null;
+  /** False until the stored session was read (so a signed-in reload does not flash the sign-in form). */
+  ready: boolean;
+  live: LiveSession | null;
+}
+
+/** Exported for component tests, which provide a value of their own; the app uses SlotcastProvider. */
+export const SlotcastContext = createContext<SlotcastContextValue | null>(null);
+
+export function SlotcastProvider({ sdk, children }: { sdk: SlotcastClient; children: ReactNode }) {
+  const { tokens } = sdk.api;
+  const [ready, setReady] = useState(false);
+  const subscribe = useCallback((notify: () => void) => tokens.on('change', notify), [tokens]);
+  const user = useSyncExternalStore(subscribe, () => tokens.user);
+  const userId = user?.id ?? null;
+  const [live, setLive] = useState<LiveSession | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    void tokens.ready.then(() => {
+      if (!cancelled) setReady(true);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [tokens]);
+
+  // One live session per signed-in user: a sign-out or another user's sign-in ends it.
+  useEffect(() => {
+    if (!ready || userId === null) {
+      setLive(null);
+      return;
+    }
+    const session = new LiveSession(sdk);
+    session.start();
+    setLive(session);
+    return () => {
+      void session.stop();
+    };
+  }, [sdk, ready, userId]);
+
+  // Tabs share the session through localStorage: follow a sign-out or a sign-in made in another tab.
+  useEffect(() => {
+    const onStorage = (e: StorageEvent) => {
+      if (e.key !== SESSION_STORAGE_KEY) return;
+      if (e.newValue === null) {
+        void tokens.signOut('signed-out-elsewhere');
+      } else if (!tokens.session) {
+        const pair = new LocalStorageTokenStorage().load();
+        if (pair) void tokens.setSession(pair);
+      }
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, [tokens]);
+
+  return (
+    <SlotcastContext.Provider value={{ sdk, user: ready ? user : null, ready, live }}>
+      {children}
+    </SlotcastContext.Provider>
+  );
+}
+
+function useSlotcast(): SlotcastContextValue {
+  const value = useContext(SlotcastContext);
+  if (!value) throw new Error('useSlotcast outside SlotcastProvider');
+  return value;
+}
+
+export const useSdk = (): SlotcastClient => useSlotcast().sdk;
+export const useSessionState = () => {
+  const { user, ready } = useSlotcast();
+  return { user, ready };
+};
+
+/** The signed-in user; for views rendered only when signed in. */
+export function useUser(): User {
+  const { user } = useSlotcast();
+  if (!user) throw new Error('useUser while signed out');
+  return user;
+}
+
+/** The live session; for views rendered only once it exists. */
+export function useLive(): LiveSession {
+  const { live } = useSlotcast();
+  if (!live) throw new Error('useLive before the live session started');
+  return live;
+}
+
+export const useOptionalLive = (): LiveSession | null => useSlotcast().live;

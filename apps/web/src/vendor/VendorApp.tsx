@@ -1,0 +1,75 @@
+import type { User } from '@slotcast/protocol';
+import { useEffect, useMemo } from 'react';
+import { usePath } from '../app/router.js';
+import { BookingsPage } from '../bookings/BookingsPage.js';
+import { useCatalog } from '../bookings/catalog.js';
+import { useLive } from '../sdk/slotcast-context.js';
+import { LoadState } from '../ui/LoadState.js';
+import { SchedulePage } from './SchedulePage.js';
+import { useSoundCue } from './sound-cue.js';
+
+function SpeakerIcon({ on }: { on: boolean }) {
+  return (
+    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+      <path fill="currentColor" d="M3 9v6h4l5 5V4L7 9H3Z" />
+      {on ? (
+        <path
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          d="M15.5 8.5a5 5 0 0 1 0 7M18.5 5.5a9 9 0 0 1 0 13"
+        />
+      ) : (
+        <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" d="m16 9 6 6m0-6-6 6" />
+      )}
+    </svg>
+  );
+}
+
+/** The staff app: the vendor's schedule and bookings, live, with the actions staff take on them. */
+export default function VendorApp({ user }: { user: User }) {
+  const path = usePath();
+  const live = useLive();
+  const catalog = useCatalog(user.vendorId);
+  const sound = useSoundCue();
+  const { play } = sound;
+
+  useEffect(() => live.onNewRequest(() => play()), [live, play]);
+
+  const catalogs = useMemo(
+    () => (catalog.data ? new Map([[catalog.data.vendor.id, catalog.data]]) : new Map()),
+    [catalog.data],
+  );
+
+  if (!user.vendorId) return <p>This staff account belongs to no vendor.</p>;
+  if (!catalog.data) {
+    return (
+      <LoadState
+        status={catalog.status === 'error' ? 'error' : 'loading'}
+        error={catalog.error}
+        onRetry={catalog.reload}
+        what="your vendor"
+      />
+    );
+  }
+  const { vendor, resources, services } = catalog.data;
+
+  return (
+    <>
+      {sound.supported && (
+        <div className="sound-toggle">
+          <button type="button" className="button button-small" aria-pressed={sound.enabled} onClick={sound.toggle}>
+            <SpeakerIcon on={sound.enabled} />
+            Sound for new requests: {sound.enabled ? 'on' : 'off'}
+          </button>
+        </div>
+      )}
+      {path === '/bookings' ? (
+        <BookingsPage user={user} catalogs={catalogs} title="Bookings" timeZone={resources[0]?.timezone ?? 'UTC'} />
+      ) : (
+        <SchedulePage user={user} resources={resources} services={services} vendorName={vendor.name} />
+      )}
+    </>
+  );
+}
