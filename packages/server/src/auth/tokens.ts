@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import type { Role } from '@slotcast/protocol';
 import { SlotcastError } from '@slotcast/protocol';
 import { errors, jwtVerify, SignJWT } from 'jose';
@@ -16,12 +16,13 @@ const ISSUER = 'slotcast';
 const AUDIENCE = 'slotcast-api';
 
 export class TokenSigner {
-  private readonly key: Uint8Array;
+  // A KeyObject made once: jose would otherwise import the raw secret again on every sign and verify.
+  private readonly key: KeyObject;
   constructor(
     secret: string,
     private readonly ttlSeconds: number,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
   async sign(c: Omit<AccessClaims, 'expiresAt'>, now = new Date()): Promise<{ token: string; expiresAt: Date }> {

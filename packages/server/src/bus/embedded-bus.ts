@@ -13,6 +13,7 @@ import {
 } from './durable.js';
 import { LogTailer } from './log-tailer.js';
 import type { BusCheck, NodeBus } from './node-bus.js';
+import { WakeLoop } from './wake-loop.js';
 
 /**
  * The single-node bus: the log tailer for realtime, and durable consumers that follow the log from an offset kept
@@ -65,8 +66,10 @@ export class EmbeddedBus extends LogTailer implements NodeBus {
 
 /** Follows the log from its stored cursor; retries a failing event in place (order kept), then dead-letters it. */
 class LogCursorConsumer {
-  private running = false;
-  private again = false;
+  private readonly loop = new WakeLoop(
+    () => this.drain(),
+    (err) => this.deps.logger.warn({ err, consumer: this.name }, 'durable consumer pass failed; retrying'),
+  );
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly labels: { consumer: string };
@@ -95,39 +98,24 @@ class LogCursorConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    while (this.running) await new Promise((r) => setTimeout(r, 10));
+    await this.loop.idle();
   }
 
   poke(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    void this.drain();
+    if (!this.stopped) this.loop.poke();
   }
 
   private async drain(): Promise<void> {
     const bindings = this.opts.bindings ?? ['#'];
     const delays = this.opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-    try {
-      do {
-        this.again = false;
-        for (;;) {
-          const batch = await readAfter(this.db, (await readOffset(this.db, this.offsetName, false)) ?? 0, 100);
-          if (batch.length === 0 || this.stopped) break;
-          for (const event of batch) {
-            if (this.stopped) return;
-            if (bindings.some((b) => bindingMatches(b, event.envelope.type))) await this.handle(event, delays);
-            await writeOffset(this.db, this.offsetName, event.envelope.id);
-          }
-        }
-      } while (this.again && !this.stopped);
-    } catch (err) {
-      this.deps.logger.warn({ err, consumer: this.name }, 'durable consumer pass failed; retrying');
-    } finally {
-      this.running = false;
+    for (;;) {
+      const batch = await readAfter(this.db, (await readOffset(this.db, this.offsetName, false)) ?? 0, 100);
+      if (batch.length === 0 || this.stopped) return;
+      for (const event of batch) {
+        if (this.stopped) return;
+        if (bindings.some((b) => bindingMatches(b, event.envelope.type))) await this.handle(event, delays);
+        await writeOffset(this.db, this.offsetName, event.envelope.id);
+      }
     }
   }
 

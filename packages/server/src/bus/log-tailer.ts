@@ -2,6 +2,7 @@ import type { Db } from '../store/db.js';
 import type { StoredEvent } from '../store/event-log.js';
 import { EVENTS_CHANNEL, latestEventId, markPublished, readAfter } from '../store/event-log.js';
 import type { EventBus } from './event-bus.js';
+import { WakeLoop } from './wake-loop.js';
 
 export interface LogTailerOptions {
   /** Safety net when a NOTIFY is lost (listener reconnecting, database restart). */
@@ -20,8 +21,10 @@ export interface LogTailerOptions {
 export class LogTailer implements EventBus {
   private cursor = 0;
   private handlers = new Set<(batch: StoredEvent[]) => void>();
-  private running = false;
-  private again = false;
+  private readonly loop = new WakeLoop(
+    () => this.drain(),
+    (err) => this.opts.onError?.(err),
+  );
   private timer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private stopped = true;
@@ -53,44 +56,29 @@ export class LogTailer implements EventBus {
     if (this.timer) clearInterval(this.timer);
     await this.unlisten?.();
     // Let a read in flight finish, so nothing is delivered after stop() resolves.
-    while (this.running) await new Promise((r) => setTimeout(r, 5));
+    await this.loop.idle();
   }
 
   /** Ask for a read soon; many pokes while a read runs collapse into one more read. */
   poke(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    void this.drain();
+    if (!this.stopped) this.loop.poke();
   }
 
   private async drain(): Promise<void> {
     const batchSize = this.opts.batchSize ?? 500;
-    try {
-      do {
-        this.again = false;
-        for (;;) {
-          const batch = await readAfter(this.db, this.cursor, batchSize);
-          if (batch.length === 0 || this.stopped) break;
-          this.cursor = batch.at(-1)!.envelope.id;
-          for (const h of this.handlers) {
-            try {
-              h(batch);
-            } catch (err) {
-              this.opts.onError?.(err);
-            }
-          }
-          if (this.opts.markPublished) await markPublished(this.db, this.cursor);
-          if (batch.length < batchSize) break;
+    for (;;) {
+      const batch = await readAfter(this.db, this.cursor, batchSize);
+      if (batch.length === 0 || this.stopped) return;
+      this.cursor = batch.at(-1)!.envelope.id;
+      for (const h of this.handlers) {
+        try {
+          h(batch);
+        } catch (err) {
+          this.opts.onError?.(err);
         }
-      } while (this.again && !this.stopped);
-    } catch (err) {
-      this.opts.onError?.(err);
-    } finally {
-      this.running = false;
+      }
+      if (this.opts.markPublished) await markPublished(this.db, this.cursor);
+      if (batch.length < batchSize) return;
     }
   }
 }

@@ -6,6 +6,7 @@ import type { AmqpConnection } from './amqp-connection.js';
 import { EVENTS_EXCHANGE, encodeEvent, routingKey } from './amqp-topology.js';
 import type { BusMetrics } from './bus-metrics.js';
 import { RelayLeadership } from './relay-leadership.js';
+import { WakeLoop } from './wake-loop.js';
 
 export interface OutboxRelayOptions {
   db: Db;
@@ -28,8 +29,13 @@ export interface OutboxRelayOptions {
 export class OutboxRelay {
   private channel: ConfirmChannel | null = null;
   private readonly leadership: RelayLeadership;
-  private running = false;
-  private again = false;
+  private readonly loop = new WakeLoop(
+    () => this.drain(),
+    (err) => {
+      this.opts.metrics.count('relay_publish_failures');
+      this.opts.logger.warn({ err }, 'outbox relay pass failed; the events stay in the outbox');
+    },
+  );
   private stopped = true;
   private timer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
@@ -74,42 +80,27 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.unlisten?.();
-    while (this.running) await new Promise((r) => setTimeout(r, 5));
+    await this.loop.idle();
     await this.leadership.stop();
   }
 
   /** Asks for a relay pass soon; pokes during a pass collapse into one more pass. No-op unless this node leads. */
   poke(): void {
     if (this.stopped || !this.leadership.isLeader || !this.channel) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    void this.drain();
+    this.loop.poke();
   }
 
   private async drain(): Promise<void> {
     const batchSize = this.opts.batchSize ?? 500;
-    try {
-      do {
-        this.again = false;
-        for (;;) {
-          const ch = this.channel;
-          if (!ch || this.stopped || !this.leadership.isLeader) return;
-          const rows = await readUnpublished(this.opts.db, batchSize);
-          if (rows.length === 0) break;
-          await publishConfirmed(ch, rows);
-          await markPublished(this.opts.db, rows.at(-1)!.event.envelope.id);
-          this.opts.metrics.count('relay_published', rows.length);
-          if (rows.length < batchSize) break;
-        }
-      } while (this.again && !this.stopped);
-    } catch (err) {
-      this.opts.metrics.count('relay_publish_failures');
-      this.opts.logger.warn({ err }, 'outbox relay pass failed; the events stay in the outbox');
-    } finally {
-      this.running = false;
+    for (;;) {
+      const ch = this.channel;
+      if (!ch || this.stopped || !this.leadership.isLeader) return;
+      const rows = await readUnpublished(this.opts.db, batchSize);
+      if (rows.length === 0) return;
+      await publishConfirmed(ch, rows);
+      await markPublished(this.opts.db, rows.at(-1)!.event.envelope.id);
+      this.opts.metrics.count('relay_published', rows.length);
+      if (rows.length < batchSize) return;
     }
   }
 }

@@ -1,3 +1,4 @@
+import { WakeLoop } from '../bus/wake-loop.js';
 import type { Db, Queryable } from '../store/db.js';
 import { latestEventId, readAfter, type StoredEvent } from '../store/event-log.js';
 import { initOffset, readOffset, writeOffset } from '../store/notifications-repo.js';
@@ -18,8 +19,10 @@ export interface LogConsumerOptions {
  * makes one node at a time the active consumer; the others find it locked and wait for the next wake-up.
  */
 export class LogConsumer {
-  private running = false;
-  private again = false;
+  private readonly loop = new WakeLoop(
+    () => this.drain(),
+    (err) => this.opts.onError?.(err),
+  );
   private stopped = true;
   private timer: NodeJS.Timeout | null = null;
 
@@ -42,43 +45,27 @@ export class LogConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    while (this.running) await new Promise((r) => setTimeout(r, 5));
+    await this.loop.idle();
   }
 
   poke(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    void this.drain();
+    if (!this.stopped) this.loop.poke();
   }
 
   private async drain(): Promise<void> {
     const batchSize = this.opts.batchSize ?? 200;
-    try {
-      do {
-        this.again = false;
-        for (;;) {
-          if (this.stopped) break;
-          const handled = await this.db.transaction(async (tx) => {
-            const offset = await readOffset(tx, this.name, true);
-            if (offset === null) return 0; // another node holds it
-            const events = await readAfter(tx, offset, batchSize);
-            if (events.length === 0) return 0;
-            await this.handle(tx, events);
-            await writeOffset(tx, this.name, events.at(-1)!.envelope.id);
-            return events.length;
-          });
-          if (handled > 0) this.opts.afterCommit?.();
-          if (handled < batchSize) break;
-        }
-      } while (this.again && !this.stopped);
-    } catch (err) {
-      this.opts.onError?.(err);
-    } finally {
-      this.running = false;
+    while (!this.stopped) {
+      const handled = await this.db.transaction(async (tx) => {
+        const offset = await readOffset(tx, this.name, true);
+        if (offset === null) return 0; // another node holds it
+        const events = await readAfter(tx, offset, batchSize);
+        if (events.length === 0) return 0;
+        await this.handle(tx, events);
+        await writeOffset(tx, this.name, events.at(-1)!.envelope.id);
+        return events.length;
+      });
+      if (handled > 0) this.opts.afterCommit?.();
+      if (handled < batchSize) return;
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { pruneReceipts } from '../bus/durable.js';
 import type { Config } from '../config.js';
 import type { Db } from '../store/db.js';
 import { pruneEvents } from '../store/event-log.js';
@@ -26,6 +27,8 @@ export function startWorkers(deps: { db: Db; bookings: BookingService; logger: L
       const cutoff = new Date(Date.now() - config.EVENT_RETENTION_HOURS * 3_600_000);
       const pruned = await pruneEvents(db, cutoff);
       await pruneKeys(db, new Date(Date.now() - 24 * 3_600_000));
+      // A consumer's receipt only has to outlive redeliveries of events still in the log.
+      await pruneReceipts(db, cutoff);
       if (pruned) logger.info({ pruned }, 'pruned events past retention');
     } catch (err) {
       logger.warn({ err }, 'retention sweep failed');
