@@ -26,6 +26,8 @@ interface BookingRow {
 }
 
 const COLUMNS = `b.*, r.timezone`;
+// The written row and its resource's zone in one statement, instead of reading the booking back.
+const RETURNING = `*, (SELECT timezone FROM resources WHERE resources.id = bookings.resource_id) AS timezone`;
 const FROM = `bookings b JOIN resources r ON r.id = b.resource_id`;
 
 export const toBooking = (r: BookingRow): Booking => ({
@@ -67,10 +69,10 @@ export interface NewBooking {
 }
 
 export async function insertBooking(tx: Queryable, b: NewBooking): Promise<Booking> {
-  const [row] = await tx.query<{ id: string }>(
+  const [row] = await tx.query<BookingRow>(
     `INSERT INTO bookings (vendor_id, resource_id, service_id, customer_id, status, start_at, end_at, block_start, block_end,
        note, price_minor, currency, updated_by_user, updated_by_role, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING ${RETURNING}`,
     [
       b.vendorId,
       b.resourceId,
@@ -89,7 +91,7 @@ export async function insertBooking(tx: Queryable, b: NewBooking): Promise<Booki
       b.expiresAt,
     ],
   );
-  return (await getBooking(tx, row!.id))!;
+  return toBooking(row!);
 }
 
 export async function getBooking(db: Queryable, id: string, forUpdate = false): Promise<Booking | null> {
@@ -116,13 +118,13 @@ export async function updateBooking(
   expectedVersion: number,
   c: BookingChange,
 ): Promise<Booking | null> {
-  const [row] = await tx.query<{ id: string }>(
+  const [row] = await tx.query<BookingRow>(
     `UPDATE bookings SET status = $3, status_reason = $4, updated_by_user = $5, updated_by_role = $6,
        resource_id = coalesce($7, resource_id), start_at = coalesce($8, start_at), end_at = coalesce($9, end_at),
        block_start = coalesce($10, block_start), block_end = coalesce($11, block_end),
        expires_at = CASE WHEN $3 = 'requested' THEN expires_at ELSE NULL END,
        version = version + 1, updated_at = clock_timestamp()
-     WHERE id = $1 AND version = $2 RETURNING id`,
+     WHERE id = $1 AND version = $2 RETURNING ${RETURNING}`,
     [
       id,
       expectedVersion,
@@ -137,7 +139,7 @@ export async function updateBooking(
       c.time?.blockEnd ?? null,
     ],
   );
-  return row ? getBooking(tx, row.id) : null;
+  return row ? toBooking(row) : null;
 }
 
 export interface BookingFilter {

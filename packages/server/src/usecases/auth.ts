@@ -23,7 +23,14 @@ export interface AuthServiceDeps {
   onSessionRevoked?: (sessionId: string) => void;
 }
 
+// A session found active is trusted this long without asking the database again. Revocation on this node clears it
+// at once; other nodes notice within this time (their sockets are closed at once through the adapter).
+const SESSION_CHECK_TTL_MS = 5_000;
+const SESSION_CACHE_MAX = 50_000;
+
 export class AuthService {
+  private readonly activeSessions = new Map<string, number>();
+
   constructor(private readonly deps: AuthServiceDeps) {}
 
   async register(req: { email: string; password: string; name: string }): Promise<TokenPair> {
@@ -72,7 +79,7 @@ export class AuthService {
       return { error: undefined, sessionId: row.session_id, userId: row.user_id, refreshToken: next.token };
     });
     // The revocation above must commit, so the error is thrown after the transaction.
-    if (outcome.error === 'AUTH_REFRESH_REUSED') this.deps.onSessionRevoked?.(outcome.sessionId);
+    if (outcome.error === 'AUTH_REFRESH_REUSED') this.revoked(outcome.sessionId);
     if (outcome.error !== undefined) throw new SlotcastError(outcome.error);
     const user = await getUser(this.deps.db, outcome.userId);
     if (!user) throw new SlotcastError('AUTH_REFRESH_INVALID');
@@ -86,15 +93,26 @@ export class AuthService {
     );
     if (!rows[0]) return;
     await revokeSession(this.deps.db, rows[0].session_id, 'logout');
-    this.deps.onSessionRevoked?.(rows[0].session_id);
+    this.revoked(rows[0].session_id);
   }
 
   /** Verifies an access token and that its session was not revoked (logout, token reuse). */
   async authenticate(token: string): Promise<AccessClaims> {
     const claims = await this.deps.signer.verify(token);
-    if (!(await isSessionActive(this.deps.db, claims.sessionId)))
+    const checkedAt = this.activeSessions.get(claims.sessionId);
+    if (checkedAt !== undefined && Date.now() - checkedAt < SESSION_CHECK_TTL_MS) return claims;
+    if (!(await isSessionActive(this.deps.db, claims.sessionId))) {
+      this.activeSessions.delete(claims.sessionId);
       throw new SlotcastError('AUTH_TOKEN_INVALID', 'The session was revoked');
+    }
+    if (this.activeSessions.size >= SESSION_CACHE_MAX) this.activeSessions.clear();
+    this.activeSessions.set(claims.sessionId, Date.now());
     return claims;
+  }
+
+  private revoked(sessionId: string): void {
+    this.activeSessions.delete(sessionId);
+    this.deps.onSessionRevoked?.(sessionId);
   }
 
   private async startSession(user: User): Promise<TokenPair> {
