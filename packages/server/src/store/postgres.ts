@@ -85,14 +85,18 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
       client.on('error', onError);
       try {
         await client.query('BEGIN');
+        // One connection runs one statement at a time: callers may issue several at once (Promise.all), so queue them
+        // here rather than inside pg, which deprecates overlapping queries on a client.
+        let last: Promise<unknown> = Promise.resolve();
+        const serial = <T>(run: () => Promise<T>): Promise<T> => {
+          const next = last.then(run, run);
+          last = next.catch(() => {});
+          return next;
+        };
         const result = await fn({
-          async query<T>(sql: string, params?: readonly unknown[]) {
-            const res = await client.query(sql, params as unknown[] | undefined);
-            return res.rows as T[];
-          },
-          async exec(sql: string) {
-            await client.query(sql);
-          },
+          query: <T>(sql: string, params?: readonly unknown[]) =>
+            serial(async () => (await client.query(sql, params as unknown[] | undefined)).rows as T[]),
+          exec: (sql: string) => serial(async () => void (await client.query(sql))),
         });
         await client.query('COMMIT');
         return result;
