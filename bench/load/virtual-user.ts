@@ -1,0 +1,218 @@
+import { performance } from 'node:perf_hooks';
+import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents } from '@slotcast/protocol';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import type { ClientLedger } from './delivery-ledger.js';
+import type { WorkerCounters } from './worker-counters.js';
+
+export interface UserSpec {
+  index: number;
+  userId: string;
+  role: 'customer' | 'staff';
+  vendorId: string | null;
+  token: string;
+}
+
+export interface UserContext {
+  url: string;
+  /** Loopback source address of this user's connections (and HTTP requests). */
+  localAddress: string;
+  serverKind: 'slotcast' | 'bare';
+  counters: WorkerCounters;
+  /** Ids kept per user for the ledger; past it the user is left out of the check. */
+  maxIds: number;
+}
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 10_000;
+const MAX_ATTEMPTS = 30;
+const CONNECT_TIMEOUT_MS = 20_000;
+const RECONNECT_WINDOW_MS = 120_000;
+
+/**
+ * One simulated user's socket, kept like the SDK keeps it: a cursor (the last event id processed), events at or below
+ * it dropped as duplicates, reconnects with `lastEventId: cursor` after full-jitter back-off. It also keeps every id it
+ * received for the delivery ledger, and times connects, replays and commit→receive of live events.
+ */
+export class VirtualUser {
+  socket: ClientSocket | null = null;
+  cursor: number | null = null;
+  /** The cursor this user first went live with: the ledger's baseline. */
+  from: number | null = null;
+  ids: number[] = [];
+  overflow = false;
+  resynced = false;
+  live = false;
+  /** Whether the user wants to be connected: an unasked-for disconnect then reconnects. */
+  private wanted = false;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private giveUpAt = 0;
+  private waiters: ((live: boolean) => void)[] = [];
+
+  constructor(
+    readonly spec: UserSpec,
+    readonly ctx: UserContext,
+  ) {}
+
+  /** Whether it has, or is getting, a socket. */
+  get active(): boolean {
+    return this.wanted;
+  }
+
+  /** Connects (and retries) until live, or until `deadline` (epoch ms); resolves whether it went live. */
+  connect(deadline: number): Promise<boolean> {
+    this.wanted = true;
+    this.giveUpAt = deadline;
+    this.attempt = 0;
+    const p = new Promise<boolean>((resolve) => this.waiters.push(resolve));
+    this.open();
+    return p;
+  }
+
+  /** Closes on purpose (no reconnect); the cursor and ledger stay. */
+  close(): void {
+    this.wanted = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const s = this.socket;
+    this.socket = null;
+    if (s) {
+      if (s.connected) this.ctx.counters.open--;
+      if (this.live) this.ctx.counters.live--;
+      s.removeAllListeners();
+      s.disconnect();
+    }
+    this.live = false;
+    this.settle(false);
+  }
+
+  ledger(): ClientLedger {
+    return {
+      userId: this.spec.userId,
+      role: this.spec.role,
+      vendorId: this.spec.vendorId,
+      from: this.from,
+      ids: Float64Array.from(this.ids),
+      resynced: this.resynced,
+      overflow: this.overflow,
+    };
+  }
+
+  private settle(live: boolean) {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w(live);
+  }
+
+  private open(): void {
+    const c = this.ctx.counters;
+    const started = performance.now();
+    const auth =
+      this.ctx.serverKind === 'bare'
+        ? { token: this.spec.token, userId: this.spec.userId, vendorId: this.spec.vendorId }
+        : { token: this.spec.token, protocolVersion: 1, ...(this.cursor !== null ? { lastEventId: this.cursor } : {}) };
+    // engine.io-client hands localAddress to ws, which binds the connection to that loopback address.
+    const options: Partial<ManagerOptions & SocketOptions> & { localAddress: string } = {
+      auth,
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      timeout: CONNECT_TIMEOUT_MS,
+      localAddress: this.ctx.localAddress,
+    };
+    const socket: ClientSocket = io(this.ctx.url, options);
+    this.socket = socket;
+
+    socket.on('connect', () => {
+      c.counts.connects++;
+      c.open++;
+      c.hist.connect.recordMs(performance.now() - started);
+      // A bare server sends no replay:done: it is live once connected.
+      if (this.ctx.serverKind === 'bare') this.goLive(started);
+    });
+    socket.on('connect_error', (err: Error & { data?: { code?: string; retryAfterMs?: number } }) => {
+      c.counts.connectFailures++;
+      c.error(`connect:${err.data?.code ?? err.message}`);
+      socket.removeAllListeners();
+      socket.disconnect();
+      if (this.socket === socket) this.socket = null;
+      if (err.data?.code === 'AUTH_TOKEN_INVALID') {
+        this.wanted = false;
+        this.settle(false);
+        return;
+      }
+      this.retry(err.data?.retryAfterMs);
+    });
+    socket.on('events', (batch) => this.onEvents(batch));
+    socket.on('replay:done', (info) => {
+      if (this.from === null) this.from = info.lastEventId;
+      if (this.cursor === null || info.lastEventId > this.cursor) this.cursor = info.lastEventId;
+      this.goLive(started);
+    });
+    socket.on('resync:required', (info) => {
+      c.counts.resyncs++;
+      this.resynced = true;
+      this.cursor = info.latestEventId;
+    });
+    socket.on('closing', (info) => c.error(`closing:${info.code}`));
+    socket.on('disconnect', (reason) => {
+      c.open--;
+      if (this.live) c.live--;
+      this.live = false;
+      c.counts.drops++;
+      c.error(`disconnect:${reason}`);
+      socket.removeAllListeners();
+      if (this.socket === socket) this.socket = null;
+      // A drop after going live gets a fresh window to come back in, as the SDK would keep trying.
+      this.giveUpAt = Date.now() + RECONNECT_WINDOW_MS;
+      this.retry();
+    });
+  }
+
+  private goLive(started: number) {
+    const c = this.ctx.counters;
+    this.live = true;
+    this.attempt = 0;
+    c.live++;
+    c.hist.live.recordMs(performance.now() - started);
+    c.lastLiveAt = Date.now();
+    this.settle(true);
+  }
+
+  private onEvents(batch: EventEnvelope[]) {
+    const c = this.ctx.counters;
+    const now = Date.now();
+    c.counts.frames++;
+    for (const e of batch) {
+      if (this.ids.length < this.ctx.maxIds) this.ids.push(e.id);
+      else this.overflow = true;
+      if (this.cursor !== null && e.id <= this.cursor) {
+        c.counts.duplicates++;
+        continue;
+      }
+      this.cursor = e.id;
+      if (this.live) {
+        c.counts.delivered++;
+        c.hist.latency.recordMs(now - Date.parse(e.occurredAt));
+      } else c.counts.replayed++;
+    }
+  }
+
+  private retry(retryAfterMs?: number) {
+    if (!this.wanted) return;
+    this.attempt++;
+    const wait = retryAfterMs ?? Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (this.attempt - 1));
+    if (this.attempt > MAX_ATTEMPTS || Date.now() + wait > this.giveUpAt) {
+      this.wanted = false;
+      this.ctx.counters.error('gave-up');
+      this.settle(false);
+      return;
+    }
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.wanted) this.open();
+    }, wait);
+  }
+}
