@@ -15,6 +15,7 @@ import { observeRequests } from './http/request-observability.js';
 import { buildHttpServer } from './http/server.js';
 import { LoadGovernor } from './limits/load-governor.js';
 import { type LimiterFactory, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
+import { redisLimiters } from './limits/redis-limiters.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
 import { realtimeObserver } from './observability/realtime-observer.js';
@@ -120,12 +121,14 @@ export async function createSlotcast(
       else logger.info(sample, 'load back to normal: rate limits relaxed');
     },
   );
+  // Several nodes share rate-limit budgets through Redis when it is configured.
+  const sharedLimiters = !overrides.limiterFactory && config.REDIS_URL ? redisLimiters(config.REDIS_URL, logger) : null;
   const limits = new RateLimits({
     settings: rateLimitSettings(config),
     divisor: () => governor.divisor,
     onReject: (limiter) => metrics.rateLimitRejections.inc({ limiter }),
     onStoreError: (err) => logger.warn({ err }, 'rate-limit store failed; request let through'),
-    factory: overrides.limiterFactory,
+    factory: overrides.limiterFactory ?? sharedLimiters?.factory,
   });
 
   let draining = false;
@@ -210,6 +213,7 @@ export async function createSlotcast(
       await gateway!.drain(1000);
       await gateway!.close();
       await redis?.close();
+      await sharedLimiters?.close();
       await http.close();
       await bus.stop();
       if (!overrides.db) await db.close();
