@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../store/db.js';
+import { withTimeout } from '../with-timeout.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -36,21 +37,5 @@ export function healthRoutes(
     reply.code(ready ? 200 : 503);
     if (!ready) reply.header('retry-after', '5');
     return { status: ready ? 'ready' : 'not_ready', checks: results };
-  });
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
   });
 }

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { BusCounter, BusMetrics } from '../bus/bus-metrics.js';
+import { withTimeout } from '../with-timeout.js';
 
 /** What the metrics read when Prometheus scrapes, rather than counting as things happen. */
 export interface MetricSources {
@@ -316,20 +317,4 @@ async function readWithTimeout<T>(
     errors.inc({ source: name });
     return null;
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
 }
