@@ -314,8 +314,10 @@ describe.skipIf(missing.length > 0)('a 3-node cluster behind HAProxy', () => {
     const all = (await readAfter(db, firstEvent, 100_000)).map((e) => e.envelope.id);
     await waitFor('the durable consumer to catch up', async () => all.every((id) => handled.has(id)), 30_000, 200);
     expect(all.filter((id) => !handled.has(id))).toEqual([]);
-    // At least once: a repeat is possible only where the receipt write failed after the handler (database outage).
+    // At least once: a repeat happens only for a message in flight when a fault hit it (its node killed, the broker or
+    // the database gone before the receipt was written) — a few per fault, never a replay of the run. Skipping
+    // redeliveries whose receipt exists is asserted in amqp-bus.test.ts.
     const repeated = [...handled].filter(([, n]) => n > 1).length;
-    expect(repeated).toBeLessThanOrEqual(3);
+    expect(repeated).toBeLessThanOrEqual(Math.max(5, Math.ceil(all.length * 0.05)));
   });
 });
