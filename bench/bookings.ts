@@ -3,10 +3,7 @@
  * bare SQL, on a scratch PostgreSQL database that is dropped at the end. `npm run bench:bookings -- --help`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createSlotcast, type Slotcast } from '../packages/server/src/app.js';
 import { loadConfig } from '../packages/server/src/config.js';
@@ -20,22 +17,14 @@ import { runScenario, type ScenarioOptions, type ScenarioResult } from './bookin
 import { firstSlotStart, SlotPlan } from './bookings/slot-plan.js';
 import { slotcastTarget } from './bookings/slotcast-target.js';
 import { countStatements } from './bookings/statement-counter.js';
-import { startCpuMeter } from './lib/cpu-meter.js';
+import { checkBackgroundLoad } from './lib/background-load.js';
 import { JsonHttpClient } from './lib/json-http.js';
+import { writeResultFile } from './lib/result-file.js';
+import { onInterrupt, parseCommandLine, runMain } from './lib/run-main.js';
 import { runMetadata } from './lib/run-metadata.js';
 import { createScratchDatabase, redactUrl } from './lib/scratch-database.js';
 
-const RESULTS_DIR = new URL('./results/', import.meta.url);
-// Above this share of the machine busy before we start, other work is likely to skew the figures.
-const BUSY_MACHINE = 0.15;
 const UNLIMITED_RATE = 1_000_000_000;
-
-/** How busy the machine is with other work, sampled for one second before the run. */
-async function backgroundLoad(): Promise<number> {
-  const meter = startCpuMeter();
-  await sleep(1000);
-  return meter().machineBusy;
-}
 
 interface SlotcastRun {
   world: BenchWorld;
@@ -105,41 +94,20 @@ async function measureBareSql(
   }
 }
 
-async function writeResult(report: BookingsReport): Promise<string> {
-  await mkdir(RESULTS_DIR, { recursive: true });
-  const file = new URL(`bookings-${report.metadata.date.replace(/[:.]/g, '-')}.json`, RESULTS_DIR);
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
-  return fileURLToPath(file);
-}
-
 async function main(): Promise<number> {
-  let options: BenchOptions | null;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!options) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const commandLine = parseCommandLine(parseOptions, USAGE);
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const { options } = commandLine;
 
   const abort = new AbortController();
   const onSignal = () => {
     process.stderr.write('interrupted: letting in-flight work finish, then dropping the database\n');
     abort.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = onInterrupt(onSignal);
 
   const metadata = runMetadata();
-  const background = await backgroundLoad();
-  if (background > BUSY_MACHINE) {
-    process.stderr.write(
-      `warning: the machine was ${Math.round(background * 100)}% busy before the run; figures will be low\n`,
-    );
-  }
+  const background = await checkBackgroundLoad();
   const scenario: ScenarioOptions = { ...options, signal: abort.signal };
   const scratch = await createScratchDatabase(options.databaseUrl, 'slotcast_bench');
   process.stdout.write(`scratch database ${scratch.name} on ${redactUrl(options.databaseUrl)}\n`);
@@ -164,27 +132,13 @@ async function main(): Promise<number> {
       process.stdout.write('interrupted: no result file written\n');
       return 130;
     }
-    process.stdout.write(`wrote ${await writeResult(report)}\n`);
+    process.stdout.write(`wrote ${await writeResultFile('bookings', report.metadata.date, report)}\n`);
     const phases = [s.result.create, s.result.confirm, bare.create, bare.confirm];
     return phases.some((p) => p.errors > 0) ? 1 : 0;
   } finally {
     await scratch.drop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-    // Everything is closed by now; if some handle still holds the process open, do not hang the caller.
-    setTimeout(() => {
-      process.stderr.write('still running 5 s after finishing: exiting anyway\n');
-      process.exit(code);
-    }, 5_000).unref();
-  },
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

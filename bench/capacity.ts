@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { measuredCosts } from './capacity/inputs.js';
 import { type Assumptions, DEFAULT_ASSUMPTIONS, type MeasuredCosts, planCapacity } from './capacity/model.js';
 import { formatPlan } from './capacity/report.js';
+import { fileTimestamp } from './lib/result-file.js';
 
 const USAGE = `Usage: npm run capacity -- --connections N --events-per-second N [options]
 
@@ -88,7 +89,7 @@ async function main(): Promise<number> {
   const plan = planCapacity(m, target, assumptions);
   const text = formatPlan(plan, costs, assumptions);
   await mkdir(dir, { recursive: true });
-  const file = path.resolve(dir, `capacity-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const file = path.resolve(dir, `capacity-${fileTimestamp(new Date().toISOString())}.json`);
   await writeFile(file, `${JSON.stringify({ target, costs, assumptions, plan }, null, 2)}\n`);
   process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : `${text}\n\nwrote ${file}\n`);
   return 0;

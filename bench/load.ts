@@ -3,6 +3,7 @@
  * starts itself. `npm run loadtest -- --help`.
  */
 
+import { onInterrupt, parseCommandLine, runMain } from './lib/run-main.js';
 import { parseLoadOptions, USAGE } from './load/options.js';
 import { runLoadTest } from './load/run.js';
 import { screenshot } from './load/screenshot.js';
@@ -12,23 +13,14 @@ import { killAll } from './realtime/child-rpc.js';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<number> {
-  let options: ReturnType<typeof parseLoadOptions>;
-  try {
-    options = parseLoadOptions(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!options) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const commandLine = parseCommandLine(parseLoadOptions, USAGE);
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const { options } = commandLine;
   const onSignal = () => {
     process.stderr.write('interrupted: stopping workers and servers\n');
     void killAll().then(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = onInterrupt(onSignal);
   try {
     const { result, files } = await runLoadTest(options, log);
     log(`\n${formatSummary(result)}\n`);
@@ -42,22 +34,8 @@ async function main(): Promise<number> {
     // Goals are reported, not asserted; lost or duplicated events and unconnected clients fail the run.
     return failedGoals.length || result.connect.failed ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-    setTimeout(() => {
-      process.stderr.write('still running 5 s after finishing: exiting anyway\n');
-      process.exit(code);
-    }, 5_000).unref();
-  },
-  async (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    await killAll();
-    process.exit(1);
-  },
-);
+runMain(main, killAll);

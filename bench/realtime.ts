@@ -5,14 +5,15 @@
  * `npm run bench:realtime -- --help`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../packages/server/src/store/db.js';
 import { migrate } from '../packages/server/src/store/migrate.js';
 import { openPostgres } from '../packages/server/src/store/postgres.js';
-import { startCpuMeter } from './lib/cpu-meter.js';
+import { checkBackgroundLoad } from './lib/background-load.js';
 import { summarize } from './lib/latency.js';
+import { RESULTS_DIR, writeResultFile } from './lib/result-file.js';
+import { onInterrupt, parseCommandLine, runMain } from './lib/run-main.js';
 import { runMetadata } from './lib/run-metadata.js';
 import { createScratchDatabase, redactUrl } from './lib/scratch-database.js';
 import { Child, killAll } from './realtime/child-rpc.js';
@@ -37,11 +38,8 @@ import {
 import type { CpuSpent, MemorySample } from './realtime/server-process.js';
 import type { DriveResult } from './realtime/transition-driver.js';
 
-const RESULTS_DIR = new URL('./results/', import.meta.url);
 const SERVER_MODULE = new URL('./realtime/server-process.ts', import.meta.url);
 const CLIENT_MODULE = new URL('./realtime/client-process.ts', import.meta.url);
-// Above this share of the machine busy before we start, other work is likely to skew the figures.
-const BUSY_MACHINE = 0.15;
 // The share of sockets connected before the first memory sample.
 const WARM_SHARE = 0.1;
 /** Give up waiting for deliveries after this long without progress. */
@@ -68,12 +66,6 @@ interface Target {
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-async function backgroundLoad(): Promise<number> {
-  const meter = startCpuMeter();
-  await sleep(1000);
-  return meter().machineBusy;
-}
 
 /** Waits until one server's sockets together have `expected` events, or nothing arrived for STALL_MS. */
 async function waitForDeliveries(clients: Child[], tag: Kind, expected: number): Promise<ClientStats> {
@@ -275,41 +267,20 @@ async function measure(
   return { bare: result('bare', null), slotcast: result('slotcast', lat) };
 }
 
-async function writeResult(report: RealtimeReport): Promise<string> {
-  await mkdir(RESULTS_DIR, { recursive: true });
-  const file = new URL(`realtime-${report.metadata.date.replace(/[:.]/g, '-')}.json`, RESULTS_DIR);
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
-  return fileURLToPath(file);
-}
-
 async function main(): Promise<number> {
-  let options: RealtimeOptions | null;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!options) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const commandLine = parseCommandLine(parseOptions, USAGE);
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const { options } = commandLine;
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
     process.stderr.write('interrupted: stopping the servers and clients, then dropping the database\n');
     void killAll();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = onInterrupt(onSignal);
 
   const metadata = runMetadata();
-  const background = await backgroundLoad();
-  if (background > BUSY_MACHINE) {
-    process.stderr.write(
-      `warning: the machine was ${Math.round(background * 100)}% busy before the run; figures will be low\n`,
-    );
-  }
+  const background = await checkBackgroundLoad();
   const scratch = await createScratchDatabase(options.databaseUrl, 'slotcast_bench_rt');
   const bareScratch = await createScratchDatabase(options.databaseUrl, 'slotcast_bench_rt_bare');
   log(`scratch databases ${scratch.name} and ${bareScratch.name} on ${redactUrl(options.databaseUrl)}`);
@@ -359,7 +330,7 @@ async function main(): Promise<number> {
       log('interrupted: no result file written');
       return 130;
     }
-    log(`wrote ${await writeResult(report)}`);
+    log(`wrote ${await writeResultFile('realtime', report.metadata.date, report)}`);
     const incomplete = [bare, slotcast].some(
       (s) =>
         s.connect.failed > 0 ||
@@ -376,23 +347,8 @@ async function main(): Promise<number> {
     await bareDb.close();
     await scratch.drop();
     await bareScratch.drop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-    // Everything is closed by now; if some handle still holds the process open, do not hang the caller.
-    setTimeout(() => {
-      process.stderr.write('still running 5 s after finishing: exiting anyway\n');
-      process.exit(code);
-    }, 5_000).unref();
-  },
-  async (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    await killAll();
-    process.exit(1);
-  },
-);
+runMain(main, killAll);

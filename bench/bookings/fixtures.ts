@@ -1,8 +1,8 @@
-import type { WeeklyHours } from '@slotcast/protocol';
 import { hashPassword } from '../../packages/server/src/auth/passwords.js';
-import { insertResource, insertService, insertVendor } from '../../packages/server/src/store/catalog-repo.js';
+import { insertVendor } from '../../packages/server/src/store/catalog-repo.js';
 import type { Queryable } from '../../packages/server/src/store/db.js';
 import { insertUser } from '../../packages/server/src/store/users-repo.js';
+import { insertCatalog } from '../lib/seed-accounts.js';
 import { SLOT_MINUTES } from './slot-plan.js';
 
 export const BENCH_PASSWORD = 'bench-password-not-secret';
@@ -21,17 +21,6 @@ export interface BenchWorld {
   staff: Account;
 }
 
-const ALL_DAY = [{ start: '00:00', end: '24:00' }];
-const AROUND_THE_CLOCK: WeeklyHours = {
-  mon: ALL_DAY,
-  tue: ALL_DAY,
-  wed: ALL_DAY,
-  thu: ALL_DAY,
-  fri: ALL_DAY,
-  sat: ALL_DAY,
-  sun: ALL_DAY,
-};
-
 /**
  * Seeds through the server's own repositories, so the rows are exactly what the API would have made. The vendor does
  * not auto-confirm: every booking starts as requested, and staff confirming it is the transition measured.
@@ -44,27 +33,11 @@ export async function seedWorld(db: Queryable, opts: { resources: number; custom
     cancellationCutoffMinutes: 0,
     requestTtlMinutes: 24 * 60,
   });
-  const resourceIds: string[] = [];
-  for (let i = 0; i < opts.resources; i++) {
-    const r = await insertResource(db, {
-      vendorId: vendor.id,
-      name: `Room ${i + 1}`,
-      timezone: 'UTC',
-      slotIntervalMinutes: SLOT_MINUTES,
-      weeklyHours: AROUND_THE_CLOCK,
-      exceptions: [],
-    });
-    resourceIds.push(r.id);
-  }
-  const service = await insertService(db, {
-    vendorId: vendor.id,
-    name: 'Session',
-    durationMinutes: SLOT_MINUTES,
-    bufferBeforeMinutes: 0,
-    bufferAfterMinutes: 0,
+  const { resourceIds, service } = await insertCatalog(db, vendor.id, {
+    resources: opts.resources,
+    slotIntervalMinutes: SLOT_MINUTES,
+    serviceMinutes: SLOT_MINUTES,
     priceMinor: 4500,
-    currency: 'EUR',
-    resourceIds,
   });
   // One hash for every account: argon2 is deliberately slow and is not what this benchmark measures.
   const passwordHash = await hashPassword(BENCH_PASSWORD);

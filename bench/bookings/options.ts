@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_DATABASE_URL, databaseUrlOption, integerOption as integer } from '../lib/cli-options.js';
 
-export const DEFAULT_DATABASE_URL = 'postgres://slotcast:slotcast@127.0.0.1:5432/postgres';
+export { DEFAULT_DATABASE_URL };
+
 const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 export interface BenchOptions {
@@ -44,13 +46,6 @@ bench/results/bookings-<timestamp>.json. The database is dropped at the end.
   --help                 show this
 `;
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
-  return n;
-}
-
 /** Parses the command line; returns null when --help was asked for. Throws with a clear message on a bad value. */
 export function parseOptions(
   argv: readonly string[],
@@ -86,7 +81,7 @@ export function parseOptions(
     resources: integer('resources', values.resources, 50, 1, 10_000),
     customers: integer('customers', values.customers, 8, 1, 1000),
     poolSize: integer('pool-size', values['pool-size'], 10, 1, 200),
-    databaseUrl: values['database-url'] ?? env.BENCH_DATABASE_URL ?? env.TEST_DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    databaseUrl: databaseUrlOption(values['database-url'], env),
     idempotencyKeys: !values['no-idempotency-key'],
     serverLogLevel: level as BenchOptions['serverLogLevel'],
   };

@@ -1,28 +1,10 @@
-import type { WeeklyHours } from '@slotcast/protocol';
-import { hashPassword } from '../../packages/server/src/auth/passwords.js';
-import { TokenSigner } from '../../packages/server/src/auth/tokens.js';
-import { insertResource, insertService, insertVendor } from '../../packages/server/src/store/catalog-repo.js';
 import type { Queryable } from '../../packages/server/src/store/db.js';
-import { createSession } from '../../packages/server/src/store/sessions-repo.js';
-import { insertUser } from '../../packages/server/src/store/users-repo.js';
-import { runClosedLoop } from '../lib/closed-loop.js';
-import type { BenchVendor, Identity, Population } from '../realtime/population.js';
+import { type Population, seedIdentities, seedVendors } from '../lib/seed-accounts.js';
 
 export const RESOURCES_PER_VENDOR = 2;
 export const SERVICE_MINUTES = 60;
 /** Long enough that no token expires, and no refresh is asked for, during a run. */
 export const TOKEN_TTL_SECONDS = 4 * 3600;
-
-const ALL_DAY = [{ start: '00:00', end: '24:00' }];
-const AROUND_THE_CLOCK: WeeklyHours = {
-  mon: ALL_DAY,
-  tue: ALL_DAY,
-  wed: ALL_DAY,
-  thu: ALL_DAY,
-  fri: ALL_DAY,
-  sat: ALL_DAY,
-  sun: ALL_DAY,
-};
 
 export interface AccountPlan {
   accounts: number;
@@ -41,76 +23,23 @@ export interface AccountPlan {
  * (planned events, appendPlanned) work on it.
  */
 export async function seedAccounts(db: Queryable, plan: AccountPlan): Promise<Population> {
-  const vendors: BenchVendor[] = [];
-  for (let v = 0; v < plan.vendors; v++) {
-    const vendor = await insertVendor(db, {
-      name: `Load ${plan.tag} Vendor ${v + 1}`,
-      slug: `load-${plan.tag}-vendor-${v + 1}`,
-      autoConfirm: false,
-      cancellationCutoffMinutes: 0,
-      requestTtlMinutes: 7 * 24 * 60,
-    });
-    const resourceIds: string[] = [];
-    for (let r = 0; r < RESOURCES_PER_VENDOR; r++) {
-      const resource = await insertResource(db, {
-        vendorId: vendor.id,
-        name: `Room ${r + 1}`,
-        timezone: 'UTC',
-        slotIntervalMinutes: 30,
-        weeklyHours: AROUND_THE_CLOCK,
-        exceptions: [],
-      });
-      resourceIds.push(resource.id);
-    }
-    const service = await insertService(db, {
-      vendorId: vendor.id,
-      name: 'Session',
-      durationMinutes: SERVICE_MINUTES,
-      bufferBeforeMinutes: 0,
-      bufferAfterMinutes: 0,
-      priceMinor: 5000,
-      currency: 'EUR',
-      resourceIds,
-    });
-    vendors.push({ id: vendor.id, serviceId: service.id, resourceIds, staff: [] });
-  }
-
-  const passwordHash = await hashPassword('load-test-password-not-secret');
-  const signer = new TokenSigner(plan.jwtSecret, TOKEN_TTL_SECONDS);
-  // At least one staff member per vendor, so every vendor can confirm.
-  const staffCount = Math.min(plan.accounts, Math.max(plan.vendors, Math.round(plan.accounts * plan.staffShare)));
-  const all: Identity[] = new Array(plan.accounts);
-  const r = await runClosedLoop(
-    async (i) => {
-      const isStaff = i < staffCount;
-      const vendor = isStaff ? vendors[i % vendors.length]! : null;
-      const role = isStaff ? 'staff' : 'customer';
-      const user = await insertUser(db, {
-        email: `${role}-${i}@${plan.tag}.load.test`,
-        name: `${isStaff ? 'Staff' : 'Customer'} ${i}`,
-        role,
-        vendorId: vendor?.id ?? null,
-        isOwner: false,
-        passwordHash,
-      });
-      const sessionId = await createSession(db, user.id);
-      const { token } = await signer.sign({
-        userId: user.id,
-        role,
-        vendorId: user.vendorId,
-        isOwner: false,
-        sessionId,
-      });
-      all[i] = { userId: user.id, role, vendorId: user.vendorId, sessionId, token };
-      return 'ok';
-    },
-    { concurrency: 16, count: plan.accounts, maxMs: 600_000 },
-  );
-  if (r.ok !== plan.accounts) throw new Error(`seeding failed: ${r.errorSamples.join('; ') || r.stoppedBy}`);
-  const customers: Identity[] = [];
-  for (let i = 0; i < plan.accounts; i++) {
-    if (i < staffCount) vendors[i % vendors.length]!.staff.push(all[i]!);
-    else customers.push(all[i]!);
-  }
-  return { vendors, customers };
+  const vendors = await seedVendors(db, {
+    count: plan.vendors,
+    name: (v) => `Load ${plan.tag} Vendor ${v + 1}`,
+    slug: (v) => `load-${plan.tag}-vendor-${v + 1}`,
+    requestTtlMinutes: 7 * 24 * 60,
+    resourcesPerVendor: RESOURCES_PER_VENDOR,
+    serviceMinutes: SERVICE_MINUTES,
+  });
+  return seedIdentities(db, vendors, {
+    count: plan.accounts,
+    // At least one staff member per vendor, so every vendor can confirm.
+    staffCount: Math.min(plan.accounts, Math.max(plan.vendors, Math.round(plan.accounts * plan.staffShare))),
+    email: (role, i) => `${role}-${i}@${plan.tag}.load.test`,
+    password: 'load-test-password-not-secret',
+    jwtSecret: plan.jwtSecret,
+    tokenTtlSeconds: TOKEN_TTL_SECONDS,
+    concurrency: 16,
+    maxMs: 600_000,
+  });
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_DATABASE_URL } from '../realtime/options.js';
+import { DEFAULT_DATABASE_URL, databaseUrlOption, numberOption as num } from '../lib/cli-options.js';
 
 export const SCENARIOS = ['browse-book-cancel', 'staff', 'idle', 'reconnect-storm', 'flood'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -93,15 +93,6 @@ Options:
   --help
 `;
 
-function num(name: string, raw: string | undefined, fallback: number, min: number, max: number, int = true): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || (int && !Number.isInteger(n)) || n < min || n > max) {
-    throw new Error(`--${name} must be ${int ? 'an integer' : 'a number'} in ${min}..${max}`);
-  }
-  return n;
-}
-
 /** Parses the command line; null for --help. Throws with a clear message on a bad or missing value. */
 export function parseLoadOptions(
   argv: readonly string[],
@@ -191,7 +182,7 @@ export function parseLoadOptions(
     floodShare: num('flood-share', values['flood-share'], 0.1, 0, 1, false),
     floodRate: num('flood-rate', values['flood-rate'], 50, 1, 10_000),
     drainSeconds: num('drain-seconds', values['drain-seconds'], 60, 1, 3600),
-    databaseUrl: values['database-url'] ?? env.BENCH_DATABASE_URL ?? env.TEST_DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    databaseUrl: databaseUrlOption(values['database-url'], env),
     jwtSecret,
     serverLogLevel: values['server-log-level'] ?? 'warn',
     serverEnv,

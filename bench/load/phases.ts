@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../../packages/server/src/store/db.js';
 import { latestEventId } from '../../packages/server/src/store/event-log.js';
+import type { Identity, Population } from '../lib/seed-accounts.js';
 import { Child } from '../realtime/child-rpc.js';
 import { holdConsumers } from '../realtime/consumer-hold.js';
 import { appendPlanned, type PlannedEvent } from '../realtime/fan-out-plan.js';
-import type { Identity, Population } from '../realtime/population.js';
 import type { MemorySample } from '../realtime/server-process.js';
 import { type ClientLedger, checkDeliveries, type LedgerResult, type LoggedEvent } from './delivery-ledger.js';
 import { firstSlotMs } from './hour-plan.js';

@@ -2,10 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCpuMeter } from '../lib/cpu-meter.js';
+import { fileTimestamp } from '../lib/result-file.js';
 import { runMetadata } from '../lib/run-metadata.js';
+import type { Identity, Population } from '../lib/seed-accounts.js';
 import type { Child } from '../realtime/child-rpc.js';
 import { seededRandom } from '../realtime/fan-out-plan.js';
-import type { Identity, Population } from '../realtime/population.js';
 import { seedAccounts } from './accounts.js';
 import { renderHtml } from './html-report.js';
 import type { LoadOptions } from './options.js';
@@ -42,7 +43,7 @@ function accountsFor(o: LoadOptions): number {
 
 async function writeResult(o: LoadOptions, result: LoadResult): Promise<RunOutput['files']> {
   await mkdir(o.outDir, { recursive: true });
-  const base = path.resolve(o.outDir, `load-${result.scenario}-${result.metadata.date.replace(/[:.]/g, '-')}`);
+  const base = path.resolve(o.outDir, `load-${result.scenario}-${fileTimestamp(result.metadata.date)}`);
   const files = { json: `${base}.json`, txt: `${base}.txt`, html: `${base}.html` };
   await writeFile(files.json, `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(files.txt, `${formatSummary(result)}\n`);

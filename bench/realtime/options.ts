@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_DATABASE_URL, databaseUrlOption, integerOption as integer } from '../lib/cli-options.js';
 
-export const DEFAULT_DATABASE_URL = 'postgres://slotcast:slotcast@127.0.0.1:5432/postgres';
+export { DEFAULT_DATABASE_URL };
 
 export interface RealtimeOptions {
   /** Connected sockets in total: 90% customers, 10% staff. */
@@ -61,13 +62,6 @@ databases are dropped at the end.
   --help                 show this
 `;
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
-  return n;
-}
-
 /** Parses the command line; returns null when --help was asked for. Throws with a clear message on a bad value. */
 export function parseOptions(
   argv: readonly string[],
@@ -116,6 +110,6 @@ export function parseOptions(
     notifier,
     quick,
     profile: values.profile === true,
-    databaseUrl: values['database-url'] ?? env.BENCH_DATABASE_URL ?? env.TEST_DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    databaseUrl: databaseUrlOption(values['database-url'], env),
   };
 }
