@@ -7,6 +7,7 @@ import type {
 } from '@slotcast/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAfter } from '../../src/store/event-log.js';
+import { insertNotification } from '../../src/store/notifications-repo.js';
 import { DB_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { listen } from '../support/sockets.js';
@@ -157,6 +158,34 @@ describe.each(DB_KINDS)('notifications on %s', (kind) => {
       token: w.b.staff.token,
     });
     expect(colleague.body.items).toHaveLength(7);
+  });
+
+  it('pages through notifications made in the same instant without gaps or repeats', async () => {
+    const user = w.a.owner.user.id;
+    await server.slotcast.db.transaction(async (tx) => {
+      for (let i = 0; i < 7; i++) {
+        await insertNotification(tx, {
+          userId: user,
+          sourceEventId: 1_000_000 + i,
+          bookingId: null,
+          category: 'reminder',
+          priority: 1,
+          title: `Reminder ${i}`,
+          body: 'same transaction, same created_at',
+        });
+      }
+    });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = `/notifications?category=reminder&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page: { body: NotificationPage } = await api<NotificationPage>(server, 'GET', q, {
+        token: w.a.owner.token,
+      });
+      seen.push(...page.body.items.map((n) => n.title));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect([...seen].sort()).toEqual(Array.from({ length: 7 }, (_, i) => `Reminder ${i}`));
   });
 
   it('makes each notification once even when the consumer sees an event twice', async () => {
