@@ -85,6 +85,10 @@ describe.each(DB_KINDS)('graceful shutdown on %s', (kind) => {
       expect(await s.first('closing')).toEqual({ code: 'SERVER_DRAINING', message: expect.any(String) });
     }
     await closed;
+    // A long-polling client learns of the close with its next poll, a moment after the server is gone.
+    await Promise.all(
+      sockets.map((s) => (s.socket.connected ? new Promise((r) => s.socket.once('disconnect', r)) : undefined)),
+    );
     for (const i of [0, 1]) {
       expect(seen.filter((e) => e.startsWith(`${i}:`))).toEqual([
         `${i}:server:draining`,
