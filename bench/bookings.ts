@@ -23,6 +23,7 @@ import { writeResultFile } from './lib/result-file.js';
 import { onInterrupt, parseCommandLine, runMain } from './lib/run-main.js';
 import { runMetadata } from './lib/run-metadata.js';
 import { createScratchDatabase, redactUrl } from './lib/scratch-database.js';
+import { type ConsumerHold, holdConsumers } from './realtime/consumer-hold.js';
 
 const UNLIMITED_RATE = 1_000_000_000;
 
@@ -42,6 +43,7 @@ async function measureSlotcast(url: string, options: BenchOptions, scenario: Sce
   const counted = countStatements(db);
   let slotcast: Slotcast | null = null;
   let http: JsonHttpClient | null = null;
+  let hold: ConsumerHold | null = null;
   try {
     await migrate(db);
     const world = await seedWorld(db, options);
@@ -64,6 +66,10 @@ async function measureSlotcast(url: string, options: BenchOptions, scenario: Sce
     const logger = pino({ level: options.serverLogLevel }, pino.destination('/dev/null'));
     slotcast = await createSlotcast(config, logger, { db: counted.db });
     const { url: baseUrl } = await slotcast.listen();
+    if (options.consumersElsewhere) {
+      hold = await holdConsumers(url);
+      if (!hold) throw new Error('--consumers-elsewhere: this node runs no log consumers');
+    }
     http = new JsonHttpClient(baseUrl, options.concurrency);
     const target = await slotcastTarget(http, world, {
       idempotencyKeys: options.idempotencyKeys,
@@ -74,6 +80,7 @@ async function measureSlotcast(url: string, options: BenchOptions, scenario: Sce
     return { world, plan: slots, postgres, result };
   } finally {
     http?.close();
+    await hold?.release();
     await slotcast?.close();
     await db.close();
   }

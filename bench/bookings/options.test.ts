@@ -14,6 +14,7 @@ describe('parseOptions', () => {
       databaseUrl: DEFAULT_DATABASE_URL,
       idempotencyKeys: true,
       serverLogLevel: 'silent',
+      consumersElsewhere: false,
     });
   });
 
@@ -22,6 +23,7 @@ describe('parseOptions', () => {
       BENCH_DATABASE_URL: 'postgres://env@h/db',
     });
     expect(o).toMatchObject({ concurrency: 4, databaseUrl: 'postgres://x@h/db', idempotencyKeys: false });
+    expect(parseOptions(['--consumers-elsewhere'], {})?.consumersElsewhere).toBe(true);
     expect(parseOptions([], { BENCH_DATABASE_URL: 'postgres://env@h/db' })?.databaseUrl).toBe('postgres://env@h/db');
   });
 

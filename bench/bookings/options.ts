@@ -24,6 +24,8 @@ export interface BenchOptions {
   idempotencyKeys: boolean;
   /** The Slotcast node's log level; its logs go to /dev/null, so this measures the cost of logging only. */
   serverLogLevel: (typeof LOG_LEVELS)[number];
+  /** Play "another node runs the log consumers": the node under test writes no notifications. */
+  consumersElsewhere: boolean;
 }
 
 export const USAGE = `Usage: npm run bench:bookings -- [options]
@@ -43,6 +45,8 @@ bench/results/bookings-<timestamp>.json. The database is dropped at the end.
                          ${DEFAULT_DATABASE_URL})
   --no-idempotency-key   do not send Idempotency-Key headers
   --server-log-level L   ${LOG_LEVELS.join('|')} (default silent; logs are discarded)
+  --consumers-elsewhere  hold the log consumers' offsets, as if another node ran them: the node
+                         under test writes no notifications (default: it does, as a single node would)
   --help                 show this
 `;
 
@@ -64,6 +68,7 @@ export function parseOptions(
       'database-url': { type: 'string' },
       'no-idempotency-key': { type: 'boolean' },
       'server-log-level': { type: 'string' },
+      'consumers-elsewhere': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -84,5 +89,6 @@ export function parseOptions(
     databaseUrl: databaseUrlOption(values['database-url'], env),
     idempotencyKeys: !values['no-idempotency-key'],
     serverLogLevel: level as BenchOptions['serverLogLevel'],
+    consumersElsewhere: values['consumers-elsewhere'] === true,
   };
 }

@@ -92,6 +92,7 @@ export function formatMetadata(r: BookingsReport): string {
     `${m.postgres}; machine ${fixed(m.backgroundCpuBusy * 100, 0)}% busy before the run`,
     `concurrency ${o.concurrency}, count ${o.count}, max ${o.seconds} s per phase, warm-up ${o.warmup}, ` +
       `${o.resources} resources, ${o.customers} customers, pool ${o.poolSize} per side, ` +
-      `Idempotency-Key ${o.idempotencyKeys ? 'on' : 'off'}, server log level ${o.serverLogLevel}`,
+      `Idempotency-Key ${o.idempotencyKeys ? 'on' : 'off'}, server log level ${o.serverLogLevel}, ` +
+      `notifications ${o.consumersElsewhere ? 'left to another node' : 'written by this node'}`,
   ].join('\n');
 }
