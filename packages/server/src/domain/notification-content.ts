@@ -17,17 +17,25 @@ export interface BookingContext {
   customerName: string;
 }
 
+// Building an Intl formatter costs far more than using one; this runs for every booking event, so keep one per zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** When, in the resource's own time zone, e.g. "Tue 3 Dec, 14:00". */
 export function formatWhen(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f.format(new Date(iso));
 }
 
 /**
