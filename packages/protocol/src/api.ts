@@ -169,6 +169,7 @@ export const SlotTakenDetails = z.object({
 });
 
 export const IdParams = z.strictObject({ id: Id });
+export const BookingActionParams = z.strictObject({ id: Id, action: BookingAction });
 export const VendorList = z.array(Vendor);
 export const ResourceList = z.array(Resource);
 export const ServiceList = z.array(Service);

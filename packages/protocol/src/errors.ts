@@ -33,6 +33,25 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/**
+ * The `detail` of refusals whose wording takes parameters or is shared, as templates (Fastify's FST_ERR_* style):
+ * code that throws names the message, it does not build the string.
+ */
+export const DETAILS = {
+  noRoute: (method: string, path: string) => `No route ${method} ${path}`,
+  invalidFields: (where: string, count: number) => `The ${where} has ${count} invalid field(s)`,
+  bodyRequired: () => 'A JSON body is required',
+  bearerFormat: () => 'Authorization must be "Bearer <token>"',
+  metricsToken: () => 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>',
+  sessionRevoked: () => 'The session was revoked',
+  idempotencyKeyFormat: () => 'Idempotency-Key must be 8 to 200 visible ASCII characters',
+  tooManyRequests: () => 'Too many requests; slow down and retry later',
+  tooManySignIns: () => 'Too many failed sign-ins; try again later',
+  slugTaken: () => 'slug is taken',
+  databaseUnreachable: () => 'The database is unreachable',
+  noSuch: (what: string) => `No such ${what}`,
+} as const;
+
 export interface FieldError {
   path: string;
   message: string;

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { SlotcastError } from '@slotcast/protocol';
+import { DETAILS, SlotcastError } from '@slotcast/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../observability/metrics.js';
 
@@ -10,7 +10,7 @@ export function metricsRoute(app: FastifyInstance, deps: { metrics: Metrics; tok
     if (expected) {
       const got = Buffer.from(request.headers.authorization ?? '');
       if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
-        throw new SlotcastError('AUTH_REQUIRED', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
+        throw new SlotcastError('AUTH_REQUIRED', DETAILS.metricsToken());
       }
     }
     const { contentType, body } = await deps.metrics.exposition();

@@ -1,7 +1,6 @@
 import type { ErrorCode, Problem } from '@slotcast/protocol';
 import { ERRORS, problemType, SlotcastError } from '@slotcast/protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isConnectionError } from '../store/db.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
@@ -44,15 +43,6 @@ export function toProblem(err: unknown, instance?: string): Problem {
       ...(mapped === 'VALIDATION_FAILED'
         ? { errors: [{ path: fastifyCode === 'FST_ERR_BAD_URL' ? 'url' : 'body', message: e.message }] }
         : {}),
-    };
-  }
-  if (isConnectionError(err)) {
-    return {
-      type: problemType('SERVICE_UNAVAILABLE'),
-      title: ERRORS.SERVICE_UNAVAILABLE.title,
-      status: 503,
-      code: 'SERVICE_UNAVAILABLE',
-      detail: 'The database is unreachable',
     };
   }
   return { type: problemType('INTERNAL'), title: ERRORS.INTERNAL.title, status: 500, code: 'INTERNAL' };

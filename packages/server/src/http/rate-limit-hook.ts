@@ -1,4 +1,4 @@
-import { API_PREFIX, SlotcastError } from '@slotcast/protocol';
+import { API_PREFIX, DETAILS, SlotcastError } from '@slotcast/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LimiterName, RateLimits } from '../limits/rate-limits.js';
 
@@ -23,7 +23,7 @@ export function limitRequests(app: FastifyInstance, limits: RateLimits) {
     if (!name) return;
     const waitMs = await limits.take(name, request.ip);
     if (waitMs !== null) {
-      throw new SlotcastError('RATE_LIMITED', 'Too many requests; slow down and retry later', {
+      throw new SlotcastError('RATE_LIMITED', DETAILS.tooManyRequests(), {
         retryAfterMs: waitMs,
         limiter: name,
       });

@@ -1,7 +1,8 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { type PresenceResponse, SlotcastError } from '@slotcast/protocol';
+import { DETAILS, type PresenceResponse, SlotcastError } from '@slotcast/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import type { Caller } from '../usecases/actor.js';
@@ -17,6 +18,7 @@ import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
+import { validatorCompiler } from './validate.js';
 import { webStatic } from './web-static.js';
 
 export interface HttpDeps {
@@ -52,12 +54,17 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   app.removeContentTypeParser('text/plain');
   for (const plugin of deps.plugins ?? []) plugin(app);
 
+  // Routes carry the protocol's zod schemas: Fastify validates input and serialises responses with them.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('caller', null);
+  app.decorateRequest('sentBody', undefined);
   app.setErrorHandler((err, request, reply) => sendProblem(request, reply, err));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       request,
       reply,
-      new SlotcastError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
+      new SlotcastError('NOT_FOUND', DETAILS.noRoute(request.method, request.url.split('?')[0]!)),
     ),
   );
 
@@ -70,7 +77,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     const header = request.headers.authorization;
     if (!header) return null;
     const match = /^Bearer ([\w.-]+)$/.exec(header);
-    if (!match) throw new SlotcastError('AUTH_TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
+    if (!match) throw new SlotcastError('AUTH_TOKEN_INVALID', DETAILS.bearerFormat());
     const claims = await deps.auth.authenticate(match[1]!);
     // Every later line of this request (and its completion line) names the caller.
     request.log = request.log.child({ userId: claims.userId });

@@ -1,4 +1,5 @@
-import { type FieldError, SlotcastError } from '@slotcast/protocol';
+import { DETAILS, type FieldError, SlotcastError } from '@slotcast/protocol';
+import type { FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
 
 /** Parses input with a protocol schema; a failure is VALIDATION_FAILED with one entry per bad field. */
@@ -16,5 +17,30 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, where: 'bo
     for (const [path, message] of entries) byPath.set(path, [...(byPath.get(path) ?? []), message]);
   }
   const errors: FieldError[] = [...byPath].map(([path, messages]) => ({ path, message: messages.join('; ') }));
-  throw new SlotcastError('VALIDATION_FAILED', `The ${where} has ${errors.length} invalid field(s)`, { errors });
+  throw new SlotcastError('VALIDATION_FAILED', DETAILS.invalidFields(where, errors.length), { errors });
 }
+
+const WHERE = { body: 'body', querystring: 'query', params: 'params' } as const;
+
+/**
+ * Fastify's validator for the protocol's zod schemas: the parsed value replaces the request part (defaults and
+ * transforms applied), a failure is the VALIDATION_FAILED above. Fastify passes a missing body as null.
+ */
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => {
+  const where = WHERE[httpPart as keyof typeof WHERE];
+  if (!where) throw new Error(`No validation for the request ${httpPart}`);
+  return (data) => {
+    if (where === 'body' && data === null) {
+      return {
+        error: new SlotcastError('VALIDATION_FAILED', DETAILS.bodyRequired(), {
+          errors: [{ path: 'body', message: 'required' }],
+        }),
+      };
+    }
+    try {
+      return { value: parse(schema, data, where) };
+    } catch (err) {
+      return { error: err as Error };
+    }
+  };
+};

@@ -1,5 +1,13 @@
-import type { HoursException, Resource, Service, Vendor, WeeklyHours } from '@slotcast/protocol';
-import type { Queryable } from './db.js';
+import {
+  DETAILS,
+  type HoursException,
+  type Resource,
+  type Service,
+  SlotcastError,
+  type Vendor,
+  type WeeklyHours,
+} from '@slotcast/protocol';
+import { PG, pgErrorCode, type Queryable } from './db.js';
 
 interface VendorRow {
   id: string;
@@ -69,13 +77,23 @@ export async function getVendor(db: Queryable, id: string): Promise<Vendor | nul
   const [row] = await db.query<VendorRow>('SELECT * FROM vendors WHERE id = $1', [id]);
   return row ? toVendor(row) : null;
 }
+/** Throws VALIDATION_FAILED on body.slug when another vendor has the slug. */
 export async function insertVendor(db: Queryable, v: Omit<Vendor, 'id'>): Promise<Vendor> {
-  const [row] = await db.query<VendorRow>(
-    `INSERT INTO vendors (name, slug, auto_confirm, cancellation_cutoff_minutes, request_ttl_minutes)
-     VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-    [v.name, v.slug, v.autoConfirm, v.cancellationCutoffMinutes, v.requestTtlMinutes],
-  );
-  return toVendor(row!);
+  try {
+    const [row] = await db.query<VendorRow>(
+      `INSERT INTO vendors (name, slug, auto_confirm, cancellation_cutoff_minutes, request_ttl_minutes)
+       VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+      [v.name, v.slug, v.autoConfirm, v.cancellationCutoffMinutes, v.requestTtlMinutes],
+    );
+    return toVendor(row!);
+  } catch (err) {
+    if (pgErrorCode(err) === PG.UNIQUE_VIOLATION) {
+      throw new SlotcastError('VALIDATION_FAILED', DETAILS.slugTaken(), {
+        errors: [{ path: 'body.slug', message: 'already taken' }],
+      });
+    }
+    throw err;
+  }
 }
 export async function updateVendor(db: Queryable, id: string, patch: Partial<Omit<Vendor, 'id' | 'slug'>>) {
   const [row] = await db.query<VendorRow>(

@@ -1,3 +1,4 @@
+import { DETAILS, SlotcastError } from '@slotcast/protocol';
 import type { StoredEvent } from './event-log.js';
 
 /** The one interface the rest of the server uses to reach the database; PGlite and PostgreSQL implement it. */
@@ -52,4 +53,9 @@ export function isConnectionError(err: unknown): boolean {
   return /ECONNREFUSED|ECONNRESET|Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(
     message,
   );
+}
+
+/** The named error for a database that cannot be reached (503 SERVICE_UNAVAILABLE); other errors pass unchanged. */
+export function namedDbError(err: unknown): unknown {
+  return isConnectionError(err) ? new SlotcastError('SERVICE_UNAVAILABLE', DETAILS.databaseUnreachable()) : err;
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, Queryable } from './db.js';
+import { type Db, namedDbError, type Queryable } from './db.js';
 
 // Event ids and counts are bigint; they stay far below 2^53, so numbers are exact and easier on the wire.
 const types = {
@@ -21,11 +21,17 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
   pool.on('error', () => {});
   const base: Queryable = {
     async query<T>(sql: string, params?: readonly unknown[]) {
-      const res = await pool.query(sql, params as unknown[] | undefined);
-      return res.rows as T[];
+      try {
+        const res = await pool.query(sql, params as unknown[] | undefined);
+        return res.rows as T[];
+      } catch (err) {
+        throw namedDbError(err);
+      }
     },
     async exec(sql: string) {
-      await pool.query(sql);
+      await pool.query(sql).catch((err: unknown) => {
+        throw namedDbError(err);
+      });
     },
   };
   let listener: pg.Client | null = null;
@@ -75,7 +81,9 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     query: base.query,
     exec: base.exec,
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((err: unknown) => {
+        throw namedDbError(err);
+      });
       // The pool takes its error listener off a checked-out client: without one, a connection lost between two
       // statements (database restart) would crash the process. The next statement rejects; this keeps the event.
       let broken: Error | undefined;
@@ -102,7 +110,7 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
-        throw err;
+        throw namedDbError(err);
       } finally {
         client.off('error', onError);
         // A broken connection is discarded, not returned to the pool.

@@ -1,5 +1,5 @@
-import type { Role, User } from '@slotcast/protocol';
-import type { Queryable } from './db.js';
+import { type Role, SlotcastError, type User } from '@slotcast/protocol';
+import { PG, pgErrorCode, type Queryable } from './db.js';
 
 interface UserRow {
   id: string;
@@ -19,13 +19,19 @@ const toUser = (r: UserRow): User => ({
   isOwner: r.is_owner,
 });
 
+/** Throws AUTH_EMAIL_TAKEN when an account has this email (the unique index decides, so concurrent sign-ups race safely). */
 export async function insertUser(db: Queryable, u: Omit<User, 'id'> & { passwordHash: string }): Promise<User> {
-  const [row] = await db.query<UserRow>(
-    `INSERT INTO users (email, name, role, vendor_id, is_owner, password_hash)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-    [u.email, u.name, u.role, u.vendorId, u.isOwner, u.passwordHash],
-  );
-  return toUser(row!);
+  try {
+    const [row] = await db.query<UserRow>(
+      `INSERT INTO users (email, name, role, vendor_id, is_owner, password_hash)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [u.email, u.name, u.role, u.vendorId, u.isOwner, u.passwordHash],
+    );
+    return toUser(row!);
+  } catch (err) {
+    if (pgErrorCode(err) === PG.UNIQUE_VIOLATION) throw new SlotcastError('AUTH_EMAIL_TAKEN');
+    throw err;
+  }
 }
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<(User & { passwordHash: string }) | null> {

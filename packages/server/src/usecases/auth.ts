@@ -1,8 +1,8 @@
 import type { TokenPair, User } from '@slotcast/protocol';
-import { SlotcastError } from '@slotcast/protocol';
+import { DETAILS, SlotcastError } from '@slotcast/protocol';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { type AccessClaims, hashRefreshToken, newRefreshToken, type TokenSigner } from '../auth/tokens.js';
-import { type Db, PG, pgErrorCode } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import {
   createSession,
   insertRefreshToken,
@@ -10,8 +10,10 @@ import {
   lockRefreshToken,
   markRefreshTokenUsed,
   revokeSession,
+  sessionOfRefreshToken,
 } from '../store/sessions-repo.js';
 import { findUserByEmail, getUser, insertUser } from '../store/users-repo.js';
+import type { Caller } from './actor.js';
 
 export interface AuthServiceDeps {
   db: Db;
@@ -35,20 +37,15 @@ export class AuthService {
 
   async register(req: { email: string; password: string; name: string }): Promise<TokenPair> {
     const passwordHash = await hashPassword(req.password);
-    try {
-      const user = await insertUser(this.deps.db, {
-        email: req.email,
-        name: req.name,
-        role: 'customer',
-        vendorId: null,
-        isOwner: false,
-        passwordHash,
-      });
-      return await this.startSession(user);
-    } catch (err) {
-      if (pgErrorCode(err) === PG.UNIQUE_VIOLATION) throw new SlotcastError('AUTH_EMAIL_TAKEN');
-      throw err;
-    }
+    const user = await insertUser(this.deps.db, {
+      email: req.email,
+      name: req.name,
+      role: 'customer',
+      vendorId: null,
+      isOwner: false,
+      passwordHash,
+    });
+    return this.startSession(user);
   }
 
   async login(req: { email: string; password: string }): Promise<TokenPair> {
@@ -87,13 +84,17 @@ export class AuthService {
   }
 
   async logout(refreshToken: string): Promise<void> {
-    const rows = await this.deps.db.query<{ session_id: string }>(
-      'SELECT session_id FROM refresh_tokens WHERE token_hash = $1',
-      [hashRefreshToken(refreshToken)],
-    );
-    if (!rows[0]) return;
-    await revokeSession(this.deps.db, rows[0].session_id, 'logout');
-    this.revoked(rows[0].session_id);
+    const sessionId = await sessionOfRefreshToken(this.deps.db, hashRefreshToken(refreshToken));
+    if (!sessionId) return;
+    await revokeSession(this.deps.db, sessionId, 'logout');
+    this.revoked(sessionId);
+  }
+
+  /** The signed-in user; a token whose account is gone is no longer valid. */
+  async me(caller: Caller): Promise<User> {
+    const user = await getUser(this.deps.db, caller.userId);
+    if (!user) throw new SlotcastError('AUTH_TOKEN_INVALID');
+    return user;
   }
 
   /** Verifies an access token and that its session was not revoked (logout, token reuse). */
@@ -103,7 +104,7 @@ export class AuthService {
     if (checkedAt !== undefined && Date.now() - checkedAt < SESSION_CHECK_TTL_MS) return claims;
     if (!(await isSessionActive(this.deps.db, claims.sessionId))) {
       this.activeSessions.delete(claims.sessionId);
-      throw new SlotcastError('AUTH_TOKEN_INVALID', 'The session was revoked');
+      throw new SlotcastError('AUTH_TOKEN_INVALID', DETAILS.sessionRevoked());
     }
     if (this.activeSessions.size >= SESSION_CACHE_MAX) this.activeSessions.clear();
     this.activeSessions.set(claims.sessionId, Date.now());

@@ -21,7 +21,7 @@ import {
   updateResourceHours,
   updateVendor,
 } from '../store/catalog-repo.js';
-import { type Db, PG, pgErrorCode } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import { insertUser } from '../store/users-repo.js';
 import { type Caller, requireRole, requireVendorManager } from './actor.js';
 
@@ -55,16 +55,7 @@ export class CatalogService {
 
   async createVendor(caller: Caller | null, req: CreateVendorRequest): Promise<Vendor> {
     requireRole(caller, 'admin');
-    try {
-      return await insertVendor(this.db, req);
-    } catch (err) {
-      if (pgErrorCode(err) === PG.UNIQUE_VIOLATION) {
-        throw new SlotcastError('VALIDATION_FAILED', 'slug is taken', {
-          errors: [{ path: 'body.slug', message: 'already taken' }],
-        });
-      }
-      throw err;
-    }
+    return insertVendor(this.db, req);
   }
 
   async updateVendor(caller: Caller | null, id: string, patch: Partial<Omit<Vendor, 'id' | 'slug'>>): Promise<Vendor> {
@@ -81,19 +72,14 @@ export class CatalogService {
   ): Promise<User> {
     requireVendorManager(caller, vendorId);
     await this.vendor(vendorId);
-    try {
-      return await insertUser(this.db, {
-        email: req.email,
-        name: req.name,
-        role: 'staff',
-        vendorId,
-        isOwner: req.isOwner,
-        passwordHash: await hashPassword(req.password),
-      });
-    } catch (err) {
-      if (pgErrorCode(err) === PG.UNIQUE_VIOLATION) throw new SlotcastError('AUTH_EMAIL_TAKEN');
-      throw err;
-    }
+    return insertUser(this.db, {
+      email: req.email,
+      name: req.name,
+      role: 'staff',
+      vendorId,
+      isOwner: req.isOwner,
+      passwordHash: await hashPassword(req.password),
+    });
   }
 
   async createResource(caller: Caller | null, vendorId: string, req: CreateResourceRequest): Promise<Resource> {

@@ -1,19 +1,8 @@
-import {
-  LoginRequest,
-  LogoutRequest,
-  RefreshRequest,
-  RegisterRequest,
-  SlotcastError,
-  TokenPair,
-  User,
-} from '@slotcast/protocol';
+import { DETAILS, ROUTES, SlotcastError } from '@slotcast/protocol';
 import type { FastifyInstance } from 'fastify';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { Db } from '../../store/db.js';
-import { getUser } from '../../store/users-repo.js';
 import type { AuthService } from '../../usecases/auth.js';
-import type { OpenApiDocument } from '../openapi.js';
-import { type Authenticate, defineRoute } from '../route.js';
+import { type RouteDeps, routeHandlers } from '../route.js';
 
 export interface LoginLimits {
   failuresPerAccount: number;
@@ -21,11 +10,9 @@ export interface LoginLimits {
   windowSeconds: number;
 }
 
-export function authRoutes(
-  app: FastifyInstance,
-  deps: { doc: OpenApiDocument; authenticate: Authenticate; auth: AuthService; db: Db; loginLimits: LoginLimits },
-) {
+export function authRoutes(app: FastifyInstance, deps: RouteDeps & { auth: AuthService; loginLimits: LoginLimits }) {
   const { auth } = deps;
+  const handle = routeHandlers(app, deps);
   // Failed logins count against the account and the address; either limit blocks further tries for the window.
   const byAccount = new RateLimiterMemory({
     points: deps.loginLimits.failuresPerAccount,
@@ -37,117 +24,43 @@ export function authRoutes(
   });
   const signIns = new Map<string, Promise<unknown>>();
 
-  defineRoute(
-    app,
-    deps,
-    {
-      method: 'POST',
-      url: '/auth/register',
-      summary: 'Create a customer account and sign in',
-      tag: 'auth',
-      auth: 'public',
-      body: RegisterRequest,
-      response: { status: 201, schema: TokenPair, description: 'Signed in' },
-      errors: ['AUTH_EMAIL_TAKEN'],
-    },
-    async ({ body }) => ({ body: await auth.register(body) }),
-  );
+  handle(ROUTES.register, async ({ body }) => ({ body: await auth.register(body) }));
 
-  defineRoute(
-    app,
-    deps,
-    {
-      method: 'POST',
-      url: '/auth/login',
-      summary: 'Sign in with email and password',
-      tag: 'auth',
-      auth: 'public',
-      body: LoginRequest,
-      response: { status: 200, schema: TokenPair, description: 'Signed in' },
-      errors: ['AUTH_INVALID_CREDENTIALS', 'RATE_LIMITED'],
-    },
-    // One sign-in per account at a time: checked concurrently, a burst of guesses would all pass the check before
-    // the first failure is counted. (The per-address count stays approximate for bursts across many accounts.)
-    async ({ body, request }) =>
-      oneAtATime(signIns, body.email, async () => {
-        const keys = [
-          [byAccount, body.email],
-          [byIp, request.ip],
-        ] as const;
-        for (const [limiter, key] of keys) {
-          const state = await limiter.get(key);
-          if (state && state.consumedPoints >= limiter.points) {
-            throw new SlotcastError('RATE_LIMITED', 'Too many failed sign-ins; try again later', {
-              retryAfterMs: state.msBeforeNext,
-            });
-          }
+  // One sign-in per account at a time: checked concurrently, a burst of guesses would all pass the check before
+  // the first failure is counted. (The per-address count stays approximate for bursts across many accounts.)
+  handle(ROUTES.login, async ({ body, request }) =>
+    oneAtATime(signIns, body.email, async () => {
+      const keys = [
+        [byAccount, body.email],
+        [byIp, request.ip],
+      ] as const;
+      for (const [limiter, key] of keys) {
+        const state = await limiter.get(key);
+        if (state && state.consumedPoints >= limiter.points) {
+          throw new SlotcastError('RATE_LIMITED', DETAILS.tooManySignIns(), { retryAfterMs: state.msBeforeNext });
         }
-        try {
-          const pair = await auth.login(body);
-          await byAccount.delete(body.email);
-          return { body: pair };
-        } catch (err) {
-          if (err instanceof SlotcastError && err.code === 'AUTH_INVALID_CREDENTIALS') {
-            await Promise.all(keys.map(([limiter, key]) => limiter.penalty(key, 1)));
-          }
-          throw err;
+      }
+      try {
+        const pair = await auth.login(body);
+        await byAccount.delete(body.email);
+        return { body: pair };
+      } catch (err) {
+        if (err instanceof SlotcastError && err.code === 'AUTH_INVALID_CREDENTIALS') {
+          await Promise.all(keys.map(([limiter, key]) => limiter.penalty(key, 1)));
         }
-      }),
+        throw err;
+      }
+    }),
   );
 
-  defineRoute(
-    app,
-    deps,
-    {
-      method: 'POST',
-      url: '/auth/refresh',
-      summary: 'Exchange a refresh token for a new pair (the old refresh token stops working)',
-      tag: 'auth',
-      auth: 'public',
-      body: RefreshRequest,
-      response: { status: 200, schema: TokenPair, description: 'New tokens' },
-      errors: ['AUTH_REFRESH_INVALID', 'AUTH_REFRESH_REUSED'],
-    },
-    async ({ body }) => ({ body: await auth.refresh(body.refreshToken) }),
-  );
+  handle(ROUTES.refresh, async ({ body }) => ({ body: await auth.refresh(body.refreshToken) }));
 
-  defineRoute(
-    app,
-    deps,
-    {
-      method: 'POST',
-      url: '/auth/logout',
-      summary: 'Revoke the session of a refresh token',
-      tag: 'auth',
-      auth: 'public',
-      body: LogoutRequest,
-      response: { status: 204, schema: null, description: 'Signed out' },
-      errors: [],
-    },
-    async ({ body }) => {
-      await auth.logout(body.refreshToken);
-      return { statusCode: 204 };
-    },
-  );
+  handle(ROUTES.logout, async ({ body }) => {
+    await auth.logout(body.refreshToken);
+    return {};
+  });
 
-  defineRoute(
-    app,
-    deps,
-    {
-      method: 'GET',
-      url: '/me',
-      summary: 'The signed-in user',
-      tag: 'auth',
-      auth: 'required',
-      response: { status: 200, schema: User, description: 'The user' },
-      errors: [],
-    },
-    async ({ caller }) => {
-      const user = await getUser(deps.db, caller!.userId);
-      if (!user) throw new SlotcastError('AUTH_TOKEN_INVALID');
-      return { body: user };
-    },
-  );
+  handle(ROUTES.me, async ({ caller }) => ({ body: await auth.me(caller) }));
 }
 
 /** Runs `fn` after every earlier call with the same key has settled; the map holds only keys with calls pending. */
