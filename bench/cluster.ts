@@ -9,20 +9,20 @@ import { access, appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BookingEventData, EventEnvelope } from '@slotcast/protocol';
-import { io, type Socket } from 'socket.io-client';
-import { migrate } from '../packages/server/src/store/migrate.js';
-import { openPostgres } from '../packages/server/src/store/postgres.js';
-import { type NodeEnv, NodeProcess } from '../packages/server/test/cluster/support/cluster.js';
+import { buildWorld, type TestServer, type World } from '@slotcast/server/test-support';
 import {
   freePort,
+  type NodeEnv,
+  NodeProcess,
   PrivateRabbit,
   PrivateRedis,
   scratchDir,
   sleep,
   waitFor,
-} from '../packages/server/test/cluster/support/services.js';
-import type { TestServer } from '../packages/server/test/support/server.js';
-import { buildWorld, type World } from '../packages/server/test/support/world.js';
+} from '@slotcast/server/test-support/cluster';
+import { io, type Socket } from 'socket.io-client';
+import { migrate } from '../packages/server/src/store/migrate.js';
+import { openPostgres } from '../packages/server/src/store/postgres.js';
 import { type LatencySummary, summarize } from './lib/latency.js';
 import { runMetadata } from './lib/run-metadata.js';
 import { createScratchDatabase, redactUrl } from './lib/scratch-database.js';

@@ -1,4 +1,4 @@
-import { type LoginRequest, type RegisterRequest, TokenPair, User } from '@slotcast/protocol';
+import { type LoginRequest, type RegisterRequest, ROUTES, type TokenPair, type User } from '@slotcast/protocol';
 import type { z } from 'zod';
 import type { HttpTransport } from './http-transport.js';
 import type { TokenManager } from './token-manager.js';
@@ -14,27 +14,13 @@ export class AuthApi {
   ) {}
 
   async register(input: RegisterInput, opts: { signal?: AbortSignal } = {}): Promise<TokenPair> {
-    const pair = await this.http.request({
-      method: 'POST',
-      path: '/auth/register',
-      body: input,
-      auth: false,
-      schema: TokenPair,
-      signal: opts.signal,
-    });
+    const pair = await this.http.call(ROUTES.register, { body: input }, opts);
     await this.tokens.setSession(pair);
     return pair;
   }
 
   async login(input: LoginInput, opts: { signal?: AbortSignal } = {}): Promise<TokenPair> {
-    const pair = await this.http.request({
-      method: 'POST',
-      path: '/auth/login',
-      body: input,
-      auth: false,
-      schema: TokenPair,
-      signal: opts.signal,
-    });
+    const pair = await this.http.call(ROUTES.login, { body: input }, opts);
     await this.tokens.setSession(pair);
     return pair;
   }
@@ -51,13 +37,7 @@ export class AuthApi {
     const refreshToken = this.tokens.session?.refreshToken;
     try {
       if (refreshToken) {
-        await this.http.request({
-          method: 'POST',
-          path: '/auth/logout',
-          body: { refreshToken },
-          auth: false,
-          schema: null,
-        });
+        await this.http.call(ROUTES.logout, { body: { refreshToken } });
       }
     } finally {
       await this.tokens.signOut('logout');
@@ -65,12 +45,11 @@ export class AuthApi {
   }
 
   me(opts: { signal?: AbortSignal } = {}): Promise<User> {
-    return this.http.request({ method: 'GET', path: '/me', auth: true, schema: User, signal: opts.signal });
+    return this.http.call(ROUTES.me, {}, opts);
   }
 
   /** The raw refresh call the TokenManager uses; it does not touch the stored session. */
   static refresher(http: HttpTransport): (refreshToken: string) => Promise<TokenPair> {
-    return (refreshToken) =>
-      http.request({ method: 'POST', path: '/auth/refresh', body: { refreshToken }, auth: false, schema: TokenPair });
+    return (refreshToken) => http.call(ROUTES.refresh, { body: { refreshToken } });
   }
 }

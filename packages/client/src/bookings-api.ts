@@ -1,10 +1,11 @@
 import {
-  Booking,
+  type Booking,
   type BookingAction,
-  BookingPage as BookingPageSchema,
+  type BookingPage as BookingPageSchema,
   type BookingStatus,
   type CreateBookingRequest,
   type RescheduleRequest,
+  ROUTES,
   type TransitionRequest,
 } from '@slotcast/protocol';
 import type { z } from 'zod';
@@ -28,8 +29,6 @@ export interface BookingFilters {
   limit?: number;
 }
 
-const id = encodeURIComponent;
-
 /**
  * Booking reads and writes. Writes carry an Idempotency-Key the server deduplicates by, so they are re-sent after a
  * network error; every change carries the `version` it expects (409 BOOKING_VERSION_CONFLICT has `current`).
@@ -39,26 +38,11 @@ export class BookingsApi {
 
   /** 409 BOOKING_SLOT_TAKEN carries `conflict` and `nextFreeSlots` (see SlotcastApiError). */
   create(input: CreateBookingInput, opts: MutationOptions = {}): Promise<Booking> {
-    return this.http.request({
-      method: 'POST',
-      path: '/bookings',
-      body: input,
-      auth: true,
-      schema: Booking,
-      safeToResend: true,
-      ...opts,
-    });
+    return this.http.call(ROUTES.createBooking, { body: input }, opts);
   }
 
   list(filters: BookingFilters = {}, opts: RequestOptions = {}): Promise<BookingPage> {
-    return this.http.request({
-      method: 'GET',
-      path: '/bookings',
-      query: { ...filters },
-      auth: true,
-      schema: BookingPageSchema,
-      ...opts,
-    });
+    return this.http.call(ROUTES.listBookings, { query: { ...filters } }, opts);
   }
 
   /** Every booking matching the filters, page by page. */
@@ -72,13 +56,7 @@ export class BookingsApi {
   }
 
   get(bookingId: string, opts: RequestOptions = {}): Promise<Booking> {
-    return this.http.request({
-      method: 'GET',
-      path: `/bookings/${id(bookingId)}`,
-      auth: true,
-      schema: Booking,
-      ...opts,
-    });
+    return this.http.call(ROUTES.getBooking, { params: { id: bookingId } }, opts);
   }
 
   /** confirm, decline, cancel, check-in, no-show or complete, from the version you saw. */
@@ -88,26 +66,10 @@ export class BookingsApi {
     input: TransitionInput,
     opts: MutationOptions = {},
   ): Promise<Booking> {
-    return this.http.request({
-      method: 'POST',
-      path: `/bookings/${id(bookingId)}/${action}`,
-      body: input,
-      auth: true,
-      schema: Booking,
-      safeToResend: true,
-      ...opts,
-    });
+    return this.http.call(ROUTES.transitionBooking, { params: { id: bookingId, action }, body: input }, opts);
   }
 
   reschedule(bookingId: string, input: RescheduleInput, opts: MutationOptions = {}): Promise<Booking> {
-    return this.http.request({
-      method: 'POST',
-      path: `/bookings/${id(bookingId)}/reschedule`,
-      body: input,
-      auth: true,
-      schema: Booking,
-      safeToResend: true,
-      ...opts,
-    });
+    return this.http.call(ROUTES.rescheduleBooking, { params: { id: bookingId }, body: input }, opts);
   }
 }

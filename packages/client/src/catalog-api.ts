@@ -1,19 +1,17 @@
-import {
+import type {
   AvailabilityResponse,
-  type CreateResourceRequest,
-  type CreateServiceRequest,
-  type CreateStaffRequest,
-  type CreateVendorRequest,
+  CreateResourceRequest,
+  CreateServiceRequest,
+  CreateStaffRequest,
+  CreateVendorRequest,
   Resource,
-  ResourceList,
   Service,
-  ServiceList,
-  type UpdateResourceHoursRequest,
-  type UpdateVendorRequest,
+  UpdateResourceHoursRequest,
+  UpdateVendorRequest,
   User,
   Vendor,
-  VendorList,
 } from '@slotcast/protocol';
+import { ROUTES } from '@slotcast/protocol';
 import type { z } from 'zod';
 import type { HttpTransport } from './http-transport.js';
 
@@ -39,79 +37,38 @@ export interface AvailabilityInput {
 }
 export type Availability = z.infer<typeof AvailabilityResponse>;
 
-const id = encodeURIComponent;
-
 // The server does not deduplicate catalogue writes by Idempotency-Key (only booking writes), so they are not
 // re-sent after a network error: the lost answer may belong to a write that happened.
+
 export class VendorsApi {
   constructor(private readonly http: HttpTransport) {}
 
   list(opts: RequestOptions = {}): Promise<Vendor[]> {
-    return this.http.request({ method: 'GET', path: '/vendors', auth: false, schema: VendorList, ...opts });
+    return this.http.call(ROUTES.listVendors, {}, opts);
   }
   get(vendorId: string, opts: RequestOptions = {}): Promise<Vendor> {
-    return this.http.request({ method: 'GET', path: `/vendors/${id(vendorId)}`, auth: false, schema: Vendor, ...opts });
+    return this.http.call(ROUTES.getVendor, { params: { id: vendorId } }, opts);
   }
   create(input: CreateVendorInput, opts: MutationOptions = {}): Promise<Vendor> {
-    return this.http.request({ method: 'POST', path: '/vendors', body: input, auth: true, schema: Vendor, ...opts });
+    return this.http.call(ROUTES.createVendor, { body: input }, opts);
   }
   update(vendorId: string, input: UpdateVendorInput, opts: MutationOptions = {}): Promise<Vendor> {
-    return this.http.request({
-      method: 'PATCH',
-      path: `/vendors/${id(vendorId)}`,
-      body: input,
-      auth: true,
-      schema: Vendor,
-      ...opts,
-    });
+    return this.http.call(ROUTES.updateVendor, { params: { id: vendorId }, body: input }, opts);
   }
   addStaff(vendorId: string, input: CreateStaffInput, opts: MutationOptions = {}): Promise<User> {
-    return this.http.request({
-      method: 'POST',
-      path: `/vendors/${id(vendorId)}/staff`,
-      body: input,
-      auth: true,
-      schema: User,
-      ...opts,
-    });
+    return this.http.call(ROUTES.addStaff, { params: { id: vendorId }, body: input }, opts);
   }
   resources(vendorId: string, opts: RequestOptions = {}): Promise<Resource[]> {
-    return this.http.request({
-      method: 'GET',
-      path: `/vendors/${id(vendorId)}/resources`,
-      auth: false,
-      schema: ResourceList,
-      ...opts,
-    });
+    return this.http.call(ROUTES.listResources, { params: { id: vendorId } }, opts);
   }
   createResource(vendorId: string, input: CreateResourceInput, opts: MutationOptions = {}): Promise<Resource> {
-    return this.http.request({
-      method: 'POST',
-      path: `/vendors/${id(vendorId)}/resources`,
-      body: input,
-      auth: true,
-      schema: Resource,
-      ...opts,
-    });
+    return this.http.call(ROUTES.createResource, { params: { id: vendorId }, body: input }, opts);
   }
   services(vendorId: string, opts: RequestOptions = {}): Promise<Service[]> {
-    return this.http.request({
-      method: 'GET',
-      path: `/vendors/${id(vendorId)}/services`,
-      auth: false,
-      schema: ServiceList,
-      ...opts,
-    });
+    return this.http.call(ROUTES.listServices, { params: { id: vendorId } }, opts);
   }
   createService(vendorId: string, input: CreateServiceInput, opts: MutationOptions = {}): Promise<Service> {
-    return this.http.request({
-      method: 'POST',
-      path: `/vendors/${id(vendorId)}/services`,
-      body: input,
-      auth: true,
-      schema: Service,
-      ...opts,
-    });
+    return this.http.call(ROUTES.createService, { params: { id: vendorId }, body: input }, opts);
   }
 }
 
@@ -119,33 +76,14 @@ export class ResourcesApi {
   constructor(private readonly http: HttpTransport) {}
 
   get(resourceId: string, opts: RequestOptions = {}): Promise<Resource> {
-    return this.http.request({
-      method: 'GET',
-      path: `/resources/${id(resourceId)}`,
-      auth: false,
-      schema: Resource,
-      ...opts,
-    });
+    return this.http.call(ROUTES.getResource, { params: { id: resourceId } }, opts);
   }
   updateHours(resourceId: string, input: UpdateResourceHoursInput, opts: MutationOptions = {}): Promise<Resource> {
-    return this.http.request({
-      method: 'PATCH',
-      path: `/resources/${id(resourceId)}/hours`,
-      body: input,
-      auth: true,
-      schema: Resource,
-      ...opts,
-    });
+    return this.http.call(ROUTES.updateResourceHours, { params: { id: resourceId }, body: input }, opts);
   }
   /** Free slots for a service on the resource, by the resource's local dates. */
   availability(resourceId: string, query: AvailabilityInput, opts: RequestOptions = {}): Promise<Availability> {
-    return this.http.request({
-      method: 'GET',
-      path: `/resources/${id(resourceId)}/availability`,
-      query: { serviceId: query.serviceId, from: query.from, to: query.to },
-      auth: false,
-      schema: AvailabilityResponse,
-      ...opts,
-    });
+    const { serviceId, from, to } = query;
+    return this.http.call(ROUTES.availability, { params: { id: resourceId }, query: { serviceId, from, to } }, opts);
   }
 }

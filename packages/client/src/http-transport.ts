@@ -1,4 +1,11 @@
-import { API_PREFIX } from '@slotcast/protocol';
+import {
+  API_PREFIX,
+  type PathParams,
+  type RouteBodyInput,
+  type RouteDef,
+  type RouteResponse,
+  routePath,
+} from '@slotcast/protocol';
 import type { z } from 'zod';
 import { backoffDelay, parseRetryAfter } from './backoff.js';
 import { type Clock, sleep, systemClock } from './clock.js';
@@ -50,6 +57,21 @@ export interface RequestSpec<T> {
   signal?: AbortSignal;
 }
 
+/** What `call` sends for a route: its path parameters and body are required exactly when the route has them. */
+export type CallInput<R extends RouteDef> = (keyof PathParams<R['path']> extends never
+  ? { params?: undefined }
+  : { params: PathParams<R['path']> }) &
+  (R['body'] extends z.ZodType ? { body: RouteBodyInput<R> } : { body?: undefined }) & {
+    /** Query parameters; arrays are sent comma-separated. */
+    query?: Record<string, QueryValue>;
+  };
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Reuse the key of an earlier attempt at the same logical action. */
+  idempotencyKey?: string;
+}
+
 /** Sends one logical request: auth header, Idempotency-Key, bounded retries, problem+json to SlotcastApiError. */
 export class HttpTransport {
   private readonly fetchImpl: typeof fetch;
@@ -85,6 +107,23 @@ export class HttpTransport {
     }
     const qs = params.toString();
     return `${base}${API_PREFIX}${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  /**
+   * Calls a protocol route: method, path, auth and the response schema come from the route object. Routes that take an
+   * Idempotency-Key or are idempotent by nature are re-sent when the answer was lost.
+   */
+  call<R extends RouteDef>(route: R, input: CallInput<R>, opts: CallOptions = {}): Promise<RouteResponse<R>> {
+    return this.request({
+      method: route.method,
+      path: routePath(route, input.params as Record<string, string> | undefined),
+      query: input.query,
+      body: input.body,
+      auth: route.auth === 'required',
+      schema: route.response.schema as z.ZodType<RouteResponse<R>> | null,
+      safeToResend: route.idempotent === true || route.safeToRetry === true,
+      ...opts,
+    });
   }
 
   async request<T>(spec: RequestSpec<T>): Promise<T> {

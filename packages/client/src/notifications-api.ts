@@ -1,8 +1,9 @@
 import {
-  Notification,
+  type Notification,
   type NotificationCategory,
-  NotificationPage as NotificationPageSchema,
-  ReadAllResponse,
+  type NotificationPage as NotificationPageSchema,
+  type ReadAllResponse,
+  ROUTES,
 } from '@slotcast/protocol';
 import type { z } from 'zod';
 import type { RequestOptions } from './catalog-api.js';
@@ -19,42 +20,19 @@ export interface NotificationFilters {
   limit?: number;
 }
 
-const id = encodeURIComponent;
-
 /** The signed-in user's notifications. Marking read is idempotent, so it is re-sent after a lost answer. */
 export class NotificationsApi {
   constructor(private readonly http: HttpTransport) {}
 
   list(filters: NotificationFilters = {}, opts: RequestOptions = {}): Promise<NotificationPage> {
-    return this.http.request({
-      method: 'GET',
-      path: '/notifications',
-      query: { ...filters },
-      auth: true,
-      schema: NotificationPageSchema,
-      ...opts,
-    });
+    return this.http.call(ROUTES.listNotifications, { query: { ...filters } }, opts);
   }
 
   markRead(notificationId: string, opts: RequestOptions = {}): Promise<Notification> {
-    return this.http.request({
-      method: 'POST',
-      path: `/notifications/${id(notificationId)}/read`,
-      auth: true,
-      schema: Notification,
-      safeToResend: true,
-      ...opts,
-    });
+    return this.http.call(ROUTES.readNotification, { params: { id: notificationId } }, opts);
   }
 
   readAll(opts: RequestOptions = {}): Promise<z.infer<typeof ReadAllResponse>> {
-    return this.http.request({
-      method: 'POST',
-      path: '/notifications/read-all',
-      auth: true,
-      schema: ReadAllResponse,
-      safeToResend: true,
-      ...opts,
-    });
+    return this.http.call(ROUTES.readAllNotifications, {}, opts);
   }
 }

@@ -1,7 +1,13 @@
 import type { BookingEvent, NotificationEvent, ScheduleChanged } from '@slotcast/protocol';
+import {
+  buildWorld,
+  PASSWORD,
+  slotAt,
+  startTestServer,
+  type TestServer,
+  type World,
+} from '@slotcast/server/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../server/test/support/server.js';
-import { buildWorld, PASSWORD, slotAt, type World } from '../../../server/test/support/world.js';
 import { ApiClient } from '../../src/api-client.js';
 import type { ConnectionState } from '../../src/connection-state.js';
 import { MemoryCursorStore } from '../../src/cursor-store.js';
