@@ -1,6 +1,5 @@
 import { createHash, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
-import type { Role } from '@slotcast/protocol';
-import { SlotcastError } from '@slotcast/protocol';
+import { Role, SlotcastError } from '@slotcast/protocol';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 export interface AccessClaims {
@@ -50,7 +49,7 @@ export class TokenSigner {
       const role = payload.role;
       if (
         typeof payload.sub !== 'string' ||
-        (role !== 'customer' && role !== 'staff' && role !== 'admin') ||
+        !Role.safeParse(role).success ||
         typeof payload.sid !== 'string' ||
         typeof payload.exp !== 'number'
       ) {
@@ -58,7 +57,7 @@ export class TokenSigner {
       }
       return {
         userId: payload.sub,
-        role,
+        role: role as Role,
         vendorId: typeof payload.vid === 'string' ? payload.vid : null,
         isOwner: payload.own === true,
         sessionId: payload.sid,

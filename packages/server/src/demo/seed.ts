@@ -1,4 +1,4 @@
-import type { WeeklyHours } from '@slotcast/protocol';
+import type { Role, WeeklyHours } from '@slotcast/protocol';
 import type { Logger } from 'pino';
 import { hashPassword } from '../auth/passwords.js';
 import { insertResource, insertService, insertVendor } from '../store/catalog-repo.js';
@@ -17,6 +17,7 @@ const weekdays = (start: string, end: string): WeeklyHours => ({
 
 export interface DemoLogin {
   email: string;
+  /** How the demo page labels the account ("staff (owner)"). */
   role: string;
   vendor?: string;
 }
@@ -30,7 +31,7 @@ export async function seedDemoData(db: Db, logger: Logger): Promise<DemoLogin[] 
     const user = async (
       email: string,
       name: string,
-      role: 'customer' | 'staff' | 'admin',
+      role: Role,
       vendorId: string | null = null,
       isOwner = false,
       vendor?: string,

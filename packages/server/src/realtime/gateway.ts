@@ -7,6 +7,7 @@ import {
   HandshakeAuth,
   PROTOCOL_VERSION,
   ReauthRequest,
+  type Role,
   type ServerToClientEvents,
   SlotcastError,
   type SocketErrorBody,
@@ -27,7 +28,7 @@ import { scheduleNotices } from './schedule-notice.js';
 
 export interface SocketData {
   userId: string;
-  role: 'customer' | 'staff' | 'admin';
+  role: Role;
   vendorId: string | null;
   sessionId: string;
   expiresAt: number;

@@ -1,6 +1,6 @@
+import type { Role } from '@slotcast/protocol';
 import type { Server } from 'socket.io';
 
-type Role = 'customer' | 'staff' | 'admin';
 export interface PresenceCounts {
   total: number;
   byRole: Record<Role, number>;

@@ -1,4 +1,4 @@
-import type { FollowTarget } from '@slotcast/protocol';
+import type { FollowTarget, Role } from '@slotcast/protocol';
 import { SlotcastError } from '@slotcast/protocol';
 import type { ActorContext } from '../domain/booking-transitions.js';
 import { maySee } from '../domain/booking-transitions.js';
@@ -14,7 +14,7 @@ export const sessionRoom = (id: string) => `session:${id}`;
 /** The rooms the server puts a socket in: it cannot ask for these, and cannot leave them. */
 export function assignedRooms(actor: {
   userId: string;
-  role: string;
+  role: Role;
   vendorId: string | null;
   sessionId: string;
 }): string[] {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents } from '@slotcast/protocol';
+import type { ClientToServerEvents, EventEnvelope, Role, ServerToClientEvents } from '@slotcast/protocol';
 import { io, type Socket } from 'socket.io-client';
 import type { Db } from '../../../src/store/db.js';
 import { type EventScope, readEvents } from '../../../src/store/event-log.js';
@@ -8,7 +8,7 @@ import { sleep, waitFor } from './services.js';
 
 export interface Viewer {
   party: Party;
-  role: 'customer' | 'staff' | 'admin';
+  role: Role;
   vendorId: string | null;
 }
 
