@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { ERRORS, type Problem } from '@slotcast/protocol';
+import { ERRORS, type Problem, ROUTES } from '@slotcast/protocol';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlotcast, type Slotcast } from '../../src/app.js';
@@ -78,6 +78,14 @@ describe.each(DB_KINDS)('health, readiness and API docs on %s', (kind) => {
     );
     expect(served.length).toBeGreaterThan(15);
     expect([...documented].sort()).toEqual([...served].sort());
+  });
+
+  it("serves exactly the protocol's ROUTES under /api/v1: a route declared without a handler is caught here", () => {
+    const declared = Object.values(ROUTES).map((r) => `${r.method} /api/v1${r.path}`);
+    const served = servedRoutes(server.slotcast.http.printRoutes({ commonPrefix: false })).filter(
+      (r) => r.split(' ')[1]!.startsWith('/api/v1/') && r !== 'GET /api/v1/openapi.json',
+    );
+    expect([...served].sort()).toEqual([...declared].sort());
   });
 
   it('describes each operation: id, summary, tag, path parameters, JSON body, auth and idempotency', () => {
