@@ -1,7 +1,7 @@
 import { SlotcastError } from '@slotcast/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parse } from './validate.js';
+import { parse, validatorCompiler } from './validate.js';
 
 const Schema = z.strictObject({
   email: z.email().max(20),
@@ -44,5 +44,32 @@ describe('parse', () => {
 
   it('reports a missing body as one entry for the body', () => {
     expect(errorsOf(undefined)).toEqual([{ path: 'body', message: expect.any(String) }]);
+  });
+});
+
+describe('validatorCompiler', () => {
+  const validate = (httpPart: string, data: unknown) =>
+    validatorCompiler({ schema: Schema, method: 'POST', url: '/x', httpPart })(data) as {
+      value?: unknown;
+      error?: SlotcastError;
+    };
+
+  it('hands Fastify the parsed value, so defaults and transforms reach the handler', () => {
+    const Defaults = z.strictObject({ limit: z.coerce.number().default(50) });
+    const out = validatorCompiler({ schema: Defaults, method: 'GET', url: '/x', httpPart: 'querystring' })({}) as {
+      value: unknown;
+    };
+    expect(out.value).toEqual({ limit: 50 });
+  });
+
+  it('answers a missing body (Fastify passes null) with one "required" entry for the body', () => {
+    const { error } = validate('body', null);
+    expect(error?.code).toBe('VALIDATION_FAILED');
+    expect(error?.extensions.errors).toEqual([{ path: 'body', message: 'required' }]);
+  });
+
+  it('names query fields "query.<name>", as the problem documents them', () => {
+    const { error } = validate('querystring', { email: 'a@b.co', age: 'x' });
+    expect((error?.extensions.errors as { path: string }[]).map((e) => e.path)).toEqual(['query.age']);
   });
 });

@@ -7,7 +7,7 @@ import type {
   User,
   Vendor,
 } from '@slotcast/protocol';
-import { SlotcastError } from '@slotcast/protocol';
+import { DETAILS, SlotcastError } from '@slotcast/protocol';
 import { hashPassword } from '../auth/passwords.js';
 import {
   getResource,
@@ -33,7 +33,7 @@ export class CatalogService {
 
   async vendor(id: string): Promise<Vendor> {
     const v = await getVendor(this.db, id);
-    if (!v) throw new SlotcastError('NOT_FOUND', 'No such vendor');
+    if (!v) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('vendor'));
     return v;
   }
 
@@ -44,7 +44,7 @@ export class CatalogService {
 
   async resource(id: string): Promise<Resource> {
     const r = await getResource(this.db, id);
-    if (!r) throw new SlotcastError('NOT_FOUND', 'No such resource');
+    if (!r) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('resource'));
     return r;
   }
 
@@ -61,7 +61,7 @@ export class CatalogService {
   async updateVendor(caller: Caller | null, id: string, patch: Partial<Omit<Vendor, 'id' | 'slug'>>): Promise<Vendor> {
     requireVendorManager(caller, id);
     const v = await updateVendor(this.db, id, patch);
-    if (!v) throw new SlotcastError('NOT_FOUND', 'No such vendor');
+    if (!v) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('vendor'));
     return v;
   }
 

@@ -6,7 +6,7 @@ import type {
   NotificationPage,
   NotificationReadData,
 } from '@slotcast/protocol';
-import { isBookingEvent, SlotcastError } from '@slotcast/protocol';
+import { DETAILS, isBookingEvent, SlotcastError } from '@slotcast/protocol';
 import { draftNotifications } from '../domain/notification-content.js';
 import { getResource, getService, getVendor } from '../store/catalog-repo.js';
 import type { Db, Queryable } from '../store/db.js';
@@ -103,7 +103,7 @@ export class NotificationService {
     const result = await this.db.transaction(async (tx) => {
       const changed = await markRead(tx, caller.userId, [id], readAt);
       const n = await getNotification(tx, caller.userId, id);
-      if (!n) throw new SlotcastError('NOT_FOUND', 'No such notification');
+      if (!n) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('notification'));
       if (changed.length) await this.appendRead(tx, caller.userId, changed, false, readAt);
       return { n, changed: changed.length > 0 };
     });
