@@ -70,6 +70,6 @@ describe('validatorCompiler', () => {
 
   it('names query fields "query.<name>", as the problem documents them', () => {
     const { error } = validate('querystring', { email: 'a@b.co', age: 'x' });
-    expect((error?.extensions.errors as { path: string }[]).map((e) => e.path)).toEqual(['query.age']);
+    expect((error!.extensions.errors as { path: string }[]).map((e) => e.path)).toEqual(['query.age']);
   });
 });
