@@ -57,7 +57,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
 
 /**
  * Registers the handler of a protocol route. Fastify validates params, query and body with the route's schemas
- * (see validation.ts) and serialises the response with its response schema; the route lands in OpenAPI.
+ * (see validate.ts) and serialises the response with its response schema; the route lands in OpenAPI.
  */
 export function registerRoute<R extends RouteDef>(
   app: FastifyInstance,
