@@ -25,7 +25,7 @@ import { attachGateway, type Gateway } from './realtime/gateway.js';
 import { countPresence, tagSocketsWithNode } from './realtime/presence.js';
 import { type RedisAdapterHandle, useRedisAdapter } from './realtime/redis-adapter.js';
 import { attachSocketLimits, handshakeThrottle } from './realtime/socket-limits.js';
-import type { Db } from './store/db.js';
+import { type Db, ping } from './store/db.js';
 import { outboxStats } from './store/event-log.js';
 import { migrate } from './store/migrate.js';
 import { openPglite } from './store/pglite.js';
@@ -133,7 +133,7 @@ export async function createSlotcast(
 
   let draining = false;
   const http = await buildHttpServer({
-    db,
+    pingDatabase: () => ping(db),
     logger,
     auth,
     catalog,

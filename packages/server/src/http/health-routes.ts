@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../store/db.js';
 import { withTimeout } from '../with-timeout.js';
 
 export interface ReadinessCheck {
@@ -9,17 +8,14 @@ export interface ReadinessCheck {
 
 export function healthRoutes(
   app: FastifyInstance,
-  deps: { db: Db; extraChecks?: ReadinessCheck[]; isDraining: () => boolean },
+  deps: { pingDatabase: () => Promise<void>; extraChecks?: ReadinessCheck[]; isDraining: () => boolean },
 ) {
   // Alive: the process answers. Load balancers restart on this failing, so it checks nothing else.
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   // Ready: every dependency answers. Load balancers stop sending traffic while this fails.
   app.get('/readyz', async (_request, reply) => {
-    const checks: ReadinessCheck[] = [
-      { name: 'database', check: async () => void (await deps.db.query('SELECT 1')) },
-      ...(deps.extraChecks ?? []),
-    ];
+    const checks: ReadinessCheck[] = [{ name: 'database', check: deps.pingDatabase }, ...(deps.extraChecks ?? [])];
     const results: Record<string, string> = {};
     let ready = !deps.isDraining();
     if (!ready) results.server = 'draining';

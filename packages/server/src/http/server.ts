@@ -4,7 +4,6 @@ import { DETAILS, type PresenceResponse, SlotcastError } from '@slotcast/protoco
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import type { Db } from '../store/db.js';
 import type { Caller } from '../usecases/actor.js';
 import type { AuthService } from '../usecases/auth.js';
 import type { BookingService } from '../usecases/bookings.js';
@@ -22,7 +21,8 @@ import { validatorCompiler } from './validate.js';
 import { webStatic } from './web-static.js';
 
 export interface HttpDeps {
-  db: Db;
+  /** Answers when the database does (GET /readyz). */
+  pingDatabase: () => Promise<void>;
   logger: Logger;
   auth: AuthService;
   catalog: CatalogService;
@@ -96,7 +96,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   bookingRoutes(app, routeDeps);
   notificationRoutes(app, routeDeps);
   adminRoutes(app, routeDeps);
-  healthRoutes(app, { db: deps.db, extraChecks: deps.readinessChecks, isDraining: deps.isDraining });
+  healthRoutes(app, {
+    pingDatabase: deps.pingDatabase,
+    extraChecks: deps.readinessChecks,
+    isDraining: deps.isDraining,
+  });
   await webStatic(app, { dist: deps.webDist });
   return app;
 }

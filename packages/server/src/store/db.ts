@@ -55,6 +55,11 @@ export function isConnectionError(err: unknown): boolean {
   );
 }
 
+/** One round trip: the readiness check's question to the database. */
+export async function ping(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
+}
+
 /** The named error for a database that cannot be reached (503 SERVICE_UNAVAILABLE); other errors pass unchanged. */
 export function namedDbError(err: unknown): unknown {
   return isConnectionError(err) ? new SlotcastError('SERVICE_UNAVAILABLE', DETAILS.databaseUnreachable()) : err;
