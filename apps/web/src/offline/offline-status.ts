@@ -36,8 +36,30 @@ export class OfflineStatusStore {
     for (const l of [...this.listeners]) l();
   }
 
-  /** Re-reads the outbox and the attention list (after a change here or in another tab). */
+  private reading: Promise<void> | null = null;
+  private again = false;
+
+  /**
+   * Re-reads the outbox and the attention list (after a change here or in another tab). A flush changes the outbox
+   * several times per action: changes that arrive during a read are folded into one more read after it.
+   */
   async refresh(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      do {
+        this.again = false;
+        await this.read();
+      } while (this.again);
+    })().finally(() => {
+      this.reading = null;
+    });
+    return this.reading;
+  }
+
+  private async read(): Promise<void> {
     if (!this.offline) return;
     try {
       const [pending, attention, syncedAt] = await Promise.all([
