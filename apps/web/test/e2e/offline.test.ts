@@ -182,6 +182,38 @@ describe.skipIf(!available)('offline-first web app in Chromium against a real se
     await second.close();
   });
 
+  it('a reload while an action is on its way sends it again under the same key, and the server applies it once', async () => {
+    const free = await freeSlots(customer);
+    const d = await customer.api.bookings.create({
+      resourceId: free.resourceId,
+      serviceId: free.serviceId,
+      startAt: free.starts[0]!,
+    });
+    await desk.reload();
+    await row(desk, d.id).waitFor();
+    await staff.setOffline(true);
+    await row(desk, d.id).getByRole('button').first().click();
+    await desk.getByTestId('booking-panel').getByRole('button', { name: 'Confirm' }).click();
+    await desk.getByText('Confirm: waiting to send').waitFor();
+
+    // The request reaches the server, but its answer never reaches the page: then the page reloads.
+    const confirmUrl = `**/api/v1/bookings/${d.id}/confirm`;
+    await desk.route(confirmUrl, async (route) => {
+      await route.fetch().catch(() => null);
+    });
+    await staff.setOffline(false);
+    await expect.poll(() => eventsOf(d.id, 'booking.confirmed'), { timeout: 30_000 }).toBe(1);
+    await desk.unroute(confirmUrl);
+    await desk.reload();
+    await expect.poll(() => syncStatus(desk).getAttribute('data-state'), { timeout: 30_000 }).toBe('synced');
+    expect(await row(desk, d.id).getAttribute('data-status')).toBe('confirmed');
+
+    // Sentinel: a later change; once its event is in, a second confirm would have been too.
+    await customer.api.bookings.transition(d.id, 'cancel', { version: d.version + 1 });
+    await expect.poll(() => eventsOf(d.id, 'booking.cancelled')).toBe(1);
+    expect(eventsOf(d.id, 'booking.confirmed')).toBe(1);
+  });
+
   it('asks before signing out with actions waiting, and wipes the device when the user agrees', async () => {
     const c = await customer.api.bookings.create({
       resourceId: a.resourceId,
