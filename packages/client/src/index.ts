@@ -55,6 +55,24 @@ export type { FollowResult, RealtimeError, RealtimeErrorCode } from './follows.j
 export { HttpTransport, type HttpTransportOptions, type RequestSpec, type RetryOptions } from './http-transport.js';
 export { alwaysOnline, browserNetworkStatus, ManualNetworkStatus, type NetworkStatus } from './network-status.js';
 export { type NotificationFilters, type NotificationPage, NotificationsApi } from './notifications-api.js';
+export { ActionQueue, type ActionQueueEvents, type ActionResult, type FlushResult } from './offline/action-queue.js';
+export { type ActionSender, sdkActionSender } from './offline/action-sender.js';
+export {
+  type Choice,
+  CONFLICT_RULES,
+  type ConflictRule,
+  classifyMeanwhile,
+  conflictRule,
+  type Meanwhile,
+  type Notice,
+  type Outcome,
+} from './offline/conflict-rules.js';
+export { type CacheWindow, OfflineCache } from './offline/offline-cache.js';
+export { OfflineCursorStore } from './offline/offline-cursor-store.js';
+export { type AttentionRow, deleteOfflineDb, OfflineDb, offlineDbName } from './offline/offline-db.js';
+export { cacheWindow, OfflineSession, type OfflineSessionOptions } from './offline/offline-session.js';
+export type { QueuedAction, QueuedKind, QueuedPayload } from './offline/queued-action.js';
+export { evict, overBudget, requestPersistence, type StorageBudget } from './offline/storage-hygiene.js';
 export { randomKey } from './random-key.js';
 export { RealtimeClient } from './realtime-client.js';
 export type { RealtimeEvents } from './realtime-events.js';

@@ -2,6 +2,8 @@ import type { User } from '@slotcast/protocol';
 import { type ReactNode, useMemo, useState } from 'react';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
 import { type NotificationActions, NotificationCentre } from '../notifications/NotificationCentre.js';
+import { OFFLINE_COPY } from '../offline/offline-copy.js';
+import { SyncStatus } from '../offline/SyncStatus.js';
 import { useOptionalLive, useSdk } from '../sdk/slotcast-context.js';
 import { Link, navigate } from './router.js';
 
@@ -35,8 +37,12 @@ export function AppShell({ user, children }: { user: User | null; children: Reac
   );
 
   const signOut = async () => {
+    // Actions taken offline and not sent yet leave with the user's data: ask before losing them.
+    const waiting = (await live?.waitingActions()) ?? 0;
+    if (waiting > 0 && !window.confirm(OFFLINE_COPY.signOutWithPending(waiting))) return;
     setSigningOut(true);
     try {
+      await live?.wipe();
       await sdk.api.auth.logout();
     } finally {
       setSigningOut(false);
@@ -59,6 +65,7 @@ export function AppShell({ user, children }: { user: User | null; children: Reac
           </Link>
           <div className="header-tools">
             <ConnectionIndicator connection={sdk.realtime} signedIn={user !== null} />
+            {live && <SyncStatus sdk={sdk} />}
             {live && actions && <NotificationCentre store={live.notifications} actions={actions} />}
           </div>
         </div>

@@ -115,7 +115,7 @@ describe('BookingPanel', () => {
     expect(names).not.toContain('Check in');
     transition.mockResolvedValueOnce({ ...booking, status: 'confirmed', version: 2 });
     await user.click(screen.getByRole('button', { name: 'Confirm' }));
-    expect(transition).toHaveBeenCalledWith(BOOKING, 'confirm', { version: 1 });
+    expect(transition).toHaveBeenCalledWith(BOOKING, 'confirm', { version: 1 }, { idempotencyKey: expect.any(String) });
     expect(screen.getByTestId('action-result').textContent).toContain('Confirmed');
     expect(live.bookings.get(BOOKING)?.status).toBe('confirmed');
     expect(screen.getByRole('button', { name: 'Check in' })).toBeTruthy();
@@ -130,7 +130,12 @@ describe('BookingPanel', () => {
     await user.type(reason, 'Fully booked that day');
     transition.mockResolvedValueOnce({ ...booking, status: 'declined', version: 2, statusReason: 'Fully booked' });
     await user.click(screen.getByRole('button', { name: 'Decline booking' }));
-    expect(transition).toHaveBeenCalledWith(BOOKING, 'decline', { version: 1, reason: 'Fully booked that day' });
+    expect(transition).toHaveBeenCalledWith(
+      BOOKING,
+      'decline',
+      { version: 1, reason: 'Fully booked that day' },
+      { idempotencyKey: expect.any(String) },
+    );
     expect(screen.getByTestId('action-result').textContent).toContain('Declined');
   });
 
@@ -186,7 +191,7 @@ describe('a customer booking', () => {
     );
     await user.click(screen.getByRole('button', { name: 'Cancel booking' }));
     await user.click(screen.getByRole('button', { name: 'Yes, cancel it' }));
-    expect(transition).toHaveBeenCalledWith(BOOKING, 'cancel', { version: 1 });
+    expect(transition).toHaveBeenCalledWith(BOOKING, 'cancel', { version: 1 }, { idempotencyKey: expect.any(String) });
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toContain('It is too late to cancel online');
     expect(alert.textContent).toContain('up to 2 hours before the start');

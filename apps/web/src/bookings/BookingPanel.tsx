@@ -1,5 +1,6 @@
 import type { Booking, Resource, Role, Service } from '@slotcast/protocol';
 import { type FormEvent, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
+import { PendingTag } from '../offline/PendingTag.js';
 import { useLive } from '../sdk/slotcast-context.js';
 import { formatDate, formatTime } from '../time/zoned.js';
 import { ACTION_LABEL, actionsFor, describeActor, type UiAction } from './booking-status.js';
@@ -67,7 +68,8 @@ export function BookingPanel({
         </button>
       </div>
       <p>
-        <StatusBadge status={booking.status} /> <FreshTag kind={snapshot.fresh.get(booking.id)} />
+        <StatusBadge status={booking.status} /> <FreshTag kind={snapshot.fresh.get(booking.id)} />{' '}
+        {live.offline && <PendingTag bookingId={booking.id} />}
       </p>
       <dl className="facts">
         <dt>When</dt>
@@ -212,6 +214,7 @@ export function BookingActions({
             {result.text}
           </span>
         )}
+        {result?.kind === 'queued' && <span className="result-queued">{result.text}</span>}
       </div>
       {result?.kind === 'error' && (
         <p className="notice notice-error" role="alert">

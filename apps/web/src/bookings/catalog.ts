@@ -1,6 +1,6 @@
-import type { SlotcastClient } from '@slotcast/client';
+import type { OfflineCache, SlotcastClient } from '@slotcast/client';
 import type { Resource, Service, Vendor } from '@slotcast/protocol';
-import { useSdk } from '../sdk/slotcast-context.js';
+import { useOptionalLive, useSdk } from '../sdk/slotcast-context.js';
 import { type AsyncState, useAsync } from '../ui/use-async.js';
 
 export interface VendorCatalog {
@@ -13,26 +13,44 @@ export interface VendorCatalog {
 const cache = new WeakMap<SlotcastClient, Map<string, Promise<VendorCatalog>>>();
 const vendorLists = new WeakMap<SlotcastClient, Promise<Vendor[]>>();
 
-export function loadVendors(sdk: SlotcastClient): Promise<Vendor[]> {
+/**
+ * A catalogue read that falls back to the offline store's copy when the server cannot be reached, and refreshes that
+ * copy when it can: the schedule opens offline with its resources' names and hours.
+ */
+async function withOfflineCopy<T>(cache: OfflineCache | undefined, key: string, read: () => Promise<T>): Promise<T> {
+  try {
+    const value = await read();
+    void cache?.putCatalogue(key, value).catch(() => {});
+    return value;
+  } catch (err) {
+    const copy = await cache?.catalogue<T>(key).catch(() => null);
+    if (copy) return copy;
+    throw err;
+  }
+}
+
+export function loadVendors(sdk: SlotcastClient, cache?: OfflineCache): Promise<Vendor[]> {
   let p = vendorLists.get(sdk);
   if (!p) {
-    p = sdk.api.vendors.list();
+    p = withOfflineCopy(cache, 'vendors', () => sdk.api.vendors.list());
     vendorLists.set(sdk, p);
     p.catch(() => vendorLists.delete(sdk));
   }
   return p;
 }
 
-export function loadCatalog(sdk: SlotcastClient, vendorId: string): Promise<VendorCatalog> {
+export function loadCatalog(sdk: SlotcastClient, vendorId: string, offline?: OfflineCache): Promise<VendorCatalog> {
   let byVendor = cache.get(sdk);
   if (!byVendor) cache.set(sdk, (byVendor = new Map()));
   let p = byVendor.get(vendorId);
   if (!p) {
-    p = Promise.all([
-      sdk.api.vendors.get(vendorId),
-      sdk.api.vendors.resources(vendorId),
-      sdk.api.vendors.services(vendorId),
-    ]).then(([vendor, resources, services]) => ({ vendor, resources, services }));
+    p = withOfflineCopy(offline, `vendor:${vendorId}`, () =>
+      Promise.all([
+        sdk.api.vendors.get(vendorId),
+        sdk.api.vendors.resources(vendorId),
+        sdk.api.vendors.services(vendorId),
+      ]).then(([vendor, resources, services]) => ({ vendor, resources, services })),
+    );
     byVendor.set(vendorId, p);
     p.catch(() => byVendor.delete(vendorId));
   }
@@ -41,24 +59,27 @@ export function loadCatalog(sdk: SlotcastClient, vendorId: string): Promise<Vend
 
 export function useVendors(): AsyncState<Vendor[]> & { reload: () => Promise<void> } {
   const sdk = useSdk();
-  return useAsync(() => loadVendors(sdk), [sdk]);
+  const cache = useOptionalLive()?.offline?.cache;
+  return useAsync(() => loadVendors(sdk, cache), [sdk, cache]);
 }
 
 export function useCatalog(
   vendorId: string | null,
 ): AsyncState<VendorCatalog | null> & { reload: () => Promise<void> } {
   const sdk = useSdk();
-  return useAsync(() => (vendorId ? loadCatalog(sdk, vendorId) : Promise.resolve(null)), [sdk, vendorId]);
+  const cache = useOptionalLive()?.offline?.cache;
+  return useAsync(() => (vendorId ? loadCatalog(sdk, vendorId, cache) : Promise.resolve(null)), [sdk, vendorId, cache]);
 }
 
 /** Every vendor's catalogue (admins and customers see bookings across vendors). */
 export function useAllCatalogs(): AsyncState<Map<string, VendorCatalog>> & { reload: () => Promise<void> } {
   const sdk = useSdk();
+  const cache = useOptionalLive()?.offline?.cache;
   return useAsync(async () => {
-    const vendors = await loadVendors(sdk);
-    const all = await Promise.all(vendors.map((v) => loadCatalog(sdk, v.id)));
+    const vendors = await loadVendors(sdk, cache);
+    const all = await Promise.all(vendors.map((v) => loadCatalog(sdk, v.id, cache)));
     return new Map(all.map((c) => [c.vendor.id, c]));
-  }, [sdk]);
+  }, [sdk, cache]);
 }
 
 /** Names for a booking's ids, from whichever catalogues are loaded. */

@@ -28,7 +28,7 @@ export function useBookingRange(range: BookingRange): {
     async (signal) => {
       const all: Booking[] = [];
       for await (const b of sdk.api.bookings.iterate({ from, to, limit: 200 }, { signal })) all.push(b);
-      live.bookings.merge(all);
+      live.rememberBookings(all);
       return all.length;
     },
     [sdk, live, from, to],
@@ -49,7 +49,10 @@ export function useBookingRange(range: BookingRange): {
   }, [snapshot.byId, from, to]);
 
   // Once a snapshot was shown, a background re-read (after a reconnect) neither blanks nor flags the page: the
-  // connection indicator already says what is going on.
-  const status = load.data === undefined ? load.status : 'ready';
+  // connection indicator already says what is going on. The same holds for the offline store's copy: with it on
+  // screen, a read that fails offline is the sync status's news, not the page's.
+  const offline = useSyncExternalStore(live.offlineStatus.subscribe, live.offlineStatus.getSnapshot);
+  const fromCache = live.offline !== null && offline.hydrated;
+  const status = load.data === undefined && !fromCache ? load.status : 'ready';
   return { bookings, snapshot, status, error: load.error, reload };
 }

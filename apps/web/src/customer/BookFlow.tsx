@@ -3,6 +3,8 @@ import type { Booking, Resource, Service, Slot } from '@slotcast/protocol';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { Link } from '../app/router.js';
 import { useCatalog } from '../bookings/catalog.js';
+import { OFFLINE_COPY } from '../offline/offline-copy.js';
+import { useOnline } from '../offline/use-online.js';
 import { useLive, useSdk } from '../sdk/slotcast-context.js';
 import { addDays, formatLocalDate, todayIn, userTimeZone } from '../time/zoned.js';
 import { describeError } from '../ui/describe-error.js';
@@ -28,6 +30,7 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
   const live = useLive();
   const id = useId();
   const catalog = useCatalog(vendorId);
+  const online = useOnline();
   const [serviceId, setServiceId] = useState<string | null>(null);
   const [date, setDate] = useState<string | null>(null);
   /** A resource the customer insists on; null = any (each time once, on the first resource free then). */
@@ -149,6 +152,11 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
         {vendor.autoConfirm ? 'Confirmed instantly.' : 'Your booking is a request until the staff confirm it.'} Free
         cancellation {cutoffText(vendor.cancellationCutoffMinutes)}.
       </p>
+      {!online && (
+        <p className="notice notice-warning" role="note" data-testid="book-offline">
+          {OFFLINE_COPY.bookingNeedsConnection}
+        </p>
+      )}
 
       <fieldset className="step">
         <legend>1. Service</legend>
@@ -267,7 +275,7 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
             <label htmlFor={`${id}-note`}>Note for the staff (optional)</label>
             <input id={`${id}-note`} value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} />
           </div>
-          <button type="button" className="button button-primary" disabled={busy} onClick={book}>
+          <button type="button" className="button button-primary" disabled={busy || !online} onClick={book}>
             {busy ? 'Booking…' : `Book ${service.name}`}
           </button>
         </section>

@@ -4,6 +4,7 @@ import type { Freshness } from '../bookings/booking-store.js';
 import type { VendorCatalog } from '../bookings/catalog.js';
 import { FreshTag, StatusBadge } from '../bookings/StatusBadge.js';
 import { useBookingAction } from '../bookings/use-booking-action.js';
+import { PendingTag } from '../offline/PendingTag.js';
 import { useLive } from '../sdk/slotcast-context.js';
 import { formatDate, formatTime } from '../time/zoned.js';
 import { SlotTime } from './SlotTime.js';
@@ -77,7 +78,7 @@ export const CustomerBooking = memo(function CustomerBooking({
         {resource && <span className="muted">{resource}</span>}
       </div>
       <div className="status-line" aria-live="polite" data-testid="booking-status">
-        <StatusBadge status={booking.status} /> <FreshTag kind={fresh} />
+        <StatusBadge status={booking.status} /> <FreshTag kind={fresh} /> <PendingTag bookingId={booking.id} />
         <span className="status-explain">{explain(booking.status, vendorName, booking.statusReason)}</span>
       </div>
       {cancellable && cutoffAt !== null && (
@@ -115,6 +116,11 @@ export const CustomerBooking = memo(function CustomerBooking({
       {result?.kind === 'ok' && (
         <p className="result-ok" role="status">
           <span aria-hidden="true">✓ </span>
+          {result.text}
+        </p>
+      )}
+      {result?.kind === 'queued' && (
+        <p className="result-queued" role="status">
           {result.text}
         </p>
       )}

@@ -1,7 +1,8 @@
-import type { SlotcastClient } from '@slotcast/client';
-import type { Booking } from '@slotcast/protocol';
+import { OfflineSession, type QueuedPayload, type SlotcastClient } from '@slotcast/client';
+import type { Booking, User } from '@slotcast/protocol';
 import { BookingStore } from '../bookings/booking-store.js';
 import { NotificationStore } from '../notifications/notification-store.js';
+import { OfflineStatusStore } from '../offline/offline-status.js';
 
 /**
  * What one signed-in user's tab keeps live: the bookings it has seen and the notifications, fed by the SDK's event
@@ -15,12 +16,25 @@ export class LiveSession {
   private readonly requestListeners = new Set<(booking: Booking) => void>();
   private readonly offs: (() => void)[] = [];
   private everConnected = false;
+  /** The user's IndexedDB store and outbox; null where the platform has no IndexedDB (component tests). */
+  readonly offline: OfflineSession | null;
+  readonly offlineStatus: OfflineStatusStore;
 
-  constructor(private readonly sdk: SlotcastClient) {}
+  constructor(
+    private readonly sdk: SlotcastClient,
+    user?: Pick<User, 'id' | 'role'>,
+  ) {
+    this.offline =
+      user && typeof indexedDB !== 'undefined' ? new OfflineSession(sdk, { userId: user.id, role: user.role }) : null;
+    this.offlineStatus = new OfflineStatusStore(this.offline);
+  }
 
   start(): void {
     const { realtime } = this.sdk;
     let wasLive = false;
+    // Before realtime.start(): every event handled from now on is written to the cache with its cursor.
+    this.offline?.attach();
+    this.startOffline();
     this.offs.push(
       realtime.onEvent((event) => {
         const kind = this.bookings.apply(event.data.booking);
@@ -39,7 +53,11 @@ export class LiveSession {
         // A connection without a cursor gets live events only: anything that happened before it (the first
         // connection, or a reconnect before any event was handled) comes from a snapshot. With a cursor, the
         // server replays exactly what was missed.
-        if (live && !wasLive && (!this.everConnected || realtime.cursor === null)) void this.reloadAll();
+        if (live && !wasLive && (!this.everConnected || realtime.cursor === null)) {
+          this.offlineStatus.set({ catchingUp: true });
+          void this.reloadAll().finally(() => this.caughtUp());
+        }
+        if (live && !wasLive) void this.offline?.queue.flush();
         if (live) this.everConnected = true;
         wasLive = live;
       }),
@@ -52,6 +70,72 @@ export class LiveSession {
     for (const off of this.offs.splice(0)) off();
     this.reloaders.clear();
     await this.sdk.realtime.stop();
+    this.offline?.close();
+  }
+
+  /** Actions waiting to be sent (the sign-out question). */
+  async waitingActions(): Promise<number> {
+    return this.offline ? (await this.offline.queue.pending()).length : 0;
+  }
+
+  /** Sign-out: this user's cached data and waiting actions leave the device. */
+  async wipe(): Promise<void> {
+    await this.offline?.wipe();
+  }
+
+  /** Stores an action to send when the connection returns; it shows as pending at once. */
+  async queueAction(payload: QueuedPayload, expected: Booking | null, idempotencyKey?: string): Promise<void> {
+    if (!this.offline) throw new Error('no offline store on this device');
+    await this.offline.queue.enqueue({ payload, expected, idempotencyKey });
+    if (typeof navigator === 'undefined' || navigator.onLine) void this.offline.queue.flush();
+  }
+
+  /** A snapshot read over REST: shown, and kept for the next offline start. */
+  rememberBookings(bookings: readonly Booking[]): void {
+    this.bookings.merge(bookings);
+    void this.offline?.cache.putSnapshot(bookings).then(() => this.offlineStatus.refresh());
+  }
+
+  /** Renders from the cache first, keeps the status current, and flushes the outbox whenever it may work. */
+  private startOffline(): void {
+    const offline = this.offline;
+    if (!offline) return;
+    const { queue, cache } = offline;
+    const flush = () => void queue.flush();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') flush();
+    };
+    window.addEventListener('online', flush);
+    document.addEventListener('visibilitychange', onVisible);
+    this.offs.push(
+      () => window.removeEventListener('online', flush),
+      () => document.removeEventListener('visibilitychange', onVisible),
+      queue.on('change', () => void this.offlineStatus.refresh()),
+      // An action sent (or refused) from the outbox: the server's booking goes on screen.
+      queue.on('settled', ({ booking }) => {
+        if (booking) this.bookings.apply(booking, { highlight: false });
+      }),
+      this.sdk.realtime.on('replayDone', () => this.caughtUp()),
+    );
+    void (async () => {
+      try {
+        const [bookings, notifications] = await Promise.all([cache.bookings(), cache.notifications()]);
+        this.bookings.merge(bookings);
+        if (!this.notifications.getSnapshot().loaded && notifications.length > 0) {
+          const unreadCount = notifications.filter((n) => n.readAt === null).length;
+          this.notifications.load({ items: notifications, unreadCount, nextCursor: null });
+        }
+      } catch (err) {
+        console.warn('slotcast: could not read the offline store', err);
+      }
+      this.offlineStatus.set({ hydrated: true });
+      await this.offlineStatus.refresh();
+      await offline.tidy().catch((err) => console.warn('slotcast: offline store housekeeping failed', err));
+    })();
+  }
+
+  private caughtUp(): void {
+    this.offlineStatus.set({ catchingUp: false, syncedAt: Date.now() });
   }
 
   /** Registers a snapshot loader; it runs now is up to the caller, and again after gaps. */
@@ -76,7 +160,9 @@ export class LiveSession {
 
   async loadNotifications(): Promise<void> {
     try {
-      this.notifications.load(await this.sdk.api.notifications.list({ limit: 50 }));
+      const page = await this.sdk.api.notifications.list({ limit: 50 });
+      this.notifications.load(page);
+      void this.offline?.cache.putNotifications(page.items).catch(() => {});
     } catch (err) {
       console.warn('slotcast: could not load notifications', err);
     }

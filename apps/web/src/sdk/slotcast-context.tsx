@@ -30,6 +30,7 @@ export function SlotcastProvider({ sdk, children }: { sdk: SlotcastClient; child
   const subscribe = useCallback((notify: () => void) => tokens.on('change', notify), [tokens]);
   const user = useSyncExternalStore(subscribe, () => tokens.user);
   const userId = user?.id ?? null;
+  const role = user?.role ?? null;
   const [live, setLive] = useState<LiveSession | null>(null);
 
   useEffect(() => {
@@ -44,17 +45,17 @@ export function SlotcastProvider({ sdk, children }: { sdk: SlotcastClient; child
 
   // One live session per signed-in user: a sign-out or another user's sign-in ends it.
   useEffect(() => {
-    if (!ready || userId === null) {
+    if (!ready || userId === null || role === null) {
       setLive(null);
       return;
     }
-    const session = new LiveSession(sdk);
+    const session = new LiveSession(sdk, { id: userId, role });
     session.start();
     setLive(session);
     return () => {
       void session.stop();
     };
-  }, [sdk, ready, userId]);
+  }, [sdk, ready, userId, role]);
 
   // Tabs share the session through localStorage: follow a sign-out or a sign-in made in another tab.
   useEffect(() => {

@@ -2,6 +2,7 @@ import type { Booking, Service } from '@slotcast/protocol';
 import { memo, useMemo, useRef } from 'react';
 import { ACTIVE, STATUS_LABEL, STATUS_SYMBOL } from '../bookings/booking-status.js';
 import type { Freshness } from '../bookings/booking-store.js';
+import { PendingTag } from '../offline/PendingTag.js';
 import { formatLocalDate, formatMinutes } from '../time/zoned.js';
 import {
   freshByLane,
@@ -226,6 +227,7 @@ const ScheduleBlock = memo(function ScheduleBlock({
           {STATUS_LABEL[booking.status]}
           {fresh && <span className="fresh-tag">{fresh === 'new' ? 'New' : 'Updated'}</span>}
         </span>
+        <PendingTag bookingId={booking.id} />
       </button>
     </li>
   );

@@ -1,0 +1,218 @@
+// `npm run bench:offline`: the offline store in Chromium against a real Slotcast server (embedded PGlite, demo data).
+// 1. Offline reload to the staff bookings painted from IndexedDB, with 1,000 bookings cached, at 4× CPU throttling.
+// 2. 100 actions taken offline (confirms), flushed after reconnect: time until all are applied, and the rate.
+// 3. IndexedDB usage per 1,000 cached bookings (Chromium's navigator.storage.estimate().usageDetails.indexedDB).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createSlotcastClient, type SlotcastClient } from '@slotcast/client';
+import type { Booking } from '@slotcast/protocol';
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../test/e2e/support/browser.js';
+import { buildWebApp, freePort, SlotcastProcess } from '../test/e2e/support/slotcast-process.js';
+
+const PASSWORD = 'slotcast-demo';
+const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 1_000);
+const ACTIONS = Number(process.env.BENCH_ACTIONS ?? 100);
+const RELOADS = Number(process.env.BENCH_RELOADS ?? 5);
+const HOURS = { start: '06:00', end: '22:00' };
+
+/** Enough chairs open 06:00–22:00 every day to hold the bookings within the next 13 days, then the bookings. */
+async function seed(owner: SlotcastClient, customer: SlotcastClient): Promise<Booking[]> {
+  const vendorId = owner.api.tokens.user!.vendorId!;
+  const week = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [HOURS]]));
+  const chairs = Math.ceil(BOOKINGS / (13 * 15));
+  const resources = [];
+  for (let i = 0; i < chairs; i++) {
+    resources.push(
+      await owner.api.vendors.createResource(vendorId, {
+        name: `Bench chair ${i + 1}`,
+        timezone: 'Europe/Berlin',
+        slotIntervalMinutes: 60,
+        weeklyHours: week,
+      }),
+    );
+  }
+  // A service of its own on the bench chairs: one hour each, no buffers, so every hour is a slot.
+  const service = await owner.api.vendors.createService(vendorId, {
+    name: 'Bench cut',
+    durationMinutes: 60,
+    priceMinor: 1000,
+    currency: 'EUR',
+    resourceIds: resources.map((r) => r.id),
+  });
+  const out: Booking[] = [];
+  const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const to = new Date(Date.now() + 13 * 86_400_000).toISOString().slice(0, 10);
+  for (const r of resources) {
+    const { slots } = await customer.api.resources.availability(r.id, { serviceId: service.id, from, to });
+    for (const slot of slots) {
+      if (out.length >= BOOKINGS) return out;
+      out.push(await customer.api.bookings.create({ resourceId: r.id, serviceId: service.id, startAt: slot.startAt }));
+    }
+  }
+  return out;
+}
+
+async function main() {
+  if (!chromiumAvailable()) {
+    console.error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+    process.exit(1);
+  }
+  // Seeding makes a thousand bookings for one customer in a minute: far above the per-user mutation limit, which
+  // guards against abuse, not against a benchmark. The limit is lifted for this server only.
+  process.env.RATE_LIMITS_ENABLED = 'false';
+  const tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-bench-offline-'));
+  const server = new SlotcastProcess({
+    port: await freePort(),
+    dataDir: path.join(tmp, 'data'),
+    webDist: path.join(tmp, 'dist'),
+  });
+  const browser = await (async () => {
+    buildWebApp(path.join(tmp, 'dist'));
+    await server.start();
+    return launchChromium();
+  })();
+  try {
+    const owner = createSlotcastClient({ baseUrl: server.url });
+    await owner.api.auth.login({ email: 'owner@studio-mira.test', password: PASSWORD });
+    const customer = createSlotcastClient({ baseUrl: server.url });
+    await customer.api.auth.login({ email: 'alice@example.test', password: PASSWORD });
+    const t0 = performance.now();
+    const bookings = await seed(owner, customer);
+    console.log(`seeded ${bookings.length} bookings in ${Math.round(performance.now() - t0)} ms`);
+
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Europe/Berlin' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Email').fill('owner@studio-mira.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Bookings' }).click();
+    await page.locator('tr[data-booking-id]').first().waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="sync-status"]')?.getAttribute('data-state') === 'synced',
+    );
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    // Let the snapshot's write to IndexedDB settle: the cache holds every booking.
+    await page.waitForFunction(
+      async (n) => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const names = indexedDB.open(
+            `slotcast-offline:${JSON.parse(localStorage.getItem('slotcast:session') ?? '{}').user?.id}`,
+          );
+          names.onsuccess = () => resolve(names.result);
+          names.onerror = () => reject(names.error);
+        });
+        const count = await new Promise<number>((resolve) => {
+          const req = db.transaction('bookings').objectStore('bookings').count();
+          req.onsuccess = () => resolve(req.result);
+        });
+        db.close();
+        return count >= n;
+      },
+      bookings.length,
+      { polling: 500, timeout: 120_000 },
+    );
+    const usage = await page.evaluate(async () => {
+      const e = (await navigator.storage.estimate()) as StorageEstimate & { usageDetails?: { indexedDB?: number } };
+      return e.usageDetails?.indexedDB ?? null;
+    });
+
+    // 1. Offline reload at 4× CPU throttle: navigation start → the first cached booking row painted.
+    await context.setOffline(true);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const reloads: number[] = [];
+    for (let i = 0; i < RELOADS; i++) {
+      await page.reload({ waitUntil: 'commit' });
+      await page.locator('tr[data-booking-id]').first().waitFor({ timeout: 30_000 });
+      const ms = await page.evaluate(
+        () =>
+          new Promise<number>((resolve) =>
+            requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)),
+          ),
+      );
+      reloads.push(ms);
+    }
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    reloads.sort((a, b) => a - b);
+
+    // 2. 100 confirms taken offline: written to the outbox as the queue writes them (ActionQueue.enqueue), in one
+    // transaction, while the page is offline; then the network comes back and the page's one flushing tab sends them.
+    const targets = bookings.slice(0, ACTIONS);
+    await page.evaluate(
+      (items) =>
+        new Promise<void>((resolve, reject) => {
+          const userId = JSON.parse(localStorage.getItem('slotcast:session') ?? '{}').user?.id;
+          const open = indexedDB.open(`slotcast-offline:${userId}`);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('outbox', 'readwrite');
+            const store = tx.objectStore('outbox');
+            for (const b of items) {
+              store.add({
+                kind: 'confirm',
+                payload: { kind: 'confirm' },
+                bookingId: b.id,
+                expected: b,
+                idempotencyKey: crypto.randomUUID(),
+                state: 'pending',
+                attempts: 0,
+                createdAt: Date.now(),
+              });
+            }
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      targets,
+    );
+    const outboxSize = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const userId = JSON.parse(localStorage.getItem('slotcast:session') ?? '{}').user?.id;
+            const open = indexedDB.open(`slotcast-offline:${userId}`);
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const req = open.result.transaction('outbox').objectStore('outbox').count();
+              req.onsuccess = () => {
+                open.result.close();
+                resolve(req.result);
+              };
+            };
+          }),
+      );
+    const flushStart = performance.now();
+    await context.setOffline(false);
+    while ((await outboxSize()) > 0) await new Promise((r) => setTimeout(r, 25));
+    const flushMs = performance.now() - flushStart;
+    let applied = 0;
+    for (const b of targets) if ((await owner.api.bookings.get(b.id)).status === 'confirmed') applied++;
+
+    const median = reloads[Math.floor(reloads.length / 2)]!;
+    console.log('\nbench:offline');
+    console.log(
+      `  offline reload → cached bookings painted (${bookings.length} cached, 4× CPU): median ${Math.round(median)} ms, max ${Math.round(reloads.at(-1)!)} ms over ${RELOADS}`,
+    );
+    console.log(
+      `  ${ACTIONS} queued confirms flushed after reconnect: ${Math.round(flushMs)} ms (${((ACTIONS / flushMs) * 1000).toFixed(1)} actions/s), applied ${applied}/${ACTIONS}`,
+    );
+    console.log(
+      `  IndexedDB usage: ${usage === null ? 'n/a' : `${Math.round(usage / 1024)} KiB total, ${Math.round(((usage / bookings.length) * 1000) / 1024)} KiB per 1,000 bookings`}`,
+    );
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+import type { AttentionRow, OfflineSession, QueuedAction } from '@slotcast/client';
+
+export interface OfflineSnapshot {
+  /** The cache was read into the live stores (or there is no cache): screens may render. */
+  readonly hydrated: boolean;
+  readonly pending: readonly QueuedAction[];
+  readonly attention: readonly AttentionRow[];
+  /** When the data was last known to match the server (ms). */
+  readonly syncedAt: number | null;
+  /** Connected, and still replaying or reloading what was missed. */
+  readonly catchingUp: boolean;
+}
+
+const EMPTY: OfflineSnapshot = { hydrated: false, pending: [], attention: [], syncedAt: null, catchingUp: false };
+
+/** The offline state the UI shows, as an external store (useSyncExternalStore); refreshed from IndexedDB on change. */
+export class OfflineStatusStore {
+  private snapshot: OfflineSnapshot = EMPTY;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly offline: OfflineSession | null) {
+    if (!offline) this.snapshot = { ...EMPTY, hydrated: true };
+  }
+
+  readonly getSnapshot = (): OfflineSnapshot => this.snapshot;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  set(patch: Partial<OfflineSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const l of [...this.listeners]) l();
+  }
+
+  private reading: Promise<void> | null = null;
+  private again = false;
+
+  /**
+   * Re-reads the outbox and the attention list (after a change here or in another tab). A flush changes the outbox
+   * several times per action: changes that arrive during a read are folded into one more read after it.
+   */
+  async refresh(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      do {
+        this.again = false;
+        await this.read();
+      } while (this.again);
+    })().finally(() => {
+      this.reading = null;
+    });
+    return this.reading;
+  }
+
+  private async read(): Promise<void> {
+    if (!this.offline) return;
+    try {
+      const [pending, attention, syncedAt] = await Promise.all([
+        this.offline.queue.pending(),
+        this.offline.queue.attention(),
+        this.offline.cache.syncedAt(),
+      ]);
+      this.set({ pending, attention, syncedAt });
+    } catch {
+      // The database was closed (sign-out) while reading: nothing to show any more.
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import {
+  type Booking,
+  BookingEvent,
+  type EventEnvelope,
+  isBookingEvent,
+  isNotificationEvent,
+  type Notification,
+  NotificationEvent,
+} from '@slotcast/protocol';
+import type { CachedBooking, MetaRow, OfflineDb } from './offline-db.js';
+
+export interface CacheWindow {
+  /** ISO instants, [from, to): bookings starting outside are evicted first. */
+  from: string;
+  to: string;
+}
+
+/**
+ * The user's data as last seen from the server, with the cursor that says how far it goes. Every write that reflects
+ * events moves the cursor in the SAME IndexedDB transaction: after a crash, the tables and the cursor agree, so the
+ * replay from that cursor is exactly what the tables miss.
+ */
+export class OfflineCache {
+  constructor(
+    readonly db: OfflineDb,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async bookings(): Promise<Booking[]> {
+    return (await this.db.bookings.toArray()).map((r) => r.booking);
+  }
+
+  async booking(id: string): Promise<Booking | null> {
+    return (await this.db.bookings.get(id))?.booking ?? null;
+  }
+
+  async notifications(): Promise<Notification[]> {
+    return (await this.db.notifications.orderBy('createdAt').reverse().toArray()).map((r) => r.notification);
+  }
+
+  async cursor(): Promise<number | null> {
+    const v = (await this.db.meta.get('cursor'))?.value;
+    return typeof v === 'number' ? v : null;
+  }
+
+  async meta(key: MetaRow['key']): Promise<unknown> {
+    return (await this.db.meta.get(key))?.value ?? null;
+  }
+
+  /** When the cache last caught up with the server (ms), or null. */
+  async syncedAt(): Promise<number | null> {
+    const v = await this.meta('syncedAt');
+    return typeof v === 'number' ? v : null;
+  }
+
+  /**
+   * One event from the stream: its effect on the tables and the cursor past it, in one transaction. Events at or
+   * below the stored cursor were already applied (replay overlaps live), and a booking keeps its newest version.
+   */
+  async applyEnvelope(envelope: EventEnvelope): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.bookings, db.notifications, db.meta], async () => {
+      const cursor = await this.cursor();
+      if (cursor !== null && envelope.id <= cursor) return;
+      if (isBookingEvent(envelope)) {
+        const parsed = BookingEvent.safeParse(envelope);
+        if (parsed.success) await this.putNewer([parsed.data.data.booking]);
+      } else if (isNotificationEvent(envelope)) {
+        const parsed = NotificationEvent.safeParse(envelope);
+        if (parsed.success) {
+          const event = parsed.data;
+          if (event.type === 'notification.created') {
+            const n = event.data.notification;
+            await db.notifications.put({ id: n.id, createdAt: n.createdAt, notification: n });
+          } else {
+            const { ids, all, readAt } = event.data;
+            const rows = all
+              ? db.notifications.filter((r) => r.notification.readAt === null && r.createdAt <= readAt)
+              : db.notifications.where('id').anyOf(ids);
+            await rows.modify((r) => {
+              r.notification = { ...r.notification, readAt: r.notification.readAt ?? readAt };
+            });
+          }
+        }
+      }
+      await db.meta.bulkPut([
+        { key: 'cursor', value: envelope.id },
+        { key: 'syncedAt', value: this.now() },
+      ]);
+    });
+  }
+
+  /** A REST snapshot: newer versions win, as with events; a snapshot after a resync makes the cache whole again. */
+  async putSnapshot(bookings: readonly Booking[]): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.bookings, db.meta], async () => {
+      await this.putNewer(bookings);
+      await db.meta.bulkPut([
+        { key: 'needsSnapshot', value: false },
+        { key: 'syncedAt', value: this.now() },
+      ]);
+    });
+  }
+
+  async putNotifications(items: readonly Notification[]): Promise<void> {
+    await this.db.notifications.bulkPut(items.map((n) => ({ id: n.id, createdAt: n.createdAt, notification: n })));
+  }
+
+  /** An action's answer (a booking the server just returned). */
+  async putBooking(booking: Booking): Promise<void> {
+    await this.db.transaction('rw', this.db.bookings, () => this.putNewer([booking]));
+  }
+
+  /**
+   * The server's cursor moved without events (RESYNC_REQUIRED): the tables may miss changes no replay will bring,
+   * so the next start reads a snapshot. The new cursor is stored with the flag, in one transaction.
+   */
+  async resynced(cursor: number): Promise<void> {
+    await this.db.meta.bulkPut([
+      { key: 'cursor', value: cursor },
+      { key: 'needsSnapshot', value: true },
+    ]);
+  }
+
+  async needsSnapshot(): Promise<boolean> {
+    return (await this.meta('needsSnapshot')) === true;
+  }
+
+  async catalogue<T>(key: string): Promise<T | null> {
+    return ((await this.db.catalogue.get(key))?.value as T | undefined) ?? null;
+  }
+
+  async putCatalogue(key: string, value: unknown): Promise<void> {
+    await this.db.catalogue.put({ key, value, cachedAt: this.now() });
+  }
+
+  private async putNewer(bookings: readonly Booking[]): Promise<void> {
+    if (bookings.length === 0) return;
+    // Bookings come from parsed events and parsed REST answers: no second validation here.
+    const valid = bookings;
+    const known = await this.db.bookings.bulkGet(valid.map((b) => b.id));
+    const now = this.now();
+    const rows: CachedBooking[] = [];
+    valid.forEach((b, i) => {
+      const k = known[i];
+      if (k && k.booking.version >= b.version) return;
+      rows.push({ id: b.id, startAt: b.startAt, cachedAt: now, booking: b });
+    });
+    if (rows.length > 0) await this.db.bookings.bulkPut(rows);
+  }
+}
