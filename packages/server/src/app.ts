@@ -103,6 +103,14 @@ export async function createSlotcast(
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
+    // While the queue for connections is full the node sheds requests: a load balancer should send them elsewhere.
+    {
+      name: 'database_pool',
+      check: async () => {
+        const p = rawDb.stats();
+        if (p.waiting >= p.queueLimit) throw new Error(`saturated: ${p.waiting} callers waiting, requests shed`);
+      },
+    },
     ...bus.readinessChecks(),
     ...(config.REDIS_URL ? [{ name: 'redis', check: () => redis?.check() ?? Promise.resolve() }] : []),
   ];
@@ -223,7 +231,12 @@ export async function createSlotcast(
 }
 
 async function openDatabase(config: Config): Promise<Db> {
-  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
+  if (config.DATABASE_URL) {
+    return openPostgres(config.DATABASE_URL, {
+      poolSize: config.DATABASE_POOL_SIZE,
+      queueLimit: config.DATABASE_POOL_QUEUE,
+    });
+  }
   const dir = path.resolve(config.DATA_DIR, 'pglite');
   await mkdir(dir, { recursive: true });
   return openPglite(dir);

@@ -23,8 +23,19 @@ export interface Db extends Queryable {
   /** Calls `onNotify` for every NOTIFY on `channel`; resolves to an unsubscribe function. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Pool use, for metrics and readiness. */
-  stats(): { total: number; idle: number; waiting: number };
+  stats(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Callers queued for a connection. */
+  waiting: number;
+  /** At most this many may queue; more are shed with SERVICE_UNAVAILABLE and Retry-After. */
+  queueLimit: number;
+  /** Callers shed since start (the queue was full). */
+  shed: number;
 }
 
 /** PostgreSQL error codes we act on. */

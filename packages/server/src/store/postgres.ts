@@ -1,3 +1,4 @@
+import { SlotcastError } from '@slotcast/protocol';
 import pg from 'pg';
 import type { Db, Queryable } from './db.js';
 
@@ -9,19 +10,64 @@ const types = {
   },
 };
 
-export async function openPostgres(url: string, opts: { poolSize?: number } = {}): Promise<Db> {
+/** How long a shed caller is told to wait (Retry-After): about the time the queue takes to drain at capacity. */
+const SHED_RETRY_AFTER_MS = 1_000;
+// Named statements are per connection and live as long as it: cap how many distinct texts get a name.
+const MAX_NAMED_STATEMENTS = 256;
+
+export interface PostgresOptions {
+  poolSize?: number;
+  /**
+   * Callers that may wait for a connection at once. Beyond it the pool sheds: SERVICE_UNAVAILABLE with Retry-After,
+   * at once, instead of a wait that grows without bound. It must hold a burst (a 200-request slot race is queued and
+   * served), so the default is generous; what bounds latency is the queue draining at the pool's rate.
+   */
+  queueLimit?: number;
+}
+
+export const DEFAULT_POOL_QUEUE_LIMIT = 500;
+
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<Db> {
+  const queueLimit = opts.queueLimit ?? DEFAULT_POOL_QUEUE_LIMIT;
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
-    connectionTimeoutMillis: 5_000,
+    // Waiting is bounded by the queue, not by a clock; this only catches a database that stopped answering.
+    connectionTimeoutMillis: 30_000,
     idleTimeoutMillis: 30_000,
     types,
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => {});
+
+  let shed = 0;
+  /** Refuses a caller when the queue for connections is full (only when every connection is busy). */
+  const admit = () => {
+    if (pool.waitingCount < queueLimit) return;
+    shed++;
+    throw new SlotcastError('SERVICE_UNAVAILABLE', 'The server is at capacity; retry shortly', {
+      retryAfterMs: SHED_RETRY_AFTER_MS,
+    });
+  };
+
+  // Named prepared statements: PostgreSQL parses and plans each fixed statement of store/ once per connection instead
+  // of on every call. Every statement there is a constant text, so the map stays small.
+  const names = new Map<string, string>();
+  const statement = (text: string, params?: readonly unknown[]): pg.QueryConfig => {
+    const values = params as unknown[] | undefined;
+    if (!values?.length) return { text };
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_NAMED_STATEMENTS) {
+      name = `slotcast_${names.size}`;
+      names.set(text, name);
+    }
+    return name === undefined ? { text, values } : { name, text, values };
+  };
+
   const base: Queryable = {
     async query<T>(sql: string, params?: readonly unknown[]) {
-      const res = await pool.query(sql, params as unknown[] | undefined);
+      admit();
+      const res = await pool.query(statement(sql, params));
       return res.rows as T[];
     },
     async exec(sql: string) {
@@ -75,6 +121,7 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     query: base.query,
     exec: base.exec,
     async transaction(fn) {
+      admit();
       const client = await pool.connect();
       // The pool takes its error listener off a checked-out client: without one, a connection lost between two
       // statements (database restart) would crash the process. The next statement rejects; this keeps the event.
@@ -95,7 +142,7 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
         };
         const result = await fn({
           query: <T>(sql: string, params?: readonly unknown[]) =>
-            serial(async () => (await client.query(sql, params as unknown[] | undefined)).rows as T[]),
+            serial(async () => (await client.query(statement(sql, params))).rows as T[]),
           exec: (sql: string) => serial(async () => void (await client.query(sql))),
         });
         await client.query('COMMIT');
@@ -125,7 +172,7 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
         set.delete(onNotify);
       };
     },
-    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, queueLimit, shed }),
     async close() {
       closed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);

@@ -19,11 +19,11 @@ import {
   getBooking,
   insertBooking,
   listBookings,
+  lockResource,
   updateBooking,
 } from '../store/bookings-repo.js';
 import { getResource, getService, getVendor } from '../store/catalog-repo.js';
 import { type Db, PG, pgErrorCode, type Queryable } from '../store/db.js';
-import { appendEvents } from '../store/event-log.js';
 import { getUser } from '../store/users-repo.js';
 import type { Caller } from './actor.js';
 import { SYSTEM } from './actor.js';
@@ -154,8 +154,7 @@ export class BookingService {
             expiresAt:
               initial.status === 'requested' ? new Date(now.getTime() + vendor.requestTtlMinutes * 60_000) : null,
           });
-          await appendEvents(tx, [bookingEvent(initial.event, booking, null, caller, null)]);
-          return { statusCode: 201, body: booking };
+          return { statusCode: 201, body: booking, events: [bookingEvent(initial.event, booking, null, caller, null)] };
         },
         this.onEvents,
       );
@@ -263,8 +262,11 @@ export class BookingService {
           actorUserId: caller.userId,
           actorRole: caller.role,
         });
-        await appendEvents(tx, [bookingEvent(decision.event, updated!, current.status, caller, req.reason ?? null)]);
-        return { statusCode: 200, body: updated! };
+        return {
+          statusCode: 200,
+          body: updated!,
+          events: [bookingEvent(decision.event, updated!, current.status, caller, req.reason ?? null)],
+        };
       },
       this.onEvents,
     );
@@ -290,6 +292,8 @@ export class BookingService {
           const { resource, service } = await loadOffer(tx, target.resourceId, target.serviceId, current.vendorId);
           assertBookable(resource, service, start, this.now());
           const block = blockOf(timingOf(service), start);
+          // Serialise with every other writer on the target resource, as create does (no deadlock, a clean 409).
+          await lockResource(tx, resource.id);
           // One UPDATE moves the booking: the old interval is released and the new one taken atomically.
           const updated = await updateBooking(tx, id, req.version, {
             status: decision.status,
@@ -304,14 +308,17 @@ export class BookingService {
               blockEnd: block.end,
             },
           });
-          await appendEvents(tx, [
-            bookingEvent(decision.event, updated!, current.status, caller, req.reason ?? null, {
-              startAt: current.startAt,
-              endAt: current.endAt,
-              resourceId: current.resourceId,
-            }),
-          ]);
-          return { statusCode: 200, body: updated! };
+          return {
+            statusCode: 200,
+            body: updated!,
+            events: [
+              bookingEvent(decision.event, updated!, current.status, caller, req.reason ?? null, {
+                startAt: current.startAt,
+                endAt: current.endAt,
+                resourceId: current.resourceId,
+              }),
+            ],
+          };
         },
         this.onEvents,
       );
