@@ -25,6 +25,7 @@ import { attachGateway, type Gateway } from './realtime/gateway.js';
 import { countPresence, tagSocketsWithNode } from './realtime/presence.js';
 import { type RedisAdapterHandle, useRedisAdapter } from './realtime/redis-adapter.js';
 import { attachSocketLimits, handshakeThrottle } from './realtime/socket-limits.js';
+import { CatalogCache } from './store/catalog-cache.js';
 import type { Db } from './store/db.js';
 import { outboxStats } from './store/event-log.js';
 import { migrate } from './store/migrate.js';
@@ -93,8 +94,10 @@ export async function createSlotcast(
     reuseGraceMs: config.REFRESH_REUSE_GRACE_SECONDS * 1000,
     onSessionRevoked: (sessionId) => gateway?.revokeSession(sessionId),
   });
-  const catalog = new CatalogService(db);
-  const bookings = new BookingService({ db, now: overrides.now, onEvents: () => bus.poke() });
+  const catalogCache = new CatalogCache(db);
+  await catalogCache.start();
+  const catalog = new CatalogService(db, catalogCache);
+  const bookings = new BookingService({ db, catalog: catalogCache, now: overrides.now, onEvents: () => bus.poke() });
   const notifications = new NotificationService(db, () => bus.poke());
   const notifier = new LogConsumer(db, 'notifications', (tx, events) => notifications.fromEvents(tx, events), {
     afterCommit: () => bus.poke(),
@@ -224,6 +227,7 @@ export async function createSlotcast(
       await sharedLimiters?.close();
       await http.close();
       await bus.stop();
+      await catalogCache.stop();
       if (!overrides.db) await db.close();
       metrics.close();
     },
