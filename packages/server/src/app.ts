@@ -106,14 +106,6 @@ export async function createSlotcast(
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
-    // While the queue for connections is full the node sheds requests: a load balancer should send them elsewhere.
-    {
-      name: 'database_pool',
-      check: async () => {
-        const p = rawDb.stats();
-        if (p.waiting >= p.queueLimit) throw new Error(`saturated: ${p.waiting} callers waiting, requests shed`);
-      },
-    },
     ...bus.readinessChecks(),
     ...(config.REDIS_URL ? [{ name: 'redis', check: () => redis?.check() ?? Promise.resolve() }] : []),
   ];

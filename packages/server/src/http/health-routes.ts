@@ -17,7 +17,15 @@ export function healthRoutes(
   // Ready: every dependency answers. Load balancers stop sending traffic while this fails.
   app.get('/readyz', async (_request, reply) => {
     const checks: ReadinessCheck[] = [
-      { name: 'database', check: async () => void (await deps.db.query('SELECT 1')) },
+      {
+        name: 'database',
+        check: async () => {
+          // While the queue for connections is full the node sheds requests: send them to another node.
+          const pool = deps.db.stats();
+          if (pool.waiting >= pool.queueLimit) throw new Error(`saturated: ${pool.waiting} waiting, requests shed`);
+          await deps.db.query('SELECT 1');
+        },
+      },
       ...(deps.extraChecks ?? []),
     ];
     const results: Record<string, string> = {};
