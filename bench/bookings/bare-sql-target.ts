@@ -5,7 +5,8 @@ import type { BenchWorld } from './fixtures.js';
 import type { PlannedSlot } from './slot-plan.js';
 import type { BookingRef, BookingTarget, CreateResult } from './target.js';
 
-// The key store/event-log.ts serialises appends with; the same lock makes the same critical section.
+// The key the event log's append (migrations/006_append_events_function.sql) serialises appends with; the same lock
+// makes the same critical section. Here it stays three statements, as a hand-written transaction would send them.
 const APPEND_LOCK = 7_263_001;
 const EXCLUSION_VIOLATION = '23P01';
 

@@ -28,6 +28,21 @@ describe('EventStream', () => {
     expect(stream.position).toBe(5);
   });
 
+  it('hands a frame handler each batch once, new events only, before the cursor is persisted', async () => {
+    const { stream, persisted } = streamWithLog(2);
+    const frames: number[][] = [];
+    stream.subscribeFrames((events) => {
+      frames.push(events.map((e) => e.id));
+      expect(persisted).toEqual([]);
+    });
+    stream.push([bookingEvent(2), bookingEvent(4), bookingEvent(3)]);
+    await stream.whenIdle();
+    stream.push([bookingEvent(4)]);
+    await stream.whenIdle();
+    expect(frames).toEqual([[3, 4]]);
+    expect(persisted).toEqual([4]);
+  });
+
   it('delivers a batch that arrives out of order in id order', async () => {
     const { stream, seen } = streamWithLog();
     stream.push([bookingEvent(7), bookingEvent(5), bookingEvent(6)]);

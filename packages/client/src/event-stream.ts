@@ -20,6 +20,8 @@ interface Channel<T> {
   matches: (e: EventEnvelope) => boolean;
   schema: z.ZodType<T>;
   handlers: Set<Handler<T>>;
+  /** Called once per frame with its events of this channel, after the per-event handlers. */
+  frameHandlers: Set<Handler<T[]>>;
 }
 
 export interface EventStreamOptions {
@@ -40,11 +42,13 @@ export class EventStream {
     matches: isBookingEvent,
     schema: BookingEvent,
     handlers: new Set(),
+    frameHandlers: new Set(),
   };
   private readonly notifications: Channel<NotificationEvent> = {
     matches: isNotificationEvent,
     schema: NotificationEvent,
     handlers: new Set(),
+    frameHandlers: new Set(),
   };
   private readonly envelopes = new Set<EnvelopeHandler>();
   private readonly queue: (() => Promise<void>)[] = [];
@@ -75,6 +79,14 @@ export class EventStream {
   /** Booking events. */
   subscribe(handler: EventHandler): () => void {
     return add(this.bookings.handlers, handler);
+  }
+
+  /**
+   * Booking events a frame at a time (a replayed or live batch as received, duplicates dropped), so a consumer that
+   * keeps state applies them with one update instead of one per event.
+   */
+  subscribeFrames(handler: Handler<BookingEvent[]>): () => void {
+    return add(this.bookings.frameHandlers, handler);
   }
 
   subscribeNotifications(handler: NotificationHandler): () => void {
@@ -134,6 +146,7 @@ export class EventStream {
   private async deliver(batch: readonly unknown[]): Promise<void> {
     const generation = this.generation;
     const before = this.cursor;
+    const frame: BookingEvent[] = [];
     for (const raw of inIdOrder(batch)) {
       if (generation !== this.generation) return;
       const id = idOf(raw);
@@ -146,18 +159,26 @@ export class EventStream {
       const envelope = raw as EventEnvelope;
       if (this.envelopes.size > 0) await this.run(this.envelopes, envelope);
       // Unknown types (a newer server) reach no typed channel, but still count as handled: the cursor moves past them.
-      await this.dispatch(this.bookings, envelope);
+      const booking = await this.dispatch(this.bookings, envelope);
+      if (booking) frame.push(booking);
       await this.dispatch(this.notifications, envelope);
       this.cursor = id;
     }
+    // Before the cursor is persisted: a frame counts as handled once its frame handlers ran too.
+    if (frame.length > 0 && generation === this.generation) await this.run(this.bookings.frameHandlers, frame);
     if (this.cursor !== before) await this.save();
   }
 
-  private async dispatch<T>(channel: Channel<T>, envelope: EventEnvelope): Promise<void> {
-    if (channel.handlers.size === 0 || !channel.matches(envelope)) return;
+  /** Hands the event to the channel's handlers; returns it parsed when the channel has frame handlers to collect for. */
+  private async dispatch<T>(channel: Channel<T>, envelope: EventEnvelope): Promise<T | null> {
+    if ((channel.handlers.size === 0 && channel.frameHandlers.size === 0) || !channel.matches(envelope)) return null;
     const parsed = channel.schema.safeParse(envelope);
-    if (parsed.success) await this.run(channel.handlers, parsed.data);
-    else this.onError(new SlotcastProtocolError(`Event ${envelope.id} (${envelope.type}) does not match the protocol`));
+    if (!parsed.success) {
+      this.onError(new SlotcastProtocolError(`Event ${envelope.id} (${envelope.type}) does not match the protocol`));
+      return null;
+    }
+    if (channel.handlers.size > 0) await this.run(channel.handlers, parsed.data);
+    return channel.frameHandlers.size > 0 ? parsed.data : null;
   }
 
   private async run<T>(handlers: Set<Handler<T>>, event: T): Promise<void> {

@@ -1,4 +1,4 @@
-import type { FollowTarget } from '@slotcast/protocol';
+import type { BookingEvent, FollowTarget } from '@slotcast/protocol';
 import { type ConnectionState, ConnectionStateStore } from './connection-state.js';
 import { type CursorStore, MemoryCursorStore } from './cursor-store.js';
 import { Emitter, type Listener } from './emitter.js';
@@ -76,6 +76,11 @@ export class RealtimeClient {
   }
 
   /** The signed-in user's private events: new notifications, and ones read in another tab or device. */
+  /** Booking events a frame (a batch as received) at a time, after `onEvent` handlers; for stores that apply at once. */
+  onEventFrame(handler: (events: BookingEvent[]) => void | Promise<void>): () => void {
+    return this.stream.subscribeFrames(handler);
+  }
+
   onNotificationEvent(handler: NotificationHandler): () => void {
     return this.stream.subscribeNotifications(handler);
   }

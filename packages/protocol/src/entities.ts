@@ -4,14 +4,23 @@ export const Id = z.uuid();
 export const IsoDateTime = z.iso.datetime({ offset: true });
 export const IsoDate = z.iso.date();
 export const LocalTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:MM (00:00 to 24:00)');
-export const TimeZone = z.string().refine((tz) => {
+// Zones found valid once. Building an Intl.DateTimeFormat to test a zone costs far more than the rest of an event's
+// parse, and every booking event carries one. Capped: the spellings Intl accepts (any letter case) are many.
+const validZones = new Set<string>();
+const MAX_REMEMBERED_ZONES = 2_000;
+
+function isTimeZone(tz: string): boolean {
+  if (validZones.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
   } catch {
     return false;
   }
-}, 'expected an IANA time zone such as Europe/Berlin');
+  if (validZones.size < MAX_REMEMBERED_ZONES) validZones.add(tz);
+  return true;
+}
+
+export const TimeZone = z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin');
 
 export const Role = z.enum(['customer', 'staff', 'admin']);
 export type Role = z.infer<typeof Role>;

@@ -25,6 +25,7 @@ import { attachGateway, type Gateway } from './realtime/gateway.js';
 import { countPresence, tagSocketsWithNode } from './realtime/presence.js';
 import { type RedisAdapterHandle, useRedisAdapter } from './realtime/redis-adapter.js';
 import { attachSocketLimits, handshakeThrottle } from './realtime/socket-limits.js';
+import { CatalogCache } from './store/catalog-cache.js';
 import { type Db, ping } from './store/db.js';
 import { outboxStats } from './store/event-log.js';
 import { migrate } from './store/migrate.js';
@@ -93,8 +94,10 @@ export async function createSlotcast(
     reuseGraceMs: config.REFRESH_REUSE_GRACE_SECONDS * 1000,
     onSessionRevoked: (sessionId) => gateway?.revokeSession(sessionId),
   });
-  const catalog = new CatalogService(db);
-  const bookings = new BookingService({ db, now: overrides.now, onEvents: () => bus.poke() });
+  const catalogCache = new CatalogCache(db);
+  await catalogCache.start();
+  const catalog = new CatalogService(db, catalogCache);
+  const bookings = new BookingService({ db, catalog: catalogCache, now: overrides.now, onEvents: () => bus.poke() });
   const notifications = new NotificationService(db, () => bus.poke());
   const notifier = new LogConsumer(db, 'notifications', (tx, events) => notifications.fromEvents(tx, events), {
     afterCommit: () => bus.poke(),
@@ -216,6 +219,7 @@ export async function createSlotcast(
       await sharedLimiters?.close();
       await http.close();
       await bus.stop();
+      await catalogCache.stop();
       if (!overrides.db) await db.close();
       metrics.close();
     },
@@ -223,7 +227,12 @@ export async function createSlotcast(
 }
 
 async function openDatabase(config: Config): Promise<Db> {
-  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
+  if (config.DATABASE_URL) {
+    return openPostgres(config.DATABASE_URL, {
+      poolSize: config.DATABASE_POOL_SIZE,
+      queueLimit: config.DATABASE_POOL_QUEUE,
+    });
+  }
   const dir = path.resolve(config.DATA_DIR, 'pglite');
   await mkdir(dir, { recursive: true });
   return openPglite(dir);

@@ -93,4 +93,29 @@ describe('BookingStore', () => {
     expect(calls).toBe(1);
     expect(store.getSnapshot().byId.get(other.id)).toBe(before.byId.get(other.id));
   });
+
+  it('applies a whole frame of live events with one publish, in order, each judged against the ones before it', () => {
+    const timers = manualTimers();
+    const store = new BookingStore(timers);
+    store.merge([other]);
+    let calls = 0;
+    store.subscribe(() => calls++);
+    const kinds = store.applyAll([
+      base,
+      { ...base, version: 2, status: 'confirmed' },
+      { ...base, version: 1 },
+      { ...other, version: 2 },
+    ]);
+    expect(kinds).toEqual(['new', 'changed', 'stale', 'changed']);
+    expect(calls).toBe(1);
+    const snap = store.getSnapshot();
+    expect(snap.byId.get(base.id)).toMatchObject({ version: 2, status: 'confirmed' });
+    expect([...snap.fresh]).toEqual([
+      [base.id, 'new'],
+      [other.id, 'changed'],
+    ]);
+    // Nothing new in a frame: no publish at all.
+    expect(store.applyAll([{ ...other, version: 2 }])).toEqual(['stale']);
+    expect(calls).toBe(1);
+  });
 });

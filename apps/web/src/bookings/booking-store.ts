@@ -68,21 +68,32 @@ export class BookingStore {
 
   /** A booking from a live event (or an action's answer); returns what it was to this store. */
   apply(booking: Booking, opts: { highlight?: boolean } = {}): Freshness | 'stale' {
-    const known = this.snapshot.byId.get(booking.id);
-    if (known && known.version >= booking.version) return 'stale';
-    const byId = new Map(this.snapshot.byId);
-    byId.set(booking.id, booking);
-    const kind: Freshness = known ? 'changed' : 'new';
-    let fresh = this.snapshot.fresh;
-    if (opts.highlight !== false) {
-      const next = new Map(fresh);
-      // A booking that arrived a moment ago and changes again is still "new" to whoever has not looked yet.
-      next.set(booking.id, next.get(booking.id) === 'new' ? 'new' : kind);
-      fresh = next;
-      this.expireFresh(booking.id);
-    }
-    this.publish({ byId, fresh });
-    return kind;
+    return this.applyAll([booking], opts)[0]!;
+  }
+
+  /**
+   * The bookings of one frame of live events, in order: one copy of the maps and one publish for the whole frame,
+   * however many events it holds. Returns what each was to this store when it was applied.
+   */
+  applyAll(bookings: readonly Booking[], opts: { highlight?: boolean } = {}): (Freshness | 'stale')[] {
+    let byId: Map<string, Booking> | null = null;
+    let fresh: Map<string, Freshness> | null = null;
+    const kinds = bookings.map((booking): Freshness | 'stale' => {
+      const known = (byId ?? this.snapshot.byId).get(booking.id);
+      if (known && known.version >= booking.version) return 'stale';
+      byId ??= new Map(this.snapshot.byId);
+      byId.set(booking.id, booking);
+      const kind: Freshness = known ? 'changed' : 'new';
+      if (opts.highlight !== false) {
+        fresh ??= new Map(this.snapshot.fresh);
+        // A booking that arrived a moment ago and changes again is still "new" to whoever has not looked yet.
+        fresh.set(booking.id, fresh.get(booking.id) === 'new' ? 'new' : kind);
+        this.expireFresh(booking.id);
+      }
+      return kind;
+    });
+    if (byId) this.publish({ byId, fresh: fresh ?? this.snapshot.fresh });
+    return kinds;
   }
 
   clear(): void {

@@ -36,11 +36,14 @@ export class LiveSession {
     this.offline?.attach();
     this.startOffline();
     this.offs.push(
-      realtime.onEvent((event) => {
-        const kind = this.bookings.apply(event.data.booking);
-        if (event.type === 'booking.requested' && kind === 'new') {
-          for (const l of [...this.requestListeners]) l(event.data.booking);
-        }
+      // A frame at a time: one snapshot and one render for a replayed or live batch, not one per event.
+      realtime.onEventFrame((events) => {
+        const kinds = this.bookings.applyAll(events.map((e) => e.data.booking));
+        events.forEach((event, i) => {
+          if (event.type === 'booking.requested' && kinds[i] === 'new') {
+            for (const l of [...this.requestListeners]) l(event.data.booking);
+          }
+        });
       }),
       realtime.onNotificationEvent((event) => {
         if (event.type === 'notification.created') this.notifications.created(event.data);

@@ -51,9 +51,10 @@ export function toProblem(err: unknown, instance?: string): Problem {
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: unknown) {
   const problem = toProblem(err, request.url);
   if (problem.status >= 500 && problem.code !== 'SERVICE_UNAVAILABLE') request.log.error({ err }, 'request failed');
-  if (problem.code === 'SERVICE_UNAVAILABLE') reply.header('retry-after', '5');
-  if (problem.code === 'RATE_LIMITED' && typeof problem.retryAfterMs === 'number') {
+  if (typeof problem.retryAfterMs === 'number') {
     reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterMs / 1000))));
+  } else if (problem.code === 'SERVICE_UNAVAILABLE') {
+    reply.header('retry-after', '5');
   }
   return reply.code(problem.status).type(PROBLEM_JSON).send(problem);
 }

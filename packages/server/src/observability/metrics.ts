@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { BusCounter, BusMetrics } from '../bus/bus-metrics.js';
+import type { PoolStats } from '../store/db.js';
 import { withTimeout } from '../with-timeout.js';
 
 /** What the metrics read when Prometheus scrapes, rather than counting as things happen. */
@@ -7,7 +8,7 @@ export interface MetricSources {
   /** Open sockets of this node by transport, and its rooms (socket-id rooms aside). */
   sockets?: () => { byTransport: Record<string, number>; rooms: number };
   /** Database pool use. */
-  pool?: () => { total: number; idle: number; waiting: number };
+  pool?: () => PoolStats;
   /** Events committed but not yet published (the outbox). */
   outbox?: () => Promise<{ oldestAgeSeconds: number; unpublished: number }>;
 }
@@ -224,6 +225,27 @@ export class Metrics {
         this.set({ state: 'total' }, p.total);
         this.set({ state: 'idle' }, p.idle);
         this.set({ state: 'waiting' }, p.waiting);
+      },
+    });
+    new Gauge({
+      name: 'slotcast_db_pool_queue_limit',
+      help: 'Callers that may wait for a database connection; beyond it requests are shed with 503 and Retry-After',
+      registers,
+      collect() {
+        const p = sources().pool?.();
+        if (p && Number.isFinite(p.queueLimit)) this.set(p.queueLimit);
+      },
+    });
+    new Counter({
+      name: 'slotcast_db_pool_shed_total',
+      help: 'Requests refused with 503 SERVICE_UNAVAILABLE because the queue for database connections was full',
+      registers,
+      collect() {
+        const p = sources().pool?.();
+        if (!p) return;
+        // The pool counts; mirror its total (it only grows).
+        this.reset();
+        this.inc(p.shed);
       },
     });
     this.dbQueryDuration = new Histogram({

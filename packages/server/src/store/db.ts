@@ -24,8 +24,19 @@ export interface Db extends Queryable {
   /** Calls `onNotify` for every NOTIFY on `channel`; resolves to an unsubscribe function. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Pool use, for metrics and readiness. */
-  stats(): { total: number; idle: number; waiting: number };
+  stats(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Callers queued for a connection. */
+  waiting: number;
+  /** At most this many may queue; more are shed with SERVICE_UNAVAILABLE and Retry-After. */
+  queueLimit: number;
+  /** Callers shed since start (the queue was full). */
+  shed: number;
 }
 
 /** PostgreSQL error codes we act on. */
@@ -55,8 +66,11 @@ export function isConnectionError(err: unknown): boolean {
   );
 }
 
-/** One round trip: the readiness check's question to the database. */
-export async function ping(db: Queryable): Promise<void> {
+/** The readiness check's question to the database: not saturated, and one round trip answers. */
+export async function ping(db: Db): Promise<void> {
+  // While the queue for connections is full the node sheds requests: send them to another node.
+  const pool = db.stats();
+  if (pool.waiting >= pool.queueLimit) throw new Error(`saturated: ${pool.waiting} waiting, requests shed`);
   await db.query('SELECT 1');
 }
 

@@ -2,9 +2,8 @@ import type { EventEnvelope } from '@slotcast/protocol';
 import { PROTOCOL_VERSION } from '@slotcast/protocol';
 import type { Queryable } from './db.js';
 
+/** NOTIFY channel the append announces the highest new id on (named in migrations/006_append_events_function.sql). */
 export const EVENTS_CHANNEL = 'slotcast_events';
-// Serialises the tail of writing transactions: ids are taken in commit order, so `id > cursor` never skips.
-const APPEND_LOCK = 7_263_001;
 
 export interface NewEvent {
   type: string;
@@ -66,33 +65,27 @@ const toStored = (r: EventRow): StoredEvent => {
 };
 
 /**
- * Appends events inside the caller's transaction. Call it as the last write before commit: the advisory
- * lock it takes is held until commit, so keep the rest of the transaction ahead of it.
+ * Appends events inside the caller's transaction, in one round trip: `append_events` takes the log's append lock
+ * (transaction-scoped), inserts and notifies. The lock serialises the tail of writing transactions until their commit,
+ * so ids are taken in commit order and `id > cursor` never skips. Call it as the very last statement before commit:
+ * everything after it (and the commit's own round trip) is time every other writer waits.
  */
 export async function appendEvents(tx: Queryable, events: NewEvent[]): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   const traceparent = tx.eventHooks?.appending(events.length);
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-  const rows = await tx.query<EventRow>(
-    `INSERT INTO events (type, booking_id, vendor_id, customer_id, resource_id, payload, user_id)
-     SELECT * FROM jsonb_to_recordset($1::jsonb)
-       AS x(type text, booking_id uuid, vendor_id uuid, customer_id uuid, resource_id uuid, payload jsonb, user_id uuid)
-     RETURNING ${COLUMNS}`,
-    [
-      JSON.stringify(
-        events.map((e) => ({
-          type: e.type,
-          booking_id: e.bookingId,
-          vendor_id: e.vendorId,
-          customer_id: e.customerId,
-          resource_id: e.resourceId,
-          payload: traceparent && isPlainObject(e.data) ? { ...e.data, _meta: { traceparent } } : e.data,
-          user_id: e.userId ?? null,
-        })),
-      ),
-    ],
-  );
-  await tx.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(rows.at(-1)?.id ?? '')]);
+  const rows = await tx.query<EventRow>(`SELECT ${COLUMNS} FROM append_events($1::jsonb)`, [
+    JSON.stringify(
+      events.map((e) => ({
+        type: e.type,
+        booking_id: e.bookingId,
+        vendor_id: e.vendorId,
+        customer_id: e.customerId,
+        resource_id: e.resourceId,
+        payload: traceparent && isPlainObject(e.data) ? { ...e.data, _meta: { traceparent } } : e.data,
+        user_id: e.userId ?? null,
+      })),
+    ),
+  ]);
   const stored = rows.sort((a, b) => a.id - b.id).map(toStored);
   tx.eventHooks?.appended(stored);
   return stored;

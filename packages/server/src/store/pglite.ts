@@ -28,7 +28,8 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       const unsub = await pg.listen(channel, onNotify);
       return async () => unsub();
     },
-    stats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    // PGlite queues its callers itself, without a bound: nothing is shed.
+    stats: () => ({ total: 1, idle: 1, waiting: 0, queueLimit: Number.POSITIVE_INFINITY, shed: 0 }),
     close: () => pg.close(),
   };
 }

@@ -1,3 +1,4 @@
+import { SlotcastError } from '@slotcast/protocol';
 import pg from 'pg';
 import { type Db, namedDbError, type Queryable } from './db.js';
 
@@ -9,20 +10,65 @@ const types = {
   },
 };
 
-export async function openPostgres(url: string, opts: { poolSize?: number } = {}): Promise<Db> {
+/** How long a shed caller is told to wait (Retry-After): about the time the queue takes to drain at capacity. */
+const SHED_RETRY_AFTER_MS = 1_000;
+// Named statements are per connection and live as long as it: cap how many distinct texts get a name.
+const MAX_NAMED_STATEMENTS = 256;
+
+export interface PostgresOptions {
+  poolSize?: number;
+  /**
+   * Callers that may wait for a connection at once. Beyond it the pool sheds: SERVICE_UNAVAILABLE with Retry-After,
+   * at once, instead of a wait that grows without bound. It must hold a burst (a 200-request slot race is queued and
+   * served), so the default is generous; what bounds latency is the queue draining at the pool's rate.
+   */
+  queueLimit?: number;
+}
+
+export const DEFAULT_POOL_QUEUE_LIMIT = 500;
+
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<Db> {
+  const queueLimit = opts.queueLimit ?? DEFAULT_POOL_QUEUE_LIMIT;
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
-    connectionTimeoutMillis: 5_000,
+    // Waiting is bounded by the queue, not by a clock; this only catches a database that stopped answering.
+    connectionTimeoutMillis: 30_000,
     idleTimeoutMillis: 30_000,
     types,
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => {});
+
+  let shed = 0;
+  /** Refuses a caller when the queue for connections is full (only when every connection is busy). */
+  const admit = () => {
+    if (pool.waitingCount < queueLimit) return;
+    shed++;
+    throw new SlotcastError('SERVICE_UNAVAILABLE', 'The server is at capacity; retry shortly', {
+      retryAfterMs: SHED_RETRY_AFTER_MS,
+    });
+  };
+
+  // Named prepared statements: PostgreSQL parses and plans each fixed statement of store/ once per connection instead
+  // of on every call. Every statement there is a constant text, so the map stays small.
+  const names = new Map<string, string>();
+  const statement = (text: string, params?: readonly unknown[]): pg.QueryConfig => {
+    const values = params as unknown[] | undefined;
+    if (!values?.length) return { text };
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_NAMED_STATEMENTS) {
+      name = `slotcast_${names.size}`;
+      names.set(text, name);
+    }
+    return name === undefined ? { text, values } : { name, text, values };
+  };
+
   const base: Queryable = {
     async query<T>(sql: string, params?: readonly unknown[]) {
+      admit();
       try {
-        const res = await pool.query(sql, params as unknown[] | undefined);
+        const res = await pool.query(statement(sql, params));
         return res.rows as T[];
       } catch (err) {
         throw namedDbError(err);
@@ -81,6 +127,7 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     query: base.query,
     exec: base.exec,
     async transaction(fn) {
+      admit();
       const client = await pool.connect().catch((err: unknown) => {
         throw namedDbError(err);
       });
@@ -103,7 +150,7 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
         };
         const result = await fn({
           query: <T>(sql: string, params?: readonly unknown[]) =>
-            serial(async () => (await client.query(sql, params as unknown[] | undefined)).rows as T[]),
+            serial(async () => (await client.query(statement(sql, params))).rows as T[]),
           exec: (sql: string) => serial(async () => void (await client.query(sql))),
         });
         await client.query('COMMIT');
@@ -133,7 +180,7 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
         set.delete(onNotify);
       };
     },
-    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, queueLimit, shed }),
     async close() {
       closed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);

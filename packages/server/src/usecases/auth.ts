@@ -1,5 +1,6 @@
 import type { TokenPair, User } from '@slotcast/protocol';
 import { DETAILS, SlotcastError } from '@slotcast/protocol';
+import { LRUCache } from 'lru-cache';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { type AccessClaims, hashRefreshToken, newRefreshToken, type TokenSigner } from '../auth/tokens.js';
 import type { Db } from '../store/db.js';
@@ -29,9 +30,13 @@ export interface AuthServiceDeps {
 // at once; other nodes notice within this time (their sockets are closed at once through the adapter).
 const SESSION_CHECK_TTL_MS = 5_000;
 const SESSION_CACHE_MAX = 50_000;
+// Access tokens whose signature was checked: the same token (every request of a client) skips the HMAC and claim
+// parsing. Each entry lives no longer than the token itself, so an expired token is verified again and refused.
+const TOKEN_CACHE_MAX = 50_000;
 
 export class AuthService {
-  private readonly activeSessions = new Map<string, number>();
+  private readonly activeSessions = new LRUCache<string, true>({ max: SESSION_CACHE_MAX, ttl: SESSION_CHECK_TTL_MS });
+  private readonly verifiedTokens = new LRUCache<string, AccessClaims>({ max: TOKEN_CACHE_MAX });
 
   constructor(private readonly deps: AuthServiceDeps) {}
 
@@ -99,15 +104,23 @@ export class AuthService {
 
   /** Verifies an access token and that its session was not revoked (logout, token reuse). */
   async authenticate(token: string): Promise<AccessClaims> {
-    const claims = await this.deps.signer.verify(token);
-    const checkedAt = this.activeSessions.get(claims.sessionId);
-    if (checkedAt !== undefined && Date.now() - checkedAt < SESSION_CHECK_TTL_MS) return claims;
+    const cached = this.verifiedTokens.get(token);
+    // The cache's own clock is monotonic; the token's expiry is wall-clock time, checked here as jose would.
+    const claims = cached && cached.expiresAt.getTime() > Date.now() ? cached : await this.verifyAndRemember(token);
+    // Revocation is checked per session, not per token: revoked() drops the session, and every token of it fails.
+    if (this.activeSessions.has(claims.sessionId)) return claims;
     if (!(await isSessionActive(this.deps.db, claims.sessionId))) {
       this.activeSessions.delete(claims.sessionId);
       throw new SlotcastError('AUTH_TOKEN_INVALID', DETAILS.sessionRevoked());
     }
-    if (this.activeSessions.size >= SESSION_CACHE_MAX) this.activeSessions.clear();
-    this.activeSessions.set(claims.sessionId, Date.now());
+    this.activeSessions.set(claims.sessionId, true);
+    return claims;
+  }
+
+  private async verifyAndRemember(token: string): Promise<AccessClaims> {
+    const claims = await this.deps.signer.verify(token);
+    const ttl = claims.expiresAt.getTime() - Date.now();
+    if (ttl > 0) this.verifiedTokens.set(token, claims, { ttl });
     return claims;
   }
 

@@ -19,11 +19,11 @@ import {
   getBooking,
   insertBooking,
   listBookings,
+  lockResource,
   updateBooking,
 } from '../store/bookings-repo.js';
-import { getResource, getService, getVendor } from '../store/catalog-repo.js';
+import type { CatalogCache } from '../store/catalog-cache.js';
 import { type Db, PG, pgErrorCode, type Queryable } from '../store/db.js';
-import { appendEvents } from '../store/event-log.js';
 import { getUser } from '../store/users-repo.js';
 import type { Caller } from './actor.js';
 import { SYSTEM } from './actor.js';
@@ -63,12 +63,13 @@ const timingOf = (s: Service) => ({
 });
 
 async function loadOffer(
+  catalog: CatalogCache,
   db: Queryable,
   resourceId: string,
   serviceId: string,
   vendorId?: string,
 ): Promise<{ resource: Resource; service: Service }> {
-  const [resource, service] = await Promise.all([getResource(db, resourceId), getService(db, serviceId)]);
+  const [resource, service] = await Promise.all([catalog.resource(db, resourceId), catalog.service(db, serviceId)]);
   if (!resource) throw new SlotcastError('NOT_FOUND', 'No such resource');
   if (!service) throw new SlotcastError('NOT_FOUND', 'No such service');
   // Before the offer: a service is never offered on another vendor's resource, so that check would hide this one.
@@ -88,6 +89,8 @@ function assertBookable(resource: Resource, service: Service, start: Date, now: 
 
 export interface BookingServiceDeps {
   db: Db;
+  /** Vendors, resources and services as this node last saw them (invalidated on every change). */
+  catalog: CatalogCache;
   now?: () => Date;
   /** Called after every commit that appended events (wakes the relay). */
   onEvents?: () => void;
@@ -95,17 +98,19 @@ export interface BookingServiceDeps {
 
 export class BookingService {
   private readonly db: Db;
+  private readonly catalog: CatalogCache;
   private readonly now: () => Date;
   private readonly onEvents: () => void;
 
   constructor(deps: BookingServiceDeps) {
     this.db = deps.db;
+    this.catalog = deps.catalog;
     this.now = deps.now ?? (() => new Date());
     this.onEvents = deps.onEvents ?? (() => {});
   }
 
   async availability(resourceId: string, serviceId: string, from: string, to: string): Promise<Slot[]> {
-    const { resource, service } = await loadOffer(this.db, resourceId, serviceId);
+    const { resource, service } = await loadOffer(this.catalog, this.db, resourceId, serviceId);
     const days = (Date.parse(to) - Date.parse(from)) / DAY;
     if (!(days >= 0 && days <= 31)) {
       throw new SlotcastError('VALIDATION_FAILED', 'from..to must span 0 to 31 days', {
@@ -129,11 +134,11 @@ export class BookingService {
         this.db,
         idem,
         async (tx) => {
-          const { resource, service } = await loadOffer(tx, req.resourceId, req.serviceId);
+          const { resource, service } = await loadOffer(this.catalog, tx, req.resourceId, req.serviceId);
           const customerId = await this.customerFor(tx, caller, req.customerId, resource.vendorId);
           const now = this.now();
           assertBookable(resource, service, start, now);
-          const vendor = (await getVendor(tx, resource.vendorId))!;
+          const vendor = (await this.catalog.vendor(tx, resource.vendorId))!;
           const initial = initialStatus(vendor.autoConfirm);
           const block = blockOf(timingOf(service), start);
           const booking = await insertBooking(tx, {
@@ -154,8 +159,7 @@ export class BookingService {
             expiresAt:
               initial.status === 'requested' ? new Date(now.getTime() + vendor.requestTtlMinutes * 60_000) : null,
           });
-          await appendEvents(tx, [bookingEvent(initial.event, booking, null, caller, null)]);
-          return { statusCode: 201, body: booking };
+          return { statusCode: 201, body: booking, events: [bookingEvent(initial.event, booking, null, caller, null)] };
         },
         this.onEvents,
       );
@@ -193,7 +197,7 @@ export class BookingService {
 
   /** The 409 for an overlap: which interval is held and the next free slots after the one asked for. */
   private async slotTaken(resourceId: string, serviceId: string, start: Date, exceptBookingId: string | null) {
-    const { resource, service } = await loadOffer(this.db, resourceId, serviceId);
+    const { resource, service } = await loadOffer(this.catalog, this.db, resourceId, serviceId);
     const timing = timingOf(service);
     const block = blockOf(timing, start);
     const [conflict] = await busyIntervals(this.db, resourceId, block.start, block.end, exceptBookingId);
@@ -255,7 +259,7 @@ export class BookingService {
       idem,
       async (tx) => {
         const current = await this.lockVisible(tx, caller, id, req.version);
-        const vendor = (await getVendor(tx, current.vendorId))!;
+        const vendor = (await this.catalog.vendor(tx, current.vendorId))!;
         const decision = decideTransition(action, caller, facts(current), vendor, this.now());
         const updated = await updateBooking(tx, id, req.version, {
           status: decision.status,
@@ -263,8 +267,11 @@ export class BookingService {
           actorUserId: caller.userId,
           actorRole: caller.role,
         });
-        await appendEvents(tx, [bookingEvent(decision.event, updated!, current.status, caller, req.reason ?? null)]);
-        return { statusCode: 200, body: updated! };
+        return {
+          statusCode: 200,
+          body: updated!,
+          events: [bookingEvent(decision.event, updated!, current.status, caller, req.reason ?? null)],
+        };
       },
       this.onEvents,
     );
@@ -284,12 +291,20 @@ export class BookingService {
         idem,
         async (tx) => {
           const current = await this.lockVisible(tx, caller, id, req.version);
-          const vendor = (await getVendor(tx, current.vendorId))!;
+          const vendor = (await this.catalog.vendor(tx, current.vendorId))!;
           const decision = decideTransition('reschedule', caller, facts(current), vendor, this.now());
           target = { resourceId: req.resourceId ?? current.resourceId, serviceId: current.serviceId };
-          const { resource, service } = await loadOffer(tx, target.resourceId, target.serviceId, current.vendorId);
+          const { resource, service } = await loadOffer(
+            this.catalog,
+            tx,
+            target.resourceId,
+            target.serviceId,
+            current.vendorId,
+          );
           assertBookable(resource, service, start, this.now());
           const block = blockOf(timingOf(service), start);
+          // Serialise with every other writer on the target resource, as create does (no deadlock, a clean 409).
+          await lockResource(tx, resource.id);
           // One UPDATE moves the booking: the old interval is released and the new one taken atomically.
           const updated = await updateBooking(tx, id, req.version, {
             status: decision.status,
@@ -304,14 +319,17 @@ export class BookingService {
               blockEnd: block.end,
             },
           });
-          await appendEvents(tx, [
-            bookingEvent(decision.event, updated!, current.status, caller, req.reason ?? null, {
-              startAt: current.startAt,
-              endAt: current.endAt,
-              resourceId: current.resourceId,
-            }),
-          ]);
-          return { statusCode: 200, body: updated! };
+          return {
+            statusCode: 200,
+            body: updated!,
+            events: [
+              bookingEvent(decision.event, updated!, current.status, caller, req.reason ?? null, {
+                startAt: current.startAt,
+                endAt: current.endAt,
+                resourceId: current.resourceId,
+              }),
+            ],
+          };
         },
         this.onEvents,
       );

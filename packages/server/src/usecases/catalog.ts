@@ -9,9 +9,8 @@ import type {
 } from '@slotcast/protocol';
 import { DETAILS, SlotcastError } from '@slotcast/protocol';
 import { hashPassword } from '../auth/passwords.js';
+import type { CatalogCache } from '../store/catalog-cache.js';
 import {
-  getResource,
-  getVendor,
   insertResource,
   insertService,
   insertVendor,
@@ -27,12 +26,15 @@ import { type Caller, requireRole, requireVendorManager } from './actor.js';
 
 /** Vendors, their staff, resources and services. Reads are public; changes need an owner or an admin. */
 export class CatalogService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly cache: CatalogCache,
+  ) {}
 
   listVendors = (): Promise<Vendor[]> => listVendors(this.db);
 
   async vendor(id: string): Promise<Vendor> {
-    const v = await getVendor(this.db, id);
+    const v = await this.cache.vendor(this.db, id);
     if (!v) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('vendor'));
     return v;
   }
@@ -43,7 +45,7 @@ export class CatalogService {
   }
 
   async resource(id: string): Promise<Resource> {
-    const r = await getResource(this.db, id);
+    const r = await this.cache.resource(this.db, id);
     if (!r) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('resource'));
     return r;
   }
@@ -61,6 +63,8 @@ export class CatalogService {
   async updateVendor(caller: Caller | null, id: string, patch: Partial<Omit<Vendor, 'id' | 'slug'>>): Promise<Vendor> {
     requireVendorManager(caller, id);
     const v = await updateVendor(this.db, id, patch);
+    // Every node drops it when the database's notification arrives; this node does not wait for that.
+    this.cache.invalidate(id);
     if (!v) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('vendor'));
     return v;
   }
@@ -95,7 +99,9 @@ export class CatalogService {
   ): Promise<Resource> {
     const current = await this.resource(id);
     requireVendorManager(caller, current.vendorId);
-    return (await updateResourceHours(this.db, id, req.weeklyHours, req.exceptions))!;
+    const updated = (await updateResourceHours(this.db, id, req.weeklyHours, req.exceptions))!;
+    this.cache.invalidate(id);
+    return updated;
   }
 
   async createService(caller: Caller | null, vendorId: string, req: CreateServiceRequest): Promise<Service> {
