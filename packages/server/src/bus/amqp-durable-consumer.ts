@@ -123,10 +123,8 @@ export async function consumeDurable(
     });
   };
 
-  await deps.amqp.onConnect(async (conn) => {
+  const amqpChannel = deps.amqp.channel(async (ch) => {
     if (stopped) return;
-    const ch = await conn.createConfirmChannel();
-    ch.on('error', () => {});
     ch.on('close', () => {
       if (channel === ch) channel = null;
     });
@@ -173,10 +171,9 @@ export async function consumeDurable(
       stopped = true;
       clearInterval(lagTimer);
       await running?.catch(() => {});
-      const ch = channel;
       channel = null;
       // Unacknowledged messages go back to the queue for another node.
-      await ch?.close().catch(() => {});
+      await amqpChannel.close();
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import { EVENTS_CHANNEL, markPublished, type StoredEvent } from '../store/event-log.js';
 import { readUnpublished } from '../store/outbox.js';
-import type { AmqpConnection } from './amqp-connection.js';
+import type { AmqpChannel, AmqpConnection } from './amqp-connection.js';
 import { EVENTS_EXCHANGE, encodeEvent, routingKey } from './amqp-topology.js';
 import type { BusMetrics } from './bus-metrics.js';
 import { RelayLeadership } from './relay-leadership.js';
@@ -29,6 +29,7 @@ export interface OutboxRelayOptions {
  */
 export class OutboxRelay {
   private channel: ConfirmChannel | null = null;
+  private amqpChannel: AmqpChannel | null = null;
   private readonly leadership: RelayLeadership;
   private readonly loop = new WakeLoop(
     () => this.drain(),
@@ -62,9 +63,7 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.opts.amqp.onConnect(async (conn) => {
-      const ch = await conn.createConfirmChannel();
-      ch.on('error', () => {});
+    this.amqpChannel = this.opts.amqp.channel(async (ch) => {
       ch.on('close', () => {
         if (this.channel === ch) this.channel = null;
       });
@@ -82,6 +81,7 @@ export class OutboxRelay {
     if (this.timer) clearInterval(this.timer);
     await this.unlisten?.();
     await this.loop.idle();
+    await this.amqpChannel?.close();
     await this.leadership.stop();
   }
 
