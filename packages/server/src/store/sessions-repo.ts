@@ -49,3 +49,11 @@ export async function isSessionActive(db: Queryable, sessionId: string): Promise
   ]);
   return row?.ok === true;
 }
+
+/** The session a refresh token belongs to, used or not; null for an unknown token. */
+export async function sessionOfRefreshToken(db: Queryable, tokenHash: string): Promise<string | null> {
+  const [row] = await db.query<{ session_id: string }>('SELECT session_id FROM refresh_tokens WHERE token_hash = $1', [
+    tokenHash,
+  ]);
+  return row?.session_id ?? null;
+}

@@ -10,6 +10,7 @@ import {
   lockRefreshToken,
   markRefreshTokenUsed,
   revokeSession,
+  sessionOfRefreshToken,
 } from '../store/sessions-repo.js';
 import { findUserByEmail, getUser, insertUser } from '../store/users-repo.js';
 
@@ -87,13 +88,10 @@ export class AuthService {
   }
 
   async logout(refreshToken: string): Promise<void> {
-    const rows = await this.deps.db.query<{ session_id: string }>(
-      'SELECT session_id FROM refresh_tokens WHERE token_hash = $1',
-      [hashRefreshToken(refreshToken)],
-    );
-    if (!rows[0]) return;
-    await revokeSession(this.deps.db, rows[0].session_id, 'logout');
-    this.revoked(rows[0].session_id);
+    const sessionId = await sessionOfRefreshToken(this.deps.db, hashRefreshToken(refreshToken));
+    if (!sessionId) return;
+    await revokeSession(this.deps.db, sessionId, 'logout');
+    this.revoked(sessionId);
   }
 
   /** Verifies an access token and that its session was not revoked (logout, token reuse). */
