@@ -102,22 +102,22 @@ export class AmqpConnection {
 
   /** Forces a reconnection, e.g. after a channel error. */
   reset(reason: unknown): void {
-    if (this.stopped || !this.manager?.isConnected()) return;
+    const conn = this.manager?.connection;
+    if (this.stopped || !conn) return;
     this.opts.logger.warn({ err: reason }, 'resetting the RabbitMQ connection');
-    try {
-      this.manager.reconnect();
-    } catch {
-      // Closed meanwhile.
-    }
+    // Close the connection rather than calling the manager's reconnect(): its own close handler then reconnects with
+    // the back-off, and a connection that is already going down is not left without one.
+    void conn.close().catch(() => {});
   }
 
   private open(setup: ChannelSetup, closedByOwner: () => boolean): ChannelWrapper {
     const wrapper = this.manager!.createChannel({
       confirm: true,
       setup: async (ch: ConfirmChannel) => {
-        ch.on('error', () => {}); // 'close' follows.
-        ch.on('close', () => {
-          if (!closedByOwner() && !this.stopped) this.reset(new Error('channel closed'));
+        // A channel error (the broker closed this channel alone) resets the connection; a channel closed with its
+        // connection, or by its owner, needs nothing more.
+        ch.on('error', (err: unknown) => {
+          if (!closedByOwner()) this.reset(err);
         });
         try {
           await ch.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
