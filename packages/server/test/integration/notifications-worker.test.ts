@@ -53,13 +53,19 @@ describe.each(DB_KINDS)('the notifications worker on %s', (kind) => {
 
     // The node running the worker dies after writing the batch's notifications, before its commit.
     let crash!: (size: number) => void;
+    let statements = 0;
     const crashed = new Promise<number>((r) => {
       crash = r;
     });
     const dying = await bus.subscribeDurable(
       NOTIFICATIONS_WORKER,
       async (events, { tx }) => {
-        await notifications.fromEvents(tx, events);
+        // Count the statements the batch costs: a fixed handful, however many events and recipients it has.
+        const counted = {
+          ...tx,
+          query: (sql: string, params?: readonly unknown[]) => (statements++, tx.query(sql, params)),
+        };
+        await notifications.fromEvents(counted as typeof tx, events);
         crash(events.length);
         throw new Error('node died');
       },
@@ -67,6 +73,8 @@ describe.each(DB_KINDS)('the notifications worker on %s', (kind) => {
     );
     // Ten booking events waited for it, and it took them as one batch.
     expect(await crashed).toBe(10);
+    // Names (4 tables), staff, insert, unread counts, and appending the 16 notification events (lock, insert, notify).
+    expect(statements).toBe(10);
     await dying.stop();
     expect(await createdEvents(start)).toEqual([]);
 
