@@ -63,7 +63,10 @@ describe.each(DB_KINDS)('the notifications worker on %s', (kind) => {
         // Count the statements the batch costs: a fixed handful, however many events and recipients it has.
         const counted = {
           ...tx,
-          query: (sql: string, params?: readonly unknown[]) => (statements++, tx.query(sql, params)),
+          query: (sql: string, params?: readonly unknown[]) => {
+            statements++;
+            return tx.query(sql, params);
+          },
         };
         await notifications.fromEvents(counted as typeof tx, events);
         crash(events.length);
