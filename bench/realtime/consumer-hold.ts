@@ -8,8 +8,9 @@ export interface ConsumerHold {
 }
 
 /**
- * Plays "another node runs the log consumers" (notifications): holds their offset rows locked, which a node's
- * LogConsumer (FOR UPDATE SKIP LOCKED) takes to mean someone else has the log, so it writes nothing. The fan-out
+ * Plays "another node runs the durable workers" (notifications): holds their offset rows locked, which a node's
+ * durable consumer (bus/log-cursor-consumer.ts, FOR UPDATE SKIP LOCKED) takes to mean another node is the active
+ * consumer, so it writes nothing. The fan-out
  * measurement uses this to time the gateway rather than notification writes, which the bare server does not do
  * either. Resolves to null when the node has no consumers.
  */

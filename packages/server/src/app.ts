@@ -35,7 +35,7 @@ import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
 import { NotificationService } from './usecases/notifications.js';
-import { LogConsumer } from './workers/log-consumer.js';
+import { startNotificationsWorker } from './workers/notifications-worker.js';
 import { startWorkers } from './workers/workers.js';
 
 export interface Slotcast {
@@ -99,10 +99,6 @@ export async function createSlotcast(
   const catalog = new CatalogService(db, catalogCache);
   const bookings = new BookingService({ db, catalog: catalogCache, now: overrides.now, onEvents: () => bus.poke() });
   const notifications = new NotificationService(db, () => bus.poke());
-  const notifier = new LogConsumer(db, 'notifications', (tx, events) => notifications.fromEvents(tx, events), {
-    afterCommit: () => bus.poke(),
-    onError: (err) => logger.warn({ err }, 'notification consumer failed; retrying'),
-  });
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -178,9 +174,9 @@ export async function createSlotcast(
   if (config.REDIS_URL) redis = useRedisAdapter(gateway.io, config.REDIS_URL, logger);
   tagSocketsWithNode(gateway.io, config.nodeId);
   const workers = startWorkers({ db, bookings, logger, config });
-  await notifier.start();
-  // Each new event may be a booking change that someone must be told about.
-  const unsubscribeNotifier = bus.subscribe(() => notifier.poke());
+  // Durable workers (bus.subscribeDurable): on every node by default; a node with WORKERS_ENABLED=false leaves them
+  // to the others and spends itself on requests and sockets.
+  const durableWorkers = config.WORKERS_ENABLED ? [await startNotificationsWorker(bus, notifications)] : [];
 
   return {
     config,
@@ -211,8 +207,7 @@ export async function createSlotcast(
       if (config.shutdownDelayMs) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       governor.stop();
       workers.stop();
-      unsubscribeNotifier();
-      await notifier.stop();
+      await Promise.all(durableWorkers.map((w) => w.stop()));
       await gateway!.drain(1000);
       await gateway!.close();
       await redis?.close();

@@ -57,6 +57,8 @@ const ConfigSchema = z.object({
   REDIS_URL: z.url().optional(),
   /** RabbitMQ event bus (scale-out); unset = in-process bus. */
   AMQP_URL: z.url().optional(),
+  /** Run the durable workers (notifications) on this node; false where other nodes run them. */
+  WORKERS_ENABLED: bool.default(true),
   /** Serve the built web app from this folder; empty disables it. */
   WEB_DIST: z.string().optional(),
   // Operations (docs/operations.md): node name, log files, metrics, shutdown, rate limits, tracing.

@@ -1,8 +1,7 @@
-import type { Channel } from 'amqplib';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import { latestEventId, readAfter, type StoredEvent } from '../store/event-log.js';
-import { AmqpConnection } from './amqp-connection.js';
+import { type AmqpChannel, AmqpConnection } from './amqp-connection.js';
 import { consumeDurable } from './amqp-durable-consumer.js';
 import { decodeEvent, EVENTS_EXCHANGE, nodeQueue } from './amqp-topology.js';
 import type { BusMetrics } from './bus-metrics.js';
@@ -46,6 +45,7 @@ export class AmqpBus implements NodeBus {
   private delivery: OrderedDelivery | null = null;
   private readonly subscriptions = new Set<DurableSubscription>();
   private gapTimer: NodeJS.Timeout | null = null;
+  private nodeChannel: AmqpChannel | null = null;
   private seenLatest = 0;
   private ticks = 0;
   private checking = false;
@@ -106,9 +106,7 @@ export class AmqpBus implements NodeBus {
     });
     this.delivery = delivery;
 
-    await this.conn.onConnect(async (conn) => {
-      const ch: Channel = await conn.createChannel();
-      ch.on('error', () => {});
+    this.nodeChannel = this.conn.channel(async (ch) => {
       const queue = nodeQueue(this.opts.nodeId);
       // Not durable: the node's sockets die with it. It outlives a short disconnect (x-expires) so a blip loses
       // nothing, and is bounded, dropping the oldest: anything dropped is read from the log as a gap.
@@ -144,6 +142,7 @@ export class AmqpBus implements NodeBus {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     await this.relay.stop();
     await this.delivery?.stop();
+    await this.nodeChannel?.close();
     await this.conn.stop();
   }
 

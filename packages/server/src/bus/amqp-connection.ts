@@ -1,30 +1,38 @@
-import amqp, { type ChannelModel } from 'amqplib';
+import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import { EVENTS_EXCHANGE } from './amqp-topology.js';
+import { backoffDelay } from './backoff.js';
 import type { BusMetrics } from './bus-metrics.js';
 
-/** Runs on every (re)connection; creates the caller's channels and consumers on the fresh connection. */
-export type ConnectionSetup = (conn: ChannelModel) => Promise<void>;
+/** Runs on every fresh channel (each (re)connection): declares what the part needs and starts its consumers. */
+export type ChannelSetup = (ch: ConfirmChannel) => Promise<void>;
 
 export interface AmqpConnectionOptions {
   logger: Logger;
   metrics: BusMetrics;
   /** Shown in the broker's connection list. */
   name: string;
+  /** Back-off between reconnection attempts (bus/backoff.ts, full jitter). */
   minDelayMs?: number;
   maxDelayMs?: number;
 }
 
+/** A part's channel; closing it hands its unacknowledged messages back to the broker. */
+export interface AmqpChannel {
+  close(): Promise<void>;
+}
+
 /**
- * One connection to RabbitMQ per node, re-established with back-off whenever it drops. Parts of the bus register a
- * setup that recreates their channels on each new connection. Any channel error closes the whole connection, so
- * every part starts again from one known state instead of each handling half-broken channels.
+ * One connection to RabbitMQ per node, kept up by amqp-connection-manager. Each part of the bus asks for a confirm
+ * channel with a setup that recreates its queues and consumers on every new connection. A channel error or a failed
+ * setup resets the whole connection, so every part starts again from one known state instead of each handling
+ * half-broken channels (a part that cannot set itself up would silently miss events).
  */
 export class AmqpConnection {
-  private conn: ChannelModel | null = null;
-  private readonly setups: ConnectionSetup[] = [];
+  private manager: AmqpConnectionManager | null = null;
+  private readonly pending: { setup: ChannelSetup; bind: (w: ChannelWrapper) => void }[] = [];
   private stopped = true;
-  private timer: NodeJS.Timeout | null = null;
   private attempt = 0;
   private everConnected = false;
   /** When the connection was lost (or first tried), null while connected. */
@@ -36,7 +44,7 @@ export class AmqpConnection {
   ) {}
 
   get connected(): boolean {
-    return this.conn !== null;
+    return this.manager?.isConnected() ?? false;
   }
 
   /** Milliseconds since the connection was lost; 0 while connected. */
@@ -44,100 +52,99 @@ export class AmqpConnection {
     return this.downSince === null ? 0 : Date.now() - this.downSince;
   }
 
-  /** Registers a setup; it runs now if connected, and on every reconnection. */
-  async onConnect(setup: ConnectionSetup): Promise<void> {
-    this.setups.push(setup);
-    // A failure resets the connection, and the setup runs again on the next one.
-    if (this.conn) await this.runSetup(this.conn, setup).catch(() => {});
+  /** A confirm channel whose `setup` runs now if connected, and on every reconnection. */
+  channel(setup: ChannelSetup): AmqpChannel {
+    let wrapper: ChannelWrapper | null = null;
+    let closed = false;
+    const entry = { setup, bind: (w: ChannelWrapper) => void (wrapper = w) };
+    if (this.manager) entry.bind(this.open(setup, () => closed));
+    else this.pending.push(entry);
+    return {
+      close: async () => {
+        closed = true;
+        const i = this.pending.indexOf(entry);
+        if (i >= 0) this.pending.splice(i, 1);
+        await wrapper?.close().catch(() => {});
+      },
+    };
   }
 
   start(): void {
     this.stopped = false;
-    void this.connect();
+    const manager = amqp.connect([this.url], {
+      heartbeatIntervalInSeconds: 5,
+      reconnectTimeInSeconds: this.nextDelaySeconds(),
+      connectionOptions: { clientProperties: { connection_name: this.opts.name }, timeout: 5000 },
+    });
+    this.manager = manager;
+    manager.on('connect', () => {
+      this.attempt = 0;
+      this.downSince = null;
+      if (this.everConnected) this.opts.metrics.count('amqp_reconnects');
+      this.everConnected = true;
+      this.opts.logger.info('connected to RabbitMQ');
+    });
+    // The manager waits `reconnectTimeInSeconds` after each of these: set it to the next back-off step first.
+    manager.on('disconnect', ({ err }) => {
+      this.downSince ??= Date.now();
+      this.failed(err);
+    });
+    manager.on('connectFailed', ({ err }) => this.failed(err));
+    for (const entry of this.pending.splice(0)) entry.bind(this.open(entry.setup, () => false));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    const conn = this.conn;
-    this.conn = null;
-    await conn?.close().catch(() => {});
+    const manager = this.manager;
+    this.manager = null;
+    await manager?.close().catch(() => {});
   }
 
   /** Forces a reconnection, e.g. after a channel error. */
   reset(reason: unknown): void {
-    const conn = this.conn;
-    if (!conn) return;
+    const conn = this.manager?.connection;
+    if (this.stopped || !conn) return;
     this.opts.logger.warn({ err: reason }, 'resetting the RabbitMQ connection');
+    // Close the connection rather than calling the manager's reconnect(): its own close handler then reconnects with
+    // the back-off, and a connection that is already going down is not left without one.
     void conn.close().catch(() => {});
   }
 
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    let conn: ChannelModel;
-    try {
-      conn = await amqp.connect(this.url, { clientProperties: { connection_name: this.opts.name }, timeout: 5000 });
-    } catch (err) {
-      this.scheduleReconnect(err);
-      return;
-    }
-    if (this.stopped) {
-      await conn.close().catch(() => {});
-      return;
-    }
-    conn.on('error', () => {}); // 'close' follows; handled there.
-    conn.on('close', () => {
-      if (this.conn !== conn) return;
-      this.conn = null;
-      this.downSince = Date.now();
-      this.scheduleReconnect(new Error('connection closed'));
+  private open(setup: ChannelSetup, closedByOwner: () => boolean): ChannelWrapper {
+    const wrapper = this.manager!.createChannel({
+      confirm: true,
+      setup: async (ch: ConfirmChannel) => {
+        // A channel error (the broker closed this channel alone) resets the connection; a channel closed with its
+        // connection, or by its owner, needs nothing more.
+        ch.on('error', (err: unknown) => {
+          if (!closedByOwner()) this.reset(err);
+        });
+        try {
+          await ch.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+          await setup(ch);
+        } catch (err) {
+          this.reset(err);
+          throw err;
+        }
+      },
     });
-    try {
-      const ch = await conn.createChannel();
-      await ch.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
-      await ch.close();
-      this.conn = conn;
-      // A snapshot: a setup registered meanwhile runs from onConnect, since this.conn is set.
-      for (const setup of [...this.setups]) await this.runSetup(conn, setup);
-    } catch (err) {
-      this.conn = null;
-      await conn.close().catch(() => {});
-      this.scheduleReconnect(err);
-      return;
-    }
-    if (this.conn !== conn) return;
-    this.attempt = 0;
-    this.downSince = null;
-    if (this.everConnected) this.opts.metrics.count('amqp_reconnects');
-    this.everConnected = true;
-    this.opts.logger.info('connected to RabbitMQ');
+    wrapper.on('error', (err) => this.opts.logger.debug({ err }, 'RabbitMQ channel setup failed'));
+    return wrapper;
   }
 
-  private async runSetup(conn: ChannelModel, setup: ConnectionSetup): Promise<void> {
-    try {
-      await setup(conn);
-    } catch (err) {
-      // A part that cannot set itself up would silently miss events: start over on a new connection.
-      this.reset(err);
-      throw err;
-    }
-  }
-
-  private scheduleReconnect(err: unknown): void {
-    if (this.stopped || this.timer) return;
-    const min = this.opts.minDelayMs ?? 200;
-    const max = this.opts.maxDelayMs ?? 5000;
-    const delay = Math.min(max, min * 2 ** this.attempt) * (0.8 + Math.random() * 0.4);
+  private failed(err: unknown): void {
+    if (this.stopped || !this.manager) return;
     if (this.attempt === 0 || this.attempt % 10 === 0)
-      this.opts.logger.warn(
-        { err, attempt: this.attempt, delayMs: Math.round(delay) },
-        'RabbitMQ unreachable; retrying',
-      );
+      this.opts.logger.warn({ err, attempt: this.attempt }, 'RabbitMQ unreachable; retrying');
     this.attempt++;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.connect();
-    }, delay);
-    this.timer.unref();
+    this.manager.reconnectTimeInSeconds = this.nextDelaySeconds();
+  }
+
+  private nextDelaySeconds(): number {
+    const ms = backoffDelay(this.attempt + 1, {
+      baseMs: this.opts.minDelayMs ?? 200,
+      capMs: this.opts.maxDelayMs ?? 5000,
+    });
+    return Math.max(50, ms) / 1000;
   }
 }

@@ -1,6 +1,8 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
+import { receiptsAmong, recordReceipts } from '../store/durable-consumers.js';
+import type { StoredEvent } from '../store/event-log.js';
 import type { AmqpConnection } from './amqp-connection.js';
 import {
   ATTEMPT_HEADER,
@@ -14,26 +16,34 @@ import {
 import type { BusMetrics } from './bus-metrics.js';
 import {
   checkConsumerName,
+  DEFAULT_BATCH_SIZE,
   DEFAULT_RETRY_DELAYS_MS,
   type DurableHandler,
   type DurableOptions,
   type DurableSubscription,
-  hasReceipt,
-  recordReceipt,
+  errorText,
 } from './durable.js';
 
+interface Delivery {
+  ch: ConfirmChannel;
+  msg: ConsumeMessage;
+  event: StoredEvent;
+  attempt: number;
+}
+
 /**
- * A consumer with its own durable queue, shared by every node (competing consumers). At least once: a message is
- * acknowledged only after its handler succeeded and the receipt is stored, or after it was safely moved on. A
- * redelivered event whose receipt exists is skipped, so handlers see each event id once in the usual case (a crash
- * between handler and receipt can still repeat one: handlers with effects outside the database stay idempotent).
+ * The durable consumer with a broker: a durable queue of its own, shared by every node (competing consumers).
+ * Messages that arrive together are handled as one batch, in one transaction that also writes a receipt per event
+ * id; redelivered ids whose receipt exists are dropped before the handler sees them. A message is acknowledged only
+ * after that transaction committed, or after it was safely moved on, so delivery is at least once and database
+ * effects made through the transaction exactly once.
  *
- * A failure goes to `<queue>.retry.<n>`, a queue whose TTL is the n-th back-off delay and whose expired messages
- * dead-letter back into the main queue; one queue per delay, so a long wait never holds up a short one. After the
- * last retry the message goes to `<queue>.dead` for a person to look at.
+ * A failing batch is split into single events. A failing event goes to `<queue>.retry.<n>`, a queue whose TTL is the
+ * n-th back-off delay and whose expired messages dead-letter back into the main queue; one queue per delay, so a long
+ * wait never holds up a short one. After the last retry the message goes to `<queue>.dead` for a person to look at.
  */
 export async function consumeDurable(
-  deps: { amqp: AmqpConnection; db: Db; logger: Logger; metrics: BusMetrics },
+  deps: { amqp: AmqpConnection; db: Db; logger: Logger; metrics: BusMetrics; lagCheckMs?: number },
   name: string,
   handler: DurableHandler,
   opts: DurableOptions = {},
@@ -41,58 +51,80 @@ export async function consumeDurable(
   checkConsumerName(name);
   const queue = durableQueue(name);
   const delays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const labels = { consumer: name };
   const log = deps.logger.child({ consumer: name });
   let channel: ConfirmChannel | null = null;
   let stopped = false;
-  let inFlight = 0;
+  let pending: Delivery[] = [];
+  let running: Promise<void> | null = null;
 
-  const onMessage = async (ch: ConfirmChannel, msg: ConsumeMessage) => {
-    inFlight++;
-    const attempt = Number(msg.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+  /** Handles `batch` in one transaction; resolves to false if the handler threw (nothing was acknowledged). */
+  const handle = async (batch: Delivery[]): Promise<boolean> => {
+    const attempt = Math.max(...batch.map((d) => d.attempt));
+    let handled: number;
     try {
-      let decoded: ReturnType<typeof decodeEvent>;
-      try {
-        decoded = decodeEvent(msg);
-      } catch (err) {
-        await moveOn(ch, msg, deadLetterQueue(name), attempt, err);
-        deps.metrics.count('consumer_dead_lettered', 1, labels);
-        return;
-      }
-      const id = decoded.event.envelope.id;
-      try {
-        if (await hasReceipt(deps.db, name, id)) {
-          deps.metrics.count('consumer_duplicates', 1, labels);
-          ch.ack(msg);
-          return;
-        }
-        await handler(decoded.event, { attempt });
-        await recordReceipt(deps.db, name, id);
-        deps.metrics.count('consumer_delivered', 1, labels);
-        ch.ack(msg);
-      } catch (err) {
-        if (attempt <= delays.length) {
-          await moveOn(ch, msg, retryQueue(name, attempt), attempt + 1, err);
-          deps.metrics.count('consumer_retried', 1, labels);
-          log.warn({ err, eventId: id, attempt }, 'durable consumer failed; will retry');
-        } else {
-          await moveOn(ch, msg, deadLetterQueue(name), attempt, err);
-          deps.metrics.count('consumer_dead_lettered', 1, labels);
-          log.error({ err, eventId: id, attempt }, 'durable consumer gave up; event moved to the dead-letter queue');
-        }
-      }
+      handled = await deps.db.transaction(async (tx) => {
+        const seen = await receiptsAmong(
+          tx,
+          name,
+          batch.map((d) => d.event.envelope.id),
+        );
+        const fresh = new Map<number, StoredEvent>();
+        for (const d of batch) if (!seen.has(d.event.envelope.id)) fresh.set(d.event.envelope.id, d.event);
+        const events = [...fresh.values()].sort((a, b) => a.envelope.id - b.envelope.id);
+        if (events.length === 0) return 0;
+        await recordReceipts(tx, name, [...fresh.keys()]);
+        await handler(events, { tx, attempt });
+        return events.length;
+      });
     } catch (err) {
-      // The channel went away mid-way: nothing was acknowledged, so the broker delivers the message again.
-      log.debug({ err }, 'durable message left unacknowledged');
-    } finally {
-      inFlight--;
+      if (batch.length > 1) return false;
+      const [d] = batch as [Delivery];
+      const last = d.attempt > delays.length;
+      await moveOn(
+        d,
+        last ? deadLetterQueue(name) : retryQueue(name, d.attempt),
+        last ? d.attempt : d.attempt + 1,
+        err,
+      );
+      deps.metrics.count(last ? 'consumer_dead_lettered' : 'consumer_retried', 1, labels);
+      if (last) log.error({ err, eventId: d.event.envelope.id, attempt: d.attempt }, 'durable consumer gave up');
+      else log.warn({ err, eventId: d.event.envelope.id, attempt: d.attempt }, 'durable consumer failed; will retry');
+      return true;
+    }
+    if (handled > 0) deps.metrics.count('consumer_delivered', handled, labels);
+    if (handled < batch.length) deps.metrics.count('consumer_duplicates', batch.length - handled, labels);
+    for (const d of batch) d.ch.ack(d.msg);
+    return true;
+  };
+
+  const drain = async () => {
+    while (!stopped && pending.length > 0) {
+      // Messages of a channel that closed are redelivered by the broker; their delivery tags are void.
+      const batch = pending.filter((d) => d.ch === channel).slice(0, batchSize);
+      pending = pending.filter((d) => d.ch === channel).slice(batch.length);
+      if (batch.length === 0) return;
+      try {
+        if (!(await handle(batch))) for (const d of batch) await handle([d]);
+      } catch (err) {
+        // The channel or the database went away mid-way: nothing unacknowledged is lost, the broker redelivers.
+        log.debug({ err }, 'durable batch left unacknowledged');
+      }
     }
   };
 
-  await deps.amqp.onConnect(async (conn) => {
+  const schedule = () => {
+    if (running || stopped) return;
+    // One turn of the event loop lets the messages that arrived together form one batch.
+    running = new Promise<void>((resolve) => setImmediate(resolve)).then(drain).finally(() => {
+      running = null;
+      if (pending.length > 0) schedule();
+    });
+  };
+
+  const amqpChannel = deps.amqp.channel(async (ch) => {
     if (stopped) return;
-    const ch = await conn.createConfirmChannel();
-    ch.on('error', () => {});
     ch.on('close', () => {
       if (channel === ch) channel = null;
     });
@@ -105,32 +137,59 @@ export async function consumeDurable(
       });
     }
     await ch.assertQueue(deadLetterQueue(name), { durable: true });
-    await ch.prefetch(opts.prefetch ?? 16);
+    await ch.prefetch(Math.max(opts.prefetch ?? 2 * batchSize, batchSize));
     channel = ch;
     await ch.consume(queue, (msg) => {
-      if (msg) void onMessage(ch, msg);
+      if (!msg) return;
+      const attempt = Number(msg.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+      let event: StoredEvent;
+      try {
+        event = decodeEvent(msg).event;
+      } catch (err) {
+        void moveOn({ ch, msg }, deadLetterQueue(name), attempt, err).catch(() => {});
+        deps.metrics.count('consumer_dead_lettered', 1, labels);
+        return;
+      }
+      pending.push({ ch, msg, event, attempt });
+      schedule();
     });
   });
+
+  const lagTimer = setInterval(async () => {
+    const ch = channel;
+    if (!ch || !deps.metrics.lag) return;
+    try {
+      deps.metrics.lag(name, (await ch.checkQueue(queue)).messageCount);
+    } catch {
+      // The channel closed; the next connection reports again.
+    }
+  }, deps.lagCheckMs ?? 5000);
+  lagTimer.unref();
 
   return {
     async stop() {
       stopped = true;
-      const ch = channel;
+      clearInterval(lagTimer);
+      await running?.catch(() => {});
       channel = null;
-      for (let i = 0; i < 200 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 10));
       // Unacknowledged messages go back to the queue for another node.
-      await ch?.close().catch(() => {});
+      await amqpChannel.close();
     },
   };
 }
 
 /** Publishes a copy to `target` with the attempt count, waits for the broker's confirm, then acks the original. */
-async function moveOn(ch: ConfirmChannel, msg: ConsumeMessage, target: string, attempt: number, err: unknown) {
-  const reason = err instanceof Error ? err.message : String(err);
+async function moveOn(
+  d: { ch: ConfirmChannel; msg: ConsumeMessage },
+  target: string,
+  attempt: number,
+  err: unknown,
+): Promise<void> {
+  const { ch, msg } = d;
   ch.sendToQueue(target, msg.content, {
     ...msg.properties,
     persistent: true,
-    headers: { ...msg.properties.headers, [ATTEMPT_HEADER]: attempt, [ERROR_HEADER]: reason.slice(0, 500) },
+    headers: { ...msg.properties.headers, [ATTEMPT_HEADER]: attempt, [ERROR_HEADER]: errorText(err) },
   });
   await ch.waitForConfirms();
   ch.ack(msg);

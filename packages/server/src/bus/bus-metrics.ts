@@ -24,6 +24,11 @@ export type BusCounter =
 
 export interface BusMetrics {
   count(counter: BusCounter, n?: number, labels?: { consumer: string }): void;
+  /**
+   * How far a durable consumer is behind (`slotcast_bus_consumer_lag_events`): event ids between its position and
+   * the log's end without a broker, messages waiting in its queue with one.
+   */
+  lag?(consumer: string, events: number): void;
 }
 
 export const noBusMetrics: BusMetrics = { count() {} };

@@ -11,20 +11,19 @@ const commit = (db: Db, type: string) =>
   db.transaction((tx) =>
     appendEvents(tx, [{ type, bookingId: null, vendorId: null, customerId: null, resourceId: null, data: {} }]),
   );
-const until = async (ok: () => boolean | Promise<boolean>, ms = 5000) => {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20)))
-    if (await ok()) return;
-  throw new Error('timed out');
-};
 
 describe('EmbeddedBus durable consumers (no broker)', () => {
   let db: Db;
   let bus: EmbeddedBus;
+  const newBus = async () => {
+    const b = new EmbeddedBus(db, { logger: pino({ level: 'silent' }), metrics: noBusMetrics, pollMs: 50 });
+    await b.start();
+    return b;
+  };
   beforeAll(async () => {
     db = await openPglite();
     await migrate(db);
-    bus = new EmbeddedBus(db, { logger: pino({ level: 'silent' }), metrics: noBusMetrics, pollMs: 50 });
-    await bus.start();
+    bus = await newBus();
     // PGlite (WASM) takes a few seconds to start on a busy machine.
   }, 60_000);
   afterAll(async () => {
@@ -36,8 +35,8 @@ describe('EmbeddedBus durable consumers (no broker)', () => {
     const seen: [number, number][] = [];
     const sub = await bus.subscribeDurable(
       'ordered',
-      async (e, { attempt }) => {
-        seen.push([e.envelope.id, attempt]);
+      async (events, { attempt }) => {
+        for (const e of events) seen.push([e.envelope.id, attempt]);
         if (seen.length === 1) throw new Error('once');
       },
       { bindings: ['booking.*'], retryDelaysMs: [10] },
@@ -45,12 +44,37 @@ describe('EmbeddedBus durable consumers (no broker)', () => {
     const [a] = await commit(db, 'booking.requested');
     await commit(db, 'notification.created');
     const [b] = await commit(db, 'booking.confirmed');
-    await until(() => seen.length === 3);
+    await expect.poll(() => seen.length).toBe(3);
     expect(seen).toEqual([
       [a!.envelope.id, 1],
       [a!.envelope.id, 2],
       [b!.envelope.id, 1],
     ]);
+    await sub.stop();
+  });
+
+  it('hands a backlog on in batches, and one failing event holds up only itself', async () => {
+    const batches: number[][] = [];
+    const made: number[] = [];
+    for (let i = 0; i < 7; i++) made.push((await commit(db, 'booking.requested'))[0]!.envelope.id);
+    const poison = made[3]!;
+    const sub = await bus.subscribeDurable(
+      'batched',
+      async (events) => {
+        batches.push(events.map((e) => e.envelope.id));
+        if (events.some((e) => e.envelope.id === poison)) throw new Error('poison');
+      },
+      { startAt: 'beginning', batchSize: 100, retryDelaysMs: [10] },
+    );
+    await expect
+      .poll(async () => (await db.query('SELECT 1 FROM bus_dead_letters WHERE consumer = $1', ['batched'])).length)
+      .toBe(1);
+    await expect.poll(() => batches.flat().includes(made[6]!)).toBe(true);
+    // The first try takes everything at once; after the failure the rest go alone, and only the poison is retried.
+    expect(batches[0]).toEqual(expect.arrayContaining(made));
+    const handledAfter = batches.slice(1).flat();
+    expect(handledAfter.filter((id) => id === poison)).toHaveLength(2);
+    for (const id of made.filter((m) => m !== poison)) expect(handledAfter.filter((x) => x === id)).toHaveLength(1);
     await sub.stop();
   });
 
@@ -63,14 +87,53 @@ describe('EmbeddedBus durable consumers (no broker)', () => {
       { retryDelaysMs: [10, 10] },
     );
     const [e] = await commit(db, 'booking.requested');
-    await until(
-      async () => (await db.query('SELECT 1 FROM bus_dead_letters WHERE consumer = $1', ['hopeless'])).length === 1,
-    );
+    await expect
+      .poll(async () => (await db.query('SELECT 1 FROM bus_dead_letters WHERE consumer = $1', ['hopeless'])).length)
+      .toBe(1);
     const [row] = await db.query<{ event_id: number; attempts: number; error: string }>(
       'SELECT event_id, attempts, error FROM bus_dead_letters WHERE consumer = $1',
       ['hopeless'],
     );
     expect(row).toEqual({ event_id: e!.envelope.id, attempts: 3, error: 'never' });
     await sub.stop();
+  });
+
+  it('keeps what a handler wrote through its transaction exactly once across a crash before the commit', async () => {
+    await db.exec('CREATE TABLE effects (event_id int8 NOT NULL)');
+    const write = (tx: Parameters<Parameters<typeof bus.subscribeDurable>[1]>[1]['tx'], ids: number[]) =>
+      tx.query('INSERT INTO effects (event_id) SELECT unnest($1::int8[])', [ids]);
+    let crash!: () => void;
+    const crashed = new Promise<void>((r) => {
+      crash = r;
+    });
+    const first = await bus.subscribeDurable('effects', async (events, { tx }) => {
+      await write(
+        tx,
+        events.map((e) => e.envelope.id),
+      );
+      // The node dies here: its effects are written, its position not yet committed.
+      crash();
+      throw new Error('node died');
+    });
+    const ids = [(await commit(db, 'booking.requested'))[0]!.envelope.id];
+    await crashed;
+    await first.stop();
+    ids.push((await commit(db, 'booking.confirmed'))[0]!.envelope.id);
+
+    // Another node (another bus on the same database) takes over from the stored position.
+    const other = await newBus();
+    const sub = await other.subscribeDurable('effects', async (events, { tx }) => {
+      await write(
+        tx,
+        events.map((e) => e.envelope.id),
+      );
+    });
+    await expect
+      .poll(async () =>
+        (await db.query<{ event_id: number }>('SELECT event_id FROM effects ORDER BY 1')).map((r) => r.event_id),
+      )
+      .toEqual(ids);
+    await sub.stop();
+    await other.stop();
   });
 });

@@ -1,8 +1,9 @@
 import type { ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
-import { EVENTS_CHANNEL, markPublished, readAfter, type StoredEvent } from '../store/event-log.js';
-import type { AmqpConnection } from './amqp-connection.js';
+import { EVENTS_CHANNEL, markPublished, type StoredEvent } from '../store/event-log.js';
+import { readUnpublished } from '../store/outbox.js';
+import type { AmqpChannel, AmqpConnection } from './amqp-connection.js';
 import { EVENTS_EXCHANGE, encodeEvent, routingKey } from './amqp-topology.js';
 import type { BusMetrics } from './bus-metrics.js';
 import { RelayLeadership } from './relay-leadership.js';
@@ -28,6 +29,7 @@ export interface OutboxRelayOptions {
  */
 export class OutboxRelay {
   private channel: ConfirmChannel | null = null;
+  private amqpChannel: AmqpChannel | null = null;
   private readonly leadership: RelayLeadership;
   private readonly loop = new WakeLoop(
     () => this.drain(),
@@ -61,9 +63,7 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.opts.amqp.onConnect(async (conn) => {
-      const ch = await conn.createConfirmChannel();
-      ch.on('error', () => {});
+    this.amqpChannel = this.opts.amqp.channel(async (ch) => {
       ch.on('close', () => {
         if (this.channel === ch) this.channel = null;
       });
@@ -81,6 +81,7 @@ export class OutboxRelay {
     if (this.timer) clearInterval(this.timer);
     await this.unlisten?.();
     await this.loop.idle();
+    await this.amqpChannel?.close();
     await this.leadership.stop();
   }
 
@@ -103,26 +104,6 @@ export class OutboxRelay {
       if (rows.length < batchSize) return;
     }
   }
-}
-
-/**
- * The oldest unpublished events, each with the id of the event before it in the whole log: ids are taken in commit
- * order, so nothing can appear between the two later, and a consumer holding `prev` may take this one without a gap.
- * Only a suffix of the log is ever unpublished, so reading on from the first unpublished id reads only those.
- */
-async function readUnpublished(db: Db, limit: number): Promise<{ prev: number; event: StoredEvent }[]> {
-  const [head] = await db.query<{ first: number | null; prev: number | null }>(
-    `SELECT f.first, (SELECT max(id) FROM events WHERE id < f.first) AS prev
-       FROM (SELECT min(id) AS first FROM events WHERE published_at IS NULL) f`,
-  );
-  if (!head?.first) return [];
-  const events = await readAfter(db, head.first - 1, limit);
-  let prev = head.prev ?? 0;
-  return events.map((event) => {
-    const row = { prev, event };
-    prev = event.envelope.id;
-    return row;
-  });
 }
 
 async function publishConfirmed(ch: ConfirmChannel, rows: { prev: number; event: StoredEvent }[]): Promise<void> {

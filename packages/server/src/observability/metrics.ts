@@ -285,7 +285,16 @@ export class Metrics {
     };
     // Declared up front, so every series exists (at 0) before the first event.
     for (const name of BUS_COUNTERS) busCounter(name);
-    this.bus = { count: (name, n = 1, labels) => busCounter(name).inc(labels ?? {}, n) };
+    const consumerLag = new Gauge({
+      name: 'slotcast_bus_consumer_lag_events',
+      help: 'How far each durable consumer is behind: event ids to the log end (no broker), or messages in its queue',
+      labelNames: ['consumer'],
+      registers,
+    });
+    this.bus = {
+      count: (name, n = 1, labels) => busCounter(name).inc(labels ?? {}, n),
+      lag: (consumer, events) => consumerLag.set({ consumer }, events),
+    };
 
     // Process memory, CPU, GC and event-loop lag (nodejs_eventloop_lag_p99_seconds), into this registry only.
     if (opts.defaultMetrics !== false) {

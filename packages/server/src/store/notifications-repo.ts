@@ -107,29 +107,84 @@ export async function getNotification(db: Queryable, userId: string, id: string)
   return row ? toNotification(row) : null;
 }
 
-export async function staffOfVendor(db: Queryable, vendorId: string): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
-    "SELECT id FROM users WHERE vendor_id = $1 AND role = 'staff' ORDER BY id",
-    [vendorId],
+/** The staff of each vendor, for every vendor in `vendorIds`, in one query. */
+export async function staffOfVendors(db: Queryable, vendorIds: string[]): Promise<Map<string, string[]>> {
+  const staff = new Map<string, string[]>(vendorIds.map((v) => [v, []]));
+  if (vendorIds.length === 0) return staff;
+  const rows = await db.query<{ id: string; vendor_id: string }>(
+    "SELECT id, vendor_id FROM users WHERE vendor_id = ANY($1::uuid[]) AND role = 'staff' ORDER BY vendor_id, id",
+    [vendorIds],
   );
-  return rows.map((r) => r.id);
+  for (const r of rows) staff.get(r.vendor_id)?.push(r.id);
+  return staff;
 }
 
-export async function readOffset(tx: Queryable, name: string, lock: boolean): Promise<number | null> {
-  const [row] = await tx.query<{ last_event_id: number }>(
-    `SELECT last_event_id FROM consumer_offsets WHERE name = $1${lock ? ' FOR UPDATE SKIP LOCKED' : ''}`,
-    [name],
-  );
-  return row ? row.last_event_id : null;
+/** The names a notification text mentions, one query per table for a whole batch of bookings. */
+export interface NameLookup {
+  services: string[];
+  resources: string[];
+  vendors: string[];
+  users: string[];
 }
 
-export async function initOffset(db: Queryable, name: string, at: number): Promise<void> {
-  await db.query('INSERT INTO consumer_offsets (name, last_event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-    name,
-    at,
+export async function namesOf(db: Queryable, ids: NameLookup): Promise<Record<keyof NameLookup, Map<string, string>>> {
+  const names = async (table: 'services' | 'resources' | 'vendors' | 'users', list: string[]) => {
+    if (list.length === 0) return new Map<string, string>();
+    const rows = await db.query<{ id: string; name: string }>(
+      `SELECT id, name FROM ${table} WHERE id = ANY($1::uuid[])`,
+      [[...new Set(list)]],
+    );
+    return new Map(rows.map((r) => [r.id, r.name]));
+  };
+  const [services, resources, vendors, users] = await Promise.all([
+    names('services', ids.services),
+    names('resources', ids.resources),
+    names('vendors', ids.vendors),
+    names('users', ids.users),
   ]);
+  return { services, resources, vendors, users };
 }
 
-export async function writeOffset(tx: Queryable, name: string, at: number): Promise<void> {
-  await tx.query('UPDATE consumer_offsets SET last_event_id = $2 WHERE name = $1', [name, at]);
+/**
+ * Inserts many in one statement, skipping those a user already has from the same event (consumers may see an event
+ * twice). Returns the inserted ones, in the order given.
+ */
+export async function insertNotifications(
+  tx: Queryable,
+  list: NewNotification[],
+): Promise<{ userId: string; notification: Notification }[]> {
+  if (list.length === 0) return [];
+  const col = <K extends keyof NewNotification>(k: K) => list.map((n) => n[k]);
+  const rows = await tx.query<NotificationRow & { user_id: string }>(
+    `INSERT INTO notifications (user_id, source_event_id, booking_id, category, priority, title, body)
+     SELECT * FROM unnest($1::uuid[], $2::int8[], $3::uuid[], $4::text[], $5::int2[], $6::text[], $7::text[])
+     ON CONFLICT (user_id, source_event_id) DO NOTHING RETURNING *`,
+    [
+      col('userId'),
+      col('sourceEventId'),
+      col('bookingId'),
+      col('category'),
+      col('priority'),
+      col('title'),
+      col('body'),
+    ],
+  );
+  const byKey = new Map(rows.map((r) => [`${r.user_id} ${Number(r.source_event_id)}`, r]));
+  return list.flatMap((n) => {
+    const row = byKey.get(`${n.userId} ${n.sourceEventId}`);
+    return row ? [{ userId: n.userId, notification: toNotification(row) }] : [];
+  });
+}
+
+/** Unread notifications of each user in `userIds`, in one query. */
+export async function unreadCounts(db: Queryable, userIds: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>(userIds.map((u) => [u, 0]));
+  if (userIds.length === 0) return counts;
+  const rows = await db.query<{ user_id: string; n: number }>(
+    `SELECT user_id, count(*)::int8 AS n FROM notifications
+      WHERE user_id = ANY($1::uuid[]) AND read_at IS NULL GROUP BY user_id`,
+    [[...new Set(userIds)]],
+  );
+  for (const r of rows) counts.set(r.user_id, Number(r.n));
+  return counts;
 }

@@ -8,18 +8,19 @@ import type {
 } from '@slotcast/protocol';
 import { DETAILS, isBookingEvent, SlotcastError } from '@slotcast/protocol';
 import { draftNotifications } from '../domain/notification-content.js';
-import { getResource, getService, getVendor } from '../store/catalog-repo.js';
 import type { Db, Queryable } from '../store/db.js';
 import { appendEvents, type NewEvent, type StoredEvent } from '../store/event-log.js';
 import {
   getNotification,
-  insertNotification,
+  insertNotifications,
   listNotifications,
   markRead,
-  staffOfVendor,
+  type NewNotification,
+  namesOf,
+  staffOfVendors,
   unreadCount,
+  unreadCounts,
 } from '../store/notifications-repo.js';
-import { getUser } from '../store/users-repo.js';
 import type { Caller } from './actor.js';
 
 const privateEvent = (userId: string, type: string, data: unknown): NewEvent => ({
@@ -39,44 +40,67 @@ export class NotificationService {
     private readonly onEvents: () => void = () => {},
   ) {}
 
-  /** The log consumer's handler: one notification per recipient per booking event, idempotent by event id. */
+  /**
+   * The notifications worker's handler: one notification per recipient per booking event, idempotent by event id.
+   * A whole batch costs one query per table it reads, one insert and one count, whatever its size.
+   */
   async fromEvents(tx: Queryable, events: StoredEvent[]): Promise<void> {
-    const out: NewEvent[] = [];
-    for (const e of events) {
-      if (!isBookingEvent(e.envelope)) continue;
-      const d = e.envelope.data as BookingEventData;
+    const changes = events.flatMap((e) =>
+      isBookingEvent(e.envelope)
+        ? [{ id: e.envelope.id, type: e.envelope.type, d: e.envelope.data as BookingEventData }]
+        : [],
+    );
+    if (changes.length === 0) return;
+    const bookings = changes.map((c) => c.d.booking);
+    const [names, staff] = await Promise.all([
+      namesOf(tx, {
+        services: bookings.map((b) => b.serviceId),
+        resources: bookings.map((b) => b.resourceId),
+        vendors: bookings.map((b) => b.vendorId),
+        users: bookings.map((b) => b.customerId),
+      }),
+      staffOfVendors(tx, [...new Set(bookings.map((b) => b.vendorId))]),
+    ]);
+    const rows: NewNotification[] = [];
+    for (const { id, type, d } of changes) {
       const b = d.booking;
-      const [service, resource, vendor, customer] = await Promise.all([
-        getService(tx, b.serviceId),
-        getResource(tx, b.resourceId),
-        getVendor(tx, b.vendorId),
-        getUser(tx, b.customerId),
-      ]);
-      const drafts = draftNotifications(e.envelope.type, d, {
-        serviceName: service?.name ?? 'Booking',
-        resourceName: resource?.name ?? '',
-        vendorName: vendor?.name ?? '',
-        customerName: customer?.name ?? 'A customer',
+      const drafts = draftNotifications(type, d, {
+        serviceName: names.services.get(b.serviceId) ?? 'Booking',
+        resourceName: names.resources.get(b.resourceId) ?? '',
+        vendorName: names.vendors.get(b.vendorId) ?? '',
+        customerName: names.users.get(b.customerId) ?? 'A customer',
       });
       for (const draft of drafts) {
-        const recipients = draft.audience === 'customer' ? [b.customerId] : await staffOfVendor(tx, b.vendorId);
+        const recipients = draft.audience === 'customer' ? [b.customerId] : (staff.get(b.vendorId) ?? []);
         for (const userId of recipients) {
-          const n = await insertNotification(tx, {
+          rows.push({
             userId,
-            sourceEventId: e.envelope.id,
+            sourceEventId: id,
             bookingId: b.id,
             category: draft.category,
             priority: draft.priority,
             title: draft.title,
             body: draft.body,
           });
-          if (!n) continue;
-          const data: NotificationCreatedData = { notification: n, unreadCount: await unreadCount(tx, userId) };
-          out.push(privateEvent(userId, 'notification.created', data));
         }
       }
     }
-    await appendEvents(tx, out);
+    const made = await insertNotifications(tx, rows);
+    if (made.length === 0) return;
+    // Each event carries the count as it was right after its own notification, as if they had come one by one.
+    const unread = await unreadCounts(
+      tx,
+      made.map((m) => m.userId),
+    );
+    const later = new Map<string, number>();
+    const out: NewEvent[] = [];
+    for (const { userId, notification } of made.toReversed()) {
+      const after = later.get(userId) ?? 0;
+      later.set(userId, after + 1);
+      const data: NotificationCreatedData = { notification, unreadCount: (unread.get(userId) ?? 0) - after };
+      out.push(privateEvent(userId, 'notification.created', data));
+    }
+    await appendEvents(tx, out.reverse());
   }
 
   async list(caller: Caller, q: ListNotificationsQuery): Promise<NotificationPage> {

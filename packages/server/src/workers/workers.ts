@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { pruneReceipts } from '../bus/durable.js';
 import type { Config } from '../config.js';
 import type { Db } from '../store/db.js';
+import { pruneReceipts } from '../store/durable-consumers.js';
 import { pruneEvents } from '../store/event-log.js';
 import { pruneKeys } from '../store/idempotency.js';
 import type { BookingService } from '../usecases/bookings.js';

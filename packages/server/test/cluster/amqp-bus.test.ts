@@ -151,8 +151,8 @@ describe.skipIf(unreachable !== null)('the RabbitMQ bus', () => {
     const calls = new Map<number, number[]>();
     const sub = await bus.subscribeDurable(
       'flaky',
-      async (e, { attempt }) => {
-        calls.set(e.envelope.id, [...(calls.get(e.envelope.id) ?? []), attempt]);
+      async (events, { attempt }) => {
+        for (const e of events) calls.set(e.envelope.id, [...(calls.get(e.envelope.id) ?? []), attempt]);
         if (attempt < 3) throw new Error('not yet');
       },
       { retryDelaysMs: [100, 200, 400] },

@@ -118,8 +118,8 @@ describe.skipIf(missing.length > 0)('a 3-node cluster behind HAProxy', () => {
     durable = await consumeDurable(
       { amqp: durableConn, db, logger: pino({ level: 'silent' }), metrics: noBusMetrics },
       'cluster-test',
-      async (event) => {
-        handled.set(event.envelope.id, (handled.get(event.envelope.id) ?? 0) + 1);
+      async (events) => {
+        for (const e of events) handled.set(e.envelope.id, (handled.get(e.envelope.id) ?? 0) + 1);
       },
       { retryDelaysMs: [500, 1000, 2000, 4000, 8000, 16000] },
     );
