@@ -34,6 +34,7 @@ import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
 import { NotificationService } from './usecases/notifications.js';
+import { RealtimeAccess } from './usecases/realtime-access.js';
 import { LogConsumer } from './workers/log-consumer.js';
 import { startWorkers } from './workers/workers.js';
 
@@ -154,7 +155,7 @@ export async function createSlotcast(
   await bus.start();
   gateway = attachGateway({
     httpServer: http.server,
-    db,
+    access: new RealtimeAccess(db),
     bus,
     auth,
     logger,

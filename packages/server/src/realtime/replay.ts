@@ -1,12 +1,16 @@
 import type { EventEnvelope, ResyncRequired } from '@slotcast/protocol';
-import type { Queryable } from '../store/db.js';
-import { type EventScope, latestEventId, prunedThrough, readEvents } from '../store/event-log.js';
+import type { EventScope, RealtimeAccess } from '../usecases/realtime-access.js';
 
 export interface ReplaySource {
-  db: Queryable;
+  access: Pick<RealtimeAccess, 'readScoped' | 'prunedThrough' | 'latestEventId'>;
   /** Highest event id this node has already emitted to its rooms. */
   emittedThrough(): number;
+  /** Resolves once this node has emitted through `id`, or after `timeoutMs` (the bus's progress, not a poll). */
+  emitted(id: number, timeoutMs: number): Promise<void>;
 }
+
+/** How long a cursor from another node, ahead of this node's bus, is waited for before it counts as ahead of the log. */
+const AHEAD_WAIT_MS = 2_000;
 
 export type ReplayOutcome =
   | { kind: 'replayed'; lastEventId: number; replayed: number }
@@ -27,11 +31,11 @@ export async function replayThenGoLive(
   goLive: () => void,
   isGone: () => boolean,
 ): Promise<ReplayOutcome> {
-  const pruned = await prunedThrough(src.db);
-  // A cursor from another node can be a little ahead of this node's tailer: wait for it, boundedly.
-  for (let i = 0; i < 100 && cursor > src.emittedThrough() && !isGone(); i++) {
-    if (cursor > (await latestEventId(src.db))) break;
-    await new Promise((r) => setTimeout(r, 20));
+  const pruned = await src.access.prunedThrough();
+  // A cursor from another node can be a little ahead of this node's bus: if the log has it, wait for the bus to
+  // deliver it (woken by the delivery itself), boundedly.
+  if (cursor > src.emittedThrough() && cursor <= (await src.access.latestEventId())) {
+    await src.emitted(cursor, AHEAD_WAIT_MS);
   }
   if (cursor < pruned || cursor > src.emittedThrough()) {
     const latest = src.emittedThrough();
@@ -54,7 +58,7 @@ export async function replayThenGoLive(
   for (;;) {
     const high = src.emittedThrough();
     while (sent < high) {
-      const rows = await readEvents(src.db, scope, sent, high, PAGE);
+      const rows = await src.access.readScoped(scope, sent, high, PAGE);
       if (isGone()) return { kind: 'replayed', lastEventId: sent, replayed };
       if (rows.length > 0) {
         send(rows.map((r) => r.envelope));
