@@ -18,7 +18,7 @@ export const HandshakeAuth = z.object({
   /** The id of the last event this client processed; omitted on a first connection (live only). */
   lastEventId: z.number().int().min(0).optional(),
   /** The client's protocol version; outside what the server speaks it is refused with PROTOCOL_*_TOO_OLD. */
-  protocolVersion: z.number().int().min(1).optional(),
+  protocolVersion: z.number().int().min(0).optional(),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 
