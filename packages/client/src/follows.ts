@@ -95,7 +95,7 @@ export class FollowRegistry {
           : answer.error.code === 'TIMEOUT'
             ? await Promise.all(chunk.map(([, target]) => this.send('follow', target)))
             : chunk.map(() => answer);
-        chunk.forEach(([key, target], i) => this.resolved(key, target, results[i]!));
+        for (const [i, [key, target]] of chunk.entries()) this.resolved(key, target, results[i]!);
       }),
     );
   }

@@ -338,22 +338,22 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     expect(cursors.get(USER_ID)).toBe(61);
   });
 
-  it.each([
-    'PROTOCOL_CLIENT_TOO_OLD',
-    'PROTOCOL_SERVER_TOO_OLD',
-  ] as const)('stops reconnecting and reports incompatible when the handshake is refused with %s', async (code) => {
-    server.refuse = () => ({ code, message: 'versions differ' });
-    const c = start();
-    await until(() => c.state.status === 'incompatible', 'incompatible');
-    expect(c.state.lastError).toEqual({ code, message: 'versions differ' });
-    expect(c.state.nextRetryAt).toBeNull();
-    // Nothing is scheduled: a later handshake only comes from retryNow().
-    server.refuse = () => null;
-    const accepted = server.nextSocket();
-    c.retryNow();
-    await accepted;
-    expect(server.handshakes).toHaveLength(2);
-  });
+  it.each(['PROTOCOL_CLIENT_TOO_OLD', 'PROTOCOL_SERVER_TOO_OLD'] as const)(
+    'stops reconnecting and reports incompatible when the handshake is refused with %s',
+    async (code) => {
+      server.refuse = () => ({ code, message: 'versions differ' });
+      const c = start();
+      await until(() => c.state.status === 'incompatible', 'incompatible');
+      expect(c.state.lastError).toEqual({ code, message: 'versions differ' });
+      expect(c.state.nextRetryAt).toBeNull();
+      // Nothing is scheduled: a later handshake only comes from retryNow().
+      server.refuse = () => null;
+      const accepted = server.nextSocket();
+      c.retryNow();
+      await accepted;
+      expect(server.handshakes).toHaveLength(2);
+    },
+  );
 
   it('stops with PROTOCOL_CLIENT_TOO_OLD on an events frame of a newer protocol, without handling it', async () => {
     const accepted = server.nextSocket();
