@@ -14,7 +14,7 @@ import { emitCoalesced } from './fan-out.js';
 import { DEFAULT_HANDSHAKE_LIMITS, type HandshakeLimits, handshakeAuth, type SocketData } from './handshake-auth.js';
 import { originAllowed } from './origin.js';
 import { replayThenGoLive } from './replay.js';
-import { assignedRooms, sessionRoom } from './rooms.js';
+import { assignedRooms, recipientRooms, sessionRoom } from './rooms.js';
 import { closeWithReason } from './socket-errors.js';
 
 export type { SocketData };
@@ -107,7 +107,13 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     observer?.replayStarted();
     const outcome = await replays(() =>
       replayThenGoLive(
-        { access, emittedThrough: () => progress.through, emitted: (id, ms) => progress.reached(id, ms) },
+        {
+          access,
+          emittedThrough: () => progress.through,
+          emitted: (id, ms) => progress.reached(id, ms),
+          emittedSince: (id) => progress.since(id),
+          visible: (e) => recipientRooms(e).some((room) => rooms.includes(room)),
+        },
         {
           userId: d.userId,
           all: d.role === 'admin',
@@ -165,8 +171,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     if (batch.length && logger.isLevelEnabled('debug')) {
       logger.debug({ eventId: batch[0]!.envelope.id, lastEventId: batch.at(-1)!.envelope.id }, 'events emitted');
     }
-    const last = batch.at(-1);
-    if (last) progress.advance(last.envelope.id);
+    progress.advance(batch);
   });
 
   return {

@@ -1,4 +1,5 @@
 import type { EventEnvelope, ResyncRequired } from '@slotcast/protocol';
+import type { StoredEvent } from '../bus/event-bus.js';
 import type { EventScope, RealtimeAccess } from '../usecases/realtime-access.js';
 
 export interface ReplaySource {
@@ -7,6 +8,10 @@ export interface ReplaySource {
   emittedThrough(): number;
   /** Resolves once this node has emitted through `id`, or after `timeoutMs` (the bus's progress, not a poll). */
   emitted(id: number, timeoutMs: number): Promise<void>;
+  /** The events this node emitted after `afterId`, kept in memory; null when they are no longer all kept. */
+  emittedSince(afterId: number): readonly StoredEvent[] | null;
+  /** Whether the socket is a recipient of an event (its rooms; the same rule as `scope`). */
+  visible(e: StoredEvent): boolean;
 }
 
 /** How long a cursor from another node, ahead of this node's bus, is waited for before it counts as ahead of the log. */
@@ -67,10 +72,15 @@ export async function replayThenGoLive(
       // A short page means everything visible up to `high` is sent.
       sent = rows.length === PAGE ? rows.at(-1)!.envelope.id : high;
     }
-    // Synchronous from here: if nothing was emitted meanwhile, joining the rooms now misses nothing.
-    if (src.emittedThrough() === high) {
+    // Synchronous from here: what the node emitted while the log was read is still in memory; sending the socket's
+    // share of it and joining the rooms in the same step misses nothing, however busy the writers are (waiting for a
+    // quiet moment instead could wait for as long as they keep committing).
+    const tail = src.emittedSince(high);
+    if (tail !== null) {
+      const mine = tail.filter((e) => src.visible(e));
+      if (mine.length > 0) send(mine.map((e) => e.envelope));
       goLive();
-      return { kind: 'replayed', lastEventId: sent, replayed };
+      return { kind: 'replayed', lastEventId: src.emittedThrough(), replayed: replayed + mine.length };
     }
   }
 }
