@@ -1,8 +1,8 @@
-import { ERRORS } from '@slotcast/protocol';
+import { ERRORS, SocketErrorBody } from '@slotcast/protocol';
 import type { ConnectionError } from './connection-state.js';
 
 /** What the client does when the server refuses a handshake, or closes a socket, with a code. */
-export type Reaction = 'refresh-token' | 'sign-out' | 'drain' | 'give-up' | 'retry';
+export type Reaction = 'refresh-token' | 'sign-out' | 'drain' | 'give-up' | 'incompatible' | 'retry';
 
 export function reactionTo(code: string): Reaction {
   switch (code) {
@@ -14,6 +14,10 @@ export function reactionTo(code: string): Reaction {
       return 'sign-out';
     case 'SERVER_DRAINING':
       return 'drain';
+    // One side must be updated first: stop, and say so.
+    case 'PROTOCOL_CLIENT_TOO_OLD':
+    case 'PROTOCOL_SERVER_TOO_OLD':
+      return 'incompatible';
     // Retrying cannot help: a foreign page origin, or a handshake this client builds wrong.
     case 'ORIGIN_NOT_ALLOWED':
     case 'VALIDATION_FAILED':
@@ -25,11 +29,13 @@ export function reactionTo(code: string): Reaction {
 
 /** A connect_error's code: the server's coded error (`data.code`), or NETWORK for a transport failure. */
 export function fromConnectError(err: Error): { error: ConnectionError; retryAfterMs: number } {
-  const data = (err as { data?: { code?: unknown; retryAfterMs?: unknown } }).data;
-  const raw = data?.code ?? err.message;
-  const code = typeof raw === 'string' && raw in ERRORS ? raw : 'NETWORK';
-  const retryAfterMs = typeof data?.retryAfterMs === 'number' ? data.retryAfterMs : 0;
-  return { error: { code, message: err.message }, retryAfterMs };
+  const body = SocketErrorBody.safeParse((err as { data?: unknown }).data);
+  if (body.success) {
+    return { error: { code: body.data.code, message: body.data.message }, retryAfterMs: body.data.retryAfterMs ?? 0 };
+  }
+  // A refusal before Socket.IO's handshake (ORIGIN_NOT_ALLOWED) arrives as the message of a transport error.
+  const code = err.message in ERRORS ? err.message : 'NETWORK';
+  return { error: { code, message: err.message }, retryAfterMs: 0 };
 }
 
 /** A thrown error (a failed refresh, say) as a connection error. */

@@ -1,4 +1,14 @@
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'polling-fallback';
+/**
+ * `incompatible`: the server refused this client's protocol version (PROTOCOL_CLIENT_TOO_OLD, or
+ * PROTOCOL_SERVER_TOO_OLD); the client has stopped, as retrying cannot help until one side is updated.
+ */
+export type ConnectionStatus =
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'offline'
+  | 'polling-fallback'
+  | 'incompatible';
 export type TransportName = 'websocket' | 'polling' | 'webtransport';
 
 export interface ConnectionError {

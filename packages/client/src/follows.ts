@@ -1,4 +1,4 @@
-import { type ErrorCode, FollowTarget } from '@slotcast/protocol';
+import { type ErrorCode, FollowTarget, MAX_FOLLOWS_PER_MESSAGE } from '@slotcast/protocol';
 
 export type RealtimeErrorCode = ErrorCode | 'TIMEOUT' | 'DISCONNECTED' | 'CANCELLED';
 
@@ -13,6 +13,13 @@ export type FollowResult = { ok: true; room: string | null } | { ok: false; erro
 
 /** Sends one follow/unfollow over the current socket and waits for its ack. */
 export type FollowSender = (event: 'follow' | 'unfollow', target: FollowTarget) => Promise<FollowResult>;
+/**
+ * Sends several follows in one `follow:many` message: one answer per target, in order; an error for the whole message;
+ * or null when not connected.
+ */
+export type FollowManySender = (
+  targets: FollowTarget[],
+) => Promise<FollowResult[] | { ok: false; error: RealtimeError } | null>;
 
 /** Errors after which sending again later may succeed; others (FORBIDDEN, ROOM_NOT_FOUND) end the follow. */
 const TRANSIENT = new Set<string>(['TIMEOUT', 'DISCONNECTED', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'INTERNAL']);
@@ -29,6 +36,7 @@ export class FollowRegistry {
 
   constructor(
     private readonly send: FollowSender,
+    private readonly sendMany: FollowManySender,
     private readonly isConnected: () => boolean,
     private readonly onRefused: (target: FollowTarget, error: RealtimeError) => void,
   ) {}
@@ -67,20 +75,39 @@ export class FollowRegistry {
     return this.send('unfollow', target);
   }
 
-  /** After a (re)connect: follow everything again, answering follows that waited for the connection. */
+  /**
+   * After a (re)connect: follow everything again, in `follow:many` messages rather than one message each (a reconnect
+   * storm is thousands of clients doing this at once), answering follows that waited for the connection.
+   */
   async resendAll(): Promise<void> {
+    const entries = [...this.targets];
+    const chunks: (typeof entries)[] = [];
+    for (let i = 0; i < entries.length; i += MAX_FOLLOWS_PER_MESSAGE) {
+      chunks.push(entries.slice(i, i + MAX_FOLLOWS_PER_MESSAGE));
+    }
     await Promise.all(
-      [...this.targets].map(async ([key, target]) => {
-        const result = await this.send('follow', target);
-        if (this.targets.get(key) !== target) return;
-        if (!result.ok && !TRANSIENT.has(result.error.code)) {
-          this.targets.delete(key);
-          if (!this.waiting.has(key)) this.onRefused(target, result.error);
-        }
-        // A transient failure leaves waiters waiting for the next connection.
-        if (result.ok || !TRANSIENT.has(result.error.code)) this.settle(key, result);
+      chunks.map(async (chunk) => {
+        const answer = await this.sendMany(chunk.map(([, target]) => target));
+        if (answer === null) return;
+        // A server that does not know follow:many (older than it) leaves it unanswered: send them one by one.
+        const results = Array.isArray(answer)
+          ? answer
+          : answer.error.code === 'TIMEOUT'
+            ? await Promise.all(chunk.map(([, target]) => this.send('follow', target)))
+            : chunk.map(() => answer);
+        for (const [i, [key, target]] of chunk.entries()) this.resolved(key, target, results[i]!);
       }),
     );
+  }
+
+  private resolved(key: string, target: FollowTarget, result: FollowResult): void {
+    if (this.targets.get(key) !== target) return;
+    if (!result.ok && !TRANSIENT.has(result.error.code)) {
+      this.targets.delete(key);
+      if (!this.waiting.has(key)) this.onRefused(target, result.error);
+    }
+    // A transient failure leaves waiters waiting for the next connection.
+    if (result.ok || !TRANSIENT.has(result.error.code)) this.settle(key, result);
   }
 
   /** On stop: nobody will send the follows that are waiting. */

@@ -1,4 +1,4 @@
-import type { FollowTarget, TokenPair } from '@slotcast/protocol';
+import type { FollowAck, FollowTarget, TokenPair } from '@slotcast/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BOOKING_ID, bookingEvent, tokenPair, USER_ID, until } from '../test/support/fixtures.js';
 import { type RealtimeTestServer, type ServerSocket, startRealtimeServer } from '../test/support/realtime-server.js';
@@ -338,16 +338,58 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     expect(cursors.get(USER_ID)).toBe(61);
   });
 
+  it.each(['PROTOCOL_CLIENT_TOO_OLD', 'PROTOCOL_SERVER_TOO_OLD'] as const)(
+    'stops reconnecting and reports incompatible when the handshake is refused with %s',
+    async (code) => {
+      server.refuse = () => ({ code, message: 'versions differ' });
+      const c = start();
+      await until(() => c.state.status === 'incompatible', 'incompatible');
+      expect(c.state.lastError).toEqual({ code, message: 'versions differ' });
+      expect(c.state.nextRetryAt).toBeNull();
+      // Nothing is scheduled: a later handshake only comes from retryNow().
+      server.refuse = () => null;
+      const accepted = server.nextSocket();
+      c.retryNow();
+      await accepted;
+      expect(server.handshakes).toHaveLength(2);
+    },
+  );
+
+  it('stops with PROTOCOL_CLIENT_TOO_OLD on an events frame of a newer protocol, without handling it', async () => {
+    const accepted = server.nextSocket();
+    const c = start();
+    const seen: number[] = [];
+    c.onEnvelope((e) => void seen.push(e.id));
+    const s = await accepted;
+    await connected();
+    s.emit('events', [bookingEvent(1)]);
+    s.emit('events', [{ ...bookingEvent(2), v: 2 } as never]);
+    await until(() => c.state.status === 'incompatible', 'incompatible');
+    expect(c.state.lastError?.code).toBe('PROTOCOL_CLIENT_TOO_OLD');
+    expect(seen).toEqual([1]);
+  });
+
   describe('follows', () => {
     let follows: string[];
+    /** How many follow:many messages arrived (a reconnect re-sends every follow in one). */
+    let manyMessages: number;
     beforeEach(() => {
       follows = [];
+      manyMessages = 0;
+      const answer = (s: ServerSocket, t: FollowTarget): FollowAck => {
+        follows.push(`${s.id.slice(0, 4)} ${t.kind}:${t.id.slice(0, 4)}`);
+        return t.id === FORBIDDEN_ID
+          ? { ok: false, error: { code: 'FORBIDDEN', message: 'not yours' } }
+          : { ok: true, room: `${t.kind}:${t.id}` };
+      };
       server.io.on('connection', (s: ServerSocket) => {
         s.on('follow', (t, ack) => {
-          follows.push(`${s.id.slice(0, 4)} ${t.kind}:${t.id.slice(0, 4)}`);
-          if (t.id === SILENT_ID) return;
-          if (t.id === FORBIDDEN_ID) ack({ ok: false, error: { code: 'FORBIDDEN', message: 'not yours' } });
-          else ack({ ok: true, room: `${t.kind}:${t.id}` });
+          if (t.id === SILENT_ID) return void follows.push(`${s.id.slice(0, 4)} ${t.kind}:${t.id.slice(0, 4)}`);
+          ack(answer(s, t));
+        });
+        s.on('follow:many', ({ targets }, ack) => {
+          manyMessages++;
+          ack({ ok: true, results: targets.map((t) => answer(s, t)) });
         });
         s.on('unfollow', (t, ack) => ack({ ok: true, room: `${t.kind}:${t.id}` }));
       });
@@ -375,6 +417,8 @@ describe('RealtimeClient against a real Socket.IO server', () => {
       await until(() => follows.length === 4, 'follows re-sent');
       const prefix = second.id.slice(0, 4);
       expect(follows.slice(2).sort()).toEqual([`${prefix} booking:5555`, `${prefix} resource:6666`]);
+      // One follow:many per connection: the first answered the follow asked before it was up.
+      expect(manyMessages).toBe(2);
     });
 
     it('returns a coded error for a refused follow and drops it', async () => {

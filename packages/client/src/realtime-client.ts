@@ -35,7 +35,13 @@ export class RealtimeClient {
         const socket = this.connection.socket;
         if (!socket) return { ok: false, error: { code: 'DISCONNECTED', message: `${event}: not connected` } };
         const res = await emitWithAck(socket, event, target, ackTimeoutMs);
-        return res.ok ? { ok: true, room: typeof res.room === 'string' ? res.room : null } : res;
+        return res.ok ? { ok: true, room: res.room } : res;
+      },
+      async (targets) => {
+        const socket = this.connection.socket;
+        if (!socket) return null;
+        const res = await emitWithAck(socket, 'follow:many', { targets }, ackTimeoutMs);
+        return res.ok ? res.results : res;
       },
       () => this.connection.socket !== null,
       (target, error) => this.emitter.emit('followRefused', { target, error }),
@@ -44,7 +50,10 @@ export class RealtimeClient {
       store: this.store,
       prepare: (userId) => this.useCursorOf(userId),
       cursor: () => this.stream.position,
-      attach: (socket, live) => routeMessages(socket, live, this.stream, this.emitter, reportError),
+      attach: (socket, live) =>
+        routeMessages(socket, live, this.stream, this.emitter, reportError, (error) =>
+          this.connection.incompatible(error),
+        ),
       // Rooms live in the server's memory per socket: every new connection follows everything again.
       connected: () => void this.follows.resendAll(),
       signedOut: (error) => {

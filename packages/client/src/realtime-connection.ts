@@ -1,4 +1,4 @@
-import { type HandshakeAuth, PROTOCOL_VERSION } from '@slotcast/protocol';
+import { AuthExpiring, Closing, type HandshakeAuth, PROTOCOL_VERSION, ServerDraining } from '@slotcast/protocol';
 import { io } from 'socket.io-client';
 import { DEFAULT_BACKOFF } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
@@ -188,8 +188,14 @@ export class RealtimeConnection {
       this.refused(error, retryAfterMs);
     });
     // The server names its reason just before it closes the socket itself: act on it now.
-    socket.on('closing', (info) => {
-      if (live()) this.refused({ code: String(info?.code ?? 'SERVER_DISCONNECT'), message: String(info?.message) });
+    socket.on('closing', (raw) => {
+      if (!live()) return;
+      const info = Closing.safeParse(raw);
+      this.refused(
+        info.success
+          ? { code: info.data.code, message: info.data.message }
+          : { code: 'SERVER_DISCONNECT', message: 'the server closed the connection' },
+      );
     });
     socket.on('disconnect', (reason) => {
       // "io client disconnect" is this side closing the socket; it has already decided what comes next.
@@ -199,12 +205,19 @@ export class RealtimeConnection {
         message: reason,
       });
     });
-    socket.on('server:draining', (info) => {
+    socket.on('server:draining', (raw) => {
       if (!live()) return;
-      this.reconnectAfter(this.drainDelay(info?.reconnectInMs), { code: 'SERVER_DRAINING', message: 'shutting down' });
+      const info = ServerDraining.safeParse(raw);
+      this.reconnectAfter(this.drainDelay(info.data?.reconnectInMs), {
+        code: 'SERVER_DRAINING',
+        message: 'shutting down',
+      });
     });
-    socket.on('auth:expiring', (info) => {
-      if (live()) this.reauth.expiring(socket, Date.parse(info?.expiresAt ?? ''));
+    socket.on('auth:expiring', (raw) => {
+      if (!live()) return;
+      const info = AuthExpiring.safeParse(raw);
+      // Unreadable: treat the token as expiring now, so a fresh one is sent rather than none.
+      this.reauth.expiring(socket, info.success ? Date.parse(info.data.expiresAt) : Number.NaN);
     });
     this.hooks.attach(socket, live);
   }
@@ -219,12 +232,24 @@ export class RealtimeConnection {
       this.signedOut(error, true);
     } else if (reaction === 'drain') {
       this.reconnectAfter(this.drainDelay(undefined), error);
+    } else if (reaction === 'incompatible') {
+      this.incompatible(error);
     } else if (reaction === 'give-up') {
       // Paused like after maxAttempts: retryNow() or the network coming back tries again.
       this.goOffline(error);
     } else {
       this.scheduleRetry(error, retryAfterMs);
     }
+  }
+
+  /**
+   * The server and this client speak protocol versions that do not fit: retrying cannot help until one is updated, so
+   * stop and say so (status `incompatible`); start() or retryNow() tries again, e.g. after the app was updated.
+   */
+  incompatible(error: ConnectionError): void {
+    if (!this.running) return;
+    this.stop(error);
+    this.hooks.store.update({ status: 'incompatible' });
   }
 
   private async reconnectWithFreshToken(error: ConnectionError): Promise<void> {
@@ -244,8 +269,8 @@ export class RealtimeConnection {
   }
 
   /** A drain names when to come back; spreading clients over one more such window keeps them from arriving at once. */
-  private drainDelay(reconnectInMs: unknown): number {
-    const base = typeof reconnectInMs === 'number' && reconnectInMs > 0 ? reconnectInMs : 1_000;
+  private drainDelay(reconnectInMs: number | undefined): number {
+    const base = reconnectInMs !== undefined && reconnectInMs > 0 ? reconnectInMs : 1_000;
     return Math.min(Math.floor(base * (1 + this.random())), this.opts.backoff?.capMs ?? DEFAULT_BACKOFF.capMs);
   }
 

@@ -1,22 +1,32 @@
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '@slotcast/protocol';
+import {
+  CLIENT_TO_SERVER,
+  type ClientAck,
+  type ClientMessageName,
+  type ClientRequest,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@slotcast/protocol';
 import type { Socket } from 'socket.io-client';
 import type { RealtimeError } from './follows.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export type AckResult = ({ ok: true } & Record<string, unknown>) | { ok: false; error: RealtimeError };
+/** The server's acknowledgement as its schema says, or a coded error (also for a timeout or a malformed answer). */
+export type AckResult<K extends ClientMessageName> =
+  | Extract<ClientAck<K>, { ok: true }>
+  | { ok: false; error: RealtimeError };
 
 /** Emits with an acknowledgement and a timeout; never rejects: a missing or malformed answer is a coded error. */
-export function emitWithAck(
+export function emitWithAck<K extends ClientMessageName>(
   socket: ClientSocket,
-  event: keyof ClientToServerEvents,
-  payload: unknown,
+  event: K,
+  payload: ClientRequest<K>,
   timeoutMs: number,
-): Promise<AckResult> {
+): Promise<AckResult<K>> {
   return new Promise((resolve) => {
-    // The typed overloads do not compose over a union of event names; the wire shape is the same for all three.
+    // The typed overloads do not compose over a union of event names; the answer is checked against its schema below.
     const timed = socket.timeout(timeoutMs) as unknown as {
-      emit(event: string, payload: unknown, ack: (err: Error | null, res: Ack<Record<string, unknown>>) => void): void;
+      emit(event: string, payload: unknown, ack: (err: Error | null, res: unknown) => void): void;
     };
     timed.emit(event, payload, (err, res) => {
       if (err) {
@@ -25,19 +35,9 @@ export function emitWithAck(
         resolve({ ok: false, error: { code, message: `${event}: ${err.message}` } });
         return;
       }
-      if (res && typeof res === 'object' && res.ok === true) {
-        resolve(res);
-        return;
-      }
-      const error = res && typeof res === 'object' && res.ok === false ? res.error : undefined;
-      resolve({
-        ok: false,
-        error: {
-          code: typeof error?.code === 'string' ? error.code : 'INTERNAL',
-          message: typeof error?.message === 'string' ? error.message : `${event}: malformed acknowledgement`,
-          ...(typeof error?.retryAfterMs === 'number' ? { retryAfterMs: error.retryAfterMs } : {}),
-        },
-      });
+      const parsed = CLIENT_TO_SERVER[event].ack.safeParse(res);
+      if (parsed.success) resolve(parsed.data as AckResult<K>);
+      else resolve({ ok: false, error: { code: 'INTERNAL', message: `${event}: malformed acknowledgement` } });
     });
   });
 }

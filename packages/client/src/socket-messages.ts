@@ -1,11 +1,36 @@
+import {
+  type EventEnvelope,
+  PROTOCOL_VERSION,
+  ReplayDone,
+  ResyncRequired,
+  ScheduleChanged,
+  SessionInfo,
+} from '@slotcast/protocol';
+import type { ConnectionError } from './connection-state.js';
 import type { Emitter } from './emitter.js';
 import type { EventStream } from './event-stream.js';
 import type { RealtimeEvents } from './realtime-events.js';
 import type { ClientSocket } from './socket-ack.js';
 
+/** An envelope of a protocol version this client cannot read: which side must be updated. */
+export function envelopeIncompatibility(v: unknown): ConnectionError | null {
+  if (v === PROTOCOL_VERSION) return null;
+  if (typeof v === 'number' && v > PROTOCOL_VERSION) {
+    return {
+      code: 'PROTOCOL_CLIENT_TOO_OLD',
+      message: `the server sends protocol ${v}; this client speaks ${PROTOCOL_VERSION}`,
+    };
+  }
+  return {
+    code: 'PROTOCOL_SERVER_TOO_OLD',
+    message: `the server sends protocol ${String(v)}; this client needs ${PROTOCOL_VERSION}`,
+  };
+}
+
 /**
- * Routes the server's data messages of one socket into the event stream. Everything that touches the cursor goes
- * through the stream's queue, so it happens after the events that arrived before it.
+ * Routes the server's data messages of one socket into the event stream, each checked against its protocol schema
+ * (a malformed one is reported and dropped). Everything that touches the cursor goes through the stream's queue, so
+ * it happens after the events that arrived before it.
  */
 export function routeMessages(
   socket: ClientSocket,
@@ -13,32 +38,50 @@ export function routeMessages(
   stream: EventStream,
   emitter: Emitter<RealtimeEvents>,
   reportError: (err: unknown) => void,
+  incompatible: (error: ConnectionError) => void,
 ): void {
-  socket.on('events', (batch) => {
+  const malformed = (name: string) => reportError(new Error(`slotcast: a malformed ${name} message was dropped`));
+  socket.on('events', (raw: unknown) => {
     if (!live()) return;
-    if (Array.isArray(batch)) stream.push(batch);
-    else reportError(new Error('slotcast: an events message that is not a batch was dropped'));
+    // The envelopes' payloads are checked by the stream per event type (unknown types are passed over), so only the
+    // frame and the versions are checked here.
+    if (!Array.isArray(raw)) return malformed('events');
+    for (const e of raw as EventEnvelope[]) {
+      const mismatch = envelopeIncompatibility((e as { v?: unknown } | null)?.v);
+      if (mismatch) return incompatible(mismatch);
+    }
+    stream.push(raw as EventEnvelope[]);
   });
-  socket.on('replay:done', (info) => {
+  socket.on('replay:done', (raw) => {
     if (!live()) return;
+    const info = ReplayDone.safeParse(raw);
+    if (!info.success) return malformed('replay:done');
     stream.enqueue(async () => {
       // The server names the cursor the client now holds; it may be past the last visible event.
-      if (typeof info?.lastEventId === 'number') await stream.advanceTo(info.lastEventId);
-      emitter.emit('replayDone', info);
+      await stream.advanceTo(info.data.lastEventId);
+      emitter.emit('replayDone', info.data);
     });
   });
-  socket.on('resync:required', (info) => {
+  socket.on('resync:required', (raw) => {
     if (!live()) return;
+    const info = ResyncRequired.safeParse(raw);
+    if (!info.success) return malformed('resync:required');
     stream.enqueue(async () => {
-      await emitter.emitSerial('resync', info);
+      await emitter.emitSerial('resync', info.data);
       // Set, not advance: when the cursor was ahead of the log (a restored database), the new one is lower.
-      if (typeof info?.latestEventId === 'number') await stream.setCursor(info.latestEventId);
+      await stream.setCursor(info.data.latestEventId);
     });
   });
-  socket.on('session', (info) => {
-    if (live()) emitter.emit('session', info);
+  socket.on('session', (raw) => {
+    if (!live()) return;
+    const info = SessionInfo.safeParse(raw);
+    if (!info.success) return malformed('session');
+    emitter.emit('session', info.data);
   });
-  socket.on('schedule:changed', (info) => {
-    if (live()) emitter.emit('scheduleChanged', info);
+  socket.on('schedule:changed', (raw) => {
+    if (!live()) return;
+    const info = ScheduleChanged.safeParse(raw);
+    if (info.success) emitter.emit('scheduleChanged', info.data);
+    else malformed('schedule:changed');
   });
 }

@@ -28,6 +28,14 @@ export const ERRORS = {
   RESYNC_REQUIRED: { status: 410, title: 'The replay cursor is older than the event retention window' },
   ROOM_NOT_FOUND: { status: 404, title: 'No such room' },
   ORIGIN_NOT_ALLOWED: { status: 403, title: 'This origin may not connect' },
+  PROTOCOL_CLIENT_TOO_OLD: {
+    status: 426,
+    title: 'The client speaks an older protocol than this server serves; update it',
+  },
+  PROTOCOL_SERVER_TOO_OLD: {
+    status: 400,
+    title: 'The client speaks a newer protocol than this server; update the server',
+  },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

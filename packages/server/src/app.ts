@@ -5,7 +5,9 @@ import type { TracerProvider } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { TokenSigner } from './auth/tokens.js';
+import { handOffCommitted } from './bus/commit-handoff.js';
 import { createBus } from './bus/create-bus.js';
+import type { StoredEvent } from './bus/event-bus.js';
 import type { NodeBus } from './bus/node-bus.js';
 import type { Config } from './config.js';
 import type { ReadinessCheck } from './http/health-routes.js';
@@ -35,6 +37,7 @@ import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
 import { NotificationService } from './usecases/notifications.js';
+import { RealtimeAccess } from './usecases/realtime-access.js';
 import { startNotificationsWorker } from './workers/notifications-worker.js';
 import { startWorkers } from './workers/workers.js';
 
@@ -78,13 +81,16 @@ export async function createSlotcast(
   const metrics = new Metrics({ nodeId: config.nodeId });
   const tracing = new Tracing(overrides.tracerProvider);
   const rawDb = overrides.db ?? (await openDatabase(config));
-  const db = instrumentDb(rawDb, metrics, tracing);
+  // Events this node commits go to the bus at once when they follow what it delivered (bus/commit-handoff.ts).
+  let offerCommitted: ((events: readonly StoredEvent[]) => void) | undefined;
+  const db = handOffCommitted(instrumentDb(rawDb, metrics, tracing), (events) => offerCommitted?.(events));
   const applied = await migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 
   const signer = new TokenSigner(await jwtSecret(config, logger), config.ACCESS_TOKEN_TTL_SECONDS);
   // Embedded log tailer, or RabbitMQ with AMQP_URL (bus/create-bus.ts).
   const bus = createBus(config, db, logger, metrics.bus);
+  offerCommitted = (events) => bus.offer?.(events);
   let redis: RedisAdapterHandle | null = null;
   let gateway: Gateway | null = null;
   const auth = new AuthService({
@@ -153,7 +159,7 @@ export async function createSlotcast(
   await bus.start();
   gateway = attachGateway({
     httpServer: http.server,
-    db,
+    access: new RealtimeAccess(db),
     bus,
     auth,
     logger,

@@ -30,6 +30,9 @@ const TOOLTIP: Record<ConnectionStatus, string> = {
   'polling-fallback':
     'Live updates are on, over a slower fallback (HTTP long-polling) because a WebSocket could not be opened, often ' +
     'because of a proxy or firewall. Updates may arrive a moment later.',
+  incompatible:
+    'This app and the server speak different versions of the live protocol, so live updates are off. Reload the ' +
+    'page to get the current app; if that does not help, the server needs an update.',
 };
 
 export function describeConnection(state: ConnectionState, now: number): ConnectionCopy {
@@ -80,6 +83,14 @@ export function describeConnection(state: ConnectionState, now: number): Connect
         detail: 'long-polling',
         tooltip,
         announcement: 'Connected over a slower fallback. Live updates are on but may arrive a little later.',
+        canRetry: false,
+      };
+    case 'incompatible':
+      return {
+        label: 'Update needed',
+        detail: state.lastError?.code === 'PROTOCOL_SERVER_TOO_OLD' ? 'server is older' : 'reload the app',
+        tooltip,
+        announcement: 'Live updates are off: this app needs an update. Reload the page.',
         canRetry: false,
       };
   }

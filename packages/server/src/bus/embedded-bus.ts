@@ -17,11 +17,12 @@ export class EmbeddedBus extends LogTailer implements NodeBus {
 
   constructor(
     private readonly database: Db,
-    private readonly deps: { logger: Logger; metrics: BusMetrics; pollMs?: number },
+    private readonly deps: { logger: Logger; metrics: BusMetrics; pollMs?: number; openReader?: () => Promise<Db> },
   ) {
     super(database, {
       markPublished: true,
       pollMs: deps.pollMs,
+      openReader: deps.openReader,
       onError: (err) => deps.logger.warn({ err }, 'event log read failed; retrying'),
     });
   }

@@ -8,3 +8,5 @@ export interface EventBus {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+export type { StoredEvent };

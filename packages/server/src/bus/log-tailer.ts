@@ -10,16 +10,26 @@ export interface LogTailerOptions {
   batchSize?: number;
   /** Mark delivered rows as published (the embedded single-node setup has no separate relay). */
   markPublished?: boolean;
+  /**
+   * Opens the connection the tailer reads through, its own, so a read never waits behind writers for the shared
+   * pool (closed on stop). Without it the tailer reads through the shared database.
+   */
+  openReader?: () => Promise<Db>;
   onError?: (err: unknown) => void;
 }
 
 /**
  * The in-process bus: follows the event log from the id it starts at and hands each batch, in id order, to the
  * subscribers. Ids are assigned in commit order (see event-log.ts), so reading `id > cursor` never skips an event.
- * It wakes on a direct poke after a local commit, on NOTIFY from other writers, and on a poll timer.
+ * It wakes on a direct poke after a local commit, on NOTIFY from other writers, and on a poll timer, and reads in
+ * batches of up to `batchSize` rows. Rows committed on this node can be handed over at once (`offer`); the log stays
+ * the source of truth for order and gaps, so only rows that follow the cursor without a gap are taken that way.
  */
 export class LogTailer implements EventBus {
   private cursor = 0;
+  private published = 0;
+  private reader: Db;
+  private ownReader: Db | null = null;
   private handlers = new Set<(batch: StoredEvent[]) => void>();
   private readonly loop = new WakeLoop(
     () => this.drain(),
@@ -32,7 +42,9 @@ export class LogTailer implements EventBus {
   constructor(
     private readonly db: Db,
     private readonly opts: LogTailerOptions = {},
-  ) {}
+  ) {
+    this.reader = db;
+  }
 
   get lastDeliveredId(): number {
     return this.cursor;
@@ -45,7 +57,12 @@ export class LogTailer implements EventBus {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.cursor = await latestEventId(this.db);
+    if (this.opts.openReader) {
+      this.ownReader = await this.opts.openReader();
+      this.reader = this.ownReader;
+    }
+    this.cursor = await latestEventId(this.reader);
+    this.published = this.cursor;
     this.unlisten = await this.db.listen(EVENTS_CHANNEL, () => this.poke());
     this.timer = setInterval(() => this.poke(), this.opts.pollMs ?? 1000);
     this.timer.unref();
@@ -57,6 +74,25 @@ export class LogTailer implements EventBus {
     await this.unlisten?.();
     // Let a read in flight finish, so nothing is delivered after stop() resolves.
     await this.loop.idle();
+    this.reader = this.db;
+    await this.ownReader?.close();
+    this.ownReader = null;
+  }
+
+  /**
+   * Events this node just committed (after commit, in id order). If they follow the cursor with no gap, nothing can be
+   * missing before them, so they go to subscribers now instead of after a read; otherwise the tailer reads the log.
+   */
+  offer(events: readonly StoredEvent[]): void {
+    if (this.stopped || events.length === 0) return;
+    const first = events[0]!.envelope.id;
+    const contiguous = first === this.cursor + 1 && events.every((e, i) => e.envelope.id === first + i);
+    if (contiguous) {
+      this.cursor = events.at(-1)!.envelope.id;
+      this.deliver([...events]);
+    }
+    // Either way a pass follows: it marks the rows published, or reads what the hand-off could not take.
+    this.poke();
   }
 
   /** Ask for a read soon; many pokes while a read runs collapse into one more read. */
@@ -67,18 +103,30 @@ export class LogTailer implements EventBus {
   private async drain(): Promise<void> {
     const batchSize = this.opts.batchSize ?? 500;
     for (;;) {
-      const batch = await readAfter(this.db, this.cursor, batchSize);
-      if (batch.length === 0 || this.stopped) return;
-      this.cursor = batch.at(-1)!.envelope.id;
-      for (const h of this.handlers) {
-        try {
-          h(batch);
-        } catch (err) {
-          this.opts.onError?.(err);
-        }
+      const rows = await readAfter(this.reader, this.cursor, batchSize);
+      if (this.stopped) return;
+      // Rows handed over by `offer` while the read was in flight are already delivered.
+      const batch = rows.filter((e) => e.envelope.id > this.cursor);
+      if (batch.length > 0) {
+        this.cursor = batch.at(-1)!.envelope.id;
+        this.deliver(batch);
       }
-      if (this.opts.markPublished) await markPublished(this.db, this.cursor);
-      if (batch.length < batchSize) return;
+      if (this.opts.markPublished && this.cursor > this.published) {
+        const through = this.cursor;
+        await markPublished(this.reader, through);
+        this.published = Math.max(this.published, through);
+      }
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  private deliver(batch: StoredEvent[]): void {
+    for (const h of this.handlers) {
+      try {
+        h(batch);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
     }
   }
 }

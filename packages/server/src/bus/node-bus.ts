@@ -18,6 +18,8 @@ export interface NodeBus extends EventBus {
   subscribe(handler: (batch: StoredEvent[]) => void): () => void;
   /** A local commit happened: look at the log now rather than at the next NOTIFY or poll. */
   poke(): void;
+  /** Events this node just committed, in id order: delivered at once when they follow what was delivered. */
+  offer?(events: readonly StoredEvent[]): void;
   subscribeDurable(name: string, handler: DurableHandler, opts?: DurableOptions): Promise<DurableSubscription>;
   readinessChecks(): BusCheck[];
 }

@@ -1,12 +1,21 @@
 import type { EventEnvelope, ResyncRequired } from '@slotcast/protocol';
-import type { Queryable } from '../store/db.js';
-import { type EventScope, latestEventId, prunedThrough, readEvents } from '../store/event-log.js';
+import type { StoredEvent } from '../bus/event-bus.js';
+import type { EventScope, RealtimeAccess } from '../usecases/realtime-access.js';
 
 export interface ReplaySource {
-  db: Queryable;
+  access: Pick<RealtimeAccess, 'readScoped' | 'prunedThrough' | 'latestEventId'>;
   /** Highest event id this node has already emitted to its rooms. */
   emittedThrough(): number;
+  /** Resolves once this node has emitted through `id`, or after `timeoutMs` (the bus's progress, not a poll). */
+  emitted(id: number, timeoutMs: number): Promise<void>;
+  /** The events this node emitted after `afterId`, kept in memory; null when they are no longer all kept. */
+  emittedSince(afterId: number): readonly StoredEvent[] | null;
+  /** Whether the socket is a recipient of an event (its rooms; the same rule as `scope`). */
+  visible(e: StoredEvent): boolean;
 }
+
+/** How long a cursor from another node, ahead of this node's bus, is waited for before it counts as ahead of the log. */
+const AHEAD_WAIT_MS = 2_000;
 
 export type ReplayOutcome =
   | { kind: 'replayed'; lastEventId: number; replayed: number }
@@ -27,11 +36,11 @@ export async function replayThenGoLive(
   goLive: () => void,
   isGone: () => boolean,
 ): Promise<ReplayOutcome> {
-  const pruned = await prunedThrough(src.db);
-  // A cursor from another node can be a little ahead of this node's tailer: wait for it, boundedly.
-  for (let i = 0; i < 100 && cursor > src.emittedThrough() && !isGone(); i++) {
-    if (cursor > (await latestEventId(src.db))) break;
-    await new Promise((r) => setTimeout(r, 20));
+  const pruned = await src.access.prunedThrough();
+  // A cursor from another node can be a little ahead of this node's bus: if the log has it, wait for the bus to
+  // deliver it (woken by the delivery itself), boundedly.
+  if (cursor > src.emittedThrough() && cursor <= (await src.access.latestEventId())) {
+    await src.emitted(cursor, AHEAD_WAIT_MS);
   }
   if (cursor < pruned || cursor > src.emittedThrough()) {
     const latest = src.emittedThrough();
@@ -54,7 +63,7 @@ export async function replayThenGoLive(
   for (;;) {
     const high = src.emittedThrough();
     while (sent < high) {
-      const rows = await readEvents(src.db, scope, sent, high, PAGE);
+      const rows = await src.access.readScoped(scope, sent, high, PAGE);
       if (isGone()) return { kind: 'replayed', lastEventId: sent, replayed };
       if (rows.length > 0) {
         send(rows.map((r) => r.envelope));
@@ -63,10 +72,15 @@ export async function replayThenGoLive(
       // A short page means everything visible up to `high` is sent.
       sent = rows.length === PAGE ? rows.at(-1)!.envelope.id : high;
     }
-    // Synchronous from here: if nothing was emitted meanwhile, joining the rooms now misses nothing.
-    if (src.emittedThrough() === high) {
+    // Synchronous from here: what the node emitted while the log was read is still in memory; sending the socket's
+    // share of it and joining the rooms in the same step misses nothing, however busy the writers are (waiting for a
+    // quiet moment instead could wait for as long as they keep committing).
+    const tail = src.emittedSince(high);
+    if (tail !== null) {
+      const mine = tail.filter((e) => src.visible(e));
+      if (mine.length > 0) send(mine.map((e) => e.envelope));
       goLive();
-      return { kind: 'replayed', lastEventId: sent, replayed };
+      return { kind: 'replayed', lastEventId: src.emittedThrough(), replayed: replayed + mine.length };
     }
   }
 }

@@ -1,8 +1,5 @@
-import type { FollowTarget, Role } from '@slotcast/protocol';
-import { SlotcastError } from '@slotcast/protocol';
-import type { ActorContext } from '../domain/booking-transitions.js';
-import { maySee } from '../domain/booking-transitions.js';
-import type { StoredEvent } from '../store/event-log.js';
+import type { Role } from '@slotcast/protocol';
+import type { StoredEvent } from '../bus/event-bus.js';
 
 export const ADMIN_ROOM = 'admin';
 export const userRoom = (id: string) => `user:${id}`;
@@ -26,7 +23,7 @@ export function assignedRooms(actor: {
 
 /**
  * Who receives an event: its customer, its vendor's staff, admins, and followers of the booking. These are exactly
- * the parties `maySee` admits, so the same rule scopes REST reads, replay and live delivery. A private event (a
+ * the parties `maySee` (domain/booking-transitions.ts) admits, so the same rule scopes REST reads, replay and live delivery. A private event (a
  * user's notification) goes to that user alone.
  */
 export function recipientRooms(e: StoredEvent): string[] {
@@ -36,28 +33,4 @@ export function recipientRooms(e: StoredEvent): string[] {
   if (e.vendorId) rooms.push(vendorRoom(e.vendorId));
   if (e.bookingId) rooms.push(bookingRoom(e.bookingId));
   return rooms;
-}
-
-export interface FollowLookups {
-  booking(id: string): Promise<{ vendorId: string; customerId: string } | null>;
-  resource(id: string): Promise<{ vendorId: string } | null>;
-}
-
-/**
- * Checks a follow request against the REST rules: a booking only if the caller may see it; a resource's schedule
- * (which carries intervals only, no personal data) by anyone signed in, as its availability is public.
- */
-export async function authorizeFollow(
-  actor: ActorContext,
-  target: FollowTarget,
-  lookups: FollowLookups,
-): Promise<string> {
-  if (target.kind === 'booking') {
-    const b = await lookups.booking(target.id);
-    if (!b || !maySee(actor, b)) throw new SlotcastError('NOT_FOUND', 'No such booking');
-    return bookingRoom(target.id);
-  }
-  const r = await lookups.resource(target.id);
-  if (!r) throw new SlotcastError('NOT_FOUND', 'No such resource');
-  return resourceRoom(target.id);
 }

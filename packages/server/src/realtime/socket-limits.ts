@@ -1,11 +1,10 @@
-import type { SocketErrorBody } from '@slotcast/protocol';
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
 import type { LimiterName, RateLimits } from '../limits/rate-limits.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { GatewayServer } from './gateway.js';
+import { closeWithReason, connectError as refused } from './socket-errors.js';
 
-const CLOSE_GRACE_MS = 100;
 /** A refused connection is told to wait this long before trying again. */
 const CONCURRENCY_RETRY_MS = 30_000;
 
@@ -13,14 +12,11 @@ const CONCURRENCY_RETRY_MS = 30_000;
 const MESSAGE_LIMITERS: Record<string, LimiterName> = {
   follow: 'socket_follow',
   unfollow: 'socket_unfollow',
+  'follow:many': 'socket_follow',
   'auth:refresh': 'socket_auth_refresh',
 };
 
 type Middleware = Parameters<GatewayServer['use']>[0];
-
-function refused(body: SocketErrorBody): Error & { data: SocketErrorBody } {
-  return Object.assign(new Error(body.message), { data: body });
-}
 
 /** The client address, as the HTTP side sees it (X-Forwarded-For first, as Fastify's trustProxy does). */
 function clientIp(socket: Pick<Socket, 'handshake'>): string {
@@ -101,8 +97,7 @@ export function attachSocketLimits(io: GatewayServer, limits: RateLimits, metric
             { socketId: socket.id, userId: socket.data.userId, event: packet[0], rejections: refusedInARow },
             'socket closed for flooding',
           );
-          socket.emit('closing', { code: 'RATE_LIMITED', message: 'Too many messages; slow down and reconnect' });
-          setTimeout(() => socket.disconnect(true), CLOSE_GRACE_MS).unref();
+          void closeWithReason(socket, 'RATE_LIMITED', 'Too many messages; slow down and reconnect');
         }
       }, next);
     });

@@ -1,0 +1,105 @@
+import {
+  type ClientAck,
+  type ClientMessageName,
+  type FollowAck,
+  FollowManyRequest,
+  FollowTarget,
+  ReauthRequest,
+  SlotcastError,
+} from '@slotcast/protocol';
+import type { Logger } from 'pino';
+import type { AuthService } from '../usecases/auth.js';
+import type { RealtimeAccess } from '../usecases/realtime-access.js';
+import type { ExpiryTimers } from './expiry-timers.js';
+import type { GatewaySocket } from './gateway.js';
+import { sessionRoom } from './rooms.js';
+import { toSocketError } from './socket-errors.js';
+
+export interface ClientMessageDeps {
+  auth: AuthService;
+  access: Pick<RealtimeAccess, 'authorizeFollow'>;
+  expiry: ExpiryTimers<GatewaySocket>;
+  logger: Logger;
+}
+
+type Handler = (this: GatewaySocket, raw: unknown, ack: unknown) => void;
+export type ClientMessageHandlers = Record<ClientMessageName, Handler>;
+
+/** Every client message is acknowledged: `{ ok: true, ... }` or `{ ok: false, error }` with a code. */
+async function answer<K extends ClientMessageName>(
+  ack: unknown,
+  fn: () => Promise<Omit<Extract<ClientAck<K>, { ok: true }>, 'ok'>>,
+): Promise<void> {
+  const reply = typeof ack === 'function' ? (ack as (res: ClientAck<K>) => void) : () => {};
+  try {
+    reply({ ok: true, ...(await fn()) } as ClientAck<K>);
+  } catch (err) {
+    reply({ ok: false, error: toSocketError(err) } as ClientAck<K>);
+  }
+}
+
+/**
+ * The handlers of client messages, made once per gateway and shared by every socket (Socket.IO calls them with the
+ * socket as `this`), so a connection costs no closures. Each validates with the protocol's schema first.
+ */
+export function clientMessageHandlers({ auth, access, expiry, logger }: ClientMessageDeps): ClientMessageHandlers {
+  async function follow(socket: GatewaySocket, target: FollowTarget): Promise<FollowAck> {
+    try {
+      const room = await access.authorizeFollow(socket.data, target);
+      socket.join(room);
+      return { ok: true, room };
+    } catch (err) {
+      return { ok: false, error: toSocketError(err) };
+    }
+  }
+  return {
+    follow(raw, ack) {
+      void answer<'follow'>(ack, async () => {
+        const target = FollowTarget.parse(raw);
+        await this.data.live;
+        const res = await follow(this, target);
+        if (!res.ok) throw new SlotcastError(res.error.code, res.error.message);
+        logger.debug({ socketId: this.id, userId: this.data.userId, room: res.room }, 'socket followed');
+        return { room: res.room };
+      });
+    },
+    'follow:many'(raw, ack) {
+      void answer<'follow:many'>(ack, async () => {
+        const { targets } = FollowManyRequest.parse(raw);
+        await this.data.live;
+        return { results: await Promise.all(targets.map((t) => follow(this, t))) };
+      });
+    },
+    unfollow(raw, ack) {
+      void answer<'unfollow'>(ack, async () => {
+        const target = FollowTarget.parse(raw);
+        const room = `${target.kind}:${target.id}`;
+        this.leave(room);
+        return { room };
+      });
+    },
+    'auth:refresh'(raw, ack) {
+      void answer<'auth:refresh'>(ack, async () => {
+        const { token } = ReauthRequest.parse(raw);
+        const claims = await auth.authenticate(token);
+        const d = this.data;
+        if (claims.userId !== d.userId) throw new SlotcastError('AUTH_TOKEN_INVALID', 'The token is for another user');
+        d.expiresAt = claims.expiresAt.getTime();
+        if (claims.sessionId !== d.sessionId) {
+          this.leave(sessionRoom(d.sessionId));
+          d.sessionId = claims.sessionId;
+          this.join(sessionRoom(d.sessionId));
+        }
+        expiry.schedule(this, d.expiresAt);
+        return { expiresAt: claims.expiresAt.toISOString() };
+      });
+    },
+  };
+}
+
+/** Registers the shared handlers on a socket. */
+export function listenToClient(socket: GatewaySocket, handlers: ClientMessageHandlers): void {
+  for (const name of Object.keys(handlers) as ClientMessageName[]) {
+    socket.on(name, handlers[name] as never);
+  }
+}

@@ -1,0 +1,117 @@
+import {
+  HandshakeAuth,
+  MIN_CLIENT_PROTOCOL_VERSION,
+  protocolIncompatibility,
+  type Role,
+  type SocketErrorBody,
+} from '@slotcast/protocol';
+import pLimit from 'p-limit';
+import type { Logger } from 'pino';
+import type { RealtimeObserver } from '../observability/realtime-observer.js';
+import type { AuthService } from '../usecases/auth.js';
+import { coded, connectError, toSocketError } from './socket-errors.js';
+
+export interface SocketData {
+  userId: string;
+  role: Role;
+  vendorId: string | null;
+  sessionId: string;
+  expiresAt: number;
+  cursor: number | null;
+  /** Resolves when replay is done and the socket is in its rooms. */
+  live: Promise<void>;
+}
+
+export interface HandshakeLimits {
+  /** Token verifications (and session checks) in flight at once on this node. */
+  concurrency: number;
+  /** Handshakes that may wait for a turn; past this they are refused with RATE_LIMITED and `retryAfterMs`. */
+  queue: number;
+  /** What a refused handshake is told to wait. */
+  retryAfterMs: number;
+}
+
+export const DEFAULT_HANDSHAKE_LIMITS: HandshakeLimits = { concurrency: 32, queue: 20_000, retryAfterMs: 1_000 };
+
+type HandshakeSocket = {
+  handshake: { auth: Record<string, unknown> | undefined };
+  conn: { transport: { name: string } };
+  data: SocketData;
+};
+
+/** Checks the handshake's shape and protocol version: the refusal, or the parsed auth. */
+export function checkHandshake(
+  raw: unknown,
+): { ok: true; auth: HandshakeAuth } | { ok: false; error: SocketErrorBody } {
+  const parsed = HandshakeAuth.safeParse(raw);
+  if (!parsed.success) {
+    const token = (raw as { token?: unknown } | undefined)?.token;
+    return typeof token === 'string'
+      ? { ok: false, error: coded('VALIDATION_FAILED', 'auth is not valid') }
+      : { ok: false, error: coded('AUTH_REQUIRED', 'auth.token is required') };
+  }
+  const version = parsed.data.protocolVersion;
+  const mismatch = version === undefined ? null : protocolIncompatibility(version, MIN_CLIENT_PROTOCOL_VERSION);
+  if (mismatch) {
+    return {
+      ok: false,
+      error: coded(
+        mismatch,
+        mismatch === 'PROTOCOL_CLIENT_TOO_OLD'
+          ? `Protocol ${version} is no longer served (oldest: ${MIN_CLIENT_PROTOCOL_VERSION}); update the client`
+          : `Protocol ${version} is newer than this server speaks; update the server`,
+      ),
+    };
+  }
+  return { ok: true, auth: parsed.data };
+}
+
+/**
+ * Authenticates the handshake (signature, expiry, revocation) before the socket exists. Verifications run at most
+ * `concurrency` at a time, so a reconnect storm queues instead of starving the event loop and the database pool, and
+ * a queue past `queue` is refused with a retry hint rather than left to time out.
+ */
+export function handshakeAuth(
+  auth: AuthService,
+  logger: Logger,
+  observer: RealtimeObserver | undefined,
+  limits: HandshakeLimits = DEFAULT_HANDSHAKE_LIMITS,
+) {
+  const limit = pLimit(limits.concurrency);
+  return (socket: HandshakeSocket, next: (err?: Error) => void): void => {
+    const checked = checkHandshake(socket.handshake.auth);
+    if (!checked.ok) {
+      observer?.authFailed(checked.error.code);
+      next(connectError(checked.error));
+      return;
+    }
+    if (limit.pendingCount >= limits.queue) {
+      observer?.authFailed('RATE_LIMITED');
+      next(
+        connectError(coded('RATE_LIMITED', 'The server is busy; retry shortly', { retryAfterMs: limits.retryAfterMs })),
+      );
+      return;
+    }
+    const { token, lastEventId } = checked.auth;
+    void limit(async () => {
+      try {
+        const claims = await auth.authenticate(token);
+        socket.data = {
+          userId: claims.userId,
+          role: claims.role,
+          vendorId: claims.vendorId,
+          sessionId: claims.sessionId,
+          expiresAt: claims.expiresAt.getTime(),
+          cursor: lastEventId ?? null,
+          live: Promise.resolve(),
+        };
+        next();
+      } catch (err) {
+        const body = toSocketError(err);
+        logger.info({ code: body.code, transport: socket.conn.transport.name }, 'socket auth failed');
+        observer?.authFailed(body.code);
+        next(connectError(body));
+      }
+    });
+  };
+}

@@ -1,0 +1,86 @@
+import type { FollowTarget } from '@slotcast/protocol';
+import { SlotcastError } from '@slotcast/protocol';
+import { LRUCache } from 'lru-cache';
+import type { ActorContext } from '../domain/booking-transitions.js';
+import { maySee } from '../domain/booking-transitions.js';
+import { getBooking } from '../store/bookings-repo.js';
+import { getResource } from '../store/catalog-repo.js';
+import type { Queryable } from '../store/db.js';
+import { type EventScope, latestEventId, prunedThrough, readEvents, type StoredEvent } from '../store/event-log.js';
+
+export type { EventScope };
+
+/** What a follow needs to know about its target: who may see a booking; whether a resource exists. */
+type Parties = { found: false } | { found: true; vendorId: string; customerId: string | null };
+
+export interface RealtimeAccessOptions {
+  /** How long a follow target's parties are trusted without asking the database again. */
+  followCacheMs?: number;
+  followCacheMax?: number;
+}
+
+const bookingRoom = (id: string) => `booking:${id}`;
+const resourceRoom = (id: string) => `resource:${id}`;
+
+/**
+ * The realtime gateway's way to the data: follow authorisation and replay reads, so `realtime/` never reaches into
+ * `store/`. Follow targets' parties are cached briefly: a reconnect storm re-sends every client's follows at once, and
+ * a booking's customer and vendor never change, while a target that did not exist yet is asked again after the TTL.
+ */
+export class RealtimeAccess {
+  private readonly parties: LRUCache<string, Parties>;
+
+  constructor(
+    private readonly db: Queryable,
+    opts: RealtimeAccessOptions = {},
+  ) {
+    this.parties = new LRUCache({ max: opts.followCacheMax ?? 50_000, ttl: opts.followCacheMs ?? 5_000 });
+  }
+
+  /**
+   * Checks a follow request against the REST rules and returns the room: a booking only if the caller may see it; a
+   * resource's schedule (intervals only, no personal data) by anyone signed in, as its availability is public.
+   */
+  async authorizeFollow(actor: ActorContext, target: FollowTarget): Promise<string> {
+    const p = await this.partiesOf(target);
+    if (target.kind === 'booking') {
+      if (!p.found || !maySee(actor, { vendorId: p.vendorId, customerId: p.customerId ?? '' })) {
+        throw new SlotcastError('NOT_FOUND', 'No such booking');
+      }
+      return bookingRoom(target.id);
+    }
+    if (!p.found) throw new SlotcastError('NOT_FOUND', 'No such resource');
+    return resourceRoom(target.id);
+  }
+
+  /** Events after `afterId` up to `throughId` that `scope` may see, in id order. */
+  readScoped(scope: EventScope, afterId: number, throughId: number, limit: number): Promise<StoredEvent[]> {
+    return readEvents(this.db, scope, afterId, throughId, limit);
+  }
+
+  /** The last event id removed by retention: cursors below it cannot be replayed. */
+  prunedThrough(): Promise<number> {
+    return prunedThrough(this.db);
+  }
+
+  /** The highest committed event id. */
+  latestEventId(): Promise<number> {
+    return latestEventId(this.db);
+  }
+
+  private async partiesOf(target: FollowTarget): Promise<Parties> {
+    const key = `${target.kind}:${target.id}`;
+    const cached = this.parties.get(key);
+    if (cached) return cached;
+    let p: Parties;
+    if (target.kind === 'booking') {
+      const b = await getBooking(this.db, target.id);
+      p = b ? { found: true, vendorId: b.vendorId, customerId: b.customerId } : { found: false };
+    } else {
+      const r = await getResource(this.db, target.id);
+      p = r ? { found: true, vendorId: r.vendorId, customerId: null } : { found: false };
+    }
+    this.parties.set(key, p);
+    return p;
+  }
+}
