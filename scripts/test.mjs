@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 
 const steps = [
   ['lint', 'npx', ['biome', 'check', '.']],
+  ['layering rules (dependency-cruiser)', 'npm', ['run', '--silent', 'lint:deps']],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['typecheck web', 'npx', ['tsc', '-p', 'apps/web/tsconfig.json', '--noEmit']],
 ];
