@@ -1,8 +1,8 @@
 import type { Booking, BookingEventData, EventEnvelope } from '@slotcast/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { connectError, listen } from '../support/sockets.js';
+import { connectError, type Listener, listen } from '../support/sockets.js';
 import { api, book, buildWorld, login, slotAt, type World } from '../support/world.js';
 
 const bookingOf = (e: EventEnvelope) => (e.data as BookingEventData).booking;
@@ -87,19 +87,26 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     });
 
     const expected = ['booking.requested', 'booking.confirmed', 'booking.cancelled'];
+    const flowOf = (l: Listener) => bookingEvents(l.events).filter((e) => bookingOf(e).id === created.id);
     for (const l of [alice, staffA, admin]) {
-      await l.waitFor(3);
-      await new Promise((r) => setTimeout(r, 100));
-      const got = bookingEvents(l.events).filter((e) => bookingOf(e).id === created.id);
-      expect(got.map((e) => e.type)).toEqual(expected);
+      await expect.poll(() => flowOf(l).map((e) => e.type)).toEqual(expected);
+      const got = flowOf(l);
       expect(got.map((e) => bookingOf(e).version)).toEqual([1, 2, 3]);
       expect(got[2]!.data).toMatchObject({ reason: 'ill', previousStatus: 'confirmed', actor: { role: 'customer' } });
       expect(got[0]).toMatchObject({ v: 1, occurredAt: expect.any(String) });
     }
-    // Give stray deliveries a moment to show up before asserting absence.
-    await new Promise((r) => setTimeout(r, 300));
-    expect(bob.events).toEqual([]);
-    expect(staffB.events).toEqual([]);
+    // Sentinel: a booking bob and vendor B's staff may see, appended after the flow. A socket gets events in log
+    // order, so once it arrives anything of alice's booking that was going to reach them would have arrived first.
+    const sentinel = (await book(server, w.bob, w.b, slotAt(6, 10))).body as Booking;
+    // Notifications are written after the booking, in log order too: staff wait for the sentinel's as well.
+    const sentinelTypes = (l: Listener) =>
+      l.events.filter((e) => JSON.stringify(e.data).includes(sentinel.id)).map((e) => e.type);
+    await expect.poll(() => sentinelTypes(bob)).toEqual(['booking.requested']);
+    await expect.poll(() => sentinelTypes(staffB)).toEqual(['booking.requested', 'notification.created']);
+    for (const l of [bob, staffB]) {
+      expect(bookingEvents(l.events).map((e) => bookingOf(e).id)).toEqual([sentinel.id]);
+      expect(JSON.stringify(l.events)).not.toContain(created.id);
+    }
     for (const l of [alice, bob, staffA, staffB, admin]) l.close();
   });
 
@@ -159,8 +166,8 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     await first.waitFor(1);
     const seen = bookingEvents(first.events)[0]!;
     expect(bookingOf(seen).id).toBe(seed.id);
-    // Let the seed's notifications arrive too, so the cursor is past them.
-    await new Promise((r) => setTimeout(r, 300));
+    // Let the seed's notification (one per staff member, this one is ours) arrive too, so the cursor is past it.
+    await expect.poll(() => first.events.map((e) => e.type)).toEqual(['booking.requested', 'notification.created']);
     const cursor = first.events.at(-1)!.id;
     first.close();
 
@@ -192,16 +199,22 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
       }
     };
     const writers = Array.from({ length: 10 }, writer);
-    // Reconnect while the writers are busy.
-    await new Promise((r) => setTimeout(r, 150));
+    // Reconnect while the writers are busy: some bookings committed before, most after.
+    await vi.waitFor(() => expect(created.length).toBeGreaterThanOrEqual(20), { timeout: 20_000 });
     const again = await listen(server, { token: w.a.staff.token, lastEventId: cursor });
     await Promise.all(writers);
     const mineCount = created.filter((b) => b.vendorId === w.a.vendor.id).length;
     expect(mineCount).toBe(250);
     // Each booking of vendor A also makes a private notification for each of its two staff members (one is us).
     await again.waitFor(mineCount * 2, 20_000);
-    await new Promise((r) => setTimeout(r, 300));
-    const all = again.events;
+    // Sentinel: one more booking of vendor A, and its notification to us. Booking events and notifications each
+    // reach a socket in log order, so a duplicate or late event of the 500 would have come before both.
+    const sentinel = (await book(server, w.bob, w.a, slotAt(7, 1))).body as Booking;
+    const aboutSentinel = (e: EventEnvelope) => JSON.stringify(e.data).includes(sentinel.id);
+    await expect
+      .poll(() => again.events.filter(aboutSentinel).map((e) => e.type))
+      .toEqual(['booking.requested', 'notification.created']);
+    const all = again.events.filter((e) => !aboutSentinel(e));
     const allIds = all.map((e) => e.id);
     expect(new Set(allIds).size).toBe(allIds.length);
     expect([...allIds].sort((a, b) => a - b)).toEqual(allIds);
