@@ -11,11 +11,6 @@ const commit = (db: Db, type: string) =>
   db.transaction((tx) =>
     appendEvents(tx, [{ type, bookingId: null, vendorId: null, customerId: null, resourceId: null, data: {} }]),
   );
-const until = async (ok: () => boolean | Promise<boolean>, ms = 5000) => {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20)))
-    if (await ok()) return;
-  throw new Error('timed out');
-};
 
 describe('EmbeddedBus durable consumers (no broker)', () => {
   let db: Db;
@@ -45,7 +40,7 @@ describe('EmbeddedBus durable consumers (no broker)', () => {
     const [a] = await commit(db, 'booking.requested');
     await commit(db, 'notification.created');
     const [b] = await commit(db, 'booking.confirmed');
-    await until(() => seen.length === 3);
+    await expect.poll(() => seen.length).toBe(3);
     expect(seen).toEqual([
       [a!.envelope.id, 1],
       [a!.envelope.id, 2],
@@ -63,9 +58,9 @@ describe('EmbeddedBus durable consumers (no broker)', () => {
       { retryDelaysMs: [10, 10] },
     );
     const [e] = await commit(db, 'booking.requested');
-    await until(
-      async () => (await db.query('SELECT 1 FROM bus_dead_letters WHERE consumer = $1', ['hopeless'])).length === 1,
-    );
+    await expect
+      .poll(async () => (await db.query('SELECT 1 FROM bus_dead_letters WHERE consumer = $1', ['hopeless'])).length)
+      .toBe(1);
     const [row] = await db.query<{ event_id: number; attempts: number; error: string }>(
       'SELECT event_id, attempts, error FROM bus_dead_letters WHERE consumer = $1',
       ['hopeless'],
