@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// `npm test`: lint, type-check, then every suite (unit, integration against real services, browser end-to-end).
+// `npm test`: lint, layering rules, type-check, then every suite (unit, integration against real services with
+// coverage, cluster faults, browser end-to-end).
 // Suites that need a service check for it themselves: in CI (CI=true) a missing service fails the run; locally the
 // suite says loudly what it could not run and why.
 import { spawnSync } from 'node:child_process';
 
 const steps = [
   ['lint', 'npx', ['biome', 'check', '.']],
+  ['layering rules (dependency-cruiser)', 'npm', ['run', '--silent', 'lint:deps']],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['typecheck web', 'npx', ['tsc', '-p', 'apps/web/tsconfig.json', '--noEmit']],
 ];
@@ -15,8 +17,8 @@ const args = process.argv.slice(2);
 if (args.length > 0) steps.push(['tests', 'npx', ['vitest', 'run', ...args]]);
 else {
   steps.push(
-    ['unit and component tests', 'npx', ['vitest', 'run', '--project', 'unit', '--project', 'web']],
-    ['integration tests (PGlite and PostgreSQL)', 'npx', ['vitest', 'run', '--project', 'integration']],
+    // One run, with coverage: the per-package thresholds are checked without running the suites twice.
+    ['unit, component and integration tests with coverage', 'node', ['scripts/coverage.mjs']],
     ['cluster fault tests (PostgreSQL, Redis, RabbitMQ, HAProxy)', 'npx', ['vitest', 'run', '--project', 'cluster']],
     ['end-to-end tests (Chromium)', 'npx', ['vitest', 'run', '--project', 'e2e']],
   );

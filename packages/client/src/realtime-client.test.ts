@@ -1,6 +1,6 @@
 import type { FollowAck, FollowTarget, TokenPair } from '@slotcast/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BOOKING_ID, bookingEvent, tokenPair, USER_ID, until } from '../test/support/fixtures.js';
+import { BOOKING_ID, bookingEvent, tokenPair, USER_ID } from '../test/support/fixtures.js';
 import { type RealtimeTestServer, type ServerSocket, startRealtimeServer } from '../test/support/realtime-server.js';
 import type { Clock } from './clock.js';
 import type { ConnectionState } from './connection-state.js';
@@ -14,17 +14,30 @@ const OTHER_ID = '66666666-6666-4666-8666-666666666666';
 const FORBIDDEN_ID = '77777777-7777-4777-8777-777777777777';
 const SILENT_ID = '88888888-8888-4888-8888-888888888888';
 
-/** The system clock, recording every delay the client schedules. */
-function recordingClock(): Clock & { delays: number[] } {
+/**
+ * The system clock, recording every delay the client schedules and which timers are still pending. Every retry goes
+ * through it, so "nothing pending" proves the client will not reconnect on its own, without waiting to see.
+ */
+function recordingClock(): Clock & { delays: number[]; pending: () => number } {
   const delays: number[] = [];
+  const live = new Set<ReturnType<typeof setTimeout>>();
   return {
     delays,
+    pending: () => live.size,
     now: () => Date.now(),
     setTimeout: (fn, ms) => {
       delays.push(ms);
-      return setTimeout(fn, ms);
+      const h = setTimeout(() => {
+        live.delete(h);
+        fn();
+      }, ms);
+      live.add(h);
+      return h;
     },
-    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    clearTimeout: (h) => {
+      live.delete(h as ReturnType<typeof setTimeout>);
+      clearTimeout(h as ReturnType<typeof setTimeout>);
+    },
   };
 }
 
@@ -68,7 +81,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     client.start();
     return client;
   }
-  const connected = () => until(() => client?.state.status === 'connected', 'connected');
+  const connected = () => expect.poll(() => client?.state.status, { message: 'connected' }).toBe('connected');
 
   it('connects with the token, the protocol version and no cursor the first time, over a WebSocket', async () => {
     const accepted = server.nextSocket();
@@ -98,7 +111,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     await connected();
     s.emit('events', [bookingEvent(1, 'booking.requested'), bookingEvent(2)]);
     s.emit('events', [{ v: 1, id: 3, type: 'invoice.paid', occurredAt: '2030-01-01T00:00:00Z', data: {} }]);
-    await until(() => c.cursor === 3, 'cursor 3');
+    await expect.poll(() => c.cursor, { message: 'cursor 3' }).toBe(3);
     await c.whenIdle();
     expect(seen).toEqual(['1 booking.requested', '2 booking.confirmed']);
     expect(cursors.get(USER_ID)).toBe(3);
@@ -117,7 +130,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     const first = await accepted;
     expect(server.handshakes[0]!.lastEventId).toBe(2);
     first.emit('events', [bookingEvent(2), bookingEvent(3), bookingEvent(4)]);
-    await until(() => c.cursor === 4, 'cursor 4');
+    await expect.poll(() => c.cursor, { message: 'cursor 4' }).toBe(4);
 
     accepted = server.nextSocket();
     first.disconnect(true);
@@ -127,7 +140,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     second.emit('events', [bookingEvent(3), bookingEvent(4), bookingEvent(5)]);
     second.emit('replay:done', { lastEventId: 5, replayed: 3 });
     second.emit('events', [bookingEvent(5), bookingEvent(6)]);
-    await until(() => c.cursor === 6, 'cursor 6');
+    await expect.poll(() => c.cursor, { message: 'cursor 6' }).toBe(6);
     expect(seen).toEqual([3, 4, 5, 6]);
     expect(cursors.get(USER_ID)).toBe(6);
     const waiting = states.find((s) => s.nextRetryAt !== null)!;
@@ -143,7 +156,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
       done.push(info.lastEventId);
     });
     (await accepted).emit('replay:done', { lastEventId: 42, replayed: 0 });
-    await until(() => done.length === 1, 'replayDone');
+    await expect.poll(() => done.length, { message: 'replayDone' }).toBe(1);
     expect(c.cursor).toBe(42);
   });
 
@@ -167,10 +180,12 @@ describe('RealtimeClient against a real Socket.IO server', () => {
 
   it('pauses after maxAttempts (offline) until retryNow()', async () => {
     server.refuse = () => new Error('down');
-    const c = start({ backoff: { baseMs: 10, capMs: 20, maxAttempts: 2 } });
-    await until(() => c.state.status === 'offline', 'paused');
+    const clock = recordingClock();
+    const c = start({ clock, backoff: { baseMs: 10, capMs: 20, maxAttempts: 2 } });
+    await expect.poll(() => c.state.status, { message: 'paused' }).toBe('offline');
     expect(c.state).toMatchObject({ status: 'offline', attempt: 2, nextRetryAt: null, lastError: { code: 'NETWORK' } });
-    await new Promise((r) => setTimeout(r, 100));
+    // Paused: no retry is scheduled, so no handshake can come before retryNow().
+    expect(clock.pending()).toBe(0);
     expect(server.handshakes).toHaveLength(3);
     server.refuse = () => null;
     c.retryNow();
@@ -180,10 +195,11 @@ describe('RealtimeClient against a real Socket.IO server', () => {
 
   it('does not retry a handshake the server refuses as malformed (offline until retryNow)', async () => {
     server.refuse = (_a, n) => (n === 1 ? { code: 'VALIDATION_FAILED', message: 'auth is not valid' } : null);
-    const c = start();
-    await until(() => c.state.status === 'offline', 'offline');
+    const clock = recordingClock();
+    const c = start({ clock });
+    await expect.poll(() => c.state.status, { message: 'offline' }).toBe('offline');
     expect(c.state).toMatchObject({ nextRetryAt: null, lastError: { code: 'VALIDATION_FAILED' } });
-    await new Promise((r) => setTimeout(r, 100));
+    expect(clock.pending()).toBe(0);
     expect(server.handshakes).toHaveLength(1);
     c.retryNow();
     await connected();
@@ -191,15 +207,17 @@ describe('RealtimeClient against a real Socket.IO server', () => {
 
   it('goes offline when the device does, and reconnects at once when it is back', async () => {
     const network = new ManualNetworkStatus(false);
-    const c = start({ network });
+    const clock = recordingClock();
+    const c = start({ network, clock });
     expect(c.state).toMatchObject({ status: 'offline', lastError: { code: 'OFFLINE' } });
-    await new Promise((r) => setTimeout(r, 50));
+    // Offline, the client schedules no attempt: it waits for the network to come back.
+    expect(clock.pending()).toBe(0);
     expect(server.handshakes).toHaveLength(0);
     network.set(true);
     await connected();
     network.set(false);
     expect(c.state).toMatchObject({ status: 'offline', transport: null, lastError: { code: 'OFFLINE' } });
-    await until(() => server.connected().length === 0, 'server sees the socket gone');
+    await expect.poll(() => server.connected().length, { message: 'server sees the socket gone' }).toBe(0);
     network.set(true);
     await connected();
     expect(server.handshakes).toHaveLength(2);
@@ -207,7 +225,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
 
   it('reports polling-fallback when only HTTP long-polling is allowed', async () => {
     start({ socketOptions: { transports: ['polling'] } });
-    await until(() => client?.state.status === 'polling-fallback', 'polling-fallback');
+    await expect.poll(() => client?.state.status, { message: 'polling-fallback' }).toBe('polling-fallback');
     expect(client!.state).toMatchObject({ transport: 'polling', attempt: 0, lastError: null });
   });
 
@@ -215,14 +233,14 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     await server.close();
     server = await startRealtimeServer({ transports: ['polling'] });
     start({ socketOptions: { transports: ['polling', 'websocket'] }, upgradeGraceMs: 100 });
-    await until(() => client?.state.status === 'connected', 'connected over polling');
+    await expect.poll(() => client?.state.status, { message: 'connected over polling' }).toBe('connected');
     expect(client!.state.transport).toBe('polling');
-    await until(() => client?.state.status === 'polling-fallback', 'polling-fallback');
+    await expect.poll(() => client?.state.status, { message: 'polling-fallback' }).toBe('polling-fallback');
   });
 
   it('reports connected over a WebSocket once polling upgrades', async () => {
     start({ socketOptions: { transports: ['polling', 'websocket'] }, upgradeGraceMs: 2_000 });
-    await until(() => client?.state.transport === 'websocket', 'upgrade');
+    await expect.poll(() => client?.state.transport, { message: 'upgrade' }).toBe('websocket');
     expect(client!.state.status).toBe('connected');
     expect(states.some((s) => s.status === 'polling-fallback')).toBe(false);
   });
@@ -242,15 +260,16 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     tokens.on('signedOut', (e) => {
       signedOut.push(`tokens ${e.reason}`);
     });
-    const c = start();
+    const clock = recordingClock();
+    const c = start({ clock });
     c.on('signedOut', (e) => {
       signedOut.push(`realtime ${e.code}`);
     });
-    await until(() => signedOut.length === 2, 'signed out');
+    await expect.poll(() => signedOut.length, { message: 'signed out' }).toBe(2);
     expect(signedOut).toEqual(['tokens token-invalid', 'realtime AUTH_TOKEN_INVALID']);
     expect(c.state).toMatchObject({ status: 'offline', nextRetryAt: null, lastError: { code: 'AUTH_TOKEN_INVALID' } });
     expect(tokens.session).toBeNull();
-    await new Promise((r) => setTimeout(r, 100));
+    expect(clock.pending()).toBe(0);
     expect(server.handshakes).toHaveLength(1);
   });
 
@@ -264,10 +283,12 @@ describe('RealtimeClient against a real Socket.IO server', () => {
       ack({ ok: true, expiresAt: new Date(Date.now() + 900_000).toISOString() });
     });
     s.emit('auth:expiring', { expiresAt: new Date(Date.now() + 200).toISOString() });
-    await until(() => sent.length === 1, 'auth:refresh');
+    await expect.poll(() => sent.length, { message: 'auth:refresh' }).toBe(1);
     expect(sent).toEqual(['access-2']);
     expect(refreshes).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 50));
+    // Sentinel: an event sent after the ack reaches the client on the same socket, which is still open.
+    s.emit('events', [bookingEvent(7)]);
+    await expect.poll(() => client?.cursor, { message: 'event after the refresh' }).toBe(7);
     expect(s.connected).toBe(true);
     expect(server.handshakes).toHaveLength(1);
   });
@@ -278,7 +299,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     const s = await accepted;
     s.on('auth:refresh', (_req, ack) => ack({ ok: false, error: { code: 'AUTH_TOKEN_INVALID', message: 'nope' } }));
     s.emit('auth:expiring', { expiresAt: new Date(Date.now() + 50).toISOString() });
-    await until(() => server.handshakes.length === 2, 'reconnect');
+    await expect.poll(() => server.handshakes.length, { message: 'reconnect' }).toBe(2);
     expect(server.handshakes[1]!.token).toBe('access-2');
   });
 
@@ -298,7 +319,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     const c = start();
     const s = await accepted;
     s.emit('closing', { code: 'SESSION_REVOKED', message: 'signed out elsewhere' });
-    await until(() => c.state.status === 'offline', 'offline');
+    await expect.poll(() => c.state.status, { message: 'offline' }).toBe('offline');
     expect(c.state.lastError?.code).toBe('SESSION_REVOKED');
     expect(tokens.session).toBeNull();
   });
@@ -333,7 +354,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     const s = await accepted;
     s.emit('resync:required', { code: 'RESYNC_REQUIRED', message: 'too old', oldestEventId: 50, latestEventId: 60 });
     s.emit('events', [bookingEvent(60), bookingEvent(61)]);
-    await until(() => c.cursor === 61, 'cursor 61');
+    await expect.poll(() => c.cursor, { message: 'cursor 61' }).toBe(61);
     expect(order).toEqual(['resync from 5 to 60', 'snapshot reloaded', 'event 61']);
     expect(cursors.get(USER_ID)).toBe(61);
   });
@@ -343,7 +364,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     async (code) => {
       server.refuse = () => ({ code, message: 'versions differ' });
       const c = start();
-      await until(() => c.state.status === 'incompatible', 'incompatible');
+      await expect.poll(() => c.state.status).toBe('incompatible');
       expect(c.state.lastError).toEqual({ code, message: 'versions differ' });
       expect(c.state.nextRetryAt).toBeNull();
       // Nothing is scheduled: a later handshake only comes from retryNow().
@@ -364,7 +385,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     await connected();
     s.emit('events', [bookingEvent(1)]);
     s.emit('events', [{ ...bookingEvent(2), v: 2 } as never]);
-    await until(() => c.state.status === 'incompatible', 'incompatible');
+    await expect.poll(() => c.state.status).toBe('incompatible');
     expect(c.state.lastError?.code).toBe('PROTOCOL_CLIENT_TOO_OLD');
     expect(seen).toEqual([1]);
   });
@@ -414,7 +435,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
       const again = server.nextSocket();
       first.disconnect(true);
       const second = await again;
-      await until(() => follows.length === 4, 'follows re-sent');
+      await expect.poll(() => follows.length, { message: 'follows re-sent' }).toBe(4);
       const prefix = second.id.slice(0, 4);
       expect(follows.slice(2).sort()).toEqual([`${prefix} booking:5555`, `${prefix} resource:6666`]);
       // One follow:many per connection: the first answered the follow asked before it was up.

@@ -139,28 +139,6 @@ describe('BookingPanel', () => {
     expect(screen.getByTestId('action-result').textContent).toContain('Declined');
   });
 
-  it('explains a version conflict with who changed the booking and what it is now', async () => {
-    const { transition, live, user } = setup();
-    const current: Booking = {
-      ...booking,
-      status: 'cancelled',
-      version: 2,
-      statusReason: 'Cannot make it',
-      updatedBy: { userId: CUSTOMER, role: 'customer' },
-    };
-    transition.mockRejectedValueOnce(problem('BOOKING_VERSION_CONFLICT', 409, { current }));
-    await user.click(screen.getByRole('button', { name: 'Confirm' }));
-    const notice = screen.getByTestId('conflict-notice');
-    expect(notice.getAttribute('role')).toBe('alert');
-    expect(notice.textContent).toContain('This booking was changed by the customer');
-    expect(notice.textContent).toContain('your change was not applied');
-    expect(within(notice).getByText('Cancelled')).toBeTruthy();
-    expect(notice.textContent).toContain('Cannot make it');
-    // The store (and so the panel and every list) now shows the current booking.
-    expect(live.bookings.get(BOOKING)?.version).toBe(2);
-    expect(screen.getByText('No further changes are possible.')).toBeTruthy();
-  });
-
   it('reports a refused action in words', async () => {
     const { transition, user } = setup();
     transition.mockRejectedValueOnce(

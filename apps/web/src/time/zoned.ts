@@ -1,26 +1,15 @@
+import { Temporal } from 'temporal-polyfill';
+
 /**
- * Dates and times in a named time zone, with the platform's Intl only. A "local date" is `YYYY-MM-DD` as the
- * calendar reads in that zone; bookings are shown in their resource's zone, customers also see their own.
+ * Dates and times in a named time zone, through Temporal (a polyfill until browsers ship it). A "local date" is
+ * `YYYY-MM-DD` as the calendar reads in that zone; bookings are shown in their resource's zone, customers also see
+ * their own. The server does the same math with luxon; both follow the IANA rules the same way.
  */
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormatter(timeZone: string): Intl.DateTimeFormat {
-  let f = partsFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    partsFormatters.set(timeZone, f);
-  }
-  return f;
-}
+const zoned = (at: string | number | Date, timeZone: string): Temporal.ZonedDateTime =>
+  Temporal.Instant.fromEpochMilliseconds(at instanceof Date ? at.getTime() : new Date(at).getTime()).toZonedDateTimeISO(
+    timeZone,
+  );
 
 export interface ZonedParts {
   /** YYYY-MM-DD in the zone. */
@@ -30,53 +19,43 @@ export interface ZonedParts {
 }
 
 export function zonedParts(at: string | number | Date, timeZone: string): ZonedParts {
-  const d = at instanceof Date ? at : new Date(at);
-  let y = '';
-  let mo = '';
-  let da = '';
-  let h = 0;
-  let mi = 0;
-  for (const p of partsFormatter(timeZone).formatToParts(d)) {
-    if (p.type === 'year') y = p.value;
-    else if (p.type === 'month') mo = p.value;
-    else if (p.type === 'day') da = p.value;
-    else if (p.type === 'hour') h = Number(p.value);
-    else if (p.type === 'minute') mi = Number(p.value);
-  }
-  return { date: `${y}-${mo}-${da}`, minutes: h * 60 + mi };
+  const z = zoned(at, timeZone);
+  return { date: z.toPlainDate().toString(), minutes: z.hour * 60 + z.minute };
 }
 
 /** The zone's offset from UTC at `ms`, in minutes (Berlin in winter: 60). */
 export function offsetMinutes(ms: number, timeZone: string): number {
-  const { date, minutes } = zonedParts(ms, timeZone);
-  const asUtc = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
-  return Math.round((asUtc - Math.floor(ms / 60_000) * 60_000) / 60_000);
+  return Math.round(zoned(ms, timeZone).offsetNanoseconds / 60e9);
 }
 
-/** The instant a local date and time happen in the zone (the later one in a DST gap's repeat). */
+/**
+ * The instant a local date and time happen in the zone. A wall time that a DST change skips is moved forward by the
+ * gap; one it repeats is the earlier instant (Temporal's and luxon's "compatible" choice, so browser and server agree).
+ */
 export function zonedInstant(date: string, minutes: number, timeZone: string): number {
-  const guess = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
-  const first = guess - offsetMinutes(guess, timeZone) * 60_000;
-  // The offset at the guess may differ from the offset at the answer across a DST change: correct once.
-  return guess - offsetMinutes(first, timeZone) * 60_000;
+  return Temporal.PlainDate.from(date)
+    .toPlainDateTime()
+    .add({ minutes })
+    .toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
 }
 
 export function todayIn(timeZone: string, now = Date.now()): string {
-  return zonedParts(now, timeZone).date;
+  return zoned(now, timeZone).toPlainDate().toString();
 }
 
 export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  return Temporal.PlainDate.from(date).add({ days }).toString();
 }
 
 /** The Monday on or before `date`. */
 export function startOfWeek(date: string): string {
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
-  return addDays(date, -((weekday + 6) % 7));
+  const d = Temporal.PlainDate.from(date);
+  return d.subtract({ days: d.dayOfWeek - 1 }).toString();
 }
 
 export function weekdayKey(date: string): 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun' {
-  return (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
+  // Temporal numbers the days of the week from Monday = 1.
+  return (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const)[Temporal.PlainDate.from(date).dayOfWeek - 1]!;
 }
 
 const timeFormatters = new Map<string, Intl.DateTimeFormat>();

@@ -4,13 +4,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialLoad, kb } from '../../scripts/bundle-size.js';
-import {
-  CHROMIUM_PATH,
-  chromiumAvailable,
-  eventually,
-  launchChromium,
-  seriousA11yViolations,
-} from './support/browser.js';
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium, seriousA11yViolations } from './support/browser.js';
 import { buildWebApp, freePort, SlotcastProcess, webRoot } from './support/slotcast-process.js';
 
 // In CI a missing Chromium fails the run; on a developer's machine the suite is skipped, loudly.
@@ -49,9 +43,12 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
   };
   const connection = (page: Page) => page.getByTestId('connection-status');
   const waitLive = (page: Page) =>
-    eventually('the connection indicator to say Live', async () =>
-      /^Live/.test((await connection(page).textContent()) ?? ''),
-    );
+    expect
+      .poll(async () => (await connection(page).textContent()) ?? '', {
+        message: 'the connection indicator to say Live',
+        timeout: 15_000,
+      })
+      .toMatch(/^Live/);
   const unreadLabel = (page: Page) => page.getByTestId('notification-bell').getAttribute('aria-label');
 
   /** Picks Haircut at Studio Mira on the first day from tomorrow with a free time, books its first slot; the day. */
@@ -178,7 +175,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
 
   it('shows the customer "confirmed" live, with a new unread notification', async () => {
     await shop.getByTestId('booking-status').getByText('Confirmed').first().waitFor();
-    await eventually('one unread notification', async () => (await unreadLabel(shop)) === 'Notifications, 1 unread');
+    await expect.poll(() => unreadLabel(shop), { timeout: 15_000 }).toBe('Notifications, 1 unread');
     expect(await shop.getByTestId('unread-count').textContent()).toBe('1');
     await shot(shop, '09-customer-confirmed');
   });
@@ -188,10 +185,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await second.goto(`${server.url}/bookings`);
     await second.getByRole('heading', { name: 'My bookings' }).waitFor();
     await waitLive(second);
-    await eventually(
-      'the second tab to count one unread',
-      async () => (await unreadLabel(second)) === 'Notifications, 1 unread',
-    );
+    await expect.poll(() => unreadLabel(second), { timeout: 15_000 }).toBe('Notifications, 1 unread');
     await shop.getByTestId('notification-bell').click();
     const panel = shop.getByTestId('notification-panel');
     await panel.getByText('Booking confirmed').first().waitFor();
@@ -202,10 +196,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
       .filter({ hasText: 'Booking confirmed' })
       .getByRole('button', { name: /Mark read/ })
       .click();
-    await eventually(
-      'the second tab to clear its count',
-      async () => (await unreadLabel(second)) === 'Notifications, 0 unread',
-    );
+    await expect.poll(() => unreadLabel(second), { timeout: 15_000 }).toBe('Notifications, 0 unread');
     expect(await second.getByTestId('unread-count').count()).toBe(0);
     await shot(second, '11-customer-second-tab-read');
     await shop.keyboard.press('Escape');
@@ -215,11 +206,9 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
   it('shows "reconnecting" while the server is down, and the missed changes once it is back', async () => {
     await shop.getByRole('link', { name: 'Book', exact: true }).click();
     await server.stop();
-    await eventually(
-      'the vendor to show Reconnecting',
-      async () => /^Reconnecting/.test((await connection(desk).textContent()) ?? ''),
-      20_000,
-    );
+    await expect
+      .poll(async () => (await connection(desk).textContent()) ?? '', { timeout: 20_000 })
+      .toMatch(/^Reconnecting/);
     await desk.getByRole('button', { name: 'Retry now' }).waitFor();
     await shot(desk, '12-vendor-reconnecting');
 
@@ -245,7 +234,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await signIn(page, 'admin@slotcast.test');
     await page.getByRole('heading', { name: 'All bookings, live' }).waitFor();
     await waitLive(page);
-    await eventually('two bookings', async () => (await page.locator('tbody tr').count()) === 2);
+    await expect.poll(() => page.locator('tbody tr').count(), { timeout: 15_000 }).toBe(2);
     await a11y(page, 'admin');
     await shot(page, '14-admin');
     await ops.close();
@@ -254,10 +243,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
   it('lists the customer’s bookings with their live status', async () => {
     await shop.getByRole('link', { name: 'My bookings', exact: true }).click();
     await shop.getByRole('heading', { name: 'My bookings' }).waitFor();
-    await eventually(
-      'two bookings',
-      async () => (await shop.getByTestId('my-bookings').locator('article').count()) === 2,
-    );
+    await expect.poll(() => shop.getByTestId('my-bookings').locator('article').count(), { timeout: 15_000 }).toBe(2);
     await a11y(shop, 'customer: my bookings');
     await shot(shop, '15-customer-my-bookings');
   });
@@ -283,5 +269,45 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await a11y(desk, 'vendor schedule with bookings');
     await shot(desk, '16-vendor-schedule-live-cancel');
     await shot(shop, '17-customer-cancelled');
+  });
+
+  it('explains a conflict when the customer cancels while the vendor confirms, and applies nothing', async () => {
+    // The booking made while the vendor was away is still requested: the only one on both sides.
+    const requestedCard = shop.getByTestId('my-bookings').locator('article[data-status="requested"]');
+    await requestedCard.waitFor();
+
+    await desk.getByRole('link', { name: 'Bookings' }).click();
+    const row = desk.getByTestId('booking-list').locator('tr[data-status="requested"]');
+    await row.first().waitFor({ timeout: 15_000 });
+    await row
+      .first()
+      .getByRole('button', { name: /show details/ })
+      .click();
+    const panel = desk.getByTestId('booking-panel');
+
+    // Hold the vendor's confirmation on its way to the server; meanwhile the customer cancels. The confirmation then
+    // arrives with a stale version, and the real server refuses it with 409 BOOKING_VERSION_CONFLICT.
+    await desk.route('**/api/v1/bookings/*/confirm', async (route) => {
+      await requestedCard.getByRole('button', { name: 'Cancel booking' }).click();
+      await requestedCard.getByRole('button', { name: 'Yes, cancel it' }).click();
+      await shop.getByTestId('my-bookings').locator('article[data-status="requested"]').waitFor({ state: 'detached' });
+      await route.continue();
+    });
+    await panel.getByRole('button', { name: 'Confirm' }).click();
+    const notice = panel.getByTestId('conflict-notice');
+    await notice.waitFor({ timeout: 15_000 });
+    await desk.unroute('**/api/v1/bookings/*/confirm');
+    expect(await notice.getAttribute('role')).toBe('alert');
+    expect(await notice.textContent()).toContain('This booking was changed by the customer');
+    expect(await notice.textContent()).toContain('your change was not applied');
+    expect(await notice.getByText('Cancelled').count()).toBe(1);
+    await a11y(desk, 'vendor conflict notice');
+    await shot(desk, '18-vendor-conflict');
+
+    // The panel shows the booking as it is now: cancelled, nothing left to do, and the server kept the cancellation.
+    await notice.getByRole('button', { name: 'Understood' }).click();
+    await panel.getByText('No further changes are possible.').waitFor();
+    expect(await panel.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
+    expect(await shop.getByTestId('my-bookings').locator('article[data-status="confirmed"]').count()).toBe(0);
   });
 });

@@ -12,7 +12,6 @@ import { ApiClient } from '../../src/api-client.js';
 import type { ConnectionState } from '../../src/connection-state.js';
 import { MemoryCursorStore } from '../../src/cursor-store.js';
 import { RealtimeClient } from '../../src/realtime-client.js';
-import { until } from '../support/fixtures.js';
 
 /** A signed-in SDK (REST + realtime) for one of the world's accounts. */
 async function signIn(server: TestServer, email: string, opts: { refreshSkewMs?: number } = {}) {
@@ -70,7 +69,7 @@ describe('RealtimeClient against a Slotcast server (pglite)', () => {
     const alice = await sdkFor('alice@test.test');
     const staff = await sdkFor('staff@vendor-a.test');
     alice.realtime.start();
-    await until(isConnected(alice), 'alice connected', 10_000);
+    await expect.poll(isConnected(alice), { message: 'alice connected' }).toBe(true);
 
     // Live: alice books, staff confirms.
     const booking = await alice.api.bookings.create({
@@ -79,13 +78,13 @@ describe('RealtimeClient against a Slotcast server (pglite)', () => {
       startAt: slotAt(20, 9),
     });
     const confirmed = await staff.api.bookings.transition(booking.id, 'confirm', { version: booking.version });
-    await until(() => alice.events.length === 2, 'two live events', 10_000);
+    await expect.poll(() => alice.events.length, { message: 'two live events' }).toBe(2);
     expect(alice.events.map((e) => [e.type, e.data.booking.version])).toEqual([
       ['booking.requested', 1],
       ['booking.confirmed', 2],
     ]);
     // The confirmation also makes a private notification for alice (an event of another type, after it).
-    await until(() => alice.notifications.length === 1, 'notification', 10_000);
+    await expect.poll(() => alice.notifications.length, { message: 'notification' }).toBe(1);
     expect(alice.notifications[0]).toMatchObject({
       type: 'notification.created',
       data: { notification: { bookingId: booking.id, category: 'confirmation' } },
@@ -121,7 +120,7 @@ describe('RealtimeClient against a Slotcast server (pglite)', () => {
 
     // Live again.
     await staff.api.bookings.transition(second.id, 'decline', { version: 1, reason: 'closed that day' });
-    await until(() => alice.events.length === 5, 'live after replay', 10_000);
+    await expect.poll(() => alice.events.length, { message: 'live after replay' }).toBe(5);
     expect(alice.events[4]).toMatchObject({ type: 'booking.declined', data: { reason: 'closed that day' } });
 
     // Exactly once, in id order, and exactly alice's events from the log.
@@ -139,21 +138,21 @@ describe('RealtimeClient against a Slotcast server (pglite)', () => {
     const alice = await sdkFor('alice@test.test');
     const staff = await sdkFor('staff@vendor-a.test');
     alice.realtime.start();
-    await until(isConnected(alice), 'connected', 10_000);
+    await expect.poll(isConnected(alice), { message: 'connected' }).toBe(true);
     const booking = await alice.api.bookings.create({
       resourceId: w.a.resource.id,
       serviceId: w.a.service.id,
       startAt: slotAt(21, 9),
     });
-    await until(() => alice.events.length === 1, 'first event', 10_000);
+    await expect.poll(() => alice.events.length, { message: 'first event' }).toBe(1);
 
     server.slotcast.gateway.io.in(`user:${w.alice.user.id}`).disconnectSockets(true);
     // Committed while the socket is down or coming back.
     await staff.api.bookings.transition(booking.id, 'confirm', { version: 1 });
-    await until(() => alice.events.length === 2, 'missed event after reconnect', 10_000);
+    await expect.poll(() => alice.events.length, { message: 'missed event after reconnect' }).toBe(2);
     expect(alice.events.map((e) => e.type)).toEqual(['booking.requested', 'booking.confirmed']);
     expect(alice.states.some((s) => s.status === 'reconnecting')).toBe(true);
-    await until(isConnected(alice), 'connected again', 10_000);
+    await expect.poll(isConnected(alice), { message: 'connected again' }).toBe(true);
   });
 
   it('reconnects with a refreshed token when its access token has expired', async () => {
@@ -172,7 +171,7 @@ describe('RealtimeClient against a Slotcast server (pglite)', () => {
     const pair = alice.api.tokens.session!;
     await alice.api.tokens.setSession({ ...pair, accessToken: expired });
     alice.realtime.start();
-    await until(isConnected(alice), 'connected', 10_000);
+    await expect.poll(isConnected(alice), { message: 'connected' }).toBe(true);
     expect(alice.api.tokens.session!.accessToken).not.toBe(expired);
     expect(alice.states.find((s) => s.lastError)?.lastError?.code).toBe('AUTH_TOKEN_EXPIRED');
     expect(alice.states.some((s) => s.nextRetryAt !== null)).toBe(false);
@@ -197,7 +196,7 @@ describe('RealtimeClient against a Slotcast server (pglite)', () => {
     });
     const refused = await bob.realtime.follow({ kind: 'booking', id: mine.id });
     expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    await until(() => notices.length === 1, 'schedule notice', 10_000);
+    await expect.poll(() => notices.length, { message: 'schedule notice' }).toBe(1);
     expect(notices[0]).toMatchObject({ resourceId: w.b.resource2.id, bookingId: mine.id, released: [] });
     expect(notices[0]!.taken).toEqual([{ startAt: mine.startAt, endAt: mine.endAt }]);
     expect(bob.events).toEqual([]);
@@ -207,7 +206,7 @@ describe('RealtimeClient against a Slotcast server (pglite)', () => {
     const alice = await sdkFor('alice@test.test');
     const signedOut = new Promise<string>((resolve) => alice.realtime.on('signedOut', (e) => resolve(e.code)));
     alice.realtime.start();
-    await until(isConnected(alice), 'connected', 10_000);
+    await expect.poll(isConnected(alice), { message: 'connected' }).toBe(true);
     // Another device of the same session signs out (same refresh token, not through this SDK).
     await fetch(`${server.url}/api/v1/auth/logout`, {
       method: 'POST',
@@ -236,7 +235,7 @@ describe('RealtimeClient across access-token expiry (10 s tokens)', () => {
     const alice = await signIn(server, 'alice@test.test', { refreshSkewMs: 2_000 });
     try {
       alice.realtime.start();
-      await until(isConnected(alice), 'connected', 10_000);
+      await expect.poll(isConnected(alice), { message: 'connected' }).toBe(true);
       const firstToken = alice.api.tokens.session!.accessToken;
       const firstExpiry = Date.parse(alice.api.tokens.session!.accessTokenExpiresAt);
       const socketsBefore = server.slotcast.gateway.io.sockets.sockets.size;
@@ -252,7 +251,7 @@ describe('RealtimeClient across access-token expiry (10 s tokens)', () => {
         serviceId: w.a.service.id,
         startAt: slotAt(23, 9),
       });
-      await until(() => alice.events.length === 1, 'event after expiry', 10_000);
+      await expect.poll(() => alice.events.length, { message: 'event after expiry' }).toBe(1);
     } finally {
       await alice.realtime.stop();
       alice.api.tokens.dispose();

@@ -54,12 +54,3 @@ export function bookingEvent(id: number, type: BookingEvent['type'] = 'booking.c
     },
   };
 }
-
-/** Resolves once `check` holds, polling; fails with `what` after `ms`. */
-export async function until(check: () => boolean, what: string, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

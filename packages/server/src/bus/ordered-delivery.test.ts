@@ -31,9 +31,8 @@ function setup(logIds: number[], startAfter = 0) {
     deliver: (batch) => delivered.push(...batch.map((e) => e.envelope.id)),
     retryMs: 1,
   });
-  const settle = async () => {
-    for (let i = 0; i < 100 && d.pending > 0; i++) await new Promise((r) => setTimeout(r, 5));
-  };
+  /** Until nothing waits in the buffer (gaps filled from the log, retries done). */
+  const settle = () => expect.poll(() => d.pending).toBe(0);
   return { d, delivered, reads, settle, failNextReads: (n: number) => (failReads = n) };
 }
 

@@ -11,9 +11,9 @@ import type { Logger } from 'pino';
 import type { AuthService } from '../usecases/auth.js';
 import type { RealtimeAccess } from '../usecases/realtime-access.js';
 import type { ExpiryTimers } from './expiry-timers.js';
-import type { GatewaySocket } from './gateway.js';
 import { sessionRoom } from './rooms.js';
 import { toSocketError } from './socket-errors.js';
+import type { GatewaySocket } from './socket-types.js';
 
 export interface ClientMessageDeps {
   auth: AuthService;

@@ -1,8 +1,8 @@
 import type { EventEnvelope } from '@slotcast/protocol';
 import type { StoredEvent } from '../bus/event-bus.js';
-import type { GatewayServer } from './gateway.js';
 import { recipientRooms, resourceRoom } from './rooms.js';
 import { coalescedNotices } from './schedule-notice.js';
+import type { GatewayServer } from './socket-types.js';
 
 type Frame = { rooms: string[]; events: EventEnvelope[] };
 

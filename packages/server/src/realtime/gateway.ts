@@ -1,8 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
-import { type ClientToServerEvents, PROTOCOL_VERSION, type ServerToClientEvents } from '@slotcast/protocol';
+import { PROTOCOL_VERSION } from '@slotcast/protocol';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import type { EventBus } from '../bus/event-bus.js';
 import type { RealtimeObserver } from '../observability/realtime-observer.js';
 import type { AuthService } from '../usecases/auth.js';
@@ -16,11 +16,9 @@ import { originAllowed } from './origin.js';
 import { replayThenGoLive } from './replay.js';
 import { assignedRooms, recipientRooms, sessionRoom } from './rooms.js';
 import { closeWithReason } from './socket-errors.js';
+import type { GatewayServer, GatewaySocket } from './socket-types.js';
 
-export type { SocketData };
-
-export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type { GatewayServer, GatewaySocket, SocketData };
 
 export interface GatewayOptions {
   httpServer: HttpServer;

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
 import type { LimiterName, RateLimits } from '../limits/rate-limits.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { GatewayServer } from './gateway.js';
 import { closeWithReason, connectError as refused } from './socket-errors.js';
+import type { GatewayServer } from './socket-types.js';
 
 /** A refused connection is told to wait this long before trying again. */
 const CONCURRENCY_RETRY_MS = 30_000;

@@ -1,5 +1,6 @@
 import { DETAILS, SlotcastError } from '@slotcast/protocol';
-import type { StoredEvent } from './event-log.js';
+// StoredEvent has its own module so that db.ts and event-log.ts do not import each other.
+import type { StoredEvent } from './stored-event.js';
 
 /** The one interface the rest of the server uses to reach the database; PGlite and PostgreSQL implement it. */
 export interface Queryable {

@@ -1,6 +1,8 @@
-import type { EventEnvelope } from '@slotcast/protocol';
 import { PROTOCOL_VERSION } from '@slotcast/protocol';
 import type { Queryable } from './db.js';
+import type { StoredEvent } from './stored-event.js';
+
+export type { StoredEvent } from './stored-event.js';
 
 /** NOTIFY channel the append announces the highest new id on (named in migrations/006_append_events_function.sql). */
 export const EVENTS_CHANNEL = 'slotcast_events';
@@ -14,18 +16,6 @@ export interface NewEvent {
   /** Set for a private event: only this user receives it (replay and live). */
   userId?: string | null;
   data: unknown;
-}
-
-/** Scope columns kept beside each event so replay can filter by who may see it without parsing payloads. */
-export interface StoredEvent {
-  envelope: EventEnvelope;
-  vendorId: string | null;
-  customerId: string | null;
-  bookingId: string | null;
-  resourceId: string | null;
-  userId: string | null;
-  /** W3C trace context of the change that appended it (tracing on), kept in the payload's `_meta`, never sent. */
-  traceparent?: string;
 }
 
 /** Server-only metadata inside a stored payload; stripped before the event goes on the wire. */

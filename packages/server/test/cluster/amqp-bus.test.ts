@@ -124,9 +124,15 @@ describe.skipIf(unreachable !== null)('the RabbitMQ bus', () => {
       }
       committed.push(...(await commit([event(i), event(i + 1)])));
     }
-    const ids = committed.map((e) => e.envelope.id);
-    await waitFor('both nodes', async () => seen.a!.length >= ids.length && seen.b!.length >= ids.length, 10_000);
-    await sleep(300);
+    // Sentinel: one more event, committed last. Delivery is in id order, so once both nodes have it, a duplicate
+    // or a rolled-back id would already have shown up before it.
+    const [sentinel] = await commit([event(100)]);
+    const ids = [...committed, sentinel!].map((e) => e.envelope.id);
+    await waitFor(
+      'the sentinel on both nodes',
+      async () => seen.a!.includes(sentinel!.envelope.id) && seen.b!.includes(sentinel!.envelope.id),
+      10_000,
+    );
     expect(seen.a).toEqual(ids);
     expect(seen.b).toEqual(ids);
     const [row] = await db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM events WHERE published_at IS NULL');

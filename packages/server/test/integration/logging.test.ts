@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { TokenPair } from '@slotcast/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { DB_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -30,11 +30,6 @@ function capture() {
   });
   return { stream, lines, parsed: () => lines.map((l) => JSON.parse(l) as Line) };
 }
-
-const waitFor = async (ok: () => boolean, ms = 5000) => {
-  const until = Date.now() + ms;
-  while (!ok() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-};
 
 describe.each(DB_KINDS)('logs of a real server on %s', (kind) => {
   const out = capture();
@@ -75,7 +70,9 @@ describe.each(DB_KINDS)('logs of a real server on %s', (kind) => {
       },
       'a careless log call',
     );
-    await waitFor(() => out.parsed().some((l) => l.msg === 'socket disconnected'));
+    await vi.waitFor(() => expect(out.parsed().some((l) => l.msg === 'socket disconnected')).toBe(true), {
+      timeout: 10_000,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -172,17 +169,26 @@ describe('LOG_FILE', () => {
       await new Promise((r) => setTimeout(r, 2));
     }
     logger.flush();
-    await new Promise((r) => setTimeout(r, 200));
     const number = (f: string) => Number(/\.(\d+)\.log$/.exec(f)?.[1]);
-    const files = (await readdir(dir)).filter((f) => f.startsWith('slotcast.')).sort((x, y) => number(x) - number(y));
+    const read = async () => {
+      const files = (await readdir(dir)).filter((f) => f.startsWith('slotcast.')).sort((x, y) => number(x) - number(y));
+      const lines = (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8'))))
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Line);
+      return { files, lines };
+    };
+    // The stream writes, rolls and prunes asynchronously: wait for the last line to land and old files to go.
+    await expect
+      .poll(async () => {
+        const { files, lines } = await read();
+        return { last: lines.at(-1)?.i, atMostThreeFiles: files.length <= 3 };
+      })
+      .toEqual({ last: 59, atMostThreeFiles: true });
+    const { files, lines } = await read();
     expect(files.length).toBeGreaterThanOrEqual(2);
-    expect(files.length).toBeLessThanOrEqual(3);
     for (const f of files) expect(f).toMatch(/^slotcast\.\d{4}-\d{2}-\d{2}\.\d+\.log$/);
-    const lines = (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8'))))
-      .join('')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Line);
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.length).toBeLessThan(60);
     expect(lines.at(-1)).toMatchObject({ i: 59, password: '[redacted]', service: 'slotcast' });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { outboxStats } from '../../src/store/event-log.js';
 import { DB_KINDS, freshDb } from '../support/databases.js';
 import {
@@ -18,16 +18,6 @@ async function scrape(server: TestServer, headers: Record<string, string> = {}) 
   const res = await fetch(`${server.url}/metrics`, { headers });
   const text = await res.text();
   return { res, text, families: res.status === 200 ? parseExposition(text) : new Map<string, Family>() };
-}
-
-/** Scrapes until `ok` holds (counters of socket events land a moment after the client sees them). */
-async function scrapeUntil(server: TestServer, ok: (f: Map<string, Family>) => boolean, ms = 5000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const { families } = await scrape(server);
-    if (ok(families) || Date.now() > until) return families;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const promtool = findPromtool();
@@ -62,10 +52,15 @@ describe.each(DB_KINDS)('GET /metrics on %s', (kind) => {
     );
     replay.close();
     ahead.close();
-    m = await scrapeUntil(
-      server,
-      (f) =>
-        seriesValue(f, 'slotcast_socket_disconnects_total') >= 2 && seriesValue(f, 'slotcast_socket_connections') === 2,
+    // Counters of socket events land a moment after the client sees them.
+    m = await vi.waitFor(
+      async () => {
+        const f = (await scrape(server)).families;
+        expect(seriesValue(f, 'slotcast_socket_disconnects_total')).toBeGreaterThanOrEqual(2);
+        expect(seriesValue(f, 'slotcast_socket_connections')).toBe(2);
+        return f;
+      },
+      { timeout: 10_000, interval: 50 },
     );
     text = (await scrape(server)).text;
     ws.close();

@@ -15,15 +15,6 @@ import { api, book, buildWorld, login, slotAt, type World } from '../support/wor
 
 const ofType = (events: EventEnvelope[], type: string) => events.filter((e) => e.type === type);
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.each(DB_KINDS)('notifications on %s', (kind) => {
   let server: TestServer;
   let w: World;
@@ -41,10 +32,8 @@ describe.each(DB_KINDS)('notifications on %s', (kind) => {
     const otherVendor = await listen(server, { token: w.b.staff.token });
     const created = (await book(server, w.alice, w.a, slotAt(2, 10))).body as Booking;
 
-    const live = await eventually(
-      async () => ofType(staff.events, 'notification.created'),
-      (l) => l.length >= 1,
-    );
+    await expect.poll(() => ofType(staff.events, 'notification.created')).toHaveLength(1);
+    const live = ofType(staff.events, 'notification.created');
     const data = live[0]!.data as NotificationCreatedData;
     expect(data.notification).toMatchObject({
       bookingId: created.id,
@@ -65,8 +54,16 @@ describe.each(DB_KINDS)('notifications on %s', (kind) => {
       const page = await api<NotificationPage>(server, 'GET', '/notifications', { token: party.token });
       expect(page.body.items).toEqual([]);
     }
-    await new Promise((r) => setTimeout(r, 200));
-    expect(otherVendor.events).toEqual([]);
+    // Sentinel: a request to the other vendor, whose staff must get it and its notification. Events reach a socket
+    // in log order, so anything about alice's booking would have come first.
+    const sentinel = (await book(server, w.bob, w.b, slotAt(2, 11))).body as Booking;
+    await expect
+      .poll(() => otherVendor.events.map((e) => e.type))
+      .toEqual(['booking.requested', 'notification.created']);
+    expect(JSON.stringify(otherVendor.events)).toContain(sentinel.id);
+    expect(JSON.stringify(otherVendor.events)).not.toContain(created.id);
+    // The sentinel's notifications are not part of what the tests below count for vendor B.
+    await server.slotcast.db.query('DELETE FROM notifications WHERE booking_id = $1', [sentinel.id]);
     staff.close();
     otherVendor.close();
   });
@@ -77,10 +74,8 @@ describe.each(DB_KINDS)('notifications on %s', (kind) => {
     const tab2 = await listen(server, { token: (await login(server, 'bob@test.test')).token });
     await api(server, 'POST', `/bookings/${created.id}/confirm`, { token: w.a.owner.token, body: { version: 1 } });
 
-    const [made] = await eventually(
-      async () => ofType(tab2.events, 'notification.created'),
-      (l) => l.length >= 1,
-    );
+    await expect.poll(() => ofType(tab2.events, 'notification.created')).toHaveLength(1);
+    const [made] = ofType(tab2.events, 'notification.created');
     const n = (made!.data as NotificationCreatedData).notification;
     expect(n).toMatchObject({ category: 'confirmation', title: 'Booking confirmed', bookingId: created.id });
 
@@ -88,15 +83,15 @@ describe.each(DB_KINDS)('notifications on %s', (kind) => {
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: n.id, readAt: expect.any(String) });
     for (const tab of [tab1, tab2]) {
-      const [r] = await eventually(
-        async () => ofType(tab.events, 'notification.read'),
-        (l) => l.length >= 1,
-      );
+      await expect.poll(() => ofType(tab.events, 'notification.read')).toHaveLength(1);
+      const [r] = ofType(tab.events, 'notification.read');
       expect(r!.data as NotificationReadData).toMatchObject({ ids: [n.id], all: false, unreadCount: 0 });
     }
     // Reading again changes nothing and tells nobody.
     await api(server, 'POST', `/notifications/${n.id}/read`, { token: w.bob.token });
-    await new Promise((r) => setTimeout(r, 200));
+    // Sentinel: bob's next booking, whose event is appended after anything the second read could have written.
+    const sentinel = (await book(server, w.bob, w.a, slotAt(2, 15))).body as Booking;
+    await expect.poll(() => JSON.stringify(ofType(tab1.events, 'booking.requested'))).toContain(sentinel.id);
     expect(ofType(tab1.events, 'notification.read')).toHaveLength(1);
 
     // Another user's notification is not found for bob.
@@ -118,11 +113,9 @@ describe.each(DB_KINDS)('notifications on %s', (kind) => {
       body: { version: 1, startAt: slotAt(3, 20) },
     });
 
-    const all = await eventually(
-      () => api<NotificationPage>(server, 'GET', '/notifications?limit=100', { token: owner.token }),
-      (r) => r.body.items.length >= 7,
-    );
-    expect(all.body.items).toHaveLength(7);
+    const list = () => api<NotificationPage>(server, 'GET', '/notifications?limit=100', { token: owner.token });
+    await expect.poll(async () => (await list()).body.items.length).toBe(7);
+    const all = await list();
     expect(all.body.unreadCount).toBe(7);
 
     const byPriority = await api<NotificationPage>(server, 'GET', '/notifications?sort=priority&limit=100', {
@@ -194,7 +187,7 @@ describe.each(DB_KINDS)('notifications on %s', (kind) => {
       server.slotcast.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM notifications WHERE booking_id = $1', [
         created.id,
       ]);
-    await eventually(count, (r) => r[0]!.n === 2);
+    await expect.poll(async () => (await count())[0]!.n).toBe(2);
     const events = (await readAfter(server.slotcast.db, 0, 100_000)).filter((e) => e.bookingId === created.id);
     await server.slotcast.db.transaction((tx) => server.slotcast.notifications.fromEvents(tx, events));
     expect((await count())[0]!.n).toBe(2);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Booking, BookingAction, ErrorCode, Problem } from '@slotcast/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { slotAllocator } from '../support/slots.js';
@@ -102,14 +102,17 @@ let aliceNotificationId: Promise<string> | null = null;
 function aliceNotification(ctx: Ctx): Promise<string> {
   aliceNotificationId ??= (async () => {
     await aliceBooking(ctx, 'confirmed');
-    for (let tries = 0; tries < 200; tries++) {
-      const page = await api<{ items: { id: string }[] }>(ctx.server, 'GET', '/notifications', {
-        token: ctx.w.alice.token,
-      });
-      if (page.body.items[0]) return page.body.items[0].id;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('Alice got no notification');
+    return vi.waitFor(
+      async () => {
+        const page = await api<{ items: { id: string }[] }>(ctx.server, 'GET', '/notifications', {
+          token: ctx.w.alice.token,
+        });
+        const first = page.body.items[0];
+        if (!first) throw new Error('Alice got no notification');
+        return first.id;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
   })();
   return aliceNotificationId;
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { listen } from '../support/sockets.js';
@@ -133,29 +133,28 @@ describe('SIGTERM to the server process (main.ts)', () => {
     child.stderr!.on('data', (d) => output.push(String(d)));
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
 
-    const url = await new Promise<string>((resolve, reject) => {
-      const t = setInterval(() => {
+    const url = await vi.waitFor(
+      () => {
+        if (child!.exitCode !== null) throw new Error(`server exited: ${output.join('\n')}`);
         const line = output.find((l) => l.includes('Slotcast listening on'));
-        if (line) {
-          clearInterval(t);
-          resolve((JSON.parse(line) as { url: string }).url);
-        }
-        if (child!.exitCode !== null) {
-          clearInterval(t);
-          reject(new Error(`server exited: ${output.join('\n')}`));
-        }
-      }, 50);
-    });
+        if (!line) throw new Error('not listening yet');
+        return (JSON.parse(line) as { url: string }).url;
+      },
+      { timeout: 55_000, interval: 50 },
+    );
     expect((await readyz(url)).status).toBe(200);
 
     child.kill('SIGTERM');
-    let draining = null;
-    for (let i = 0; i < 40 && !draining; i++) {
-      const r = await readyz(url).catch(() => null);
-      if (r?.status === 503) draining = r;
-      else await new Promise((r) => setTimeout(r, 25));
-    }
-    expect(draining?.body.checks.server).toBe('draining');
+    // During SHUTDOWN_DELAY_MS the node still answers, saying it is draining, so balancers stop sending to it.
+    const draining = await vi.waitFor(
+      async () => {
+        const r = await readyz(url);
+        expect(r.status).toBe(503);
+        return r;
+      },
+      { timeout: 1_000, interval: 25 },
+    );
+    expect(draining.body.checks.server).toBe('draining');
     expect(await exited).toBe(0);
     const lines = output.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.msg === 'shutting down')).toMatchObject({ signal: 'SIGTERM', node: expect.any(String) });
