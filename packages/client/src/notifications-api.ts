@@ -2,8 +2,12 @@ import {
   type Notification,
   type NotificationCategory,
   type NotificationPage as NotificationPageSchema,
+  type NotificationPreferences,
   type ReadAllResponse,
   ROUTES,
+  type UpdateNotificationPreferences,
+  type UpdateVendorNotificationDefaults,
+  type VendorNotificationDefaults,
 } from '@slotcast/protocol';
 import type { z } from 'zod';
 import type { RequestOptions } from './catalog-api.js';
@@ -34,5 +38,30 @@ export class NotificationsApi {
 
   readAll(opts: RequestOptions = {}): Promise<z.infer<typeof ReadAllResponse>> {
     return this.http.call(ROUTES.readAllNotifications, {}, opts);
+  }
+
+  /** Your channels per category (own choices over defaults) and quiet hours. */
+  preferences(opts: RequestOptions = {}): Promise<NotificationPreferences> {
+    return this.http.call(ROUTES.getNotificationPreferences, {}, opts);
+  }
+
+  /** Set (`enabled: true|false`) or clear (`null`) cells, and optionally replace quiet hours. */
+  updatePreferences(
+    input: z.input<typeof UpdateNotificationPreferences>,
+    opts: RequestOptions = {},
+  ): Promise<NotificationPreferences> {
+    return this.http.call(ROUTES.updateNotificationPreferences, { body: input }, opts);
+  }
+
+  vendorDefaults(vendorId: string, opts: RequestOptions = {}): Promise<VendorNotificationDefaults> {
+    return this.http.call(ROUTES.getVendorNotificationDefaults, { params: { id: vendorId } }, opts);
+  }
+
+  updateVendorDefaults(
+    vendorId: string,
+    input: z.input<typeof UpdateVendorNotificationDefaults>,
+    opts: RequestOptions = {},
+  ): Promise<VendorNotificationDefaults> {
+    return this.http.call(ROUTES.updateVendorNotificationDefaults, { params: { id: vendorId }, body: input }, opts);
   }
 }

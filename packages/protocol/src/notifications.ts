@@ -10,6 +10,10 @@ export const NOTIFICATION_CATEGORIES = [
   'change',
   'expiry',
   'reminder',
+  /** Check-in and no-show. */
+  'attendance',
+  /** Messages from the platform (account, policy). */
+  'system',
 ] as const;
 export const NotificationCategory = z.enum(NOTIFICATION_CATEGORIES);
 export type NotificationCategory = z.infer<typeof NotificationCategory>;

@@ -36,6 +36,7 @@ import { openPostgres } from './store/postgres.js';
 import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
+import { PreferenceService } from './usecases/notification-preferences.js';
 import { NotificationService } from './usecases/notifications.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
 import { startNotificationsWorker } from './workers/notifications-worker.js';
@@ -51,6 +52,7 @@ export interface Slotcast {
   bookings: BookingService;
   catalog: CatalogService;
   notifications: NotificationService;
+  preferences: PreferenceService;
   signer: TokenSigner;
   logger: Logger;
   metrics: Metrics;
@@ -105,6 +107,7 @@ export async function createSlotcast(
   const catalog = new CatalogService(db, catalogCache);
   const bookings = new BookingService({ db, catalog: catalogCache, now: overrides.now, onEvents: () => bus.poke() });
   const notifications = new NotificationService(db, () => bus.poke());
+  const preferences = new PreferenceService(db, overrides.now);
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -144,6 +147,7 @@ export async function createSlotcast(
     catalog,
     bookings,
     notifications,
+    preferences,
     bodyLimit: config.BODY_LIMIT_BYTES,
     loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },
     isDraining: () => draining,
@@ -194,6 +198,7 @@ export async function createSlotcast(
     bookings,
     catalog,
     notifications,
+    preferences,
     signer,
     logger,
     metrics,

@@ -25,6 +25,8 @@ export const CATEGORY_LABEL: Record<NotificationCategory, string> = {
   change: 'Change',
   expiry: 'Expiry',
   reminder: 'Reminder',
+  attendance: 'Check-in and no-show',
+  system: 'System',
 };
 
 /**

@@ -8,6 +8,7 @@ import type { Caller } from '../usecases/actor.js';
 import type { AuthService } from '../usecases/auth.js';
 import type { BookingService } from '../usecases/bookings.js';
 import type { CatalogService } from '../usecases/catalog.js';
+import type { PreferenceService } from '../usecases/notification-preferences.js';
 import type { NotificationService } from '../usecases/notifications.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { newOpenApiDocument } from './openapi.js';
@@ -17,6 +18,7 @@ import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
+import { preferenceRoutes } from './routes/preference-routes.js';
 import { validatorCompiler } from './validate.js';
 import { webStatic } from './web-static.js';
 
@@ -27,6 +29,7 @@ export interface HttpDeps {
   auth: AuthService;
   catalog: CatalogService;
   notifications: NotificationService;
+  preferences: PreferenceService;
   bookings: BookingService;
   bodyLimit: number;
   loginLimits: LoginLimits;
@@ -95,6 +98,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   catalogRoutes(app, routeDeps);
   bookingRoutes(app, routeDeps);
   notificationRoutes(app, routeDeps);
+  preferenceRoutes(app, routeDeps);
   adminRoutes(app, routeDeps);
   healthRoutes(app, {
     pingDatabase: deps.pingDatabase,

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { Id, TimeZone } from './entities.js';
+import { NOTIFICATION_CATEGORIES, NotificationCategory } from './notifications.js';
+
+/** Where a notification can reach a user. `in_app` is the notification list (and live socket event). */
+export const NOTIFICATION_CHANNELS = ['in_app', 'push', 'email'] as const;
+export const NotificationChannel = z.enum(NOTIFICATION_CHANNELS);
+export type NotificationChannel = z.infer<typeof NotificationChannel>;
+
+/** category → channel → on/off, complete: every category and every channel. */
+export const ChannelMatrix = z.record(NotificationCategory, z.record(NotificationChannel, z.boolean()));
+export type ChannelMatrix = Record<NotificationCategory, Record<NotificationChannel, boolean>>;
+
+/** One cell of the matrix; `enabled: null` removes a user's own choice (the default applies again). */
+export const ChannelSetting = z.strictObject({
+  category: NotificationCategory,
+  channel: NotificationChannel,
+  enabled: z.boolean().nullable(),
+});
+export type ChannelSetting = z.infer<typeof ChannelSetting>;
+
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 00:00 to 23:59');
+
+/**
+ * Quiet from `start` on each of `days` (ISO weekdays, 1 = Monday) until `end`, the next day when `end` <= `start`
+ * (22:00–07:00 on Friday ends Saturday 07:00). Wall-clock times in the user's time zone.
+ */
+export const QuietWindow = z.strictObject({
+  days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+  start: ClockTime,
+  end: ClockTime,
+});
+export type QuietWindow = z.infer<typeof QuietWindow>;
+
+export const QuietHours = z.strictObject({
+  timeZone: TimeZone,
+  windows: z.array(QuietWindow).max(14),
+  /**
+   * A cancellation or change of a booking starting within this many hours breaks through quiet hours; null: never.
+   */
+  urgentWithinHours: z.number().int().min(1).max(168).nullable(),
+});
+export type QuietHours = z.infer<typeof QuietHours>;
+
+export const NotificationPreferences = z.object({
+  /** What applies now: the user's own choices over the vendor's defaults (staff) over the role's defaults. */
+  effective: ChannelMatrix,
+  /** The user's own choices only. */
+  own: z.array(ChannelSetting.extend({ enabled: z.boolean() })),
+  quietHours: QuietHours,
+});
+export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
+
+export const UpdateNotificationPreferences = z.strictObject({
+  settings: z
+    .array(ChannelSetting)
+    .max(NOTIFICATION_CATEGORIES.length * NOTIFICATION_CHANNELS.length)
+    .default([]),
+  quietHours: QuietHours.optional(),
+});
+
+/** A vendor's defaults for its staff (cells it does not set fall back to the staff role's defaults). */
+export const VendorNotificationDefaults = z.object({
+  vendorId: Id,
+  settings: z.array(ChannelSetting.extend({ enabled: z.boolean() })),
+  effective: ChannelMatrix,
+});
+export type VendorNotificationDefaults = z.infer<typeof VendorNotificationDefaults>;
+
+export const UpdateVendorNotificationDefaults = z.strictObject({
+  settings: z.array(ChannelSetting).max(NOTIFICATION_CATEGORIES.length * NOTIFICATION_CHANNELS.length),
+});

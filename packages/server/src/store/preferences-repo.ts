@@ -1,0 +1,127 @@
+import type { NotificationCategory, NotificationChannel, QuietHours, QuietWindow } from '@slotcast/protocol';
+import type { Queryable } from './db.js';
+
+export interface StoredCell {
+  category: NotificationCategory;
+  channel: NotificationChannel;
+  enabled: boolean;
+}
+export interface CellChange {
+  category: NotificationCategory;
+  channel: NotificationChannel;
+  /** null removes the choice. */
+  enabled: boolean | null;
+}
+
+export const NO_QUIET_HOURS: QuietHours = { timeZone: 'UTC', windows: [], urgentWithinHours: null };
+
+/** Each user's own cells, for many users in one query. */
+export async function ownCells(db: Queryable, userIds: string[]): Promise<Map<string, StoredCell[]>> {
+  const out = new Map<string, StoredCell[]>(userIds.map((u) => [u, []]));
+  if (userIds.length === 0) return out;
+  const rows = await db.query<StoredCell & { user_id: string }>(
+    `SELECT user_id, category, channel, enabled FROM notification_preferences
+      WHERE user_id = ANY($1::uuid[]) ORDER BY user_id, category, channel`,
+    [[...new Set(userIds)]],
+  );
+  for (const { user_id, ...cell } of rows) out.get(user_id)?.push(cell);
+  return out;
+}
+
+export async function vendorCells(db: Queryable, vendorIds: string[]): Promise<Map<string, StoredCell[]>> {
+  const out = new Map<string, StoredCell[]>(vendorIds.map((v) => [v, []]));
+  if (vendorIds.length === 0) return out;
+  const rows = await db.query<StoredCell & { vendor_id: string }>(
+    `SELECT vendor_id, category, channel, enabled FROM vendor_notification_defaults
+      WHERE vendor_id = ANY($1::uuid[]) ORDER BY vendor_id, category, channel`,
+    [[...new Set(vendorIds)]],
+  );
+  for (const { vendor_id, ...cell } of rows) out.get(vendor_id)?.push(cell);
+  return out;
+}
+
+/** Applies a user's changes and logs each one (the frequency report counts categories turned off). */
+export async function setOwnCells(tx: Queryable, userId: string, changes: CellChange[], at: Date): Promise<void> {
+  if (changes.length === 0) return;
+  const col = <K extends keyof CellChange>(k: K) => changes.map((c) => c[k]);
+  await tx.query(
+    `DELETE FROM notification_preferences p USING unnest($2::text[], $3::text[]) AS c(category, channel)
+      WHERE p.user_id = $1 AND p.category = c.category AND p.channel = c.channel`,
+    [userId, col('category'), col('channel')],
+  );
+  const set = changes.filter((c) => c.enabled !== null);
+  if (set.length)
+    await tx.query(
+      `INSERT INTO notification_preferences (user_id, category, channel, enabled, updated_at)
+       SELECT $1, * , $5 FROM unnest($2::text[], $3::text[], $4::bool[])`,
+      [userId, set.map((c) => c.category), set.map((c) => c.channel), set.map((c) => c.enabled), at],
+    );
+  await tx.query(
+    `INSERT INTO notification_preference_changes (user_id, category, channel, enabled, changed_at)
+     SELECT $1, *, $5 FROM unnest($2::text[], $3::text[], $4::bool[])`,
+    [userId, col('category'), col('channel'), col('enabled'), at],
+  );
+}
+
+export async function setVendorCells(tx: Queryable, vendorId: string, changes: CellChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  await tx.query(
+    `DELETE FROM vendor_notification_defaults d USING unnest($2::text[], $3::text[]) AS c(category, channel)
+      WHERE d.vendor_id = $1 AND d.category = c.category AND d.channel = c.channel`,
+    [vendorId, changes.map((c) => c.category), changes.map((c) => c.channel)],
+  );
+  const set = changes.filter((c) => c.enabled !== null);
+  if (set.length)
+    await tx.query(
+      `INSERT INTO vendor_notification_defaults (vendor_id, category, channel, enabled)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bool[])`,
+      [vendorId, set.map((c) => c.category), set.map((c) => c.channel), set.map((c) => c.enabled)],
+    );
+}
+
+interface SettingsRow {
+  user_id: string;
+  time_zone: string;
+  quiet_windows: QuietWindow[] | string;
+  urgent_within_hours: number | null;
+}
+
+/** Quiet hours of many users in one query; users who never set them have none. */
+export async function quietHoursOf(db: Queryable, userIds: string[]): Promise<Map<string, QuietHours>> {
+  const out = new Map<string, QuietHours>(userIds.map((u) => [u, NO_QUIET_HOURS]));
+  if (userIds.length === 0) return out;
+  const rows = await db.query<SettingsRow>('SELECT * FROM notification_settings WHERE user_id = ANY($1::uuid[])', [
+    [...new Set(userIds)],
+  ]);
+  for (const r of rows) {
+    out.set(r.user_id, {
+      timeZone: r.time_zone,
+      windows: typeof r.quiet_windows === 'string' ? JSON.parse(r.quiet_windows) : r.quiet_windows,
+      urgentWithinHours: r.urgent_within_hours,
+    });
+  }
+  return out;
+}
+
+export async function setQuietHours(tx: Queryable, userId: string, q: QuietHours, at: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO notification_settings (user_id, time_zone, quiet_windows, urgent_within_hours, updated_at)
+     VALUES ($1, $2, $3::jsonb, $4, $5)
+     ON CONFLICT (user_id) DO UPDATE SET time_zone = $2, quiet_windows = $3::jsonb, urgent_within_hours = $4,
+       updated_at = $5`,
+    [userId, q.timeZone, JSON.stringify(q.windows), q.urgentWithinHours, at],
+  );
+}
+
+/** Role and vendor of each user (recipients of a batch), in one query. */
+export async function rolesOf(
+  db: Queryable,
+  userIds: string[],
+): Promise<Map<string, { role: 'customer' | 'staff' | 'admin'; vendorId: string | null }>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.query<{ id: string; role: 'customer' | 'staff' | 'admin'; vendor_id: string | null }>(
+    'SELECT id, role, vendor_id FROM users WHERE id = ANY($1::uuid[])',
+    [[...new Set(userIds)]],
+  );
+  return new Map(rows.map((r) => [r.id, { role: r.role, vendorId: r.vendor_id }]));
+}

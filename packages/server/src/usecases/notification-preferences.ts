@@ -1,0 +1,98 @@
+import type {
+  NotificationPreferences,
+  QuietHours,
+  UpdateNotificationPreferences,
+  UpdateVendorNotificationDefaults,
+  VendorNotificationDefaults,
+} from '@slotcast/protocol';
+import { DETAILS, SlotcastError } from '@slotcast/protocol';
+import type { z } from 'zod';
+import { effectivePreferences } from '../domain/notification-preferences.js';
+import type { DeliveryPrefs } from '../domain/quiet-hours.js';
+import { getVendor } from '../store/catalog-repo.js';
+import type { Db, Queryable } from '../store/db.js';
+import {
+  NO_QUIET_HOURS,
+  ownCells,
+  quietHoursOf,
+  rolesOf,
+  setOwnCells,
+  setQuietHours,
+  setVendorCells,
+  vendorCells,
+} from '../store/preferences-repo.js';
+import { type Caller, requireVendorManager } from './actor.js';
+
+/** Who hears about what, on which channel and when: per user, with vendor and role defaults. */
+export class PreferenceService {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The caller's own preferences: only ever their own (the route has no user id to forge). */
+  async get(caller: Caller, db: Queryable = this.db): Promise<NotificationPreferences> {
+    const [own, vendor, quiet] = await Promise.all([
+      ownCells(db, [caller.userId]),
+      caller.role === 'staff' && caller.vendorId ? vendorCells(db, [caller.vendorId]) : new Map(),
+      quietHoursOf(db, [caller.userId]),
+    ]);
+    const mine = own.get(caller.userId) ?? [];
+    return {
+      effective: effectivePreferences(caller.role, (caller.vendorId && vendor.get(caller.vendorId)) || [], mine),
+      own: mine,
+      quietHours: quiet.get(caller.userId) ?? NO_QUIET_HOURS,
+    };
+  }
+
+  async update(caller: Caller, body: z.output<typeof UpdateNotificationPreferences>): Promise<NotificationPreferences> {
+    const at = this.now();
+    return this.db.transaction(async (tx) => {
+      await setOwnCells(tx, caller.userId, body.settings, at);
+      if (body.quietHours) await setQuietHours(tx, caller.userId, body.quietHours, at);
+      return this.get(caller, tx);
+    });
+  }
+
+  async vendorDefaults(caller: Caller, vendorId: string, db: Queryable = this.db): Promise<VendorNotificationDefaults> {
+    requireVendorManager(caller, vendorId);
+    if (!(await getVendor(db, vendorId))) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('vendor'));
+    const settings = (await vendorCells(db, [vendorId])).get(vendorId) ?? [];
+    return { vendorId, settings, effective: effectivePreferences('staff', settings, []) };
+  }
+
+  async updateVendorDefaults(
+    caller: Caller,
+    vendorId: string,
+    body: z.output<typeof UpdateVendorNotificationDefaults>,
+  ): Promise<VendorNotificationDefaults> {
+    requireVendorManager(caller, vendorId);
+    return this.db.transaction(async (tx) => {
+      if (!(await getVendor(tx, vendorId))) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('vendor'));
+      await setVendorCells(tx, vendorId, body.settings);
+      return this.vendorDefaults(caller, vendorId, tx);
+    });
+  }
+
+  /**
+   * What applies to each recipient of a batch: the matrix and quiet hours. One query per table for the whole batch;
+   * unknown users get nothing (every cell off).
+   */
+  async deliveryPrefsOf(db: Queryable, userIds: string[]): Promise<Map<string, DeliveryPrefs>> {
+    const roles = await rolesOf(db, userIds);
+    const vendorIds = [...new Set([...roles.values()].flatMap((r) => (r.vendorId ? [r.vendorId] : [])))];
+    const [own, vendor, quiet] = await Promise.all([
+      ownCells(db, userIds),
+      vendorCells(db, vendorIds),
+      quietHoursOf(db, userIds),
+    ]);
+    const out = new Map<string, DeliveryPrefs>();
+    for (const [userId, r] of roles) {
+      out.set(userId, {
+        matrix: effectivePreferences(r.role, (r.vendorId && vendor.get(r.vendorId)) || [], own.get(userId) ?? []),
+        quietHours: quiet.get(userId) ?? (NO_QUIET_HOURS satisfies QuietHours),
+      });
+    }
+    return out;
+  }
+}
