@@ -36,6 +36,7 @@ import { openPostgres } from './store/postgres.js';
 import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
+import { DeliveryService } from './usecases/notification-deliveries.js';
 import { PreferenceService } from './usecases/notification-preferences.js';
 import { NotificationService } from './usecases/notifications.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
@@ -53,6 +54,7 @@ export interface Slotcast {
   catalog: CatalogService;
   notifications: NotificationService;
   preferences: PreferenceService;
+  deliveries: DeliveryService;
   signer: TokenSigner;
   logger: Logger;
   metrics: Metrics;
@@ -106,8 +108,9 @@ export async function createSlotcast(
   await catalogCache.start();
   const catalog = new CatalogService(db, catalogCache);
   const bookings = new BookingService({ db, catalog: catalogCache, now: overrides.now, onEvents: () => bus.poke() });
-  const notifications = new NotificationService(db, () => bus.poke());
   const preferences = new PreferenceService(db, overrides.now);
+  const deliveries = new DeliveryService(db, preferences, overrides.now);
+  const notifications = new NotificationService(db, () => bus.poke(), deliveries);
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -183,7 +186,7 @@ export async function createSlotcast(
   // Scale-out: rooms, revocations and fetchSockets across nodes; events still go out from each node's own bus.
   if (config.REDIS_URL) redis = useRedisAdapter(gateway.io, config.REDIS_URL, logger);
   tagSocketsWithNode(gateway.io, config.nodeId);
-  const workers = startWorkers({ db, bookings, logger, config });
+  const workers = startWorkers({ db, bookings, deliveries, logger, config });
   // Durable workers (bus.subscribeDurable): on every node by default; a node with WORKERS_ENABLED=false leaves them
   // to the others and spends itself on requests and sockets.
   const durableWorkers = config.WORKERS_ENABLED ? [await startNotificationsWorker(bus, notifications)] : [];
@@ -199,6 +202,7 @@ export async function createSlotcast(
     catalog,
     notifications,
     preferences,
+    deliveries,
     signer,
     logger,
     metrics,

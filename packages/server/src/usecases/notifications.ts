@@ -22,6 +22,7 @@ import {
   unreadCounts,
 } from '../store/notifications-repo.js';
 import type { Caller } from './actor.js';
+import type { DeliveryService, Planned } from './notification-deliveries.js';
 
 const privateEvent = (userId: string, type: string, data: unknown): NewEvent => ({
   type,
@@ -38,6 +39,8 @@ export class NotificationService {
   constructor(
     private readonly db: Db,
     private readonly onEvents: () => void = () => {},
+    /** Applies preferences and quiet hours; without it every notification goes to the in-app list only. */
+    private readonly deliveries?: DeliveryService,
   ) {}
 
   /**
@@ -61,7 +64,7 @@ export class NotificationService {
       }),
       staffOfVendors(tx, [...new Set(bookings.map((b) => b.vendorId))]),
     ]);
-    const rows: NewNotification[] = [];
+    const rows: Planned[] = [];
     for (const { id, type, d } of changes) {
       const b = d.booking;
       const drafts = draftNotifications(type, d, {
@@ -81,11 +84,16 @@ export class NotificationService {
             priority: draft.priority,
             title: draft.title,
             body: draft.body,
+            bookingStart: new Date(b.startAt),
           });
         }
       }
     }
-    const made = await insertNotifications(tx, rows);
+    // Channels switched off are dropped here; push and email rows are written in this same transaction.
+    const inApp: NewNotification[] = this.deliveries
+      ? await this.deliveries.route(tx, rows)
+      : rows.map(({ bookingStart: _, ...n }) => n);
+    const made = await insertNotifications(tx, inApp);
     if (made.length === 0) return;
     // Each event carries the count as it was right after its own notification, as if they had come one by one.
     const unread = await unreadCounts(

@@ -5,10 +5,20 @@ import { pruneReceipts } from '../store/durable-consumers.js';
 import { pruneEvents } from '../store/event-log.js';
 import { pruneKeys } from '../store/idempotency.js';
 import type { BookingService } from '../usecases/bookings.js';
+import type { DeliveryService } from '../usecases/notification-deliveries.js';
 
-/** Periodic jobs of a node: expire unconfirmed requests, enforce event and idempotency-key retention. */
-export function startWorkers(deps: { db: Db; bookings: BookingService; logger: Logger; config: Config }) {
-  const { db, bookings, logger, config } = deps;
+/**
+ * Periodic jobs of a node: expire unconfirmed requests, release notifications held through quiet hours as digests,
+ * enforce event and idempotency-key retention. Every node runs them; the jobs themselves make them exactly once.
+ */
+export function startWorkers(deps: {
+  db: Db;
+  bookings: BookingService;
+  deliveries: DeliveryService;
+  logger: Logger;
+  config: Config;
+}) {
+  const { db, bookings, deliveries, logger, config } = deps;
   let busy = false;
   const expiry = setInterval(async () => {
     if (busy) return;
@@ -22,6 +32,18 @@ export function startWorkers(deps: { db: Db; bookings: BookingService; logger: L
       busy = false;
     }
   }, config.EXPIRY_SWEEP_SECONDS * 1000);
+  let digesting = false;
+  const digests = setInterval(async () => {
+    if (digesting) return;
+    digesting = true;
+    try {
+      await deliveries.releaseHeld();
+    } catch (err) {
+      logger.warn({ err }, 'digest job failed');
+    } finally {
+      digesting = false;
+    }
+  }, config.DIGEST_SWEEP_SECONDS * 1000);
   const retention = setInterval(async () => {
     try {
       const cutoff = new Date(Date.now() - config.EVENT_RETENTION_HOURS * 3_600_000);
@@ -35,10 +57,12 @@ export function startWorkers(deps: { db: Db; bookings: BookingService; logger: L
     }
   }, 10 * 60_000);
   expiry.unref();
+  digests.unref();
   retention.unref();
   return {
     stop() {
       clearInterval(expiry);
+      clearInterval(digests);
       clearInterval(retention);
     },
   };

@@ -1,0 +1,145 @@
+import type { Booking, NotificationPage } from '@slotcast/protocol';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryService } from '../../src/usecases/notification-deliveries.js';
+import { DB_KINDS } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { api, book, buildWorld, slotAt, type World } from '../support/world.js';
+
+const ZONE = 'Europe/Berlin';
+// The next 23:00 in Berlin: inside quiet hours 22:00–07:00; the digest is due at 07:00 the next morning.
+const night = DateTime.now().setZone(ZONE).plus({ days: 1 }).set({ hour: 23, minute: 0, second: 0, millisecond: 0 });
+const morning = night.plus({ days: 1 }).set({ hour: 7 });
+
+describe.each(DB_KINDS)('push and email deliveries on %s', (kind) => {
+  let server: TestServer;
+  let w: World;
+  const now = night.toJSDate();
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, {}, () => now);
+    w = await buildWorld(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const rows = (table: string, userId: string) =>
+    server.slotcast.db.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE user_id = $1 ORDER BY id`, [
+      userId,
+    ]);
+
+  it('sends at once outside quiet hours: one outbox row per channel that is on, none for a channel off', async () => {
+    await api(server, 'PATCH', '/me/notification-preferences', {
+      token: w.bob.token,
+      body: { settings: [{ category: 'confirmation', channel: 'email', enabled: false }] },
+    });
+    const b = (await book(server, w.bob, w.a, slotAt(3, 9))).body as Booking;
+    await api(server, 'POST', `/bookings/${b.id}/confirm`, { token: w.a.owner.token, body: { version: 1 } });
+    await expect.poll(async () => (await rows('notification_outbox', w.bob.user.id)).length).toBe(1);
+    const [push] = await rows('notification_outbox', w.bob.user.id);
+    expect(push).toMatchObject({
+      channel: 'push',
+      kind: 'single',
+      category: 'confirmation',
+      title: 'Booking confirmed',
+    });
+    // In-app is written in the same transaction as the outbox rows.
+    const page = await api<NotificationPage>(server, 'GET', '/notifications', { token: w.bob.token });
+    expect(page.body.items.map((n) => n.category)).toEqual(['confirmation']);
+  });
+
+  it('holds push and email through quiet hours, keeps no in-app row when in-app is off, and sends one digest per channel at the end', async () => {
+    await api(server, 'PATCH', '/me/notification-preferences', {
+      token: w.alice.token,
+      body: {
+        settings: [{ category: 'confirmation', channel: 'in_app', enabled: false }],
+        quietHours: {
+          timeZone: ZONE,
+          windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '22:00', end: '07:00' }],
+          urgentWithinHours: null,
+        },
+      },
+    });
+    const b1 = (await book(server, w.alice, w.a, slotAt(3, 10))).body as Booking;
+    const b2 = (await book(server, w.alice, w.a, slotAt(3, 12))).body as Booking;
+    await api(server, 'POST', `/bookings/${b1.id}/confirm`, { token: w.a.owner.token, body: { version: 1 } });
+    await api(server, 'POST', `/bookings/${b2.id}/confirm`, { token: w.a.owner.token, body: { version: 1 } });
+    await api(server, 'POST', `/bookings/${b2.id}/reschedule`, {
+      token: w.a.owner.token,
+      body: { version: 2, startAt: slotAt(3, 14) },
+    });
+    await expect.poll(async () => (await rows('notification_held', w.alice.user.id)).length).toBe(6);
+    const held = await rows('notification_held', w.alice.user.id);
+    expect(new Set(held.map((h) => (h.hold_until as Date).toISOString()))).toEqual(new Set([morning.toUTC().toISO()]));
+    expect(await rows('notification_outbox', w.alice.user.id)).toEqual([]);
+    // Confirmations are off in-app for alice; the change is on.
+    const page = await api<NotificationPage>(server, 'GET', '/notifications', { token: w.alice.token });
+    expect(page.body.items.map((n) => n.category)).toEqual(['change']);
+
+    const deliveries = server.slotcast.deliveries;
+    expect(await deliveries.releaseHeld(morning.minus({ minutes: 1 }).toJSDate())).toBe(0);
+    // Two nodes run the digest job at the same moment: exactly one digest per user × channel.
+    const other = new DeliveryService(server.slotcast.db, server.slotcast.preferences);
+    const made = await Promise.all([
+      deliveries.releaseHeld(morning.toJSDate()),
+      other.releaseHeld(morning.toJSDate()),
+      deliveries.releaseHeld(morning.toJSDate()),
+    ]);
+    expect(made.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(await rows('notification_held', w.alice.user.id)).toEqual([]);
+    const digests = await rows('notification_outbox', w.alice.user.id);
+    expect(digests.map((d) => [d.channel, d.kind, d.items, d.title])).toEqual(
+      expect.arrayContaining([
+        ['push', 'digest', 3, 'While you were away: 2 bookings confirmed, 1 booking changed'],
+        ['email', 'digest', 3, 'While you were away: 2 bookings confirmed, 1 booking changed'],
+      ]),
+    );
+  });
+
+  it('lets senders claim each due message once until its lease runs out, then marks it sent', async () => {
+    const d = server.slotcast.deliveries;
+    const at = morning.toJSDate();
+    const [first, second] = await Promise.all([
+      d.claimDue('push', 100, 60_000, at),
+      d.claimDue('push', 100, 60_000, at),
+    ]);
+    const claimed = [...first!, ...second!];
+    expect(new Set(claimed.map((c) => c.id)).size).toBe(claimed.length);
+    // Staff get requests by push too; alice has her digest, bob his confirmation.
+    const customers = claimed.filter((c) => c.userId === w.alice.user.id || c.userId === w.bob.user.id);
+    expect(customers.map((c) => [c.userId, c.kind]).sort()).toEqual(
+      [
+        [w.alice.user.id, 'digest'],
+        [w.bob.user.id, 'single'],
+      ].sort(),
+    );
+    expect(claimed.filter((c) => c.userId === w.a.staff.user.id).map((c) => c.category)).toEqual([
+      'request',
+      'request',
+      'request',
+    ]);
+    expect(await d.claimDue('push', 100, 60_000, at)).toEqual([]);
+    // The sender died: after the lease the message is claimed again.
+    const later = new Date(at.getTime() + 60_000);
+    const again = await d.claimDue('push', 100, 60_000, later);
+    expect(again.map((c) => c.id).sort()).toEqual(claimed.map((c) => c.id).sort());
+    await d.markSent(
+      again.map((c) => c.id),
+      later,
+    );
+    expect(await d.claimDue('push', 100, 60_000, new Date(later.getTime() + 120_000))).toEqual([]);
+  });
+
+  it('answers deliveryDecision for a sender that reacts to notification.created', async () => {
+    const d = server.slotcast.deliveries;
+    expect(await d.deliveryDecision(w.alice.user.id, 'change', 'push', night.toJSDate())).toEqual({
+      kind: 'hold',
+      until: morning.toJSDate(),
+    });
+    expect(await d.deliveryDecision(w.bob.user.id, 'confirmation', 'email', night.toJSDate())).toEqual({
+      kind: 'drop',
+    });
+    expect(await d.deliveryDecision(w.bob.user.id, 'confirmation', 'push', night.toJSDate())).toEqual({ kind: 'send' });
+  });
+});
