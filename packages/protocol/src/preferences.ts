@@ -32,6 +32,17 @@ export const QuietWindow = z.strictObject({
 });
 export type QuietWindow = z.infer<typeof QuietWindow>;
 
+export const ReminderOffsets = z
+  .array(
+    z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60),
+  )
+  .max(4)
+  .refine((a) => new Set(a).size === a.length, 'offsets must differ');
+
 export const QuietHours = z.strictObject({
   timeZone: TimeZone,
   windows: z.array(QuietWindow).max(14),
@@ -48,6 +59,8 @@ export const NotificationPreferences = z.object({
   /** The user's own choices only. */
   own: z.array(ChannelSetting.extend({ enabled: z.boolean() })),
   quietHours: QuietHours,
+  /** Minutes before a confirmed booking starts at which you are reminded; null: the vendor's (default 1440, 120). */
+  reminderOffsetsMinutes: z.array(z.number().int()).nullable(),
 });
 export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
 
@@ -57,6 +70,8 @@ export const UpdateNotificationPreferences = z.strictObject({
     .max(NOTIFICATION_CATEGORIES.length * NOTIFICATION_CHANNELS.length)
     .default([]),
   quietHours: QuietHours.optional(),
+  /** Up to four, 5 minutes to 7 days, no repeats; [] turns reminders off; null goes back to the vendor's. */
+  reminderOffsetsMinutes: ReminderOffsets.nullable().optional(),
 });
 
 /** A vendor's defaults for its staff (cells it does not set fall back to the staff role's defaults). */
@@ -64,9 +79,15 @@ export const VendorNotificationDefaults = z.object({
   vendorId: Id,
   settings: z.array(ChannelSetting.extend({ enabled: z.boolean() })),
   effective: ChannelMatrix,
+  /** Reminder offsets for this vendor's customers (who may choose their own); null: the defaults (1440, 120). */
+  reminderOffsetsMinutes: z.array(z.number().int()).nullable(),
 });
 export type VendorNotificationDefaults = z.infer<typeof VendorNotificationDefaults>;
 
 export const UpdateVendorNotificationDefaults = z.strictObject({
-  settings: z.array(ChannelSetting).max(NOTIFICATION_CATEGORIES.length * NOTIFICATION_CHANNELS.length),
+  settings: z
+    .array(ChannelSetting)
+    .max(NOTIFICATION_CATEGORIES.length * NOTIFICATION_CHANNELS.length)
+    .default([]),
+  reminderOffsetsMinutes: ReminderOffsets.nullable().optional(),
 });

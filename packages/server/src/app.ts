@@ -40,7 +40,9 @@ import { DeliveryService } from './usecases/notification-deliveries.js';
 import { PreferenceService } from './usecases/notification-preferences.js';
 import { NotificationService } from './usecases/notifications.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
+import { ReminderService } from './usecases/reminders.js';
 import { startNotificationsWorker } from './workers/notifications-worker.js';
+import { startRemindersWorker } from './workers/reminders-worker.js';
 import { startWorkers } from './workers/workers.js';
 
 export interface Slotcast {
@@ -55,6 +57,7 @@ export interface Slotcast {
   notifications: NotificationService;
   preferences: PreferenceService;
   deliveries: DeliveryService;
+  reminders: ReminderService;
   signer: TokenSigner;
   logger: Logger;
   metrics: Metrics;
@@ -111,6 +114,7 @@ export async function createSlotcast(
   const preferences = new PreferenceService(db, overrides.now);
   const deliveries = new DeliveryService(db, preferences, overrides.now);
   const notifications = new NotificationService(db, () => bus.poke(), deliveries);
+  const reminders = new ReminderService(db, notifications, overrides.now, () => bus.poke());
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -186,10 +190,12 @@ export async function createSlotcast(
   // Scale-out: rooms, revocations and fetchSockets across nodes; events still go out from each node's own bus.
   if (config.REDIS_URL) redis = useRedisAdapter(gateway.io, config.REDIS_URL, logger);
   tagSocketsWithNode(gateway.io, config.nodeId);
-  const workers = startWorkers({ db, bookings, deliveries, logger, config });
+  const workers = startWorkers({ db, bookings, deliveries, reminders, logger, config });
   // Durable workers (bus.subscribeDurable): on every node by default; a node with WORKERS_ENABLED=false leaves them
   // to the others and spends itself on requests and sockets.
-  const durableWorkers = config.WORKERS_ENABLED ? [await startNotificationsWorker(bus, notifications)] : [];
+  const durableWorkers = config.WORKERS_ENABLED
+    ? [await startNotificationsWorker(bus, notifications), await startRemindersWorker(bus, reminders)]
+    : [];
 
   return {
     config,
@@ -203,6 +209,7 @@ export async function createSlotcast(
     notifications,
     preferences,
     deliveries,
+    reminders,
     signer,
     logger,
     metrics,

@@ -45,7 +45,7 @@ const ConfigSchema = z.object({
     .max(24 * 365)
     .default(24 * 7),
   EXPIRY_SWEEP_SECONDS: z.coerce.number().min(1).max(3600).default(15),
-  /** How often each node looks for notifications held through quiet hours whose hours have ended (digest job). */
+  /** How often each node sends due reminders and releases notifications held through quiet hours (as digests). */
   DIGEST_SWEEP_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   BODY_LIMIT_BYTES: z.coerce
     .number()

@@ -125,3 +125,39 @@ export async function rolesOf(
   );
   return new Map(rows.map((r) => [r.id, { role: r.role, vendorId: r.vendor_id }]));
 }
+
+/** A customer's own reminder offsets; null goes back to the vendor's. */
+export async function setReminderOffsets(tx: Queryable, userId: string, offsets: number[] | null, at: Date) {
+  await tx.query(
+    `INSERT INTO notification_settings (user_id, time_zone, reminder_offsets_minutes, updated_at)
+     VALUES ($1, 'UTC', $2::int[], $3)
+     ON CONFLICT (user_id) DO UPDATE SET reminder_offsets_minutes = $2::int[], updated_at = $3`,
+    [userId, offsets, at],
+  );
+}
+
+export async function reminderOffsetsOf(db: Queryable, userId: string): Promise<number[] | null> {
+  const [row] = await db.query<{ o: number[] | null }>(
+    'SELECT reminder_offsets_minutes AS o FROM notification_settings WHERE user_id = $1',
+    [userId],
+  );
+  return row?.o ? row.o.map(Number) : null;
+}
+
+export async function vendorReminderOffsets(db: Queryable, vendorId: string): Promise<number[] | null> {
+  const [row] = await db.query<{ o: number[] }>(
+    'SELECT offsets_minutes AS o FROM vendor_reminder_defaults WHERE vendor_id = $1',
+    [vendorId],
+  );
+  return row ? row.o.map(Number) : null;
+}
+
+export async function setVendorReminderOffsets(tx: Queryable, vendorId: string, offsets: number[] | null) {
+  if (offsets === null) await tx.query('DELETE FROM vendor_reminder_defaults WHERE vendor_id = $1', [vendorId]);
+  else
+    await tx.query(
+      `INSERT INTO vendor_reminder_defaults (vendor_id, offsets_minutes) VALUES ($1, $2::int[])
+       ON CONFLICT (vendor_id) DO UPDATE SET offsets_minutes = $2::int[]`,
+      [vendorId, offsets],
+    );
+}

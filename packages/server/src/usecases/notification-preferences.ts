@@ -15,11 +15,15 @@ import {
   NO_QUIET_HOURS,
   ownCells,
   quietHoursOf,
+  reminderOffsetsOf,
   rolesOf,
   setOwnCells,
   setQuietHours,
+  setReminderOffsets,
   setVendorCells,
+  setVendorReminderOffsets,
   vendorCells,
+  vendorReminderOffsets,
 } from '../store/preferences-repo.js';
 import { type Caller, requireVendorManager } from './actor.js';
 
@@ -32,16 +36,18 @@ export class PreferenceService {
 
   /** The caller's own preferences: only ever their own (the route has no user id to forge). */
   async get(caller: Caller, db: Queryable = this.db): Promise<NotificationPreferences> {
-    const [own, vendor, quiet] = await Promise.all([
+    const [own, vendor, quiet, offsets] = await Promise.all([
       ownCells(db, [caller.userId]),
       caller.role === 'staff' && caller.vendorId ? vendorCells(db, [caller.vendorId]) : new Map(),
       quietHoursOf(db, [caller.userId]),
+      reminderOffsetsOf(db, caller.userId),
     ]);
     const mine = own.get(caller.userId) ?? [];
     return {
       effective: effectivePreferences(caller.role, (caller.vendorId && vendor.get(caller.vendorId)) || [], mine),
       own: mine,
       quietHours: quiet.get(caller.userId) ?? NO_QUIET_HOURS,
+      reminderOffsetsMinutes: offsets,
     };
   }
 
@@ -50,6 +56,8 @@ export class PreferenceService {
     return this.db.transaction(async (tx) => {
       await setOwnCells(tx, caller.userId, body.settings, at);
       if (body.quietHours) await setQuietHours(tx, caller.userId, body.quietHours, at);
+      if (body.reminderOffsetsMinutes !== undefined)
+        await setReminderOffsets(tx, caller.userId, body.reminderOffsetsMinutes, at);
       return this.get(caller, tx);
     });
   }
@@ -58,7 +66,12 @@ export class PreferenceService {
     requireVendorManager(caller, vendorId);
     if (!(await getVendor(db, vendorId))) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('vendor'));
     const settings = (await vendorCells(db, [vendorId])).get(vendorId) ?? [];
-    return { vendorId, settings, effective: effectivePreferences('staff', settings, []) };
+    return {
+      vendorId,
+      settings,
+      effective: effectivePreferences('staff', settings, []),
+      reminderOffsetsMinutes: await vendorReminderOffsets(db, vendorId),
+    };
   }
 
   async updateVendorDefaults(
@@ -70,6 +83,8 @@ export class PreferenceService {
     return this.db.transaction(async (tx) => {
       if (!(await getVendor(tx, vendorId))) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('vendor'));
       await setVendorCells(tx, vendorId, body.settings);
+      if (body.reminderOffsetsMinutes !== undefined)
+        await setVendorReminderOffsets(tx, vendorId, body.reminderOffsetsMinutes);
       return this.vendorDefaults(caller, vendorId, tx);
     });
   }

@@ -89,6 +89,15 @@ export class NotificationService {
         }
       }
     }
+    await this.create(tx, rows);
+  }
+
+  /**
+   * Makes notifications in the caller's transaction: preferences and quiet hours decide the channels, then the in-app
+   * rows, their `notification.created` events (appended last) and the push/email rows. Idempotent per
+   * (user, source event): booking events use their id; reminders use the negated reminder id.
+   */
+  async create(tx: Queryable, rows: Planned[]): Promise<void> {
     // Channels switched off are dropped here; push and email rows are written in this same transaction.
     const inApp: NewNotification[] = this.deliveries
       ? await this.deliveries.route(tx, rows)

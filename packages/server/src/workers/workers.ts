@@ -6,19 +6,22 @@ import { pruneEvents } from '../store/event-log.js';
 import { pruneKeys } from '../store/idempotency.js';
 import type { BookingService } from '../usecases/bookings.js';
 import type { DeliveryService } from '../usecases/notification-deliveries.js';
+import type { ReminderService } from '../usecases/reminders.js';
 
 /**
- * Periodic jobs of a node: expire unconfirmed requests, release notifications held through quiet hours as digests,
+ * Periodic jobs of a node: expire unconfirmed requests, send due reminders, release notifications held through quiet
+ * hours as digests,
  * enforce event and idempotency-key retention. Every node runs them; the jobs themselves make them exactly once.
  */
 export function startWorkers(deps: {
   db: Db;
   bookings: BookingService;
   deliveries: DeliveryService;
+  reminders: ReminderService;
   logger: Logger;
   config: Config;
 }) {
-  const { db, bookings, deliveries, logger, config } = deps;
+  const { db, bookings, deliveries, reminders, logger, config } = deps;
   let busy = false;
   const expiry = setInterval(async () => {
     if (busy) return;
@@ -37,9 +40,11 @@ export function startWorkers(deps: {
     if (digesting) return;
     digesting = true;
     try {
+      // Reminders first: one made inside quiet hours is held, and released with the digest when they end.
+      await reminders.sendDue();
       await deliveries.releaseHeld();
     } catch (err) {
-      logger.warn({ err }, 'digest job failed');
+      logger.warn({ err }, 'reminder or digest job failed');
     } finally {
       digesting = false;
     }

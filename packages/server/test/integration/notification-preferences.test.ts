@@ -32,6 +32,7 @@ describe.each(DB_KINDS)('notification preferences on %s', (kind) => {
     expect(staff.effective.request).toEqual({ in_app: true, push: true, email: false });
     expect(staff.own).toEqual([]);
     expect(staff.quietHours).toEqual({ timeZone: 'UTC', windows: [], urgentWithinHours: null });
+    expect(staff.reminderOffsetsMinutes).toBeNull();
     const alice = (await get(w.alice.token)).body;
     expect(alice.effective.confirmation).toEqual({ in_app: true, push: true, email: true });
   });
