@@ -2,16 +2,22 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { useOptionalLive, useSdk, useSessionState } from '../sdk/slotcast-context.js';
 import { SignInPage } from '../session/SignInPage.js';
 import { AppShell } from './AppShell.js';
+import { usePath } from './router.js';
 
 // Each role's app is its own chunk: a customer on a phone never downloads the schedule, nor staff the booking flow.
 const CustomerApp = lazy(() => import('../customer/CustomerApp.js'));
 const VendorApp = lazy(() => import('../vendor/VendorApp.js'));
 const AdminApp = lazy(() => import('../admin/AdminApp.js'));
+const PreferencesPage = lazy(() => import('../preferences/PreferencesPage.js'));
+
+/** Pages every signed-in role has. */
+export const PREFERENCES_PATH = '/settings/notifications';
 
 export function App() {
   const sdk = useSdk();
   const { user, ready } = useSessionState();
   const live = useOptionalLive();
+  const path = usePath();
   const [endedReason, setEndedReason] = useState<string | null>(null);
 
   useEffect(
@@ -49,9 +55,15 @@ export function App() {
             </p>
           }
         >
-          {user.role === 'customer' && <CustomerApp />}
-          {user.role === 'staff' && <VendorApp user={user} />}
-          {user.role === 'admin' && <AdminApp user={user} />}
+          {path === PREFERENCES_PATH ? (
+            <PreferencesPage />
+          ) : (
+            <>
+              {user.role === 'customer' && <CustomerApp />}
+              {user.role === 'staff' && <VendorApp user={user} />}
+              {user.role === 'admin' && <AdminApp user={user} />}
+            </>
+          )}
         </Suspense>
       ) : (
         <p className="muted" role="status">

@@ -11,12 +11,17 @@ const NAV: Record<User['role'], { to: string; label: string }[]> = {
   customer: [
     { to: '/', label: 'Book' },
     { to: '/bookings', label: 'My bookings' },
+    { to: '/settings/notifications', label: 'Notification settings' },
   ],
   staff: [
     { to: '/', label: 'Schedule' },
     { to: '/bookings', label: 'Bookings' },
+    { to: '/settings/notifications', label: 'Notification settings' },
   ],
-  admin: [{ to: '/', label: 'All bookings' }],
+  admin: [
+    { to: '/', label: 'All bookings' },
+    { to: '/settings/notifications', label: 'Notification settings' },
+  ],
 };
 
 const ROLE_LABEL: Record<User['role'], string> = { customer: 'Customer', staff: 'Staff', admin: 'Admin' };

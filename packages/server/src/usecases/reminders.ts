@@ -67,7 +67,7 @@ export class ReminderService {
       const rows: Planned[] = due.flatMap((d) => {
         const b = bookings.get(d.bookingId);
         // Cancelled between the worker's last look and now: the job is spent, nothing is said.
-        if (!b || b.status !== 'confirmed') return [];
+        if (b?.status !== 'confirmed') return [];
         const service = names.services.get(b.serviceId) ?? 'Your booking';
         return [
           {
