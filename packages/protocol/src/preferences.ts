@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, TimeZone } from './entities.js';
+import { Id, IsoDateTime, TimeZone } from './entities.js';
 import { NOTIFICATION_CATEGORIES, NotificationCategory } from './notifications.js';
 
 /** Where a notification can reach a user. `in_app` is the notification list (and live socket event). */
@@ -91,3 +91,33 @@ export const UpdateVendorNotificationDefaults = z.strictObject({
     .default([]),
   reminderOffsetsMinutes: ReminderOffsets.nullable().optional(),
 });
+
+export const FrequencyReportQuery = z
+  .strictObject({
+    from: IsoDateTime,
+    to: IsoDateTime,
+  })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['to'] });
+
+/** Per category, over [from, to): how much was sent, how much was opened and how fast, how often it was turned off. */
+export const FrequencyReport = z.object({
+  from: IsoDateTime,
+  to: IsoDateTime,
+  categories: z.array(
+    z.object({
+      category: NotificationCategory,
+      /** In-app notifications made. */
+      sent: z.number().int(),
+      /** Push and email messages handed to their sender (a digest counts once, under no category). */
+      pushSent: z.number().int(),
+      emailSent: z.number().int(),
+      /** Of `sent`, read in the app so far. */
+      opened: z.number().int(),
+      /** Median seconds from made to read, over the opened ones; null when none was opened. */
+      medianSecondsToOpen: z.number().nullable(),
+      /** Times a user switched a channel of this category off. */
+      turnedOff: z.number().int(),
+    }),
+  ),
+});
+export type FrequencyReport = z.infer<typeof FrequencyReport>;

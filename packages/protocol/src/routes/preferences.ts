@@ -1,5 +1,7 @@
 import { IdParams } from '../api.js';
 import {
+  FrequencyReport,
+  FrequencyReportQuery,
   NotificationPreferences,
   UpdateNotificationPreferences,
   UpdateVendorNotificationDefaults,
@@ -54,4 +56,15 @@ export const updateVendorNotificationDefaults = defineRoute({
   safeToRetry: true,
   response: { status: 200, schema: VendorNotificationDefaults, description: 'The defaults after the change' },
   errors: ['FORBIDDEN', 'NOT_FOUND'],
+});
+
+export const notificationFrequency = defineRoute({
+  method: 'GET',
+  path: '/admin/notification-frequency',
+  summary: 'Per category: notifications sent, opened, median time to open, turned off (admin)',
+  tag: 'admin',
+  auth: 'required',
+  query: FrequencyReportQuery,
+  response: { status: 200, schema: FrequencyReport, description: 'The report' },
+  errors: ['FORBIDDEN'],
 });

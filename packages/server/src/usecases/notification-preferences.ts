@@ -1,16 +1,18 @@
 import type {
+  FrequencyReport,
   NotificationPreferences,
   QuietHours,
   UpdateNotificationPreferences,
   UpdateVendorNotificationDefaults,
   VendorNotificationDefaults,
 } from '@slotcast/protocol';
-import { DETAILS, SlotcastError } from '@slotcast/protocol';
+import { DETAILS, NOTIFICATION_CATEGORIES, SlotcastError } from '@slotcast/protocol';
 import type { z } from 'zod';
 import { effectivePreferences } from '../domain/notification-preferences.js';
 import type { DeliveryPrefs } from '../domain/quiet-hours.js';
 import { getVendor } from '../store/catalog-repo.js';
 import type { Db, Queryable } from '../store/db.js';
+import { frequencyCounts } from '../store/frequency-report-repo.js';
 import {
   NO_QUIET_HOURS,
   ownCells,
@@ -25,7 +27,7 @@ import {
   vendorCells,
   vendorReminderOffsets,
 } from '../store/preferences-repo.js';
-import { type Caller, requireVendorManager } from './actor.js';
+import { type Caller, requireRole, requireVendorManager } from './actor.js';
 
 /** Who hears about what, on which channel and when: per user, with vendor and role defaults. */
 export class PreferenceService {
@@ -109,5 +111,27 @@ export class PreferenceService {
       });
     }
     return out;
+  }
+
+  /** UX-3 frequency report for admins: every category, in catalogue order, zeros included. */
+  async frequencyReport(caller: Caller, from: Date, to: Date): Promise<FrequencyReport> {
+    requireRole(caller, 'admin');
+    const counts = new Map((await frequencyCounts(this.db, from, to)).map((c) => [c.category, c]));
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      categories: NOTIFICATION_CATEGORIES.map(
+        (category) =>
+          counts.get(category) ?? {
+            category,
+            sent: 0,
+            pushSent: 0,
+            emailSent: 0,
+            opened: 0,
+            medianSecondsToOpen: null,
+            turnedOff: 0,
+          },
+      ),
+    };
   }
 }

@@ -1,4 +1,4 @@
-import type { Booking, NotificationPage } from '@slotcast/protocol';
+import type { Booking, FrequencyReport, NotificationPage, Problem } from '@slotcast/protocol';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryService } from '../../src/usecases/notification-deliveries.js';
@@ -141,5 +141,37 @@ describe.each(DB_KINDS)('push and email deliveries on %s', (kind) => {
       kind: 'drop',
     });
     expect(await d.deliveryDecision(w.bob.user.id, 'confirmation', 'push', night.toJSDate())).toEqual({ kind: 'send' });
+  });
+
+  it('reports per category what was sent, opened and turned off, to admins only', async () => {
+    const page = await api<NotificationPage>(server, 'GET', '/notifications', { token: w.bob.token });
+    await api(server, 'POST', `/notifications/${page.body.items[0]!.id}/read`, { token: w.bob.token });
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = morning.plus({ days: 2 }).toUTC().toISO()!;
+    const path = `/admin/notification-frequency?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+
+    const report = await api<FrequencyReport>(server, 'GET', path, { token: w.admin.token });
+    expect(report.status).toBe(200);
+    const of = (c: string) => report.body.categories.find((x) => x.category === c)!;
+    // Bob's confirmation in the app (alice turned hers off), sent by push (marked sent above), opened just now;
+    // turned off twice: bob's email, alice's in-app.
+    expect(of('confirmation')).toMatchObject({ sent: 1, pushSent: 1, emailSent: 0, opened: 1, turnedOff: 2 });
+    expect(of('confirmation').medianSecondsToOpen).toBeGreaterThanOrEqual(0);
+    expect(of('change')).toMatchObject({ sent: 1, opened: 0, medianSecondsToOpen: null, turnedOff: 0 });
+    // Three requests, each to the owner and the staff member of vendor A.
+    expect(of('request')).toMatchObject({ sent: 6, turnedOff: 0 });
+    expect(report.body.categories).toHaveLength(9);
+
+    for (const party of [w.alice, w.a.owner]) {
+      const res = await api<Problem>(server, 'GET', path, { token: party.token });
+      expect([res.status, res.body.code]).toEqual([403, 'FORBIDDEN']);
+    }
+    const backwards = await api<Problem>(
+      server,
+      'GET',
+      `/admin/notification-frequency?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`,
+      { token: w.admin.token },
+    );
+    expect([backwards.status, backwards.body.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
 });

@@ -17,4 +17,7 @@ export function preferenceRoutes(app: FastifyInstance, deps: RouteDeps & { prefe
   handle(ROUTES.updateVendorNotificationDefaults, async ({ caller, params, body }) => ({
     body: await preferences.updateVendorDefaults(caller, params.id, body),
   }));
+  handle(ROUTES.notificationFrequency, async ({ caller, query }) => ({
+    body: await preferences.frequencyReport(caller, new Date(query.from), new Date(query.to)),
+  }));
 }
