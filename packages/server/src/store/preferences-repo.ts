@@ -41,21 +41,15 @@ export async function vendorCells(db: Queryable, vendorIds: string[]): Promise<M
 }
 
 /** Applies a user's changes and logs each one (the frequency report counts categories turned off). */
+/**
+ * Applies a user's changes and logs each one (the frequency report counts categories turned off). Cells set are
+ * upserted and cleared ones deleted, so two concurrent writers (two tabs, an owner and an admin) never collide on
+ * the key: the later write wins.
+ */
 export async function setOwnCells(tx: Queryable, userId: string, changes: CellChange[], at: Date): Promise<void> {
   if (changes.length === 0) return;
+  await applyCells(tx, 'notification_preferences', 'user_id', userId, changes, at);
   const col = <K extends keyof CellChange>(k: K) => changes.map((c) => c[k]);
-  await tx.query(
-    `DELETE FROM notification_preferences p USING unnest($2::text[], $3::text[]) AS c(category, channel)
-      WHERE p.user_id = $1 AND p.category = c.category AND p.channel = c.channel`,
-    [userId, col('category'), col('channel')],
-  );
-  const set = changes.filter((c) => c.enabled !== null);
-  if (set.length)
-    await tx.query(
-      `INSERT INTO notification_preferences (user_id, category, channel, enabled, updated_at)
-       SELECT $1, * , $5 FROM unnest($2::text[], $3::text[], $4::bool[])`,
-      [userId, set.map((c) => c.category), set.map((c) => c.channel), set.map((c) => c.enabled), at],
-    );
   await tx.query(
     `INSERT INTO notification_preference_changes (user_id, category, channel, enabled, changed_at)
      SELECT $1, *, $5 FROM unnest($2::text[], $3::text[], $4::bool[])`,
@@ -64,19 +58,35 @@ export async function setOwnCells(tx: Queryable, userId: string, changes: CellCh
 }
 
 export async function setVendorCells(tx: Queryable, vendorId: string, changes: CellChange[]): Promise<void> {
-  if (changes.length === 0) return;
-  await tx.query(
-    `DELETE FROM vendor_notification_defaults d USING unnest($2::text[], $3::text[]) AS c(category, channel)
-      WHERE d.vendor_id = $1 AND d.category = c.category AND d.channel = c.channel`,
-    [vendorId, changes.map((c) => c.category), changes.map((c) => c.channel)],
-  );
-  const set = changes.filter((c) => c.enabled !== null);
-  if (set.length)
+  await applyCells(tx, 'vendor_notification_defaults', 'vendor_id', vendorId, changes, null);
+}
+
+async function applyCells(
+  tx: Queryable,
+  table: 'notification_preferences' | 'vendor_notification_defaults',
+  key: 'user_id' | 'vendor_id',
+  id: string,
+  changes: CellChange[],
+  at: Date | null,
+): Promise<void> {
+  // One row per cell: the last change of a cell in the request wins (ON CONFLICT cannot touch a row twice).
+  const last = [...new Map(changes.map((c) => [`${c.category} ${c.channel}`, c])).values()];
+  const cleared = last.filter((c) => c.enabled === null);
+  if (cleared.length)
     await tx.query(
-      `INSERT INTO vendor_notification_defaults (vendor_id, category, channel, enabled)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bool[])`,
-      [vendorId, set.map((c) => c.category), set.map((c) => c.channel), set.map((c) => c.enabled)],
+      `DELETE FROM ${table} t USING unnest($2::text[], $3::text[]) AS c(category, channel)
+        WHERE t.${key} = $1 AND t.category = c.category AND t.channel = c.channel`,
+      [id, cleared.map((c) => c.category), cleared.map((c) => c.channel)],
     );
+  const set = last.filter((c) => c.enabled !== null);
+  if (set.length === 0) return;
+  const stamp = at ? ', updated_at' : '';
+  await tx.query(
+    `INSERT INTO ${table} (${key}, category, channel, enabled${stamp})
+     SELECT $1, c, ch, e${at ? ', $5::timestamptz' : ''} FROM unnest($2::text[], $3::text[], $4::bool[]) AS u(c, ch, e)
+     ON CONFLICT (${key}, category, channel) DO UPDATE SET enabled = excluded.enabled${at ? ', updated_at = excluded.updated_at' : ''}`,
+    [id, set.map((c) => c.category), set.map((c) => c.channel), set.map((c) => c.enabled), ...(at ? [at] : [])],
+  );
 }
 
 interface SettingsRow {

@@ -293,6 +293,42 @@ const MATRIX: Record<string, MatrixCase[]> = {
       expected: { ...signedIn(404), 'customer (own booking)': 200 },
     },
   ],
+  // Only ever the caller's own preferences: the path names no user.
+  'GET /api/v1/me/notification-preferences': [
+    { request: async () => ({ path: '/me/notification-preferences' }), expected: signedIn(200) },
+  ],
+  'PATCH /api/v1/me/notification-preferences': [
+    {
+      request: async () => ({
+        path: '/me/notification-preferences',
+        body: { settings: [{ category: 'system', channel: 'email', enabled: true }] },
+      }),
+      expected: signedIn(200),
+    },
+  ],
+  'GET /api/v1/vendors/{id}/notification-defaults': [
+    {
+      request: async ({ w }) => ({ path: `/vendors/${w.a.vendor.id}/notification-defaults` }),
+      expected: managers(200),
+    },
+  ],
+  'PATCH /api/v1/vendors/{id}/notification-defaults': [
+    {
+      request: async ({ w }) => ({
+        path: `/vendors/${w.a.vendor.id}/notification-defaults`,
+        body: { settings: [{ category: 'request', channel: 'email', enabled: true }] },
+      }),
+      expected: managers(200),
+    },
+  ],
+  'GET /api/v1/admin/notification-frequency': [
+    {
+      request: async () => ({
+        path: `/admin/notification-frequency?from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z`,
+      }),
+      expected: { ...signedIn(403), admin: 200 },
+    },
+  ],
 };
 
 const CODE_OF: Record<number, ErrorCode> = { 401: 'AUTH_REQUIRED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
