@@ -3,5 +3,6 @@ export * from './entities.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './notifications.js';
+export * from './push.js';
 export * from './socket.js';
 export * from './version.js';

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { TokenSigner } from './auth/tokens.js';
 import { createBus } from './bus/create-bus.js';
+import type { DurableSubscription } from './bus/durable.js';
 import type { NodeBus } from './bus/node-bus.js';
 import type { Config } from './config.js';
 import type { ReadinessCheck } from './http/health-routes.js';
@@ -21,6 +22,8 @@ import { Metrics } from './observability/metrics.js';
 import { realtimeObserver } from './observability/realtime-observer.js';
 import { socketStats } from './observability/socket-stats.js';
 import { Tracing } from './observability/tracing.js';
+import { ActionTokens } from './push/action-tokens.js';
+import { createPushSenders } from './push/push-senders.js';
 import { attachGateway, type Gateway } from './realtime/gateway.js';
 import { countPresence, tagSocketsWithNode } from './realtime/presence.js';
 import { type RedisAdapterHandle, useRedisAdapter } from './realtime/redis-adapter.js';
@@ -34,7 +37,9 @@ import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
 import { NotificationService } from './usecases/notifications.js';
+import { PushService } from './usecases/push.js';
 import { LogConsumer } from './workers/log-consumer.js';
+import { pushHandler } from './workers/push-worker.js';
 import { startWorkers } from './workers/workers.js';
 
 export interface Slotcast {
@@ -47,6 +52,7 @@ export interface Slotcast {
   bookings: BookingService;
   catalog: CatalogService;
   notifications: NotificationService;
+  push: PushService;
   signer: TokenSigner;
   logger: Logger;
   metrics: Metrics;
@@ -66,6 +72,8 @@ export interface SlotcastOverrides {
   tracerProvider?: TracerProvider;
   /** Rate-limit store: memory by default; Redis-backed to share budgets between nodes. */
   limiterFactory?: LimiterFactory;
+  /** An extra CA trusted for push services (tests run local ones with their own certificate). */
+  pushCa?: string;
 }
 
 /** Wires one Slotcast node from its configuration. Nothing here is global: tests build several in one process. */
@@ -81,7 +89,8 @@ export async function createSlotcast(
   const applied = await migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 
-  const signer = new TokenSigner(await jwtSecret(config, logger), config.ACCESS_TOKEN_TTL_SECONDS);
+  const secret = await jwtSecret(config, logger);
+  const signer = new TokenSigner(secret, config.ACCESS_TOKEN_TTL_SECONDS);
   // Embedded log tailer, or RabbitMQ with AMQP_URL (bus/create-bus.ts).
   const bus = createBus(config, db, logger, metrics.bus);
   let redis: RedisAdapterHandle | null = null;
@@ -96,6 +105,9 @@ export async function createSlotcast(
   const catalog = new CatalogService(db);
   const bookings = new BookingService({ db, now: overrides.now, onEvents: () => bus.poke() });
   const notifications = new NotificationService(db, () => bus.poke());
+  const pushSetup = await createPushSenders(config, logger, { ca: overrides.pushCa });
+  const actionTokens = new ActionTokens(secret, config.PUSH_ACTION_TOKEN_TTL_SECONDS);
+  const push = new PushService({ db, bookings, actionTokens, vapidPublicKey: pushSetup.vapidPublicKey });
   const notifier = new LogConsumer(db, 'notifications', (tx, events) => notifications.fromEvents(tx, events), {
     afterCommit: () => bus.poke(),
     onError: (err) => logger.warn({ err }, 'notification consumer failed; retrying'),
@@ -139,6 +151,7 @@ export async function createSlotcast(
     catalog,
     bookings,
     notifications,
+    push,
     bodyLimit: config.BODY_LIMIT_BYTES,
     loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },
     isDraining: () => draining,
@@ -178,6 +191,21 @@ export async function createSlotcast(
   await notifier.start();
   // Each new event may be a booking change that someone must be told about.
   const unsubscribeNotifier = bus.subscribe(() => notifier.poke());
+  // Every notification goes on to its user's phones; none configured, no consumer (and no queue) at all.
+  let pushWorker: DurableSubscription | null = null;
+  if (pushSetup.senders.length) {
+    pushWorker = await bus.subscribeDurable(
+      'push',
+      pushHandler({
+        db,
+        senders: pushSetup.senders,
+        actionTokens,
+        logger: logger.child({ component: 'push' }),
+        onOutcome: (provider, outcome) => metrics.pushSends.inc({ provider, outcome }),
+      }),
+      { bindings: ['notification.created'], retryDelaysMs: config.PUSH_RETRY_DELAYS_MS },
+    );
+  }
 
   return {
     config,
@@ -189,6 +217,7 @@ export async function createSlotcast(
     bookings,
     catalog,
     notifications,
+    push,
     signer,
     logger,
     metrics,
@@ -210,6 +239,8 @@ export async function createSlotcast(
       workers.stop();
       unsubscribeNotifier();
       await notifier.stop();
+      await pushWorker?.stop();
+      await Promise.all(pushSetup.senders.map((s) => s.close?.()));
       await gateway!.drain(1000);
       await gateway!.close();
       await redis?.close();
