@@ -1,12 +1,51 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // In development the API and Socket.IO run on the Slotcast server (`npm start`, port 3000 unless SLOTCAST_URL says
 // otherwise); Vite serves the app and forwards both, so the browser sees one origin as it does in production.
 const target = process.env.SLOTCAST_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig(({ command }) => ({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // The service worker is ours (src/sw/service-worker.ts: precache + push); the plugin adds the precache list
+    // and writes manifest.webmanifest. The app registers it itself (src/sw/register.ts).
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'service-worker.ts',
+      injectRegister: false,
+      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'] },
+      includeAssets: ['icons/*.png', 'icons/*.svg'],
+      manifest: {
+        id: '/',
+        name: 'Slotcast',
+        short_name: 'Slotcast',
+        description: 'Book appointments and follow them live.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        background_color: '#ffffff',
+        theme_color: '#1d4ed8',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/icons/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
+        shortcuts: [
+          {
+            name: 'My bookings',
+            short_name: 'Bookings',
+            url: '/bookings',
+            icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }],
+          },
+        ],
+      },
+    }),
+  ],
   // A build is always a production build, whatever NODE_ENV the shell has (the server's default is "development",
   // and Vitest sets "test"): otherwise React's development bundle, three times the size, would ship.
   define: command === 'build' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
