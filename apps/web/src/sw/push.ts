@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import type { PushAction, PushPayload } from '@slotcast/protocol';
+import { type NotificationData, notificationTag, titleFor } from './notification-shape.js';
 
 /**
  * Push in the service worker: a push becomes a system notification, one per booking (`tag`), so a newer change
@@ -7,15 +8,6 @@ import type { PushAction, PushPayload } from '@slotcast/protocol';
  * click focuses an open window (or opens one) on the booking. Nothing is shown while a visible window is open: the
  * live socket already showed the change there, so the push is handed to that window instead.
  */
-
-/** What a notification keeps for its click and for the next push of the same booking. */
-interface NotificationData {
-  id: string;
-  bookingId: string | null;
-  url: string;
-  count: number;
-  tokens: Partial<Record<PushAction, string>>;
-}
 
 /** Messages between the service worker and the app's windows. */
 export type SwToWindow = { type: 'slotcast:push'; payload: PushPayload } | { type: 'slotcast:open'; url: string };
@@ -68,7 +60,7 @@ async function onPush(sw: ServiceWorkerGlobalScope, p: PushPayload): Promise<voi
     for (const w of visible) w.postMessage({ type: 'slotcast:push', payload: p } satisfies SwToWindow);
     return;
   }
-  const tag = p.bookingId ? `booking-${p.bookingId}` : `notification-${p.id}`;
+  const tag = notificationTag(p);
   const [previous] = await sw.registration.getNotifications({ tag });
   const before = previous?.data as NotificationData | undefined;
   // A push delivered twice (a retry after a lost acknowledgement) is shown once.
@@ -82,7 +74,7 @@ async function onPush(sw: ServiceWorkerGlobalScope, p: PushPayload): Promise<voi
     .slice(0, max)
     .map((a) => ({ action: a.action, title: a.title }));
   const data: NotificationData = { id: p.id, bookingId: p.bookingId, url: p.url, count, tokens };
-  await sw.registration.showNotification(count > 1 ? `${count} updates · ${p.title}` : p.title, {
+  await sw.registration.showNotification(titleFor(p.title, count), {
     body: p.body,
     tag,
     // A replaced notification alerts again: it carries news.
@@ -114,7 +106,7 @@ async function runAction(
   } catch {
     ok = false;
   }
-  const tag = data.bookingId ? `booking-${data.bookingId}` : `notification-${data.id}`;
+  const tag = notificationTag(data);
   await sw.registration.showNotification(ok ? (ACTION_DONE[action] ?? 'Done') : 'That did not work', {
     body: ok ? '' : 'The booking may have changed meanwhile. Open Slotcast to see it.',
     tag,
