@@ -18,6 +18,8 @@ export interface ReceivedPush {
   /** The decrypted payload, as the service worker would get it. */
   payload: string;
   bodyBytes: number;
+  /** When the service accepted it (Date.now()). */
+  at: number;
   ttl: number;
   urgency: string | undefined;
   topic: string | undefined;
@@ -160,6 +162,7 @@ export class WebPushService {
       device: device.name,
       payload: decrypt(body, device).toString('utf8'),
       bodyBytes: body.length,
+      at: Date.now(),
       ttl,
       urgency: req.headers.urgency as string | undefined,
       topic,
