@@ -194,6 +194,17 @@ describe.skipIf(!available)('installable PWA and push in Chromium', () => {
     await deliver(payload);
     expect((await look()).map((n) => [n.title, n.data.count])).toEqual([['New booking request', 1]]);
 
+    // Further changes of the same booking replace it and say how many there were ("3 updates").
+    const again = (changes: Partial<PushPayload>) => JSON.stringify({ ...JSON.parse(payload), ...changes });
+    await deliver(again({ id: crypto.randomUUID(), title: 'Booking moved by the customer', actions: [] }));
+    await eventually('the second update', async () => (await look())[0]?.data.count === 2);
+    await deliver(again({ id: crypto.randomUUID() }));
+    await eventually('the third update', async () => (await look())[0]?.data.count === 3);
+    const grouped = await look();
+    expect(grouped.map((n) => [n.tag, n.title])).toEqual([
+      [`booking-${booking.id}`, '3 updates · New booking request'],
+    ]);
+
     // Confirm pressed twice: the service worker posts the single-use token each time; the booking changes once.
     const worker = context.serviceWorkers().find((w) => w.url() === `${server.url}/service-worker.js`)!;
     await worker.evaluate(async () => {
