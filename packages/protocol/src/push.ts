@@ -12,7 +12,8 @@ const Base64Url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, 'base64url');
 export const SubscribePushRequest = z.discriminatedUnion('provider', [
   z.strictObject({
     provider: z.literal('webpush'),
-    endpoint: z.url({ protocol: /^https?$/ }).max(2000),
+    // Push services are HTTPS; anything else is refused before the server would ever post to it.
+    endpoint: z.url({ protocol: /^https$/ }).max(2000),
     keys: z.strictObject({ p256dh: Base64Url.max(200), auth: Base64Url.max(100) }),
   }),
   z.strictObject({ provider: z.literal('fcm'), token: z.string().min(10).max(4096) }),

@@ -80,7 +80,7 @@ describe.each(DB_KINDS)('push delivery on %s', (kind) => {
     expect(res).toMatchObject({ status: 200, body: { publicKey: vapid.publicKey } });
   });
 
-  it('lists and removes only your own devices, and refuses a subscription without keys', async () => {
+  it('lists and removes only your own devices, and refuses a subscription without keys or over plain HTTP', async () => {
     await subscribeWeb(w.bob, 'bob-laptop');
     const [mine] = await devicesOf(w.bob);
     expect(mine).toMatchObject({ provider: 'webpush', userAgent: 'test bob-laptop', lastSuccessAt: null });
@@ -93,6 +93,11 @@ describe.each(DB_KINDS)('push delivery on %s', (kind) => {
       body: { provider: 'webpush', endpoint: 'https://push.example/x' },
     });
     expect(bad.status).toBe(400);
+    const plain = await api(server, 'POST', '/push/subscriptions', {
+      token: w.bob.token,
+      body: { provider: 'webpush', endpoint: 'http://10.0.0.1/push', keys: { p256dh: 'AAAA', auth: 'BBBB' } },
+    });
+    expect(plain.status).toBe(400);
     expect((await api(server, 'GET', '/push/subscriptions')).status).toBe(401);
   });
 
