@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -51,14 +52,38 @@ async function vapidSettings(config: Config, logger: Logger): Promise<VapidSetti
     return null;
   }
   const file = path.resolve(config.DATA_DIR, 'vapid.json');
-  let keys: { publicKey: string; privateKey: string };
-  try {
-    keys = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    keys = generateVapidKeys();
-    await mkdir(config.DATA_DIR, { recursive: true });
-    await writeFile(file, JSON.stringify(keys), { mode: 0o600 });
-    logger.info({ file }, 'generated development VAPID keys');
-  }
+  const keys = (await readKeys(file)) ?? (await createKeys(file, config.DATA_DIR, logger));
   return { ...keys, subject: config.VAPID_SUBJECT };
+}
+
+type VapidKeys = { publicKey: string; privateKey: string };
+
+async function readKeys(file: string): Promise<VapidKeys | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as VapidKeys;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/**
+ * Nodes sharing a DATA_DIR may start together: the keys are written to a private file and linked into place, which
+ * fails if another node got there first; then its keys are the ones every node uses.
+ */
+async function createKeys(file: string, dir: string, logger: Logger): Promise<VapidKeys> {
+  const keys = generateVapidKeys();
+  await mkdir(dir, { recursive: true });
+  const tmp = `${file}.${randomBytes(8).toString('hex')}`;
+  await writeFile(tmp, JSON.stringify(keys), { mode: 0o600 });
+  try {
+    await link(tmp, file);
+    logger.info({ file }, 'generated development VAPID keys');
+    return keys;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return (await readKeys(file))!;
+  } finally {
+    await unlink(tmp);
+  }
 }
