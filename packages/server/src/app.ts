@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { TokenSigner } from './auth/tokens.js';
 import { handOffCommitted } from './bus/commit-handoff.js';
 import { createBus } from './bus/create-bus.js';
+import type { DurableSubscription } from './bus/durable.js';
 import type { StoredEvent } from './bus/event-bus.js';
 import type { NodeBus } from './bus/node-bus.js';
 import type { Config } from './config.js';
@@ -23,6 +24,8 @@ import { Metrics } from './observability/metrics.js';
 import { realtimeObserver } from './observability/realtime-observer.js';
 import { socketStats } from './observability/socket-stats.js';
 import { Tracing } from './observability/tracing.js';
+import { ActionTokens } from './push/action-tokens.js';
+import { createPushSenders } from './push/push-senders.js';
 import { attachGateway, type Gateway } from './realtime/gateway.js';
 import { countPresence, tagSocketsWithNode } from './realtime/presence.js';
 import { type RedisAdapterHandle, useRedisAdapter } from './realtime/redis-adapter.js';
@@ -37,8 +40,10 @@ import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
 import { NotificationService } from './usecases/notifications.js';
+import { PushService } from './usecases/push.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
 import { startNotificationsWorker } from './workers/notifications-worker.js';
+import { startPushWorker } from './workers/push-worker.js';
 import { startWorkers } from './workers/workers.js';
 
 export interface Slotcast {
@@ -51,6 +56,7 @@ export interface Slotcast {
   bookings: BookingService;
   catalog: CatalogService;
   notifications: NotificationService;
+  push: PushService;
   signer: TokenSigner;
   logger: Logger;
   metrics: Metrics;
@@ -70,6 +76,8 @@ export interface SlotcastOverrides {
   tracerProvider?: TracerProvider;
   /** Rate-limit store: memory by default; Redis-backed to share budgets between nodes. */
   limiterFactory?: LimiterFactory;
+  /** An extra CA trusted for push services (tests run local ones with their own certificate). */
+  pushCa?: string;
 }
 
 /** Wires one Slotcast node from its configuration. Nothing here is global: tests build several in one process. */
@@ -87,7 +95,8 @@ export async function createSlotcast(
   const applied = await migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 
-  const signer = new TokenSigner(await jwtSecret(config, logger), config.ACCESS_TOKEN_TTL_SECONDS);
+  const secret = await jwtSecret(config, logger);
+  const signer = new TokenSigner(secret, config.ACCESS_TOKEN_TTL_SECONDS);
   // Embedded log tailer, or RabbitMQ with AMQP_URL (bus/create-bus.ts).
   const bus = createBus(config, db, logger, metrics.bus);
   offerCommitted = (events) => bus.offer?.(events);
@@ -105,6 +114,9 @@ export async function createSlotcast(
   const catalog = new CatalogService(db, catalogCache);
   const bookings = new BookingService({ db, catalog: catalogCache, now: overrides.now, onEvents: () => bus.poke() });
   const notifications = new NotificationService(db, () => bus.poke());
+  const pushSetup = await createPushSenders(config, logger, { ca: overrides.pushCa });
+  const actionTokens = new ActionTokens(secret, config.PUSH_ACTION_TOKEN_TTL_SECONDS);
+  const push = new PushService({ db, bookings, actionTokens, vapidPublicKey: pushSetup.vapidPublicKey });
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -144,6 +156,7 @@ export async function createSlotcast(
     catalog,
     bookings,
     notifications,
+    push,
     bodyLimit: config.BODY_LIMIT_BYTES,
     loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },
     isDraining: () => draining,
@@ -182,7 +195,23 @@ export async function createSlotcast(
   const workers = startWorkers({ db, bookings, logger, config });
   // Durable workers (bus.subscribeDurable): on every node by default; a node with WORKERS_ENABLED=false leaves them
   // to the others and spends itself on requests and sockets.
-  const durableWorkers = config.WORKERS_ENABLED ? [await startNotificationsWorker(bus, notifications)] : [];
+  const durableWorkers: DurableSubscription[] = [];
+  if (config.WORKERS_ENABLED) {
+    durableWorkers.push(await startNotificationsWorker(bus, notifications));
+    // Every notification goes on to its user's phones; none configured, no consumer (and no queue) at all.
+    if (pushSetup.senders.length) {
+      durableWorkers.push(
+        await startPushWorker(bus, {
+          db,
+          senders: pushSetup.senders,
+          actionTokens,
+          logger: logger.child({ component: 'push' }),
+          onOutcome: (provider, outcome) => metrics.pushSends.inc({ provider, outcome }),
+          retryDelaysMs: config.PUSH_RETRY_DELAYS_MS,
+        }),
+      );
+    }
+  }
 
   return {
     config,
@@ -194,6 +223,7 @@ export async function createSlotcast(
     bookings,
     catalog,
     notifications,
+    push,
     signer,
     logger,
     metrics,
@@ -214,6 +244,7 @@ export async function createSlotcast(
       governor.stop();
       workers.stop();
       await Promise.all(durableWorkers.map((w) => w.stop()));
+      await Promise.all(pushSetup.senders.map((s) => s.close?.()));
       await gateway!.drain(1000);
       await gateway!.close();
       await redis?.close();

@@ -93,6 +93,42 @@ const ConfigSchema = z.object({
   /** `otlp` or `console` registers the OpenTelemetry SDK at start; `none` leaves the API a no-op. */
   OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_SERVICE_NAME: z.string().min(1).default('slotcast'),
+  // Push (docs/push.md). Web Push keys are generated into DATA_DIR outside production when unset.
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{80,90}$/, 'a base64url P-256 public key')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{40,45}$/, 'a base64url P-256 private key')
+    .optional(),
+  /** The contact push services may use about this sender: a `mailto:` or `https:` URL. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:)/, 'a mailto: or https: URL')
+    .default('mailto:push@slotcast.invalid'),
+  /** Path of a Firebase service-account JSON key; enables FCM HTTP v1. */
+  FCM_SERVICE_ACCOUNT_FILE: z.string().min(1).optional(),
+  FCM_API_URL: z.url().default('https://fcm.googleapis.com'),
+  /** APNs: the .p8 key file, its key id, the team id and the app's bundle id (all four enable APNs). */
+  APNS_KEY_FILE: z.string().min(1).optional(),
+  APNS_KEY_ID: z.string().min(1).optional(),
+  APNS_TEAM_ID: z.string().min(1).optional(),
+  APNS_TOPIC: z.string().min(1).optional(),
+  APNS_URL: z.url().default('https://api.push.apple.com'),
+  /** Waits before retrying a push a service refused with 429/5xx, one per retry. */
+  PUSH_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'milliseconds separated by commas')
+    .transform((s) => s.split(',').map(Number))
+    .default([2_000, 15_000, 60_000, 300_000]),
+  /** Lifetime of the Confirm/Decline/Cancel tokens inside a push; idempotency keys outlive it (24 h). */
+  PUSH_ACTION_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(12 * 3600)
+    .default(6 * 3600),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { demoData: boolean; nodeId: string; shutdownDelayMs: number };
@@ -106,6 +142,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const c = parsed.data;
   if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
     throw new Error('Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)');
+  }
+  if (Boolean(c.VAPID_PUBLIC_KEY) !== Boolean(c.VAPID_PRIVATE_KEY)) {
+    throw new Error('Invalid configuration:\n  VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both or neither');
+  }
+  const apns = [c.APNS_KEY_FILE, c.APNS_KEY_ID, c.APNS_TEAM_ID, c.APNS_TOPIC].filter(Boolean).length;
+  if (apns !== 0 && apns !== 4) {
+    throw new Error(
+      'Invalid configuration:\n  APNS_KEY_FILE, APNS_KEY_ID, APNS_TEAM_ID, APNS_TOPIC: set all four or none',
+    );
   }
   return {
     ...c,

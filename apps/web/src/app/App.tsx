@@ -1,7 +1,9 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { NotificationHistory } from '../notifications/NotificationHistory.js';
 import { useOptionalLive, useSdk, useSessionState } from '../sdk/slotcast-context.js';
 import { SignInPage } from '../session/SignInPage.js';
 import { AppShell } from './AppShell.js';
+import { usePath } from './router.js';
 
 // Each role's app is its own chunk: a customer on a phone never downloads the schedule, nor staff the booking flow.
 const CustomerApp = lazy(() => import('../customer/CustomerApp.js'));
@@ -12,6 +14,7 @@ export function App() {
   const sdk = useSdk();
   const { user, ready } = useSessionState();
   const live = useOptionalLive();
+  const path = usePath();
   const [endedReason, setEndedReason] = useState<string | null>(null);
 
   useEffect(
@@ -49,9 +52,15 @@ export function App() {
             </p>
           }
         >
-          {user.role === 'customer' && <CustomerApp />}
-          {user.role === 'staff' && <VendorApp user={user} />}
-          {user.role === 'admin' && <AdminApp user={user} />}
+          {path === '/notifications' ? (
+            <NotificationHistory />
+          ) : (
+            <>
+              {user.role === 'customer' && <CustomerApp />}
+              {user.role === 'staff' && <VendorApp user={user} />}
+              {user.role === 'admin' && <AdminApp user={user} />}
+            </>
+          )}
         </Suspense>
       ) : (
         <p className="muted" role="status">

@@ -11,10 +11,12 @@ const NAV: Record<User['role'], { to: string; label: string }[]> = {
   customer: [
     { to: '/', label: 'Book' },
     { to: '/bookings', label: 'My bookings' },
+    { to: '/notifications', label: 'Notifications' },
   ],
   staff: [
     { to: '/', label: 'Schedule' },
     { to: '/bookings', label: 'Bookings' },
+    { to: '/notifications', label: 'Notifications' },
   ],
   admin: [{ to: '/', label: 'All bookings' }],
 };

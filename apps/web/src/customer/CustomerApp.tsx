@@ -9,5 +9,8 @@ export default function CustomerApp() {
   const vendor = matchPath('/vendors/:id', path);
   if (vendor) return <BookFlow key={vendor.id} vendorId={vendor.id!} />;
   if (path === '/bookings') return <MyBookings />;
+  // A notification's deep link: the bookings screen with that booking brought into view.
+  const booking = matchPath('/bookings/:id', path);
+  if (booking) return <MyBookings focusId={booking.id} />;
   return <VendorDirectory />;
 }

@@ -3,6 +3,7 @@ import { useEffect, useMemo } from 'react';
 import { usePath } from '../app/router.js';
 import { BookingsPage } from '../bookings/BookingsPage.js';
 import { useCatalog } from '../bookings/catalog.js';
+import { EnableNotifications } from '../notifications/EnableNotifications.js';
 import { useLive } from '../sdk/slotcast-context.js';
 import { LoadState } from '../ui/LoadState.js';
 import { SchedulePage } from './SchedulePage.js';
@@ -65,8 +66,15 @@ export default function VendorApp({ user }: { user: User }) {
           </button>
         </div>
       )}
-      {path === '/bookings' ? (
-        <BookingsPage user={user} catalogs={catalogs} title="Bookings" timeZone={resources[0]?.timezone ?? 'UTC'} />
+      <EnableNotifications reason="Hear about new requests and changes on this device, and confirm or decline right from the notification." />
+      {path === '/bookings' || path.startsWith('/bookings/') ? (
+        <BookingsPage
+          user={user}
+          catalogs={catalogs}
+          title="Bookings"
+          timeZone={resources[0]?.timezone ?? 'UTC'}
+          initialSelected={path.startsWith('/bookings/') ? decodeURIComponent(path.slice('/bookings/'.length)) : null}
+        />
       ) : (
         <SchedulePage user={user} resources={resources} services={services} vendorName={vendor.name} />
       )}

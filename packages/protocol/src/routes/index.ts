@@ -3,6 +3,7 @@ import * as auth from './auth.js';
 import * as bookings from './bookings.js';
 import * as catalog from './catalog.js';
 import * as notifications from './notifications.js';
+import * as push from './push.js';
 
 export * from './define-route.js';
 
@@ -12,6 +13,7 @@ export const ROUTES = {
   ...catalog,
   ...bookings,
   ...notifications,
+  ...push,
   ...admin,
 } as const;
 export type RouteName = keyof typeof ROUTES;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Booking, BookingAction, ErrorCode, Problem } from '@slotcast/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ActionTokens } from '../../src/push/action-tokens.js';
 import { DB_KINDS } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { slotAllocator } from '../support/slots.js';
 import { api, buildWorld, login, type Party, type World } from '../support/world.js';
 
@@ -127,6 +128,26 @@ const ACTION_FROM: Record<BookingAction, 'requested' | 'confirmed' | 'checked_in
   'no-show': 'confirmed',
   complete: 'checked_in',
 };
+
+/** Alice's registered push device, shared by the cells (only she may remove it). */
+let aliceDeviceId: Promise<string> | null = null;
+const aliceDevice = (ctx: Ctx) =>
+  (aliceDeviceId ??= api<{ id: string }>(ctx.server, 'POST', '/push/subscriptions', {
+    token: ctx.w.alice.token,
+    body: { provider: 'webpush', endpoint: `https://push.example/${unique()}`, keys: { p256dh: 'BAAA', auth: 'AAAA' } },
+  }).then((r) => r.body.id));
+
+/** A push action token for cancelling one of Alice's requests: the token, not the caller, is the authorisation. */
+let aliceActionToken: Promise<string> | null = null;
+const aliceCancelToken = (ctx: Ctx) =>
+  (aliceActionToken ??= aliceBooking(ctx).then((b) =>
+    new ActionTokens(TEST_JWT_SECRET, 600).sign({
+      userId: ctx.w.alice.user.id,
+      bookingId: b.id,
+      action: 'cancel',
+      version: b.version,
+    }),
+  ));
 
 /** Every route of the API (as OpenAPI names it) × every kind of caller → the status they get. */
 const MATRIX: Record<string, MatrixCase[]> = {
@@ -282,6 +303,33 @@ const MATRIX: Record<string, MatrixCase[]> = {
   'GET /api/v1/admin/presence': [
     { request: async () => ({ path: '/admin/presence' }), expected: { ...signedIn(403), admin: 200 } },
   ],
+  'GET /api/v1/push/vapid-key': [{ request: async () => ({ path: '/push/vapid-key' }), expected: all(200) }],
+  'POST /api/v1/push/subscriptions': [
+    {
+      request: async () => ({
+        path: '/push/subscriptions',
+        body: { provider: 'fcm', token: `fcm-token-${unique()}` },
+      }),
+      expected: signedIn(201),
+    },
+  ],
+  'GET /api/v1/push/subscriptions': [
+    { request: async () => ({ path: '/push/subscriptions' }), expected: signedIn(200) },
+  ],
+  'DELETE /api/v1/push/subscriptions/{id}': [
+    {
+      variant: "Alice's device",
+      request: async (ctx) => ({ path: `/push/subscriptions/${await aliceDevice(ctx)}` }),
+      expected: { ...signedIn(404), 'customer (own booking)': 204 },
+    },
+  ],
+  'POST /api/v1/push/actions': [
+    {
+      variant: "Alice's cancel token, pressed by anyone: done once, the same answer for all",
+      request: async (ctx) => ({ path: '/push/actions', body: { token: await aliceCancelToken(ctx) } }),
+      expected: all(200),
+    },
+  ],
   'GET /api/v1/notifications': [{ request: async () => ({ path: '/notifications' }), expected: signedIn(200) }],
   'POST /api/v1/notifications/read-all': [
     { request: async () => ({ path: '/notifications/read-all' }), expected: signedIn(200) },
@@ -309,6 +357,8 @@ describe.each(DB_KINDS)('access control on %s', (kind) => {
     ctx.w = await buildWorld(ctx.server);
     ctx.nextSlot = slotAllocator(2);
     aliceNotificationId = null;
+    aliceDeviceId = null;
+    aliceActionToken = null;
   });
   afterAll(async () => {
     await ctx.server?.close();
