@@ -97,6 +97,7 @@ async function main(): Promise<number> {
       RATE_LIMITS_ENABLED: 'false',
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
+      PUSH_ENDPOINT_HOSTS: '127.0.0.1',
       PUSH_RETRY_DELAYS_MS: '200,1000',
     }),
     pino({ level: 'warn' }),

@@ -49,6 +49,7 @@ export const DETAILS = {
   noRoute: (method: string, path: string) => `No route ${method} ${path}`,
   invalidFields: (where: string, count: number) => `The ${where} has ${count} invalid field(s)`,
   bodyRequired: () => 'A JSON body is required',
+  pushHostNotAllowed: (host: string) => `This server does not send pushes to ${host}`,
   bearerFormat: () => 'Authorization must be "Bearer <token>"',
   metricsToken: () => 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>',
   sessionRevoked: () => 'The session was revoked',

@@ -116,7 +116,13 @@ export async function createSlotcast(
   const notifications = new NotificationService(db, () => bus.poke());
   const pushSetup = await createPushSenders(config, logger, { ca: overrides.pushCa });
   const actionTokens = new ActionTokens(secret, config.PUSH_ACTION_TOKEN_TTL_SECONDS);
-  const push = new PushService({ db, bookings, actionTokens, vapidPublicKey: pushSetup.vapidPublicKey });
+  const push = new PushService({
+    db,
+    bookings,
+    actionTokens,
+    vapidPublicKey: pushSetup.vapidPublicKey,
+    endpointHosts: config.PUSH_ENDPOINT_HOSTS,
+  });
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [

@@ -2,6 +2,15 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_POOL_QUEUE_LIMIT } from './store/postgres.js';
 
+/** Push services of Chrome/Edge/Opera (FCM), Firefox (Mozilla autopush), Safari (Apple) and legacy Edge (WNS). */
+export const DEFAULT_PUSH_ENDPOINT_HOSTS = [
+  'fcm.googleapis.com',
+  'android.googleapis.com',
+  '*.push.services.mozilla.com',
+  '*.push.apple.com',
+  '*.notify.windows.com',
+];
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -116,6 +125,19 @@ const ConfigSchema = z.object({
   APNS_TEAM_ID: z.string().min(1).optional(),
   APNS_TOPIC: z.string().min(1).optional(),
   APNS_URL: z.url().default('https://api.push.apple.com'),
+  /**
+   * Hosts a Web Push subscription may point at, comma-separated; `*.example.com` matches its subdomains, `*` any host.
+   * The default is the browsers' push services: the server never posts to an address a user made up.
+   */
+  PUSH_ENDPOINT_HOSTS: z
+    .string()
+    .default(DEFAULT_PUSH_ENDPOINT_HOSTS.join(','))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** Waits before retrying a push a service refused with 429/5xx, one per retry. */
   PUSH_RETRY_DELAYS_MS: z
     .string()

@@ -82,6 +82,7 @@ describe.skipIf(!available)('installable PWA and push in Chromium', () => {
       env: {
         VAPID_PUBLIC_KEY: vapid.publicKey,
         VAPID_PRIVATE_KEY: vapid.privateKey,
+        PUSH_ENDPOINT_HOSTS: '127.0.0.1',
         NODE_EXTRA_CA_CERTS: path.join(tmp, 'push-ca.pem'),
       },
     });

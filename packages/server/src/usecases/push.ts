@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Booking, PushDevice, SubscribePushRequest } from '@slotcast/protocol';
-import { SlotcastError } from '@slotcast/protocol';
+import { DETAILS, SlotcastError } from '@slotcast/protocol';
 import type { ActionTokens } from '../push/action-tokens.js';
 import type { Db } from '../store/db.js';
 import { deleteDevice, listDevices, upsertSubscription } from '../store/push-repo.js';
@@ -17,6 +17,8 @@ export class PushService {
       actionTokens: ActionTokens;
       /** The VAPID public key browsers subscribe with; null when Web Push is not configured. */
       vapidPublicKey: string | null;
+      /** PUSH_ENDPOINT_HOSTS: where a Web Push endpoint may point (see hostAllowed). */
+      endpointHosts: readonly string[];
     },
   ) {}
 
@@ -29,6 +31,15 @@ export class PushService {
   async subscribe(caller: Caller, req: SubscribePushRequest, userAgent: string | null): Promise<PushDevice> {
     if (req.provider === 'webpush' && !this.deps.vapidPublicKey) {
       throw new SlotcastError('NOT_FOUND', 'Web Push is not configured on this server');
+    }
+    if (req.provider === 'webpush') {
+      // The server posts to this URL: only to a push service the operator allows, never an address a user made up.
+      const host = new URL(req.endpoint).hostname.toLowerCase();
+      if (!hostAllowed(host, this.deps.endpointHosts)) {
+        throw new SlotcastError('VALIDATION_FAILED', DETAILS.pushHostNotAllowed(host), {
+          errors: [{ path: 'endpoint', message: 'host not allowed' }],
+        });
+      }
     }
     const endpoint = req.provider === 'webpush' ? req.endpoint : req.token;
     return upsertSubscription(this.deps.db, {
@@ -74,4 +85,9 @@ export class PushService {
     );
     return result.body;
   }
+}
+
+/** `host` against allowlist patterns: an exact host, `*.domain` (its subdomains), or `*` (any). */
+export function hostAllowed(host: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => p === '*' || p === host || (p.startsWith('*.') && host.endsWith(p.slice(1))));
 }

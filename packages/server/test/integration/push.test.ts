@@ -47,6 +47,8 @@ describe.each(DB_KINDS)('push delivery on %s', (kind) => {
         APNS_TOPIC: apns.topic,
         APNS_URL: apns.url,
         PUSH_RETRY_DELAYS_MS: '20,50,100',
+        // The local push service; anything else stays refused.
+        PUSH_ENDPOINT_HOSTS: '127.0.0.1',
       },
       undefined,
       { pushCa: tls.cert },
@@ -98,6 +100,14 @@ describe.each(DB_KINDS)('push delivery on %s', (kind) => {
       body: { provider: 'webpush', endpoint: 'http://10.0.0.1/push', keys: { p256dh: 'AAAA', auth: 'BBBB' } },
     });
     expect(plain.status).toBe(400);
+    // A well-formed HTTPS endpoint on a host that is not a push service the operator allows: refused, not stored.
+    const elsewhere = await api(server, 'POST', '/push/subscriptions', {
+      token: w.bob.token,
+      body: { provider: 'webpush', endpoint: 'https://10.0.0.1/push', keys: { p256dh: 'AAAA', auth: 'BBBB' } },
+    });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'endpoint' }] });
+    expect(await devicesOf(w.bob)).toEqual([]);
     expect((await api(server, 'GET', '/push/subscriptions')).status).toBe(401);
   });
 
