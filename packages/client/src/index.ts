@@ -27,6 +27,15 @@ export {
 export { type Clock, sleep, systemClock, type TimerHandle } from './clock.js';
 export { fromConnectError, type Reaction, reactionTo } from './connection-errors.js';
 export {
+  type ClosableConnection,
+  type ConnectionConditions,
+  ConnectionPolicy,
+  type ConnectionPolicySettings,
+  DEFAULT_CONNECTION_POLICY,
+  heartbeatInterval,
+  reconnectBackoff,
+} from './connection-policy.js';
+export {
   type ConnectionError,
   type ConnectionState,
   ConnectionStateStore,
