@@ -4,6 +4,7 @@ import { ResourcesApi, VendorsApi } from './catalog-api.js';
 import type { Clock } from './clock.js';
 import { HttpTransport, type RetryOptions } from './http-transport.js';
 import { NotificationsApi } from './notifications-api.js';
+import { ProfileApi } from './profile-api.js';
 import { TokenManager, type TokenManagerOptions } from './token-manager.js';
 import type { TokenStorage } from './token-storage.js';
 
@@ -29,6 +30,7 @@ export class ApiClient {
   readonly resources: ResourcesApi;
   readonly bookings: BookingsApi;
   readonly notifications: NotificationsApi;
+  readonly profile: ProfileApi;
   readonly http: HttpTransport;
 
   constructor(opts: ApiClientOptions) {
@@ -45,5 +47,6 @@ export class ApiClient {
     this.resources = new ResourcesApi(this.http);
     this.bookings = new BookingsApi(this.http);
     this.notifications = new NotificationsApi(this.http);
+    this.profile = new ProfileApi(this.http);
   }
 }

@@ -34,6 +34,7 @@ import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
 import { NotificationService } from './usecases/notifications.js';
+import { PeopleService } from './usecases/people.js';
 import { LogConsumer } from './workers/log-consumer.js';
 import { startWorkers } from './workers/workers.js';
 
@@ -138,6 +139,7 @@ export async function createSlotcast(
     auth,
     catalog,
     bookings,
+    people: new PeopleService({ db }),
     notifications,
     bodyLimit: config.BODY_LIMIT_BYTES,
     loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },

@@ -9,6 +9,7 @@ import type { AuthService } from '../usecases/auth.js';
 import type { BookingService } from '../usecases/bookings.js';
 import type { CatalogService } from '../usecases/catalog.js';
 import type { NotificationService } from '../usecases/notifications.js';
+import type { PeopleService } from '../usecases/people.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { newOpenApiDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
@@ -17,6 +18,7 @@ import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
+import { profileRoutes } from './routes/profile-routes.js';
 import { validatorCompiler } from './validate.js';
 import { webStatic } from './web-static.js';
 
@@ -28,6 +30,7 @@ export interface HttpDeps {
   catalog: CatalogService;
   notifications: NotificationService;
   bookings: BookingService;
+  people: PeopleService;
   bodyLimit: number;
   loginLimits: LoginLimits;
   readinessChecks?: ReadinessCheck[];
@@ -92,6 +95,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   const routeDeps = { doc, authenticate, ...deps };
   authRoutes(app, routeDeps);
+  profileRoutes(app, routeDeps);
   catalogRoutes(app, routeDeps);
   bookingRoutes(app, routeDeps);
   notificationRoutes(app, routeDeps);
