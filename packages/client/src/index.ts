@@ -55,6 +55,7 @@ export type { FollowResult, RealtimeError, RealtimeErrorCode } from './follows.j
 export { HttpTransport, type HttpTransportOptions, type RequestSpec, type RetryOptions } from './http-transport.js';
 export { alwaysOnline, browserNetworkStatus, ManualNetworkStatus, type NetworkStatus } from './network-status.js';
 export { type NotificationFilters, type NotificationPage, NotificationsApi } from './notifications-api.js';
+export { ProfileApi } from './profile-api.js';
 export { randomKey } from './random-key.js';
 export { RealtimeClient } from './realtime-client.js';
 export type { RealtimeEvents } from './realtime-events.js';

@@ -9,6 +9,7 @@ const NAV: Record<User['role'], { to: string; label: string }[]> = {
   customer: [
     { to: '/', label: 'Book' },
     { to: '/bookings', label: 'My bookings' },
+    { to: '/profile', label: 'Profile' },
   ],
   staff: [
     { to: '/', label: 'Schedule' },

@@ -1,9 +1,12 @@
 import type { Booking, Resource, Role, Service } from '@slotcast/protocol';
 import { type FormEvent, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
+import { Link } from '../app/router.js';
 import { useLive } from '../sdk/slotcast-context.js';
 import { formatDate, formatTime } from '../time/zoned.js';
 import { ACTION_LABEL, actionsFor, describeActor, type UiAction } from './booking-status.js';
 import { ConflictNotice } from './ConflictNotice.js';
+import { CustomerContact } from './CustomerContact.js';
+import { useCustomer } from './customer-directory.js';
 import { RescheduleForm } from './RescheduleForm.js';
 import { FreshTag, StatusBadge } from './StatusBadge.js';
 import { useBookingAction } from './use-booking-action.js';
@@ -34,6 +37,7 @@ export function BookingPanel({
   const live = useLive();
   const snapshot = useSyncExternalStore(live.bookings.subscribe, live.bookings.getSnapshot);
   const booking = snapshot.byId.get(bookingId);
+  const customer = useCustomer(booking, true);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const id = useId();
 
@@ -62,6 +66,9 @@ export function BookingPanel({
         <h2 id={`${id}-h`} tabIndex={-1} ref={headingRef}>
           {service?.name ?? 'Booking'} · {formatTime(booking.startAt, tz)}
         </h2>
+        <Link to={`/bookings/${booking.id}`} className="button button-small">
+          Open<span className="visually-hidden"> booking page</span>
+        </Link>
         <button type="button" className="button button-small" onClick={onClose}>
           Close<span className="visually-hidden"> booking details</span>
         </button>
@@ -81,7 +88,9 @@ export function BookingPanel({
           {vendorName ? ` · ${vendorName}` : ''}
         </dd>
         <dt>Customer</dt>
-        <dd>Customer #{shortId(booking.customerId)}</dd>
+        <dd data-testid="panel-customer">
+          <CustomerContact customer={customer} customerId={booking.customerId} />
+        </dd>
         {booking.note && (
           <>
             <dt>Note</dt>
@@ -199,6 +208,7 @@ export function BookingActions({
           resources={resources}
           service={service}
           pending={pending === 'reschedule'}
+          forCustomer={role === 'customer'}
           onCancel={() => setForm(null)}
           onSubmit={async (input) => {
             if (await run('reschedule', input)) setForm(null);

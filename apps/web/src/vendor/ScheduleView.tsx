@@ -2,6 +2,7 @@ import type { Booking, Service } from '@slotcast/protocol';
 import { memo, useMemo, useRef } from 'react';
 import { ACTIVE, STATUS_LABEL, STATUS_SYMBOL } from '../bookings/booking-status.js';
 import type { Freshness } from '../bookings/booking-store.js';
+import { customerLabel, useCustomer } from '../bookings/customer-directory.js';
 import { formatLocalDate, formatMinutes } from '../time/zoned.js';
 import {
   freshByLane,
@@ -209,6 +210,7 @@ const ScheduleBlock = memo(function ScheduleBlock({
   onSelect: (id: string) => void;
 }) {
   const time = `${formatMinutes(start)}–${formatMinutes(end % (24 * 60))}`;
+  const customer = useCustomer(booking, true);
   return (
     <li className="block-item" style={{ top, height }}>
       <button
@@ -221,6 +223,7 @@ const ScheduleBlock = memo(function ScheduleBlock({
       >
         <span className="block-time">{time}</span>
         <span className="block-title">{serviceName}</span>
+        <span className="block-customer">{customerLabel(customer, booking.customerId)}</span>
         <span className="block-status">
           <span aria-hidden="true">{STATUS_SYMBOL[booking.status]} </span>
           {STATUS_LABEL[booking.status]}
