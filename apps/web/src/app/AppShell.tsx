@@ -4,6 +4,7 @@ import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
 import { type NotificationActions, NotificationCentre } from '../notifications/NotificationCentre.js';
 import { useOptionalLive, useSdk } from '../sdk/slotcast-context.js';
 import { Link, navigate } from './router.js';
+import '../ui/touch-targets.css';
 
 const NAV: Record<User['role'], { to: string; label: string }[]> = {
   customer: [

@@ -1,0 +1,215 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM_PATH,
+  chromiumAvailable,
+  eventually,
+  launchChromium,
+  seriousA11yViolations,
+} from './support/browser.js';
+import { buildWebApp, freePort, SlotcastProcess, webRoot } from './support/slotcast-process.js';
+
+const available = chromiumAvailable();
+if (!available) {
+  const msg = `Chromium not found at ${CHROMIUM_PATH}: the booking-page journeys cannot run (apt-get install chromium)`;
+  if (process.env.CI) throw new Error(msg);
+  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
+}
+
+const PASSWORD = 'slotcast-demo';
+const SHOTS = path.join(webRoot, 'test-results');
+const PHONE = {
+  viewport: { width: 390, height: 844 },
+  hasTouch: true,
+  isMobile: true,
+  reducedMotion: 'reduce' as const,
+};
+const DESK = { viewport: { width: 1366, height: 900 } };
+
+/** Visible controls smaller than 44×44 CSS px (a checkbox or radio counts by the label that wraps it). */
+function smallTapTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const controls = document.querySelectorAll<HTMLElement>('a[href], button, select, input, textarea, summary');
+    for (const el of controls) {
+      const target = el instanceof HTMLInputElement && el.closest('label') ? el.closest('label')! : el;
+      const r = target.getBoundingClientRect();
+      const style = getComputedStyle(target);
+      // Off-screen until focused (the skip link) or not rendered: not a tap target.
+      if (r.width === 0 || r.height === 0 || r.bottom < 0 || style.visibility === 'hidden') continue;
+      if (r.width < 44 || r.height < 44) {
+        out.push(
+          `${target.tagName.toLowerCase()} "${(target.textContent ?? '').trim().slice(0, 30)}" ${r.width.toFixed(0)}×${r.height.toFixed(0)}`,
+        );
+      }
+    }
+    return out;
+  });
+}
+
+describe.skipIf(!available)('booking pages, people and not-found pages in Chromium', () => {
+  let tmp: string;
+  let server: SlotcastProcess;
+  let browser: Browser;
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(SHOTS, `people-${name}.png`), fullPage: true });
+  const a11y = async (page: Page, name: string) => {
+    const violations = await seriousA11yViolations(page);
+    expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+  };
+  const signedIn = async (ctx: BrowserContext, email: string, at = '/') => {
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}${at}`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await eventually('Live', async () =>
+      /^Live/.test((await page.getByTestId('connection-status').textContent()) ?? ''),
+    );
+    return page;
+  };
+
+  /** Books the first free Haircut at Studio Mira from tomorrow on. */
+  const bookHaircut = async (page: Page): Promise<void> => {
+    await page.getByRole('link', { name: 'Studio Mira Hair' }).click();
+    await page.getByRole('radio', { name: /Haircut/ }).check();
+    const days = page.locator('.day-strip button');
+    for (let i = 1; i < (await days.count()); i++) {
+      const day = await days.nth(i).getAttribute('data-day');
+      await days.nth(i).click();
+      await page.locator(`fieldset[data-day="${day}"][aria-busy="false"]`).waitFor();
+      const slots = page.getByTestId('slots').getByRole('button');
+      if ((await slots.count()) === 0) continue;
+      await slots.first().click();
+      await page.getByRole('button', { name: 'Book Haircut' }).click();
+      await page.getByRole('heading', { name: 'Booked at Studio Mira Hair' }).waitFor();
+      return;
+    }
+    throw new Error('no free Haircut slot in the next two weeks');
+  };
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-people-'));
+    const dist = path.join(tmp, 'dist');
+    buildWebApp(dist);
+    server = new SlotcastProcess({ port: await freePort(), dataDir: path.join(tmp, 'data'), webDist: dist });
+    await server.start();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('a customer shares her phone and books; staff see who booked, open it from the notification and confirm; she follows it on its page and moves it', async () => {
+    const phone = await browser.newContext({ ...PHONE, timezoneId: 'America/New_York' });
+    const desk = await browser.newContext({ ...DESK, timezoneId: 'Europe/Berlin' });
+
+    // The customer fills in her profile on her phone.
+    const shop = await signedIn(phone, 'alice@example.test', '/profile');
+    await shop.getByRole('heading', { name: 'Your profile' }).waitFor();
+    await shop.getByLabel('Name', { exact: true }).fill('Alice Marchetti');
+    await shop.getByLabel('Phone', { exact: true }).fill('+1 212 555 0147');
+    await shop.getByLabel('My phone number').check();
+    await a11y(shop, 'customer: profile');
+    expect(await smallTapTargets(shop), 'profile tap targets').toEqual([]);
+    await shop.getByRole('button', { name: 'Save profile' }).click();
+    await shop.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await shot(shop, '01-customer-profile');
+
+    // Staff watch their bookings list; her request arrives live, with her name.
+    const staff = await signedIn(desk, 'staff@studio-mira.test', '/bookings');
+    await shop.getByRole('link', { name: 'Book', exact: true }).click();
+    await bookHaircut(shop);
+    const row = staff.getByTestId('booking-list').locator('tr[data-status="requested"]').first();
+    await row.waitFor();
+    await eventually(
+      'her name in the list',
+      async () => (await row.getByTestId('booking-customer').textContent()) === 'Alice Marchetti',
+    );
+
+    // The panel shows her shared phone (not her email, which she did not share).
+    await staff.getByRole('link', { name: 'Bookings' }).click();
+    await staff
+      .getByRole('button', { name: /Haircut, .*: show details/ })
+      .first()
+      .click();
+    const panel = staff.getByTestId('booking-panel');
+    await eventually('the phone in the panel', async () =>
+      ((await panel.getByTestId('panel-customer').textContent()) ?? '').includes('+1 212 555 0147'),
+    );
+    expect(await panel.getByText('alice@example.test').count()).toBe(0);
+    await shot(staff, '02-staff-panel-with-customer');
+
+    // Staff open the booking from its notification: a link to its page.
+    await staff.getByTestId('notification-bell').click();
+    await staff
+      .getByTestId('notification-panel')
+      .getByRole('listitem')
+      .filter({ hasText: 'Alice Marchetti' })
+      .first()
+      .getByRole('link', { name: /Open booking/ })
+      .click();
+    await staff.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
+    const bookingUrl = new URL(staff.url()).pathname;
+    await staff.getByRole('heading', { level: 1, name: /^Haircut/ }).waitFor();
+    await staff.getByTestId('timeline').getByText('Requested by Alice Marchetti').waitFor();
+    expect(await staff.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await a11y(staff, 'staff: booking page');
+    await staff.getByRole('button', { name: 'Confirm' }).click();
+    await staff.getByTestId('timeline').getByText('Confirmed by you').waitFor();
+    await shot(staff, '03-staff-booking-page');
+
+    // She opens the same page on her phone: confirmed, with who did what, and the vendor's rules.
+    await shop.goto(`${server.url}${bookingUrl}`);
+    await shop.getByTestId('booking-page-status').getByText('Confirmed').waitFor();
+    await shop.getByTestId('timeline').getByText('Requested by you').waitFor();
+    await shop.getByTestId('timeline').getByText('Confirmed by Studio Mira Hair').waitFor();
+    expect(await shop.getByText('Sam Stylist').count(), 'staff names stay with the vendor').toBe(0);
+    await a11y(shop, 'customer: booking page');
+    expect(await smallTapTargets(shop), 'booking page tap targets').toEqual([]);
+    await shot(shop, '04-customer-booking-page');
+
+    // She moves it herself, within the vendor's rules; staff see the move live in the history.
+    await shop.getByRole('button', { name: 'Reschedule' }).click();
+    const times = shop.locator('.slot-choice');
+    await times.first().waitFor();
+    await times.nth(1).click();
+    await shop.getByRole('button', { name: 'Move booking' }).click();
+    await shop
+      .getByTestId('timeline')
+      .getByText(/^Moved from .* by you/)
+      .waitFor();
+    await staff
+      .getByTestId('timeline')
+      .getByText(/^Moved from .* by Alice Marchetti/)
+      .waitFor();
+    await shot(shop, '05-customer-moved');
+
+    await phone.close();
+    await desk.close();
+  });
+
+  it('someone else’s booking link and a mistyped address lead to “not found”, with HTTP 404 for the address', async () => {
+    const phone = await browser.newContext({ ...PHONE, timezoneId: 'Europe/London' });
+    const res = await fetch(`${server.url}/no-such-page`);
+    expect(res.status).toBe(404);
+    const bob = await signedIn(phone, 'bob@example.test', '/no-such-page');
+    await bob.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    await a11y(bob, 'not found');
+    expect(await smallTapTargets(bob), 'not-found tap targets').toEqual([]);
+    await shot(bob, '06-not-found');
+    await bob.goto(`${server.url}/bookings/00000000-0000-4000-8000-000000000000`);
+    await bob.getByRole('heading', { level: 1, name: 'No such booking' }).waitFor();
+    await bob.getByRole('link', { name: 'Go to the start page' }).click();
+    await bob.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+    await phone.close();
+  });
+});
