@@ -1,7 +1,10 @@
 import type { User } from '@slotcast/protocol';
 import { type ReactNode, useMemo, useState } from 'react';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
+import { usePromptReconnect } from '../connection/prompt-reconnect.js';
+import { Announcer } from '../notifications/Announcer.js';
 import { type NotificationActions, NotificationCentre } from '../notifications/NotificationCentre.js';
+import { useUnreadTitle } from '../notifications/unread-title.js';
 import { useOptionalLive, useSdk } from '../sdk/slotcast-context.js';
 import { Link, navigate } from './router.js';
 import '../ui/touch-targets.css';
@@ -26,6 +29,8 @@ export function AppShell({ user, children }: { user: User | null; children: Reac
   const sdk = useSdk();
   const live = useOptionalLive();
   const [signingOut, setSigningOut] = useState(false);
+  usePromptReconnect(sdk, user !== null);
+  useUnreadTitle(live);
   const actions = useMemo<NotificationActions | null>(
     () =>
       live && {
@@ -88,6 +93,7 @@ export function AppShell({ user, children }: { user: User | null; children: Reac
           </div>
         )}
       </header>
+      <Announcer live={live} />
       <main id="main" className="app-main">
         {children}
       </main>

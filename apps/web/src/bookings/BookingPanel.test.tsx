@@ -165,11 +165,33 @@ describe('BookingPanel', () => {
   it('reports a refused action in words', async () => {
     const { transition, user } = setup();
     transition.mockRejectedValueOnce(
-      problem('BOOKING_TRANSITION_NOT_ALLOWED', 409, { detail: 'Cannot confirm a booking that is expired' }),
+      problem('BOOKING_TRANSITION_NOT_ALLOWED', 409, {
+        detail: 'Cannot confirm a booking that is expired',
+        currentStatus: 'expired',
+      }),
     );
     await user.click(screen.getByRole('button', { name: 'Confirm' }));
     expect(screen.getByRole('alert').textContent).toContain('Confirm failed');
-    expect(screen.getByRole('alert').textContent).toContain('Cannot confirm a booking that is expired');
+    expect(screen.getByRole('alert').textContent).toContain('the booking is expired now');
+  });
+
+  it('never shows the server’s own words for an internal error', async () => {
+    const { transition, user } = setup();
+    transition.mockRejectedValueOnce(problem('INTERNAL', 500, { detail: 'boom' }));
+    await user.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(screen.getByRole('alert').textContent).toContain('Something went wrong on our side');
+    expect(screen.getByRole('alert').textContent).not.toContain('boom');
+  });
+
+  it('drops an old error once the booking changes', async () => {
+    const { transition, user, live } = setup();
+    transition.mockRejectedValueOnce(problem('INTERNAL', 500));
+    await user.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(screen.getByRole('alert').textContent).toContain('Confirm failed');
+    act(() => {
+      live.bookings.apply({ ...booking, status: 'confirmed', version: 2, updatedBy: { userId: STAFF, role: 'staff' } });
+    });
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('updates in place when the booking changes live', async () => {

@@ -1,6 +1,6 @@
 import { isApiError } from '@slotcast/client';
 import type { Booking } from '@slotcast/protocol';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLive, useSdk } from '../sdk/slotcast-context.js';
 import { describeError } from '../ui/describe-error.js';
 import { ACTION_DONE, type UiAction } from './booking-status.js';
@@ -29,6 +29,15 @@ export function useBookingAction(booking: Booking) {
   const latest = useRef(booking);
   latest.current = booking;
 
+  // A failure is about the booking as it was: once it changes (here or elsewhere), the old error would mislead.
+  const failedAt = useRef<number | null>(null);
+  useEffect(() => {
+    if (failedAt.current !== null && booking.version !== failedAt.current) {
+      failedAt.current = null;
+      setResult((r) => (r?.kind === 'error' ? null : r));
+    }
+  }, [booking.version]);
+
   const run = useCallback(
     async (action: UiAction, input: ActionInput = {}): Promise<boolean> => {
       const b = latest.current;
@@ -53,6 +62,7 @@ export function useBookingAction(booking: Booking) {
           live.bookings.apply(err.current);
           setResult({ kind: 'conflict', action, current: err.current });
         } else {
+          failedAt.current = b.version;
           setResult({ kind: 'error', action, text: describeError(err), code: isApiError(err) ? err.code : null });
         }
         return false;
