@@ -8,6 +8,7 @@ import { useUnreadTitle } from '../notifications/unread-title.js';
 import { useOptionalLive, useSdk } from '../sdk/slotcast-context.js';
 import { Link, navigate } from './router.js';
 import '../ui/touch-targets.css';
+import './phone-header.css';
 
 const NAV: Record<User['role'], { to: string; label: string }[]> = {
   customer: [

@@ -197,6 +197,79 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     await desk.close();
   });
 
+  it('on a phone, a customer picks a time by touch or keys; the Book bar stays in view and lets go of a time taken meanwhile', async () => {
+    const phone = await browser.newContext({ ...PHONE, timezoneId: 'America/New_York' });
+    const shop = await signedIn(phone, 'bob@example.test');
+    await shop.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+    expect(await smallTapTargets(shop), 'directory tap targets').toEqual([]);
+    await shop.getByRole('link', { name: 'Studio Mira Hair' }).click();
+    await shop.getByRole('radio', { name: /Haircut/ }).check();
+    const bar = shop.getByTestId('book-bar');
+    await bar.getByText('Pick a time for Haircut.').waitFor();
+
+    // Keyboard: the day strip is one Tab stop; arrow keys move along it.
+    const days = shop.locator('.day-strip button');
+    expect(await days.evaluateAll((els) => els.filter((e) => (e as HTMLElement).tabIndex === 0).length)).toBe(1);
+    await days.first().focus();
+    await shop.keyboard.press('ArrowRight');
+    expect(await shop.evaluate(() => document.activeElement?.getAttribute('data-day'))).toBe(
+      await days.nth(1).getAttribute('data-day'),
+    );
+    await shop.keyboard.press('Enter');
+    expect(await days.nth(1).getAttribute('aria-pressed')).toBe('true');
+    // The first open day from there (the salon closes on some days).
+    const slots = shop.getByTestId('slots').getByRole('button');
+    for (let i = 1; i < (await days.count()); i++) {
+      await days.nth(i).click();
+      await shop
+        .locator(`fieldset[data-day="${await days.nth(i).getAttribute('data-day')}"][aria-busy="false"]`)
+        .waitFor();
+      if ((await slots.count()) > 3) break;
+    }
+    expect(await slots.count()).toBeGreaterThan(3);
+    expect(await shop.getByTestId('slots').getByRole('heading', { name: 'Morning' }).count()).toBe(1);
+    expect(await slots.evaluateAll((els) => els.filter((e) => (e as HTMLElement).tabIndex === 0).length)).toBe(1);
+
+    // Touch: the last time of the day, far down the list; the choice and Book stay on screen.
+    const last = slots.last();
+    await last.tap();
+    const box = await bar.getByRole('button', { name: 'Book Haircut' }).boundingBox();
+    expect(box && box.y >= 0 && box.y + box.height <= 844).toBe(true);
+    expect(await bar.textContent()).toMatch(/Haircut/);
+    expect(await smallTapTargets(shop), 'booking flow tap targets').toEqual([]);
+    await a11y(shop, 'customer: phone booking flow');
+    await shot(shop, '07-phone-book-bar');
+
+    // Someone else books that very time: it disappears at once and the bar says why.
+    const startAt = (await last.getAttribute('data-start'))!;
+    const resourceId = (await last.getAttribute('data-resource'))!;
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'alice@example.test', password: PASSWORD }),
+    }).then((r) => r.json() as Promise<{ accessToken: string }>);
+    const vendors = (await fetch(`${server.url}/api/v1/vendors`).then((r) => r.json())) as {
+      id: string;
+      name: string;
+    }[];
+    const salon = vendors.find((v) => v.name === 'Studio Mira Hair')!;
+    const services = (await fetch(`${server.url}/api/v1/vendors/${salon.id}/services`).then((r) => r.json())) as {
+      id: string;
+      name: string;
+    }[];
+    const taken = await fetch(`${server.url}/api/v1/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.accessToken}` },
+      body: JSON.stringify({ resourceId, serviceId: services.find((s) => s.name === 'Haircut')!.id, startAt }),
+    });
+    expect(taken.status).toBe(201);
+    await bar.getByText(/was just taken\. Please pick another time\./).waitFor();
+    expect(await bar.getByRole('button', { name: 'Book Haircut' }).isDisabled()).toBe(true);
+    expect(await shop.locator(`[data-start="${startAt}"][data-resource="${resourceId}"]`).count()).toBe(0);
+    await shot(shop, '08-phone-time-taken');
+    await phone.close();
+  });
+
   it('someone else’s booking link and a mistyped address lead to “not found”, with HTTP 404 for the address', async () => {
     const phone = await browser.newContext({ ...PHONE, timezoneId: 'Europe/London' });
     const res = await fetch(`${server.url}/no-such-page`);
