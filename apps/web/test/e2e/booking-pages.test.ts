@@ -270,6 +270,75 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     await phone.close();
   });
 
+  it('at the desk: focus after sign-in, new requests read out and counted in the title, a word after signing out elsewhere', async () => {
+    const desk = await browser.newContext({ ...DESK, timezoneId: 'Europe/Berlin' });
+    const page = await desk.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Email').fill('owner@studio-mira.test');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'do not match' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alert');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Schedule' }).waitFor();
+    await eventually('the heading to take focus', async () =>
+      page.evaluate(() => document.activeElement?.tagName === 'H1'),
+    );
+    await eventually('Live', async () =>
+      /^Live/.test((await page.getByTestId('connection-status').textContent()) ?? ''),
+    );
+    const announcer = page.getByTestId('announcer');
+    expect(await announcer.count()).toBe(1);
+    const titleBefore = await page.title();
+
+    // A customer books (over the API): the live region says so and the title counts it.
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bob@example.test', password: PASSWORD }),
+    }).then((r) => r.json() as Promise<{ accessToken: string }>);
+    const vendors = (await fetch(`${server.url}/api/v1/vendors`).then((r) => r.json())) as {
+      id: string;
+      name: string;
+    }[];
+    const salon = vendors.find((v) => v.name === 'Studio Mira Hair')!;
+    const [service] = (await fetch(`${server.url}/api/v1/vendors/${salon.id}/services`).then((r) => r.json())) as {
+      id: string;
+      resourceIds: string[];
+    }[];
+    const from = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const free = (await fetch(
+      `${server.url}/api/v1/resources/${service!.resourceIds[0]}/availability?serviceId=${service!.id}&from=${from}&to=${to}`,
+    ).then((r) => r.json())) as { slots: { startAt: string }[] };
+    const made = await fetch(`${server.url}/api/v1/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.accessToken}` },
+      body: JSON.stringify({
+        resourceId: service!.resourceIds[0],
+        serviceId: service!.id,
+        startAt: free.slots.at(-1)!.startAt,
+      }),
+    });
+    expect(made.status).toBe(201);
+    await eventually('the request to be read out', async () =>
+      /New booking request/i.test((await announcer.textContent()) ?? ''),
+    );
+    await eventually('the unread count in the title', async () => /^\(\d+\) /.test(await page.title()));
+    expect((await page.title()).replace(/^\(\d+\) /, '')).toBe(titleBefore.replace(/^\(\d+\) /, ''));
+    await a11y(page, 'staff: schedule with announcer');
+
+    // Signing out in another tab: this one says why it is back at the sign-in page.
+    const other = await desk.newPage();
+    await other.goto(`${server.url}/bookings`);
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Slotcast' }).waitFor();
+    await page.getByText(/signed out (in|from) another tab/).waitFor();
+    await shot(page, '09-signed-out-elsewhere');
+    await desk.close();
+  });
+
   it('someone else’s booking link and a mistyped address lead to “not found”, with HTTP 404 for the address', async () => {
     const phone = await browser.newContext({ ...PHONE, timezoneId: 'Europe/London' });
     const res = await fetch(`${server.url}/no-such-page`);
