@@ -74,6 +74,40 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     return page;
   };
 
+  /**
+   * As a customer, over the API: books a Haircut at Studio Mira at `at`, or at the last free time of the week that
+   * starts three days from now.
+   */
+  const bookOverApi = async (email: string, at?: { startAt: string; resourceId: string }) => {
+    const json = async <T>(url: string, init?: RequestInit) =>
+      (await fetch(`${server.url}/api/v1${url}`, init)).json() as Promise<T>;
+    const { accessToken } = await json<{ accessToken: string }>('/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    const vendors = await json<{ id: string; name: string }[]>('/vendors');
+    const salon = vendors.find((v) => v.name === 'Studio Mira Hair')!;
+    const services = await json<{ id: string; name: string; resourceIds: string[] }[]>(`/vendors/${salon.id}/services`);
+    const haircut = services.find((x) => x.name === 'Haircut')!;
+    let target = at;
+    if (!target) {
+      const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+      const resourceId = haircut.resourceIds[0]!;
+      const free = await json<{ slots: { startAt: string }[] }>(
+        `/resources/${resourceId}/availability?serviceId=${haircut.id}&from=${day(3)}&to=${day(10)}`,
+      );
+      target = { resourceId, startAt: free.slots.at(-1)!.startAt };
+    }
+    const res = await fetch(`${server.url}/api/v1/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ ...target, serviceId: haircut.id }),
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; startAt: string; resourceId: string };
+  };
+
   /** Books the first free Haircut at Studio Mira from tomorrow on. */
   const bookHaircut = async (page: Page): Promise<void> => {
     await page.getByRole('link', { name: 'Studio Mira Hair' }).click();
@@ -243,26 +277,7 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     // Someone else books that very time: it disappears at once and the bar says why.
     const startAt = (await last.getAttribute('data-start'))!;
     const resourceId = (await last.getAttribute('data-resource'))!;
-    const login = await fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'alice@example.test', password: PASSWORD }),
-    }).then((r) => r.json() as Promise<{ accessToken: string }>);
-    const vendors = (await fetch(`${server.url}/api/v1/vendors`).then((r) => r.json())) as {
-      id: string;
-      name: string;
-    }[];
-    const salon = vendors.find((v) => v.name === 'Studio Mira Hair')!;
-    const services = (await fetch(`${server.url}/api/v1/vendors/${salon.id}/services`).then((r) => r.json())) as {
-      id: string;
-      name: string;
-    }[];
-    const taken = await fetch(`${server.url}/api/v1/bookings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.accessToken}` },
-      body: JSON.stringify({ resourceId, serviceId: services.find((s) => s.name === 'Haircut')!.id, startAt }),
-    });
-    expect(taken.status).toBe(201);
+    await bookOverApi('alice@example.test', { startAt, resourceId });
     await bar.getByText(/was just taken\. Please pick another time\./).waitFor();
     expect(await bar.getByRole('button', { name: 'Book Haircut' }).isDisabled()).toBe(true);
     expect(await shop.locator(`[data-start="${startAt}"][data-resource="${resourceId}"]`).count()).toBe(0);
@@ -293,35 +308,7 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     const titleBefore = await page.title();
 
     // A customer books (over the API): the live region says so and the title counts it.
-    const login = await fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bob@example.test', password: PASSWORD }),
-    }).then((r) => r.json() as Promise<{ accessToken: string }>);
-    const vendors = (await fetch(`${server.url}/api/v1/vendors`).then((r) => r.json())) as {
-      id: string;
-      name: string;
-    }[];
-    const salon = vendors.find((v) => v.name === 'Studio Mira Hair')!;
-    const [service] = (await fetch(`${server.url}/api/v1/vendors/${salon.id}/services`).then((r) => r.json())) as {
-      id: string;
-      resourceIds: string[];
-    }[];
-    const from = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    const to = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
-    const free = (await fetch(
-      `${server.url}/api/v1/resources/${service!.resourceIds[0]}/availability?serviceId=${service!.id}&from=${from}&to=${to}`,
-    ).then((r) => r.json())) as { slots: { startAt: string }[] };
-    const made = await fetch(`${server.url}/api/v1/bookings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.accessToken}` },
-      body: JSON.stringify({
-        resourceId: service!.resourceIds[0],
-        serviceId: service!.id,
-        startAt: free.slots.at(-1)!.startAt,
-      }),
-    });
-    expect(made.status).toBe(201);
+    await bookOverApi('bob@example.test');
     await eventually('the request to be read out', async () =>
       /New booking request/i.test((await announcer.textContent()) ?? ''),
     );
@@ -336,6 +323,28 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     await page.getByRole('heading', { name: 'Sign in to Slotcast' }).waitFor();
     await page.getByText(/signed out (in|from) another tab/).waitFor();
     await shot(page, '09-signed-out-elsewhere');
+    await desk.close();
+  });
+
+  it('staff move a booking while the day fills up: a time taken meanwhile leaves the form at once, with a word', async () => {
+    const desk = await browser.newContext({ ...DESK, timezoneId: 'Europe/Berlin' });
+    const booking = await bookOverApi('bob@example.test');
+    const staff = await signedIn(desk, 'staff@studio-mira.test', `/bookings/${booking.id}`);
+    await staff.getByRole('heading', { level: 1, name: /^Haircut/ }).waitFor();
+    await staff.getByRole('button', { name: 'Reschedule' }).click();
+    const times = staff.locator('.slot-choice input[type="radio"]');
+    await times.first().waitFor();
+    const pick = times.first();
+    const startAt = (await pick.getAttribute('value'))!;
+    await pick.check();
+    await bookOverApi('alice@example.test', { startAt, resourceId: booking.resourceId });
+    const lost = staff.getByRole('status').filter({ hasText: 'was just taken by someone else' });
+    await lost.waitFor();
+    expect(await staff.locator(`.slot-choice input[value="${startAt}"]`).count()).toBe(0);
+    expect(await staff.getByRole('button', { name: 'Move booking' }).isDisabled()).toBe(true);
+    expect(await lost.isVisible()).toBe(true);
+    await a11y(staff, 'staff: reschedule form');
+    await shot(staff, '10-staff-reschedule-taken');
     await desk.close();
   });
 
