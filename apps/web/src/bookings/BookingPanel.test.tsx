@@ -181,6 +181,7 @@ describe('BookingPanel', () => {
     await user.click(screen.getByRole('button', { name: 'Confirm' }));
     expect(screen.getByRole('alert').textContent).toContain('Something went wrong on our side');
     expect(screen.getByRole('alert').textContent).not.toContain('boom');
+    expect(document.activeElement).toBe(screen.getByRole('alert'));
   });
 
   it('drops an old error once the booking changes', async () => {

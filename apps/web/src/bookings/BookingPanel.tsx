@@ -143,6 +143,11 @@ export function BookingActions({
   const [reason, setReason] = useState('');
   const id = useId();
   const actions = actionsFor(booking.status, role);
+  // A failed action moves focus to its error: read out, and in view even below a long form.
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (result?.kind === 'error') errorRef.current?.focus();
+  }, [result]);
 
   const start = (action: UiAction) => {
     if (action === 'decline' || action === 'cancel' || action === 'reschedule') {
@@ -224,7 +229,7 @@ export function BookingActions({
         )}
       </div>
       {result?.kind === 'error' && (
-        <p className="notice notice-error" role="alert">
+        <p className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef}>
           <span aria-hidden="true">✕ </span>
           {ACTION_LABEL[result.action]} failed: {result.text}
         </p>
