@@ -68,7 +68,12 @@ function BookingDetails({
   const tz = booking.timezone;
 
   return (
-    <article className="booking-page" data-booking-id={booking.id} data-status={booking.status}>
+    <article
+      className="booking-page"
+      data-booking-id={booking.id}
+      data-status={booking.status}
+      data-start={booking.startAt}
+    >
       <p className="back-link">
         <Link to="/bookings">{staffView ? 'All bookings' : 'My bookings'}</Link>
       </p>

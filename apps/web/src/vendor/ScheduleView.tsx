@@ -3,6 +3,7 @@ import { memo, useMemo, useRef } from 'react';
 import { ACTIVE, STATUS_LABEL, STATUS_SYMBOL } from '../bookings/booking-status.js';
 import type { Freshness } from '../bookings/booking-store.js';
 import { customerLabel, useCustomer } from '../bookings/customer-directory.js';
+import './schedule-customer.css';
 import { formatLocalDate, formatMinutes } from '../time/zoned.js';
 import {
   freshByLane,
@@ -222,8 +223,10 @@ const ScheduleBlock = memo(function ScheduleBlock({
         onClick={() => onSelect(booking.id)}
       >
         <span className="block-time">{time}</span>
-        <span className="block-title">{serviceName}</span>
-        <span className="block-customer">{customerLabel(customer, booking.customerId)}</span>
+        <span className="block-title">
+          {serviceName}
+          <span className="block-customer">{customerLabel(customer, booking.customerId)}</span>
+        </span>
         <span className="block-status">
           <span aria-hidden="true">{STATUS_SYMBOL[booking.status]} </span>
           {STATUS_LABEL[booking.status]}

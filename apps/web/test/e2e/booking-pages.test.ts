@@ -201,6 +201,20 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     await staff.getByTestId('timeline').getByText('Confirmed by you').waitFor();
     await shot(staff, '03-staff-booking-page');
 
+    // On the schedule, her booking's block names her too (the day is the booking's, at the salon).
+    const bookingId = bookingUrl.split('/').at(-1)!;
+    const startAt = (await staff.locator('article.booking-page').getAttribute('data-start'))!;
+    await staff.getByRole('link', { name: 'Schedule' }).click();
+    await staff.getByRole('heading', { level: 1, name: 'Schedule' }).waitFor();
+    await staff
+      .getByLabel('Date', { exact: true })
+      .fill(new Date(startAt).toLocaleDateString('en-CA', { timeZone: 'Europe/Berlin' }));
+    const block = staff.locator(`.block[data-booking-id="${bookingId}"]`);
+    await block.waitFor();
+    expect(await block.locator('.block-customer').textContent()).toBe('Alice Marchetti');
+    await shot(staff, '03b-staff-schedule-with-name');
+    await staff.goto(`${server.url}${bookingUrl}`);
+
     // She opens the same page on her phone: confirmed, with who did what, and the vendor's rules.
     await shop.goto(`${server.url}${bookingUrl}`);
     await shop.getByTestId('booking-page-status').getByText('Confirmed').waitFor();
