@@ -1,9 +1,8 @@
 import { APP_PATHS, type User } from '@slotcast/protocol';
+import { BookingPage, ProfilePage } from '../app/lazy-pages.js';
 import { matchPath, usePath } from '../app/router.js';
-import { BookingPage } from '../bookings/BookingPage.js';
 import { BookingsPage } from '../bookings/BookingsPage.js';
 import { useAllCatalogs } from '../bookings/catalog.js';
-import { ProfilePage } from '../customer/ProfilePage.js';
 import { userTimeZone } from '../time/zoned.js';
 import { LoadState } from '../ui/LoadState.js';
 import { NotFoundPage } from '../ui/NotFoundPage.js';

@@ -1,11 +1,10 @@
 import { APP_PATHS } from '@slotcast/protocol';
+import { BookingPage, ProfilePage } from '../app/lazy-pages.js';
 import { matchPath, usePath } from '../app/router.js';
-import { BookingPage } from '../bookings/BookingPage.js';
 import { useSessionState } from '../sdk/slotcast-context.js';
 import { NotFoundPage } from '../ui/NotFoundPage.js';
 import { BookFlow } from './BookFlow.js';
 import { MyBookings } from './MyBookings.js';
-import { ProfilePage } from './ProfilePage.js';
 import { VendorDirectory } from './VendorDirectory.js';
 
 /** The customer app (mobile first): browse, book, and follow one's bookings live. */

@@ -1,11 +1,10 @@
 import type { User } from '@slotcast/protocol';
 import { APP_PATHS } from '@slotcast/protocol';
 import { useEffect, useMemo } from 'react';
+import { BookingPage, ProfilePage } from '../app/lazy-pages.js';
 import { matchPath, usePath } from '../app/router.js';
-import { BookingPage } from '../bookings/BookingPage.js';
 import { BookingsPage } from '../bookings/BookingsPage.js';
 import { useCatalog } from '../bookings/catalog.js';
-import { ProfilePage } from '../customer/ProfilePage.js';
 import { useLive } from '../sdk/slotcast-context.js';
 import { LoadState } from '../ui/LoadState.js';
 import { NotFoundPage } from '../ui/NotFoundPage.js';
