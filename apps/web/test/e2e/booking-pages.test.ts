@@ -362,6 +362,57 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     await desk.close();
   });
 
+  it('on a phone, reconnecting keeps the header on one row and ends as soon as the page is shown again or the server answers', async () => {
+    const phone = await browser.newContext({ ...PHONE, timezoneId: 'Europe/London' });
+    const page = await signedIn(phone, 'alice@example.test');
+    const status = page.getByTestId('connection-status');
+    const headerRow = page.locator('.app-header .header-row').first();
+    const oneRow = async () => ((await headerRow.boundingBox())?.height ?? 0) <= 56;
+    expect(await oneRow()).toBe(true);
+
+    /**
+     * Cuts the socket (and, unless `probe`, the health probe), drops the connection, and waits until the page is
+     * waiting out a back-off of at least `seconds`; returns when that retry is due (page clock).
+     */
+    const waitingLong = async (seconds: number, probe: boolean) => {
+      await page.route('**/socket.io/**', (route) => route.abort());
+      if (!probe) await page.route('**/healthz', (route) => route.abort());
+      await phone.setOffline(true);
+      await phone.setOffline(false);
+      let dueAt = 0;
+      await eventually(
+        `a back-off of ${seconds} s or more`,
+        async () => {
+          const m = /next try in (\d+) s/.exec((await status.textContent()) ?? '');
+          if (!m || Number(m[1]) < seconds) return false;
+          dueAt = (await page.evaluate(() => Date.now())) + Number(m[1]) * 1000;
+          return true;
+        },
+        60_000,
+      );
+      expect(await oneRow(), 'the header stays on one row while reconnecting').toBe(true);
+      return dueAt;
+    };
+    const liveAt = async () => {
+      await eventually('Live', async () => /^Live/.test((await status.textContent()) ?? ''), 60_000);
+      return page.evaluate(() => Date.now());
+    };
+
+    // Shown again (tab switched back, phone unlocked): it retries now, not when the timer says.
+    let dueAt = await waitingLong(6, false);
+    await shot(page, '11-phone-reconnecting');
+    await page.unroute('**/socket.io/**');
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    expect(await liveAt()).toBeLessThan(dueAt);
+    await page.unroute('**/healthz');
+
+    // The server answers its health probe again: same.
+    dueAt = await waitingLong(6, true);
+    await page.unroute('**/socket.io/**');
+    expect(await liveAt()).toBeLessThan(dueAt);
+    await phone.close();
+  });
+
   it('someone else’s booking link and a mistyped address lead to “not found”, with HTTP 404 for the address', async () => {
     const phone = await browser.newContext({ ...PHONE, timezoneId: 'Europe/London' });
     const res = await fetch(`${server.url}/no-such-page`);
