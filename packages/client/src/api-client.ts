@@ -4,6 +4,7 @@ import { ResourcesApi, VendorsApi } from './catalog-api.js';
 import type { Clock } from './clock.js';
 import { HttpTransport, type RetryOptions } from './http-transport.js';
 import { NotificationsApi } from './notifications-api.js';
+import { ProfileApi } from './profile-api.js';
 import { PushApi } from './push-api.js';
 import { TokenManager, type TokenManagerOptions } from './token-manager.js';
 import type { TokenStorage } from './token-storage.js';
@@ -31,6 +32,7 @@ export class ApiClient {
   readonly bookings: BookingsApi;
   readonly notifications: NotificationsApi;
   readonly push: PushApi;
+  readonly profile: ProfileApi;
   readonly http: HttpTransport;
 
   constructor(opts: ApiClientOptions) {
@@ -48,5 +50,6 @@ export class ApiClient {
     this.bookings = new BookingsApi(this.http);
     this.notifications = new NotificationsApi(this.http);
     this.push = new PushApi(this.http);
+    this.profile = new ProfileApi(this.http);
   }
 }

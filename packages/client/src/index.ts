@@ -82,6 +82,7 @@ export { type AttentionRow, deleteOfflineDb, OfflineDb, offlineDbName } from './
 export { cacheWindow, OfflineSession, type OfflineSessionOptions } from './offline/offline-session.js';
 export type { QueuedAction, QueuedKind, QueuedPayload } from './offline/queued-action.js';
 export { evict, overBudget, requestPersistence, type StorageBudget } from './offline/storage-hygiene.js';
+export { ProfileApi } from './profile-api.js';
 export { PushApi } from './push-api.js';
 export { randomKey } from './random-key.js';
 export { RealtimeClient } from './realtime-client.js';

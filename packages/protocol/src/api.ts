@@ -57,6 +57,13 @@ export const CreateVendorRequest = z.strictObject({
     .min(1)
     .max(60 * 24 * 7)
     .default(60),
+  rescheduleCutoffMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .default(120),
+  rescheduleNeedsConfirmation: z.boolean().default(false),
 });
 export const UpdateVendorRequest = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
@@ -73,6 +80,13 @@ export const UpdateVendorRequest = z.strictObject({
     .min(1)
     .max(60 * 24 * 7)
     .optional(),
+  rescheduleCutoffMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .optional(),
+  rescheduleNeedsConfirmation: z.boolean().optional(),
 });
 export const CreateStaffRequest = z.strictObject({
   email: Email,
@@ -179,6 +193,44 @@ export type ListBookingsQuery = z.infer<typeof ListBookingsQuery>;
 export type CreateResourceRequest = z.infer<typeof CreateResourceRequest>;
 export type CreateServiceRequest = z.infer<typeof CreateServiceRequest>;
 export type CreateVendorRequest = z.infer<typeof CreateVendorRequest>;
+
+// --- profile ---
+/** Phone numbers as people type them: digits with an optional leading +, spaces, dashes, dots and brackets. */
+export const Phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()./-]{5,30}$/, 'expected a phone number such as +49 30 1234567');
+export const UpdateProfileRequest = z.strictObject({
+  name: z.string().trim().min(1).max(120).optional(),
+  phone: Phone.nullable().optional(),
+  timezone: TimeZone.nullable().optional(),
+  sharePhone: z.boolean().optional(),
+  shareEmail: z.boolean().optional(),
+});
+export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequest>;
+
+// --- booking timeline ---
+/** One entry of a booking's history, from the event log: what happened, when, and who did it. */
+export const TimelineEntry = z.object({
+  id: z.number().int(),
+  type: z.string(),
+  occurredAt: IsoDateTime,
+  status: BookingStatus,
+  previousStatus: BookingStatus.nullable(),
+  startAt: IsoDateTime,
+  previous: z.object({ startAt: IsoDateTime, endAt: IsoDateTime, resourceId: Id }).optional(),
+  reason: z.string().nullable(),
+  actor: z.object({
+    role: z.enum(['customer', 'staff', 'admin', 'system']),
+    /** True when the reader made this change. */
+    you: z.boolean(),
+    /** The actor's name, when the reader may know it (staff and admins see names; customers see their own). */
+    name: z.string().nullable(),
+  }),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+export const BookingTimeline = z.object({ bookingId: Id, items: z.array(TimelineEntry) });
+export type BookingTimeline = z.infer<typeof BookingTimeline>;
 
 // --- admin ---
 const PresenceCounts = z.object({

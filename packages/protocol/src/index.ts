@@ -1,4 +1,5 @@
 export * from './api.js';
+export * from './app-paths.js';
 export * from './entities.js';
 export * from './errors.js';
 export * from './events.js';

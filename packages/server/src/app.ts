@@ -40,6 +40,7 @@ import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
 import { NotificationService } from './usecases/notifications.js';
+import { PeopleService } from './usecases/people.js';
 import { PushService } from './usecases/push.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
 import { startNotificationsWorker } from './workers/notifications-worker.js';
@@ -161,6 +162,7 @@ export async function createSlotcast(
     auth,
     catalog,
     bookings,
+    people: new PeopleService({ db }),
     notifications,
     push,
     bodyLimit: config.BODY_LIMIT_BYTES,

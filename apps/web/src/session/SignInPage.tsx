@@ -1,11 +1,13 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useSdk } from '../sdk/slotcast-context.js';
 import { describeError } from '../ui/describe-error.js';
+import { focusHeadingOnNextPage } from '../ui/PageHeading.js';
 
 const ENDED: Record<string, string> = {
   'refresh-failed': 'Your session expired. Please sign in again.',
   'token-invalid': 'Your session is no longer valid. Please sign in again.',
   'signed-out-elsewhere': 'You signed out in another tab.',
+  'session-revoked': 'You were signed out from another tab or device. Please sign in again.',
   logout: 'You are signed out.',
 };
 
@@ -17,18 +19,25 @@ export function SignInPage({ endedReason }: { endedReason: string | null }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
+      // The page that replaces this form announces itself: its heading takes focus.
+      focusHeadingOnNextPage();
       await sdk.api.auth.login({ email, password });
     } catch (err) {
       setError(describeError(err));
       setBusy(false);
     }
   };
+  // After a failed sign-in, focus goes to the error, so it is read out and the form is one Tab away.
+  useEffect(() => {
+    if (error) errorRef.current?.focus();
+  }, [error]);
 
   return (
     <div className="signin">
@@ -62,7 +71,7 @@ export function SignInPage({ endedReason }: { endedReason: string | null }) {
           />
         </div>
         {error && (
-          <p id={`${id}-error`} className="notice notice-error" role="alert">
+          <p id={`${id}-error`} className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef}>
             {error}
           </p>
         )}

@@ -3,6 +3,7 @@ import * as auth from './auth.js';
 import * as bookings from './bookings.js';
 import * as catalog from './catalog.js';
 import * as notifications from './notifications.js';
+import * as profile from './profile.js';
 import * as push from './push.js';
 
 export * from './define-route.js';
@@ -10,6 +11,7 @@ export * from './define-route.js';
 /** Every REST route, by name. The server registers a handler for each one; the SDK calls them by these objects. */
 export const ROUTES = {
   ...auth,
+  ...profile,
   ...catalog,
   ...bookings,
   ...notifications,

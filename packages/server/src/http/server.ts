@@ -9,6 +9,7 @@ import type { AuthService } from '../usecases/auth.js';
 import type { BookingService } from '../usecases/bookings.js';
 import type { CatalogService } from '../usecases/catalog.js';
 import type { NotificationService } from '../usecases/notifications.js';
+import type { PeopleService } from '../usecases/people.js';
 import type { PushService } from '../usecases/push.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { newOpenApiDocument } from './openapi.js';
@@ -18,6 +19,7 @@ import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
+import { profileRoutes } from './routes/profile-routes.js';
 import { pushRoutes } from './routes/push-routes.js';
 import { validatorCompiler } from './validate.js';
 import { webStatic } from './web-static.js';
@@ -31,6 +33,7 @@ export interface HttpDeps {
   notifications: NotificationService;
   bookings: BookingService;
   push: PushService;
+  people: PeopleService;
   bodyLimit: number;
   loginLimits: LoginLimits;
   readinessChecks?: ReadinessCheck[];
@@ -95,6 +98,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   const routeDeps = { doc, authenticate, ...deps };
   authRoutes(app, routeDeps);
+  profileRoutes(app, routeDeps);
   catalogRoutes(app, routeDeps);
   bookingRoutes(app, routeDeps);
   notificationRoutes(app, routeDeps);

@@ -160,3 +160,12 @@ export async function outboxStats(db: Queryable): Promise<{ unpublished: number;
   );
   return { unpublished: Number(row?.unpublished ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.age ?? 0)) };
 }
+
+/** Every event of one booking still in the log, oldest first (a booking's timeline). */
+export async function eventsOfBooking(db: Queryable, bookingId: string): Promise<StoredEvent[]> {
+  const rows = await db.query<EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE booking_id = $1 AND user_id IS NULL ORDER BY id`,
+    [bookingId],
+  );
+  return rows.map(toStored);
+}

@@ -189,6 +189,10 @@ const MATRIX: Record<string, MatrixCase[]> = {
     },
   ],
   'GET /api/v1/me': [{ request: async () => ({ path: '/me' }), expected: signedIn(200) }],
+  'GET /api/v1/me/profile': [{ request: async () => ({ path: '/me/profile' }), expected: signedIn(200) }],
+  'PATCH /api/v1/me/profile': [
+    { request: async () => ({ path: '/me/profile', body: { shareEmail: false } }), expected: signedIn(200) },
+  ],
   'GET /api/v1/vendors': [{ request: async () => ({ path: '/vendors' }), expected: all(200) }],
   'POST /api/v1/vendors': [
     {
@@ -282,6 +286,12 @@ const MATRIX: Record<string, MatrixCase[]> = {
   'GET /api/v1/bookings': [{ request: async () => ({ path: '/bookings' }), expected: signedIn(200) }],
   'GET /api/v1/bookings/{id}': [
     { request: async (ctx) => ({ path: `/bookings/${(await aliceBooking(ctx)).id}` }), expected: bookingReaders(200) },
+  ],
+  'GET /api/v1/bookings/{id}/events': [
+    {
+      request: async (ctx) => ({ path: `/bookings/${(await aliceBooking(ctx)).id}/events` }),
+      expected: bookingReaders(200),
+    },
   ],
   'POST /api/v1/bookings/{id}/reschedule': [
     {
