@@ -8,6 +8,7 @@ import { TokenSigner } from './auth/tokens.js';
 import { createBus } from './bus/create-bus.js';
 import type { NodeBus } from './bus/node-bus.js';
 import type { Config } from './config.js';
+import { clientAddressOf } from './http/client-address.js';
 import type { ReadinessCheck } from './http/health-routes.js';
 import { metricsRoute } from './http/metrics-route.js';
 import { limitRequests } from './http/rate-limit-hook.js';
@@ -140,6 +141,7 @@ export async function createSlotcast(
     bookings,
     notifications,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
     loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },
     isDraining: () => draining,
     webDist: config.WEB_DIST,
@@ -160,7 +162,7 @@ export async function createSlotcast(
     logger,
     allowedOrigins: config.ALLOWED_ORIGINS,
     observer: realtimeObserver(metrics, tracing, config.nodeId),
-    beforeAuth: limits.enabled ? [handshakeThrottle(limits)] : [],
+    beforeAuth: limits.enabled ? [handshakeThrottle(limits, clientAddressOf(config.TRUST_PROXY))] : [],
   });
   attachSocketLimits(gateway.io, limits, metrics, logger);
   const io = gateway.io;

@@ -9,6 +9,7 @@ import type { AuthService } from '../usecases/auth.js';
 import type { BookingService } from '../usecases/bookings.js';
 import type { CatalogService } from '../usecases/catalog.js';
 import type { NotificationService } from '../usecases/notifications.js';
+import { type TrustProxy, trustFunction } from './client-address.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { newOpenApiDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
@@ -27,6 +28,8 @@ export interface HttpDeps {
   notifications: NotificationService;
   bookings: BookingService;
   bodyLimit: number;
+  /** Config TRUST_PROXY. */
+  trustProxy: TrustProxy;
   loginLimits: LoginLimits;
   readinessChecks?: ReadinessCheck[];
   /** Open sockets across the cluster (GET /admin/presence). */
@@ -42,8 +45,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit,
-    // Behind HAProxy/nginx the client address comes from X-Forwarded-For (rate limits key on it).
-    trustProxy: true,
+    // Only a configured proxy may name the client (X-Forwarded-For); rate limits and logs key on request.ip.
+    trustProxy: trustFunction(deps.trustProxy),
     requestIdHeader: 'x-request-id',
     // Errors Fastify raises before routing (a URL that does not decode) get problem+json like every other.
     frameworkErrors: (err, request, reply) => sendProblem(request, reply, err),
