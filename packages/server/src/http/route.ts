@@ -144,10 +144,12 @@ function addToDocument(doc: OpenApiDocument, spec: RouteSpec<z.ZodType, z.ZodTyp
     'AUTH_TOKEN_INVALID',
     'AUTH_TOKEN_EXPIRED',
     'SERVICE_UNAVAILABLE',
+    'HEADERS_TOO_LARGE',
     'INTERNAL',
     ...spec.errors,
   ]);
   if (spec.auth === 'required') codes.add('AUTH_REQUIRED');
+  if (spec.params) codes.add('URI_TOO_LONG');
   if (spec.body) for (const code of BODY_ERRORS) codes.add(code);
   if (spec.idempotent) codes.add('IDEMPOTENCY_KEY_INVALID');
   for (const code of codes) {

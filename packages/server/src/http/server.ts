@@ -12,7 +12,7 @@ import type { NotificationService } from '../usecases/notifications.js';
 import { type TrustProxy, trustFunction } from './client-address.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { newOpenApiDocument } from './openapi.js';
-import { sendProblem } from './problem.js';
+import { answerClientError, sendProblem } from './problem.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
@@ -50,6 +50,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     requestIdHeader: 'x-request-id',
     // Errors Fastify raises before routing (a URL that does not decode) get problem+json like every other.
     frameworkErrors: (err, request, reply) => sendProblem(request, reply, err),
+    // And those Node's parser raises before there is a request (431 headers too large, a malformed request line).
+    clientErrorHandler: answerClientError,
   });
   // The API speaks JSON only: without this, a text/plain body reaches the schemas as a string (400, not 415).
   app.removeContentTypeParser('text/plain');

@@ -101,7 +101,8 @@ export function attachGateway(opts: GatewayOptions): Gateway {
   io.use(async (socket, next) => {
     const parsed = HandshakeAuth.safeParse(socket.handshake.auth);
     if (!parsed.success) {
-      const noToken = !socket.handshake.auth || typeof socket.handshake.auth.token !== 'string';
+      // Absent is AUTH_REQUIRED; present but not a string (`{ token: 12345 }`) is a malformed handshake.
+      const noToken = socket.handshake.auth?.token === undefined;
       observer?.authFailed(noToken ? 'AUTH_REQUIRED' : 'VALIDATION_FAILED');
       return next(
         connectError(

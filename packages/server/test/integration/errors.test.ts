@@ -220,6 +220,19 @@ const CASES: ErrorCase[] = [
       call(ctx.server, 'POST', '/vendors', { token: ctx.w.admin.token, body: { name: 'Again', slug: 'vendor-a' } }),
   },
   {
+    name: 'a path parameter over the length the router takes',
+    status: 414,
+    code: 'URI_TOO_LONG',
+    // Anyone can send this without a token; it must not count as a server fault (5xx alerts).
+    request: (ctx) => call(ctx.server, 'POST', `/bookings/${'a'.repeat(101)}/confirm`),
+  },
+  {
+    name: 'request headers over the size Node accepts',
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+    request: (ctx) => call(ctx.server, 'GET', '/vendors', { headers: { 'x-padding': 'a'.repeat(20_000) } }),
+  },
+  {
     name: 'a URL that does not decode',
     status: 400,
     code: 'VALIDATION_FAILED',
