@@ -142,6 +142,7 @@ export async function createSlotcast(
     notifications,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
+    allowedOrigins: config.ALLOWED_ORIGINS,
     loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },
     isDraining: () => draining,
     webDist: config.WEB_DIST,

@@ -9,6 +9,7 @@ import {
   chromiumAvailable,
   eventually,
   launchChromium,
+  recordCspViolations,
   seriousA11yViolations,
 } from './support/browser.js';
 import { buildWebApp, freePort, SlotcastProcess, webRoot } from './support/slotcast-process.js';
@@ -34,6 +35,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
   let shop: Page;
   let desk: Page;
   let firstDay = '';
+  const cspViolations: string[] = [];
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   const a11y = async (page: Page, name: string) => {
@@ -91,6 +93,8 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
       reducedMotion: 'reduce',
     });
     vendor = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Europe/Berlin' });
+    recordCspViolations(customer, cspViolations);
+    recordCspViolations(vendor, cspViolations);
   });
 
   afterAll(async () => {
@@ -241,6 +245,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
 
   it('shows an admin every booking live', async () => {
     const ops = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
+    recordCspViolations(ops, cspViolations);
     const page = await ops.newPage();
     await signIn(page, 'admin@slotcast.test');
     await page.getByRole('heading', { name: 'All bookings, live' }).waitFor();
@@ -283,5 +288,9 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await a11y(desk, 'vendor schedule with bookings');
     await shot(desk, '16-vendor-schedule-live-cancel');
     await shot(shop, '17-customer-cancelled');
+  });
+
+  it('passes the Content-Security-Policy on every page it visited (no violation reported)', () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorCode, Problem } from '@slotcast/protocol';
+import type { Problem } from '@slotcast/protocol';
 import { ERRORS, problemType, SlotcastError } from '@slotcast/protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isConnectionError } from '../store/db.js';

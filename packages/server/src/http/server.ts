@@ -18,6 +18,7 @@ import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
+import { securityHeaders } from './security-headers.js';
 import { webStatic } from './web-static.js';
 
 export interface HttpDeps {
@@ -28,6 +29,8 @@ export interface HttpDeps {
   notifications: NotificationService;
   bookings: BookingService;
   bodyLimit: number;
+  /** Browser origins besides the server's own that may call the API (config ALLOWED_ORIGINS). */
+  allowedOrigins: readonly string[];
   /** Config TRUST_PROXY. */
   trustProxy: TrustProxy;
   loginLimits: LoginLimits;
@@ -56,6 +59,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   // The API speaks JSON only: without this, a text/plain body reaches the schemas as a string (400, not 415).
   app.removeContentTypeParser('text/plain');
   for (const plugin of deps.plugins ?? []) plugin(app);
+  await securityHeaders(app, { allowedOrigins: deps.allowedOrigins });
 
   app.setErrorHandler((err, request, reply) => sendProblem(request, reply, err));
   app.setNotFoundHandler((request, reply) =>
@@ -68,7 +72,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   const doc = newOpenApiDocument();
   await app.register(swagger, { mode: 'static', specification: { document: doc as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Its page carries inline code: its own policy with their hashes, still never framed, and no forced upgrade.
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header.replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace(' upgrade-insecure-requests;', ''),
+  });
   app.get('/api/v1/openapi.json', async () => doc);
 
   const authenticate = async (request: FastifyRequest): Promise<Caller | null> => {
