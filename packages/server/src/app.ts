@@ -15,7 +15,8 @@ import { limitRequests } from './http/rate-limit-hook.js';
 import { observeRequests } from './http/request-observability.js';
 import { buildHttpServer } from './http/server.js';
 import { LoadGovernor } from './limits/load-governor.js';
-import { type LimiterFactory, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
+import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './limits/login-throttle.js';
+import { type LimiterFactory, memoryLimiters, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { redisLimiters } from './limits/redis-limiters.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
@@ -132,6 +133,11 @@ export async function createSlotcast(
     factory: overrides.limiterFactory ?? sharedLimiters?.factory,
   });
 
+  // Failed sign-ins: on even when request rate limits are off, shared through Redis like them.
+  const loginThrottle = new LoginThrottle(
+    DEFAULT_LOGIN_THROTTLE,
+    overrides.limiterFactory ?? sharedLimiters?.factory ?? memoryLimiters,
+  );
   let draining = false;
   const http = await buildHttpServer({
     db,
@@ -143,7 +149,7 @@ export async function createSlotcast(
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     allowedOrigins: config.ALLOWED_ORIGINS,
-    loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },
+    loginThrottle,
     isDraining: () => draining,
     webDist: config.WEB_DIST,
     readinessChecks,

@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { type PresenceResponse, SlotcastError } from '@slotcast/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { LoginThrottle } from '../limits/login-throttle.js';
 import type { Db } from '../store/db.js';
 import type { Caller } from '../usecases/actor.js';
 import type { AuthService } from '../usecases/auth.js';
@@ -14,7 +15,7 @@ import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { newOpenApiDocument } from './openapi.js';
 import { answerClientError, sendProblem } from './problem.js';
 import { adminRoutes } from './routes/admin-routes.js';
-import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
@@ -33,7 +34,7 @@ export interface HttpDeps {
   allowedOrigins: readonly string[];
   /** Config TRUST_PROXY. */
   trustProxy: TrustProxy;
-  loginLimits: LoginLimits;
+  loginThrottle: LoginThrottle;
   readinessChecks?: ReadinessCheck[];
   /** Open sockets across the cluster (GET /admin/presence). */
   presence?: () => Promise<PresenceResponse>;

@@ -467,7 +467,7 @@ const CASES: ErrorCase[] = [
       }),
   },
   {
-    name: 'a sixth sign-in after five failures',
+    name: 'a sign-in from an address right after five failures there',
     status: 429,
     code: 'RATE_LIMITED',
     setup: async (ctx) => {

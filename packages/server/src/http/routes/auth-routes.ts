@@ -8,33 +8,19 @@ import {
   User,
 } from '@slotcast/protocol';
 import type { FastifyInstance } from 'fastify';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { LoginThrottle } from '../../limits/login-throttle.js';
 import type { Db } from '../../store/db.js';
 import { getUser } from '../../store/users-repo.js';
 import type { AuthService } from '../../usecases/auth.js';
 import type { OpenApiDocument } from '../openapi.js';
 import { type Authenticate, defineRoute } from '../route.js';
 
-export interface LoginLimits {
-  failuresPerAccount: number;
-  failuresPerIp: number;
-  windowSeconds: number;
-}
-
 export function authRoutes(
   app: FastifyInstance,
-  deps: { doc: OpenApiDocument; authenticate: Authenticate; auth: AuthService; db: Db; loginLimits: LoginLimits },
+  deps: { doc: OpenApiDocument; authenticate: Authenticate; auth: AuthService; db: Db; loginThrottle: LoginThrottle },
 ) {
   const { auth } = deps;
-  // Failed logins count against the account and the address; either limit blocks further tries for the window.
-  const byAccount = new RateLimiterMemory({
-    points: deps.loginLimits.failuresPerAccount,
-    duration: deps.loginLimits.windowSeconds,
-  });
-  const byIp = new RateLimiterMemory({
-    points: deps.loginLimits.failuresPerIp,
-    duration: deps.loginLimits.windowSeconds,
-  });
+  const throttle = deps.loginThrottle;
   const signIns = new Map<string, Promise<unknown>>();
 
   defineRoute(
@@ -70,25 +56,14 @@ export function authRoutes(
     // the first failure is counted. (The per-address count stays approximate for bursts across many accounts.)
     async ({ body, request }) =>
       oneAtATime(signIns, body.email, async () => {
-        const keys = [
-          [byAccount, body.email],
-          [byIp, request.ip],
-        ] as const;
-        for (const [limiter, key] of keys) {
-          const state = await limiter.get(key);
-          if (state && state.consumedPoints >= limiter.points) {
-            throw new SlotcastError('RATE_LIMITED', 'Too many failed sign-ins; try again later', {
-              retryAfterMs: state.msBeforeNext,
-            });
-          }
-        }
+        await throttle.check(body.email, request.ip);
         try {
           const pair = await auth.login(body);
-          await byAccount.delete(body.email);
+          await throttle.succeeded(body.email, request.ip);
           return { body: pair };
         } catch (err) {
           if (err instanceof SlotcastError && err.code === 'AUTH_INVALID_CREDENTIALS') {
-            await Promise.all(keys.map(([limiter, key]) => limiter.penalty(key, 1)));
+            await throttle.failed(body.email, request.ip);
           }
           throw err;
         }
