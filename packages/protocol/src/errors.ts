@@ -14,6 +14,10 @@ export const ERRORS = {
   AUTH_INVALID_CREDENTIALS: { status: 401, title: 'Email or password is wrong' },
   AUTH_REFRESH_INVALID: { status: 401, title: 'The refresh token is not valid' },
   AUTH_REFRESH_REUSED: { status: 401, title: 'The refresh token was already used; the session is revoked' },
+  AUTH_CSRF_REJECTED: {
+    status: 403,
+    title: 'A request using the session cookie must carry the header X-Slotcast-Session: cookie',
+  },
   AUTH_EMAIL_TAKEN: { status: 409, title: 'An account with this email exists' },
   FORBIDDEN: { status: 403, title: 'You may not do this' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

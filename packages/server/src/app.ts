@@ -149,6 +149,7 @@ export async function createSlotcast(
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     allowedOrigins: config.ALLOWED_ORIGINS,
+    refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     loginThrottle,
     isDraining: () => draining,
     webDist: config.WEB_DIST,

@@ -20,6 +20,7 @@ import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
 import { securityHeaders } from './security-headers.js';
+import { sessionCookies } from './session-cookie.js';
 import { webStatic } from './web-static.js';
 
 export interface HttpDeps {
@@ -32,6 +33,8 @@ export interface HttpDeps {
   bodyLimit: number;
   /** Browser origins besides the server's own that may call the API (config ALLOWED_ORIGINS). */
   allowedOrigins: readonly string[];
+  /** How long the refresh-token cookie lives (config REFRESH_TOKEN_TTL_DAYS). */
+  refreshTtlDays: number;
   /** Config TRUST_PROXY. */
   trustProxy: TrustProxy;
   loginThrottle: LoginThrottle;
@@ -99,7 +102,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     };
   };
 
-  const routeDeps = { doc, authenticate, ...deps };
+  const cookies = await sessionCookies(app, { refreshTtlDays: deps.refreshTtlDays });
+  const routeDeps = { doc, authenticate, cookies, ...deps };
   authRoutes(app, routeDeps);
   catalogRoutes(app, routeDeps);
   bookingRoutes(app, routeDeps);

@@ -233,6 +233,16 @@ const CASES: ErrorCase[] = [
     request: (ctx) => call(ctx.server, 'GET', '/vendors', { headers: { 'x-padding': 'a'.repeat(20_000) } }),
   },
   {
+    name: 'a refresh from the session cookie without the session header (cross-site)',
+    status: 403,
+    code: 'AUTH_CSRF_REJECTED',
+    request: (ctx) =>
+      call(ctx.server, 'POST', '/auth/refresh', {
+        headers: { cookie: `slotcast_refresh=${'x'.repeat(40)}` },
+        body: {},
+      }),
+  },
+  {
     name: 'a URL that does not decode',
     status: 400,
     code: 'VALIDATION_FAILED',

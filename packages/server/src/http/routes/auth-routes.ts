@@ -3,8 +3,9 @@ import {
   LogoutRequest,
   RefreshRequest,
   RegisterRequest,
+  SESSION_COOKIE,
+  Session,
   SlotcastError,
-  TokenPair,
   User,
 } from '@slotcast/protocol';
 import type { FastifyInstance } from 'fastify';
@@ -14,10 +15,18 @@ import { getUser } from '../../store/users-repo.js';
 import type { AuthService } from '../../usecases/auth.js';
 import type { OpenApiDocument } from '../openapi.js';
 import { type Authenticate, defineRoute } from '../route.js';
+import type { SessionCookies } from '../session-cookie.js';
 
 export function authRoutes(
   app: FastifyInstance,
-  deps: { doc: OpenApiDocument; authenticate: Authenticate; auth: AuthService; db: Db; loginThrottle: LoginThrottle },
+  deps: {
+    doc: OpenApiDocument;
+    authenticate: Authenticate;
+    auth: AuthService;
+    db: Db;
+    loginThrottle: LoginThrottle;
+    cookies: SessionCookies;
+  },
 ) {
   const { auth } = deps;
   const throttle = deps.loginThrottle;
@@ -33,10 +42,10 @@ export function authRoutes(
       tag: 'auth',
       auth: 'public',
       body: RegisterRequest,
-      response: { status: 201, schema: TokenPair, description: 'Signed in' },
+      response: { status: 201, schema: Session, description: 'Signed in' },
       errors: ['AUTH_EMAIL_TAKEN'],
     },
-    async ({ body }) => ({ body: await auth.register(body) }),
+    async ({ body, request, reply }) => ({ body: deps.cookies.deliver(request, reply, await auth.register(body)) }),
   );
 
   defineRoute(
@@ -49,18 +58,18 @@ export function authRoutes(
       tag: 'auth',
       auth: 'public',
       body: LoginRequest,
-      response: { status: 200, schema: TokenPair, description: 'Signed in' },
+      response: { status: 200, schema: Session, description: 'Signed in' },
       errors: ['AUTH_INVALID_CREDENTIALS', 'RATE_LIMITED'],
     },
     // One sign-in per account at a time: checked concurrently, a burst of guesses would all pass the check before
     // the first failure is counted. (The per-address count stays approximate for bursts across many accounts.)
-    async ({ body, request }) =>
+    async ({ body, request, reply }) =>
       oneAtATime(signIns, body.email, async () => {
         await throttle.check(body.email, request.ip);
         try {
           const pair = await auth.login(body);
           await throttle.succeeded(body.email, request.ip);
-          return { body: pair };
+          return { body: deps.cookies.deliver(request, reply, pair) };
         } catch (err) {
           if (err instanceof SlotcastError && err.code === 'AUTH_INVALID_CREDENTIALS') {
             await throttle.failed(body.email, request.ip);
@@ -80,10 +89,13 @@ export function authRoutes(
       tag: 'auth',
       auth: 'public',
       body: RefreshRequest,
-      response: { status: 200, schema: TokenPair, description: 'New tokens' },
-      errors: ['AUTH_REFRESH_INVALID', 'AUTH_REFRESH_REUSED'],
+      response: { status: 200, schema: Session, description: 'New tokens' },
+      errors: ['AUTH_REFRESH_INVALID', 'AUTH_REFRESH_REUSED', 'AUTH_CSRF_REJECTED'],
     },
-    async ({ body }) => ({ body: await auth.refresh(body.refreshToken) }),
+    async ({ body, request, reply }) => {
+      const token = deps.cookies.refreshToken(request, body.refreshToken);
+      return { body: deps.cookies.deliver(request, reply, await auth.refresh(token)) };
+    },
   );
 
   defineRoute(
@@ -97,10 +109,15 @@ export function authRoutes(
       auth: 'public',
       body: LogoutRequest,
       response: { status: 204, schema: null, description: 'Signed out' },
-      errors: [],
+      errors: ['AUTH_CSRF_REJECTED'],
     },
-    async ({ body }) => {
-      await auth.logout(body.refreshToken);
+    async ({ body, request, reply }) => {
+      // Signing out with no token left (an expired cookie) is still a sign-out.
+      const token =
+        body.refreshToken ??
+        (request.cookies[SESSION_COOKIE.name] ? deps.cookies.refreshToken(request, undefined) : null);
+      if (token) await auth.logout(token);
+      deps.cookies.clear(reply);
       return { statusCode: 204 };
     },
   );
