@@ -1,4 +1,4 @@
-import { type LoginRequest, type RegisterRequest, TokenPair, User } from '@slotcast/protocol';
+import { type LoginRequest, type RegisterRequest, Session, User } from '@slotcast/protocol';
 import type { z } from 'zod';
 import type { HttpTransport } from './http-transport.js';
 import type { TokenManager } from './token-manager.js';
@@ -13,26 +13,26 @@ export class AuthApi {
     private readonly tokens: TokenManager,
   ) {}
 
-  async register(input: RegisterInput, opts: { signal?: AbortSignal } = {}): Promise<TokenPair> {
+  async register(input: RegisterInput, opts: { signal?: AbortSignal } = {}): Promise<Session> {
     const pair = await this.http.request({
       method: 'POST',
       path: '/auth/register',
       body: input,
       auth: false,
-      schema: TokenPair,
+      schema: Session,
       signal: opts.signal,
     });
     await this.tokens.setSession(pair);
     return pair;
   }
 
-  async login(input: LoginInput, opts: { signal?: AbortSignal } = {}): Promise<TokenPair> {
+  async login(input: LoginInput, opts: { signal?: AbortSignal } = {}): Promise<Session> {
     const pair = await this.http.request({
       method: 'POST',
       path: '/auth/login',
       body: input,
       auth: false,
-      schema: TokenPair,
+      schema: Session,
       signal: opts.signal,
     });
     await this.tokens.setSession(pair);
@@ -40,7 +40,7 @@ export class AuthApi {
   }
 
   /** Rotates the pair now (normally the TokenManager does this by itself). */
-  async refresh(): Promise<TokenPair> {
+  async refresh(): Promise<Session> {
     await this.tokens.refresh();
     return this.tokens.session!;
   }
@@ -48,13 +48,14 @@ export class AuthApi {
   /** Revokes the session on the server (best effort) and forgets it here, whatever the server said. */
   async logout(): Promise<void> {
     await this.tokens.ready;
-    const refreshToken = this.tokens.session?.refreshToken;
+    const session = this.tokens.session;
     try {
-      if (refreshToken) {
+      if (session) {
+        // Without a refresh token here it is in the browser's cookie, which this request revokes and clears.
         await this.http.request({
           method: 'POST',
           path: '/auth/logout',
-          body: { refreshToken },
+          body: session.refreshToken ? { refreshToken: session.refreshToken } : {},
           auth: false,
           schema: null,
         });
@@ -69,8 +70,14 @@ export class AuthApi {
   }
 
   /** The raw refresh call the TokenManager uses; it does not touch the stored session. */
-  static refresher(http: HttpTransport): (refreshToken: string) => Promise<TokenPair> {
+  static refresher(http: HttpTransport): (refreshToken: string | undefined) => Promise<Session> {
     return (refreshToken) =>
-      http.request({ method: 'POST', path: '/auth/refresh', body: { refreshToken }, auth: false, schema: TokenPair });
+      http.request({
+        method: 'POST',
+        path: '/auth/refresh',
+        body: refreshToken ? { refreshToken } : {},
+        auth: false,
+        schema: Session,
+      });
   }
 }

@@ -119,6 +119,29 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await waitLive(desk);
   });
 
+  it('keeps no token where page scripts can read it, and a reload still signs in (through the HttpOnly cookie)', async () => {
+    const stored = await desk.evaluate(() => {
+      const dump = (st: Storage) =>
+        Array.from({ length: st.length }, (_, i) => `${st.key(i)}=${st.getItem(st.key(i)!)}`);
+      return { local: dump(localStorage), session: dump(sessionStorage), cookie: document.cookie };
+    });
+    const tokenLike = /eyJ|refresh|token/i;
+    expect(stored.local.filter((e) => tokenLike.test(e))).toEqual([]);
+    expect(stored.session.filter((e) => tokenLike.test(e))).toEqual([]);
+    expect(stored.cookie).not.toContain('slotcast_refresh');
+    // Asked for the auth path: the browser sends the cookie there and nowhere else.
+    const cookies = await vendor.cookies(`${server.url}/api/v1/auth/refresh`);
+    expect(cookies.find((c) => c.name === 'slotcast_refresh')).toMatchObject({
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Strict',
+      path: '/api/v1/auth',
+    });
+    await desk.reload();
+    await desk.getByRole('heading', { name: 'Schedule' }).waitFor();
+    await waitLive(desk);
+  });
+
   it('shows the vendor schedule (day and week), accessible', async () => {
     await a11y(desk, 'vendor schedule (day)');
     await shot(desk, '02-vendor-schedule-day');
