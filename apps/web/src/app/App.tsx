@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useOptionalLive, useSdk, useSessionState } from '../sdk/slotcast-context.js';
 import { SignInPage } from '../session/SignInPage.js';
+import { SignUpPage } from '../session/SignUpPage.js';
 import { AppShell } from './AppShell.js';
 
 // Each role's app is its own chunk: a customer on a phone never downloads the schedule, nor staff the booking flow.
@@ -13,6 +14,7 @@ export function App() {
   const { user, ready } = useSessionState();
   const live = useOptionalLive();
   const [endedReason, setEndedReason] = useState<string | null>(null);
+  const [signingUp, setSigningUp] = useState(false);
 
   useEffect(
     () =>
@@ -22,7 +24,9 @@ export function App() {
     [sdk],
   );
   useEffect(() => {
-    if (user) setEndedReason(null);
+    if (!user) return;
+    setEndedReason(null);
+    setSigningUp(false);
   }, [user]);
 
   if (!ready) {
@@ -35,7 +39,11 @@ export function App() {
   if (!user) {
     return (
       <AppShell user={null}>
-        <SignInPage endedReason={endedReason} />
+        {signingUp ? (
+          <SignUpPage onSignIn={() => setSigningUp(false)} />
+        ) : (
+          <SignInPage endedReason={endedReason} onCreateAccount={() => setSigningUp(true)} />
+        )}
       </AppShell>
     );
   }

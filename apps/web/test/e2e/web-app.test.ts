@@ -313,6 +313,24 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await shot(shop, '17-customer-cancelled');
   });
 
+  it('lets a new customer create an account from the sign-in page and book at once', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
+    recordCspViolations(fresh, cspViolations);
+    const page = await fresh.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your Slotcast account' }).waitFor();
+    await a11y(page, 'sign-up');
+    await page.getByLabel('Name').fill('Nina New');
+    await page.getByLabel('Email').fill(`nina-${Date.now()}@example.test`);
+    await page.getByLabel('Password').fill('a-long-new-password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+    await waitLive(page);
+    await bookHaircut(page);
+    await fresh.close();
+  });
+
   it('passes the Content-Security-Policy on every page it visited (no violation reported)', () => {
     expect(cspViolations).toEqual([]);
   });
