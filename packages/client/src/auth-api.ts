@@ -1,10 +1,11 @@
-import { type LoginRequest, type RegisterRequest, Session, User } from '@slotcast/protocol';
+import { type LoginRequest, type RegisterRequest, Session, User, type VendorSignUpRequest } from '@slotcast/protocol';
 import type { z } from 'zod';
 import type { HttpTransport } from './http-transport.js';
 import type { TokenManager } from './token-manager.js';
 
 export type RegisterInput = z.input<typeof RegisterRequest>;
 export type LoginInput = z.input<typeof LoginRequest>;
+export type VendorSignUpInput = z.input<typeof VendorSignUpRequest>;
 
 /** Sign-up, sign-in, refresh, sign-out and the current user. Signing in stores the pair in the TokenManager. */
 export class AuthApi {
@@ -17,6 +18,20 @@ export class AuthApi {
     const pair = await this.http.request({
       method: 'POST',
       path: '/auth/register',
+      body: input,
+      auth: false,
+      schema: Session,
+      signal: opts.signal,
+    });
+    await this.tokens.setSession(pair);
+    return pair;
+  }
+
+  /** Creates a vendor and its owner account together, and signs the owner in. */
+  async registerVendor(input: VendorSignUpInput, opts: { signal?: AbortSignal } = {}): Promise<Session> {
+    const pair = await this.http.request({
+      method: 'POST',
+      path: '/auth/register-vendor',
       body: input,
       auth: false,
       schema: Session,

@@ -2,13 +2,27 @@ import { type FormEvent, useId, useState } from 'react';
 import { useSdk } from '../sdk/slotcast-context.js';
 import { describeError } from '../ui/describe-error.js';
 
-/** A customer account: name, email, password; signed in at once (the SDK keeps the session from here on). */
+/** The vendor's address in URLs, from its name: `Studio Mira Hair` → `studio-mira-hair`. */
+function slugOf(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return slug.length >= 2 ? slug : `${slug}-vendor`.replace(/^-/, '');
+}
+
+/** A customer account, or (ticked) a business owner's account with their vendor; signed in at once. */
 export function SignUpPage({ onSignIn }: { onSignIn: () => void }) {
   const sdk = useSdk();
   const id = useId();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [business, setBusiness] = useState(false);
+  const [vendorName, setVendorName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -17,7 +31,16 @@ export function SignUpPage({ onSignIn }: { onSignIn: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await sdk.api.auth.register({ name, email, password });
+      if (business) {
+        await sdk.api.auth.registerVendor({
+          name,
+          email,
+          password,
+          vendor: { name: vendorName, slug: slugOf(vendorName) },
+        });
+      } else {
+        await sdk.api.auth.register({ name, email, password });
+      }
     } catch (err) {
       setError(describeError(err));
       setBusy(false);
@@ -66,6 +89,25 @@ export function SignUpPage({ onSignIn }: { onSignIn: () => void }) {
             At least 10 characters.
           </p>
         </div>
+        <div className="form-row">
+          <label>
+            <input type="checkbox" checked={business} onChange={(e) => setBusiness(e.target.checked)} /> I run a
+            business and want to take bookings
+          </label>
+        </div>
+        {business && (
+          <div className="form-row">
+            <label htmlFor={`${id}-vendor`}>Business name</label>
+            <input
+              id={`${id}-vendor`}
+              autoComplete="organization"
+              required
+              maxLength={120}
+              value={vendorName}
+              onChange={(e) => setVendorName(e.target.value)}
+            />
+          </div>
+        )}
         {error && (
           <p id={`${id}-error`} className="notice notice-error" role="alert">
             {error}

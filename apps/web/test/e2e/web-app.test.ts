@@ -321,13 +321,30 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await page.getByRole('button', { name: 'Create an account' }).click();
     await page.getByRole('heading', { name: 'Create your Slotcast account' }).waitFor();
     await a11y(page, 'sign-up');
-    await page.getByLabel('Name').fill('Nina New');
+    await page.getByLabel('Name', { exact: true }).fill('Nina New');
     await page.getByLabel('Email').fill(`nina-${Date.now()}@example.test`);
     await page.getByLabel('Password').fill('a-long-new-password');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
     await waitLive(page);
     await bookHaircut(page);
+    await fresh.close();
+  });
+
+  it('lets a business owner sign up and create their vendor in one step, landing on its schedule', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
+    recordCspViolations(fresh, cspViolations);
+    const page = await fresh.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Olga Owner');
+    await page.getByLabel('Email').fill(`olga-${Date.now()}@example.test`);
+    await page.getByLabel('Password').fill('a-long-new-password');
+    await page.getByLabel('I run a business').check();
+    await page.getByLabel('Business name').fill(`Olga Nails ${Date.now()}`);
+    await a11y(page, 'sign-up (business)');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Schedule' }).waitFor();
     await fresh.close();
   });
 

@@ -14,6 +14,7 @@ import { type TrustProxy, trustFunction } from './client-address.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { newOpenApiDocument } from './openapi.js';
 import { answerClientError, sendProblem } from './problem.js';
+import { accountRoutes } from './routes/account-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
@@ -105,6 +106,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   const cookies = await sessionCookies(app, { refreshTtlDays: deps.refreshTtlDays });
   const routeDeps = { doc, authenticate, cookies, ...deps };
   authRoutes(app, routeDeps);
+  accountRoutes(app, routeDeps);
   catalogRoutes(app, routeDeps);
   bookingRoutes(app, routeDeps);
   notificationRoutes(app, routeDeps);

@@ -1,8 +1,9 @@
-import type { TokenPair, User } from '@slotcast/protocol';
+import type { TokenPair, User, VendorSignUpRequest } from '@slotcast/protocol';
 import { SlotcastError } from '@slotcast/protocol';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { type AccessClaims, hashRefreshToken, newRefreshToken, type TokenSigner } from '../auth/tokens.js';
-import { type Db, PG, pgErrorCode } from '../store/db.js';
+import { insertVendor } from '../store/catalog-repo.js';
+import { type Db, PG, pgConstraint, pgErrorCode } from '../store/db.js';
 import {
   createSession,
   insertRefreshToken,
@@ -48,6 +49,33 @@ export class AuthService {
     } catch (err) {
       if (pgErrorCode(err) === PG.UNIQUE_VIOLATION) throw new SlotcastError('AUTH_EMAIL_TAKEN');
       throw err;
+    }
+  }
+
+  /** A vendor and its owner, created together (the owner is staff of it), then signed in. */
+  async registerVendorOwner(req: VendorSignUpRequest): Promise<TokenPair> {
+    const passwordHash = await hashPassword(req.password);
+    try {
+      const user = await this.deps.db.transaction(async (tx) => {
+        const vendor = await insertVendor(tx, req.vendor);
+        return insertUser(tx, {
+          email: req.email,
+          name: req.name,
+          role: 'staff',
+          vendorId: vendor.id,
+          isOwner: true,
+          passwordHash,
+        });
+      });
+      return await this.startSession(user);
+    } catch (err) {
+      if (pgErrorCode(err) !== PG.UNIQUE_VIOLATION) throw err;
+      if (pgConstraint(err)?.includes('slug')) {
+        throw new SlotcastError('VALIDATION_FAILED', 'slug is taken', {
+          errors: [{ path: 'body.vendor.slug', message: 'already taken' }],
+        });
+      }
+      throw new SlotcastError('AUTH_EMAIL_TAKEN');
     }
   }
 
