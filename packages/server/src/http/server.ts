@@ -63,8 +63,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
   // The API speaks JSON only: without this, a text/plain body reaches the schemas as a string (400, not 415).
   app.removeContentTypeParser('text/plain');
-  for (const plugin of deps.plugins ?? []) plugin(app);
+  // Before the plugins' routes: awaiting a registration builds the routes declared so far, and the error handler
+  // below must be set before any route is built.
   await securityHeaders(app, { allowedOrigins: deps.allowedOrigins });
+  for (const plugin of deps.plugins ?? []) plugin(app);
 
   app.setErrorHandler((err, request, reply) => sendProblem(request, reply, err));
   app.setNotFoundHandler((request, reply) =>
