@@ -1,10 +1,18 @@
-import { type LoginRequest, type RegisterRequest, ROUTES, type TokenPair, type User } from '@slotcast/protocol';
+import {
+  type LoginRequest,
+  type RegisterRequest,
+  ROUTES,
+  type Session,
+  type User,
+  type VendorSignUpRequest,
+} from '@slotcast/protocol';
 import type { z } from 'zod';
 import type { HttpTransport } from './http-transport.js';
 import type { TokenManager } from './token-manager.js';
 
 export type RegisterInput = z.input<typeof RegisterRequest>;
 export type LoginInput = z.input<typeof LoginRequest>;
+export type VendorSignUpInput = z.input<typeof VendorSignUpRequest>;
 
 /** Sign-up, sign-in, refresh, sign-out and the current user. Signing in stores the pair in the TokenManager. */
 export class AuthApi {
@@ -13,20 +21,27 @@ export class AuthApi {
     private readonly tokens: TokenManager,
   ) {}
 
-  async register(input: RegisterInput, opts: { signal?: AbortSignal } = {}): Promise<TokenPair> {
+  async register(input: RegisterInput, opts: { signal?: AbortSignal } = {}): Promise<Session> {
     const pair = await this.http.call(ROUTES.register, { body: input }, opts);
     await this.tokens.setSession(pair);
     return pair;
   }
 
-  async login(input: LoginInput, opts: { signal?: AbortSignal } = {}): Promise<TokenPair> {
+  /** Creates a vendor and its owner account together, and signs the owner in. */
+  async registerVendor(input: VendorSignUpInput, opts: { signal?: AbortSignal } = {}): Promise<Session> {
+    const pair = await this.http.call(ROUTES.registerVendor, { body: input }, opts);
+    await this.tokens.setSession(pair);
+    return pair;
+  }
+
+  async login(input: LoginInput, opts: { signal?: AbortSignal } = {}): Promise<Session> {
     const pair = await this.http.call(ROUTES.login, { body: input }, opts);
     await this.tokens.setSession(pair);
     return pair;
   }
 
   /** Rotates the pair now (normally the TokenManager does this by itself). */
-  async refresh(): Promise<TokenPair> {
+  async refresh(): Promise<Session> {
     await this.tokens.refresh();
     return this.tokens.session!;
   }
@@ -34,10 +49,12 @@ export class AuthApi {
   /** Revokes the session on the server (best effort) and forgets it here, whatever the server said. */
   async logout(): Promise<void> {
     await this.tokens.ready;
-    const refreshToken = this.tokens.session?.refreshToken;
+    const session = this.tokens.session;
     try {
-      if (refreshToken) {
-        await this.http.call(ROUTES.logout, { body: { refreshToken } });
+      if (session) {
+        // Without a refresh token here it is in the browser's cookie, which this request revokes and clears.
+        const body = session.refreshToken ? { refreshToken: session.refreshToken } : {};
+        await this.http.call(ROUTES.logout, { body });
       }
     } finally {
       await this.tokens.signOut('logout');
@@ -49,7 +66,7 @@ export class AuthApi {
   }
 
   /** The raw refresh call the TokenManager uses; it does not touch the stored session. */
-  static refresher(http: HttpTransport): (refreshToken: string) => Promise<TokenPair> {
-    return (refreshToken) => http.call(ROUTES.refresh, { body: { refreshToken } });
+  static refresher(http: HttpTransport): (refreshToken: string | undefined) => Promise<Session> {
+    return (refreshToken) => http.call(ROUTES.refresh, { body: refreshToken ? { refreshToken } : {} });
   }
 }

@@ -10,13 +10,15 @@ import { createBus } from './bus/create-bus.js';
 import type { StoredEvent } from './bus/event-bus.js';
 import type { NodeBus } from './bus/node-bus.js';
 import type { Config } from './config.js';
+import { clientAddressOf } from './http/client-address.js';
 import type { ReadinessCheck } from './http/health-routes.js';
 import { metricsRoute } from './http/metrics-route.js';
 import { limitRequests } from './http/rate-limit-hook.js';
 import { observeRequests } from './http/request-observability.js';
 import { buildHttpServer } from './http/server.js';
 import { LoadGovernor } from './limits/load-governor.js';
-import { type LimiterFactory, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
+import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './limits/login-throttle.js';
+import { type LimiterFactory, memoryLimiters, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { redisLimiters } from './limits/redis-limiters.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
@@ -136,6 +138,11 @@ export async function createSlotcast(
     factory: overrides.limiterFactory ?? sharedLimiters?.factory,
   });
 
+  // Failed sign-ins: on even when request rate limits are off, shared through Redis like them.
+  const loginThrottle = new LoginThrottle(
+    DEFAULT_LOGIN_THROTTLE,
+    overrides.limiterFactory ?? sharedLimiters?.factory ?? memoryLimiters,
+  );
   let draining = false;
   const http = await buildHttpServer({
     pingDatabase: () => ping(db),
@@ -145,7 +152,10 @@ export async function createSlotcast(
     bookings,
     notifications,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },
+    trustProxy: config.TRUST_PROXY,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+    refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    loginThrottle,
     isDraining: () => draining,
     webDist: config.WEB_DIST,
     readinessChecks,
@@ -165,7 +175,7 @@ export async function createSlotcast(
     logger,
     allowedOrigins: config.ALLOWED_ORIGINS,
     observer: realtimeObserver(metrics, tracing, config.nodeId),
-    beforeAuth: limits.enabled ? [handshakeThrottle(limits)] : [],
+    beforeAuth: limits.enabled ? [handshakeThrottle(limits, clientAddressOf(config.TRUST_PROXY))] : [],
   });
   attachSocketLimits(gateway.io, limits, metrics, logger);
   const io = gateway.io;

@@ -21,6 +21,30 @@ const list = z.string().transform((s) =>
     .filter(Boolean),
 );
 
+/**
+ * Which peers may tell us the client's address (X-Forwarded-For): `false` (default, nobody: the socket address is
+ * the client), a hop count (`1` = the nearest proxy), or addresses/CIDRs of the proxies (`10.0.0.0/8,127.0.0.1`).
+ */
+const trustProxy = z.string().transform((s, ctx): false | number | string[] => {
+  const v = s.trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const items = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const cidr = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/i;
+  const bad = items.filter((x) => !cidr.test(x));
+  if (bad.length || !items.length) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `a hop count or a list of addresses/CIDRs, not ${bad.join(', ') || 'empty'}`,
+    });
+    return z.NEVER;
+  }
+  return items;
+});
+
 /** Every setting Slotcast reads from the environment, parsed once at start. docs/operations.md lists them. */
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -39,6 +63,8 @@ const ConfigSchema = z.object({
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   /** Origins allowed to open sockets and call the API from a browser; the server's own origin is always allowed. */
   ALLOWED_ORIGINS: list.default([]),
+  /** Proxies trusted to report the client address; off by default (see trustProxy above and docs/security.md). */
+  TRUST_PROXY: trustProxy.prefault('false'),
   EVENT_RETENTION_HOURS: z.coerce
     .number()
     .min(1)

@@ -7,12 +7,15 @@ import { AppShell } from './AppShell.js';
 const CustomerApp = lazy(() => import('../customer/CustomerApp.js'));
 const VendorApp = lazy(() => import('../vendor/VendorApp.js'));
 const AdminApp = lazy(() => import('../admin/AdminApp.js'));
+// Only a visitor who asks to create an account downloads the form.
+const SignUpPage = lazy(() => import('../session/SignUpPage.js').then((m) => ({ default: m.SignUpPage })));
 
 export function App() {
   const sdk = useSdk();
   const { user, ready } = useSessionState();
   const live = useOptionalLive();
   const [endedReason, setEndedReason] = useState<string | null>(null);
+  const [signingUp, setSigningUp] = useState(false);
 
   useEffect(
     () =>
@@ -22,7 +25,9 @@ export function App() {
     [sdk],
   );
   useEffect(() => {
-    if (user) setEndedReason(null);
+    if (!user) return;
+    setEndedReason(null);
+    setSigningUp(false);
   }, [user]);
 
   if (!ready) {
@@ -35,7 +40,19 @@ export function App() {
   if (!user) {
     return (
       <AppShell user={null}>
-        <SignInPage endedReason={endedReason} />
+        {signingUp ? (
+          <Suspense
+            fallback={
+              <p className="muted" role="status">
+                Loading…
+              </p>
+            }
+          >
+            <SignUpPage onSignIn={() => setSigningUp(false)} />
+          </Suspense>
+        ) : (
+          <SignInPage endedReason={endedReason} onCreateAccount={() => setSigningUp(true)} />
+        )}
       </AppShell>
     );
   }

@@ -10,7 +10,14 @@ const ENDED: Record<string, string> = {
 };
 
 /** Email and password; the SDK keeps the session (and refreshes it) from here on. */
-export function SignInPage({ endedReason }: { endedReason: string | null }) {
+export function SignInPage({
+  endedReason,
+  onCreateAccount,
+}: {
+  endedReason: string | null;
+  /** Shows the sign-up form instead. */
+  onCreateAccount?: () => void;
+}) {
   const sdk = useSdk();
   const id = useId();
   const [email, setEmail] = useState('');
@@ -70,6 +77,14 @@ export function SignInPage({ endedReason }: { endedReason: string | null }) {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {onCreateAccount && (
+        <p className="muted">
+          New here?{' '}
+          <button type="button" className="link-button" onClick={onCreateAccount}>
+            Create an account
+          </button>
+        </p>
+      )}
       <p className="muted">Customers book; vendor staff manage their schedule; admins see every booking live.</p>
     </div>
   );

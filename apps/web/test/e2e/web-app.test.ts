@@ -4,7 +4,13 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialLoad, kb } from '../../scripts/bundle-size.js';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, seriousA11yViolations } from './support/browser.js';
+import {
+  CHROMIUM_PATH,
+  chromiumAvailable,
+  launchChromium,
+  recordCspViolations,
+  seriousA11yViolations,
+} from './support/browser.js';
 import { buildWebApp, freePort, SlotcastProcess, webRoot } from './support/slotcast-process.js';
 
 // In CI a missing Chromium fails the run; on a developer's machine the suite is skipped, loudly.
@@ -28,6 +34,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
   let shop: Page;
   let desk: Page;
   let firstDay = '';
+  const cspViolations: string[] = [];
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   const a11y = async (page: Page, name: string) => {
@@ -88,6 +95,8 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
       reducedMotion: 'reduce',
     });
     vendor = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Europe/Berlin' });
+    recordCspViolations(customer, cspViolations);
+    recordCspViolations(vendor, cspViolations);
   });
 
   afterAll(async () => {
@@ -108,6 +117,29 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await desk.getByRole('alert').filter({ hasText: 'do not match' }).waitFor();
     await desk.getByLabel('Password').fill(PASSWORD);
     await desk.getByRole('button', { name: 'Sign in' }).click();
+    await desk.getByRole('heading', { name: 'Schedule' }).waitFor();
+    await waitLive(desk);
+  });
+
+  it('keeps no token where page scripts can read it, and a reload still signs in (through the HttpOnly cookie)', async () => {
+    const stored = await desk.evaluate(() => {
+      const dump = (st: Storage) =>
+        Array.from({ length: st.length }, (_, i) => `${st.key(i)}=${st.getItem(st.key(i)!)}`);
+      return { local: dump(localStorage), session: dump(sessionStorage), cookie: document.cookie };
+    });
+    const tokenLike = /eyJ|refresh|token/i;
+    expect(stored.local.filter((e) => tokenLike.test(e))).toEqual([]);
+    expect(stored.session.filter((e) => tokenLike.test(e))).toEqual([]);
+    expect(stored.cookie).not.toContain('slotcast_refresh');
+    // Asked for the auth path: the browser sends the cookie there and nowhere else.
+    const cookies = await vendor.cookies(`${server.url}/api/v1/auth/refresh`);
+    expect(cookies.find((c) => c.name === 'slotcast_refresh')).toMatchObject({
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Strict',
+      path: '/api/v1/auth',
+    });
+    await desk.reload();
     await desk.getByRole('heading', { name: 'Schedule' }).waitFor();
     await waitLive(desk);
   });
@@ -230,6 +262,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
 
   it('shows an admin every booking live', async () => {
     const ops = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
+    recordCspViolations(ops, cspViolations);
     const page = await ops.newPage();
     await signIn(page, 'admin@slotcast.test');
     await page.getByRole('heading', { name: 'All bookings, live' }).waitFor();
@@ -309,5 +342,44 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await panel.getByText('No further changes are possible.').waitFor();
     expect(await panel.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
     expect(await shop.getByTestId('my-bookings').locator('article[data-status="confirmed"]').count()).toBe(0);
+  });
+
+  it('lets a new customer create an account from the sign-in page and book at once', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
+    recordCspViolations(fresh, cspViolations);
+    const page = await fresh.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your Slotcast account' }).waitFor();
+    await a11y(page, 'sign-up');
+    await page.getByLabel('Name', { exact: true }).fill('Nina New');
+    await page.getByLabel('Email').fill(`nina-${Date.now()}@example.test`);
+    await page.getByLabel('Password').fill('a-long-new-password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+    await waitLive(page);
+    await bookHaircut(page);
+    await fresh.close();
+  });
+
+  it('lets a business owner sign up and create their vendor in one step, landing on its schedule', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
+    recordCspViolations(fresh, cspViolations);
+    const page = await fresh.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Olga Owner');
+    await page.getByLabel('Email').fill(`olga-${Date.now()}@example.test`);
+    await page.getByLabel('Password').fill('a-long-new-password');
+    await page.getByLabel('I run a business').check();
+    await page.getByLabel('Business name').fill(`Olga Nails ${Date.now()}`);
+    await a11y(page, 'sign-up (business)');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Schedule' }).waitFor();
+    await fresh.close();
+  });
+
+  it('passes the Content-Security-Policy on every page it visited (no violation reported)', () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import * as accounts from './accounts.js';
 import * as admin from './admin.js';
 import * as auth from './auth.js';
 import * as bookings from './bookings.js';
@@ -9,6 +10,7 @@ export * from './define-route.js';
 /** Every REST route, by name. The server registers a handler for each one; the SDK calls them by these objects. */
 export const ROUTES = {
   ...auth,
+  ...accounts,
   ...catalog,
   ...bookings,
   ...notifications,

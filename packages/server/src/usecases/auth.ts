@@ -1,8 +1,9 @@
-import type { TokenPair, User } from '@slotcast/protocol';
+import type { TokenPair, User, VendorSignUpRequest } from '@slotcast/protocol';
 import { DETAILS, SlotcastError } from '@slotcast/protocol';
 import { LRUCache } from 'lru-cache';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { type AccessClaims, hashRefreshToken, newRefreshToken, type TokenSigner } from '../auth/tokens.js';
+import { insertVendor } from '../store/catalog-repo.js';
 import type { Db } from '../store/db.js';
 import {
   createSession,
@@ -51,6 +52,33 @@ export class AuthService {
       passwordHash,
     });
     return this.startSession(user);
+  }
+
+  /** A vendor and its owner, created together (the owner is staff of it), then signed in. */
+  async registerVendorOwner(req: VendorSignUpRequest): Promise<TokenPair> {
+    const passwordHash = await hashPassword(req.password);
+    try {
+      const user = await this.deps.db.transaction(async (tx) => {
+        const vendor = await insertVendor(tx, req.vendor);
+        return insertUser(tx, {
+          email: req.email,
+          name: req.name,
+          role: 'staff',
+          vendorId: vendor.id,
+          isOwner: true,
+          passwordHash,
+        });
+      });
+      return await this.startSession(user);
+    } catch (err) {
+      // The store reports a taken slug against its own body; here the slug is inside `vendor`.
+      if (err instanceof SlotcastError && err.code === 'VALIDATION_FAILED') {
+        throw new SlotcastError('VALIDATION_FAILED', DETAILS.slugTaken(), {
+          errors: [{ path: 'body.vendor.slug', message: 'already taken' }],
+        });
+      }
+      throw err;
+    }
   }
 
   async login(req: { email: string; password: string }): Promise<TokenPair> {

@@ -139,6 +139,23 @@ const MATRIX: Record<string, MatrixCase[]> = {
       expected: all(201),
     },
   ],
+  'POST /api/v1/auth/register-vendor': [
+    {
+      request: async () => {
+        const id = unique();
+        return {
+          path: '/auth/register-vendor',
+          body: {
+            email: `owner-${id}@test.test`,
+            password: 'a-long-password',
+            name: 'Owner',
+            vendor: { name: 'New shop', slug: `shop-${id}` },
+          },
+        };
+      },
+      expected: all(201),
+    },
+  ],
   'POST /api/v1/auth/login': [
     {
       request: async () => ({
