@@ -1,4 +1,5 @@
 import {
+  type AccountStatus,
   type LoginRequest,
   type RegisterRequest,
   ROUTES,
@@ -59,6 +60,29 @@ export class AuthApi {
     } finally {
       await this.tokens.signOut('logout');
     }
+  }
+
+  /** Confirms the email address with the token of the mailed link (works signed in or not). */
+  verifyEmail(token: string): Promise<AccountStatus> {
+    return this.http.call(ROUTES.verifyEmail, { body: { token } });
+  }
+
+  resendVerification(): Promise<undefined> {
+    return this.http.call(ROUTES.resendVerification, {});
+  }
+
+  accountStatus(opts: { signal?: AbortSignal } = {}): Promise<AccountStatus> {
+    return this.http.call(ROUTES.accountStatus, {}, opts);
+  }
+
+  /** Mails a reset link if the account exists; the answer is the same either way. */
+  requestPasswordReset(email: string): Promise<undefined> {
+    return this.http.call(ROUTES.requestPasswordReset, { body: { email } });
+  }
+
+  /** Sets a new password with the mailed link's token; every session of the account ends. */
+  resetPassword(token: string, password: string): Promise<undefined> {
+    return this.http.call(ROUTES.resetPassword, { body: { token, password } });
   }
 
   me(opts: { signal?: AbortSignal } = {}): Promise<User> {

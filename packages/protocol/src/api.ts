@@ -15,7 +15,7 @@ import {
   WeeklyHours,
 } from './entities.js';
 
-const Email = z
+export const Email = z
   .email()
   .max(254)
   .transform((e) => e.toLowerCase());

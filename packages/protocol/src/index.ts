@@ -3,6 +3,7 @@ export * from './api.js';
 export * from './entities.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './mail.js';
 export * from './notifications.js';
 export * from './routes/index.js';
 export * from './socket.js';

@@ -20,6 +20,7 @@ import { LoadGovernor } from './limits/load-governor.js';
 import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './limits/login-throttle.js';
 import { type LimiterFactory, memoryLimiters, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { redisLimiters } from './limits/redis-limiters.js';
+import { fileMailer, type Mailer, smtpMailer } from './mail/mailer.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
 import { realtimeObserver } from './observability/realtime-observer.js';
@@ -35,11 +36,13 @@ import { outboxStats } from './store/event-log.js';
 import { migrate } from './store/migrate.js';
 import { openPglite } from './store/pglite.js';
 import { openPostgres } from './store/postgres.js';
+import { AccountService } from './usecases/accounts.js';
 import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
 import { NotificationService } from './usecases/notifications.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
+import { startMailWorker } from './workers/mail-worker.js';
 import { startNotificationsWorker } from './workers/notifications-worker.js';
 import { startWorkers } from './workers/workers.js';
 
@@ -72,6 +75,8 @@ export interface SlotcastOverrides {
   tracerProvider?: TracerProvider;
   /** Rate-limit store: memory by default; Redis-backed to share budgets between nodes. */
   limiterFactory?: LimiterFactory;
+  /** Outgoing mail; by default from SMTP_URL (or DATA_DIR/mail/). */
+  mailer?: Mailer;
 }
 
 /** Wires one Slotcast node from its configuration. Nothing here is global: tests build several in one process. */
@@ -95,9 +100,18 @@ export async function createSlotcast(
   offerCommitted = (events) => bus.offer?.(events);
   let redis: RedisAdapterHandle | null = null;
   let gateway: Gateway | null = null;
+  const accounts = new AccountService({
+    db,
+    verificationRequired: config.EMAIL_VERIFICATION,
+    now: overrides.now,
+    onEvents: () => bus.poke(),
+    onSessionRevoked: (sessionId, message) => gateway?.revokeSession(sessionId, message),
+  });
   const auth = new AuthService({
     db,
     signer,
+    onSignUp: (tx, user) => accounts.startVerification(tx, user),
+    onEvents: () => bus.poke(),
     refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     reuseGraceMs: config.REFRESH_REUSE_GRACE_SECONDS * 1000,
     onSessionRevoked: (sessionId) => gateway?.revokeSession(sessionId),
@@ -148,6 +162,7 @@ export async function createSlotcast(
     pingDatabase: () => ping(db),
     logger,
     auth,
+    accounts,
     catalog,
     bookings,
     notifications,
@@ -192,7 +207,13 @@ export async function createSlotcast(
   const workers = startWorkers({ db, bookings, logger, config });
   // Durable workers (bus.subscribeDurable): on every node by default; a node with WORKERS_ENABLED=false leaves them
   // to the others and spends itself on requests and sockets.
-  const durableWorkers = config.WORKERS_ENABLED ? [await startNotificationsWorker(bus, notifications)] : [];
+  const mailer = overrides.mailer ?? mailerFor(config, logger);
+  const durableWorkers = config.WORKERS_ENABLED
+    ? [
+        await startNotificationsWorker(bus, notifications),
+        await startMailWorker(bus, { mailer, publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }),
+      ]
+    : [];
 
   return {
     config,
@@ -224,6 +245,7 @@ export async function createSlotcast(
       governor.stop();
       workers.stop();
       await Promise.all(durableWorkers.map((w) => w.stop()));
+      mailer.close();
       await gateway!.drain(1000);
       await gateway!.close();
       await redis?.close();
@@ -262,4 +284,11 @@ async function jwtSecret(config: Config, logger: Logger): Promise<string> {
     logger.info({ file }, 'generated a development JWT secret');
     return secret;
   }
+}
+
+/** SMTP when SMTP_URL is set; otherwise mails go to DATA_DIR/mail/ and the log (development). */
+function mailerFor(config: Config, logger: Logger): Mailer {
+  return config.SMTP_URL
+    ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
+    : fileMailer(path.resolve(config.DATA_DIR, 'mail'), config.MAIL_FROM, logger);
 }

@@ -85,6 +85,13 @@ const ConfigSchema = z.object({
   AMQP_URL: z.url().optional(),
   /** Run the durable workers (notifications) on this node; false where other nodes run them. */
   WORKERS_ENABLED: bool.default(true),
+  /** Outgoing mail (verification, password reset): `smtp://user:pass@host:587`. Unset: written to DATA_DIR/mail/. */
+  SMTP_URL: z.url().optional(),
+  MAIL_FROM: z.string().min(3).default('Slotcast <no-reply@localhost>'),
+  /** The origin links in mails point to; default `http://HOST:PORT`. */
+  PUBLIC_URL: z.url().optional(),
+  /** New sign-ups verify their email address before they can book. */
+  EMAIL_VERIFICATION: bool.default(true),
   /** Serve the built web app from this folder; empty disables it. */
   WEB_DIST: z.string().optional(),
   // Operations (docs/operations.md): node name, log files, metrics, shutdown, rate limits, tracing.

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { LoginThrottle } from '../limits/login-throttle.js';
+import type { AccountService } from '../usecases/accounts.js';
 import type { Caller } from '../usecases/actor.js';
 import type { AuthService } from '../usecases/auth.js';
 import type { BookingService } from '../usecases/bookings.js';
@@ -30,6 +31,7 @@ export interface HttpDeps {
   pingDatabase: () => Promise<void>;
   logger: Logger;
   auth: AuthService;
+  accounts: AccountService;
   catalog: CatalogService;
   notifications: NotificationService;
   bookings: BookingService;

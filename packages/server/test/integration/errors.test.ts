@@ -477,6 +477,24 @@ const CASES: ErrorCase[] = [
       }),
   },
   {
+    name: 'a verification or reset link nobody was sent',
+    status: 400,
+    code: 'AUTH_LINK_INVALID',
+    request: (ctx) => call(ctx.server, 'POST', '/auth/verify-email', { body: { token: 'x'.repeat(43) } }),
+  },
+  {
+    name: 'a new customer booking before verifying their email',
+    status: 403,
+    code: 'EMAIL_NOT_VERIFIED',
+    setup: async (ctx) => {
+      const res = await call<{ accessToken: string }>(ctx.server, 'POST', '/auth/register', {
+        body: { email: `unverified-${Date.now()}@test.test`, password: 'a-long-password', name: 'Una' },
+      });
+      return res.body.accessToken;
+    },
+    request: (ctx, token) => postBooking(ctx, bookingBody(ctx), token as string),
+  },
+  {
     name: 'a sign-in from an address right after five failures there',
     status: 429,
     code: 'RATE_LIMITED',
