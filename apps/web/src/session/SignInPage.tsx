@@ -7,16 +7,19 @@ const ENDED: Record<string, string> = {
   'token-invalid': 'Your session is no longer valid. Please sign in again.',
   'signed-out-elsewhere': 'You signed out in another tab.',
   logout: 'You are signed out.',
+  'session-revoked': 'You were signed out.',
 };
 
 /** Email and password; the SDK keeps the session (and refreshes it) from here on. */
 export function SignInPage({
   endedReason,
   onCreateAccount,
+  onForgotPassword,
 }: {
   endedReason: string | null;
   /** Shows the sign-up form instead. */
   onCreateAccount?: () => void;
+  onForgotPassword?: () => void;
 }) {
   const sdk = useSdk();
   const id = useId();
@@ -40,9 +43,9 @@ export function SignInPage({
   return (
     <div className="signin">
       <h1 className="page-heading">Sign in to Slotcast</h1>
-      {endedReason && ENDED[endedReason] && (
-        <p className="notice notice-info" role="status">
-          {ENDED[endedReason]}
+      {endedReason && (
+        <p className="notice notice-info" role="status" data-testid="ended-reason">
+          {ENDED[endedReason] ?? endedReason}
         </p>
       )}
       <form onSubmit={submit} className="card signin-form" aria-describedby={error ? `${id}-error` : undefined}>
@@ -77,6 +80,13 @@ export function SignInPage({
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {onForgotPassword && (
+        <p className="muted">
+          <button type="button" className="link-button" onClick={onForgotPassword}>
+            Forgot password?
+          </button>
+        </p>
+      )}
       {onCreateAccount && (
         <p className="muted">
           New here?{' '}
