@@ -1,6 +1,6 @@
 export { isNotificationEvent, NotificationEvent } from '@slotcast/protocol';
 export { ApiClient, type ApiClientOptions } from './api-client.js';
-export { AuthApi, type LoginInput, type RegisterInput } from './auth-api.js';
+export { AuthApi, type LoginInput, type RegisterInput, type VendorSignUpInput } from './auth-api.js';
 export { type BackoffOptions, backoffCeiling, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js';
 export {
   type BookingFilters,

@@ -15,7 +15,7 @@ import {
   WeeklyHours,
 } from './entities.js';
 
-const Email = z
+export const Email = z
   .email()
   .max(254)
   .transform((e) => e.toLowerCase());
@@ -30,8 +30,16 @@ export const RegisterRequest = z.strictObject({
   name: z.string().trim().min(1).max(120),
 });
 export const LoginRequest = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
-export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(10).max(500) });
+/**
+ * Browsers send `{}` with the header `X-Slotcast-Session: cookie`: the refresh token is then the HttpOnly cookie
+ * (SESSION_COOKIE), out of reach of page scripts. Other clients (Node, load tests) send it in the body.
+ */
+export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(10).max(500).optional() });
 export const LogoutRequest = RefreshRequest;
+/** The header a browser sends on every auth request to use the cookie; a cross-site form or link cannot set it. */
+export const SESSION_MODE_HEADER = 'x-slotcast-session';
+/** The HttpOnly, Secure, SameSite=Strict cookie holding the refresh token, sent only to the auth routes. */
+export const SESSION_COOKIE = { name: 'slotcast_refresh', path: '/api/v1/auth' } as const;
 export const TokenPair = z.object({
   accessToken: z.string(),
   accessTokenExpiresAt: IsoDateTime,
@@ -39,6 +47,9 @@ export const TokenPair = z.object({
   user: User,
 });
 export type TokenPair = z.infer<typeof TokenPair>;
+/** What sign-in and refresh answer: a TokenPair, without the refresh token when it went into the cookie. */
+export const Session = TokenPair.extend({ refreshToken: z.string().optional() });
+export type Session = z.infer<typeof Session>;
 
 // --- vendors, resources, services ---
 export const CreateVendorRequest = z.strictObject({

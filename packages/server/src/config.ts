@@ -30,6 +30,30 @@ const list = z.string().transform((s) =>
     .filter(Boolean),
 );
 
+/**
+ * Which peers may tell us the client's address (X-Forwarded-For): `false` (default, nobody: the socket address is
+ * the client), a hop count (`1` = the nearest proxy), or addresses/CIDRs of the proxies (`10.0.0.0/8,127.0.0.1`).
+ */
+const trustProxy = z.string().transform((s, ctx): false | number | string[] => {
+  const v = s.trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const items = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const cidr = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/i;
+  const bad = items.filter((x) => !cidr.test(x));
+  if (bad.length || !items.length) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `a hop count or a list of addresses/CIDRs, not ${bad.join(', ') || 'empty'}`,
+    });
+    return z.NEVER;
+  }
+  return items;
+});
+
 /** Every setting Slotcast reads from the environment, parsed once at start. docs/operations.md lists them. */
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -48,6 +72,8 @@ const ConfigSchema = z.object({
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   /** Origins allowed to open sockets and call the API from a browser; the server's own origin is always allowed. */
   ALLOWED_ORIGINS: list.default([]),
+  /** Proxies trusted to report the client address; off by default (see trustProxy above and docs/security.md). */
+  TRUST_PROXY: trustProxy.prefault('false'),
   EVENT_RETENTION_HOURS: z.coerce
     .number()
     .min(1)
@@ -68,6 +94,13 @@ const ConfigSchema = z.object({
   AMQP_URL: z.url().optional(),
   /** Run the durable workers (notifications) on this node; false where other nodes run them. */
   WORKERS_ENABLED: bool.default(true),
+  /** Outgoing mail (verification, password reset): `smtp://user:pass@host:587`. Unset: written to DATA_DIR/mail/. */
+  SMTP_URL: z.url().optional(),
+  MAIL_FROM: z.string().min(3).default('Slotcast <no-reply@localhost>'),
+  /** The origin links in mails point to; default `http://HOST:PORT`. */
+  PUBLIC_URL: z.url().optional(),
+  /** New sign-ups verify their email address before they can book. */
+  EMAIL_VERIFICATION: bool.default(true),
   /** Serve the built web app from this folder; empty disables it. */
   WEB_DIST: z.string().optional(),
   // Operations (docs/operations.md): node name, log files, metrics, shutdown, rate limits, tracing.

@@ -12,7 +12,16 @@ const ENDED: Record<string, string> = {
 };
 
 /** Email and password; the SDK keeps the session (and refreshes it) from here on. */
-export function SignInPage({ endedReason }: { endedReason: string | null }) {
+export function SignInPage({
+  endedReason,
+  onCreateAccount,
+  onForgotPassword,
+}: {
+  endedReason: string | null;
+  /** Shows the sign-up form instead. */
+  onCreateAccount?: () => void;
+  onForgotPassword?: () => void;
+}) {
   const sdk = useSdk();
   const id = useId();
   const [email, setEmail] = useState('');
@@ -42,9 +51,9 @@ export function SignInPage({ endedReason }: { endedReason: string | null }) {
   return (
     <div className="signin">
       <h1 className="page-heading">Sign in to Slotcast</h1>
-      {endedReason && ENDED[endedReason] && (
-        <p className="notice notice-info" role="status">
-          {ENDED[endedReason]}
+      {endedReason && (
+        <p className="notice notice-info" role="status" data-testid="ended-reason">
+          {ENDED[endedReason] ?? endedReason}
         </p>
       )}
       <form onSubmit={submit} className="card signin-form" aria-describedby={error ? `${id}-error` : undefined}>
@@ -79,6 +88,21 @@ export function SignInPage({ endedReason }: { endedReason: string | null }) {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {onForgotPassword && (
+        <p className="muted">
+          <button type="button" className="link-button" onClick={onForgotPassword}>
+            Forgot password?
+          </button>
+        </p>
+      )}
+      {onCreateAccount && (
+        <p className="muted">
+          New here?{' '}
+          <button type="button" className="link-button" onClick={onCreateAccount}>
+            Create an account
+          </button>
+        </p>
+      )}
       <p className="muted">Customers book; vendor staff manage their schedule; admins see every booking live.</p>
     </div>
   );

@@ -35,6 +35,7 @@ export const createBooking = defineRoute({
     'NOT_FOUND',
     'FORBIDDEN',
     'IDEMPOTENCY_KEY_REUSED',
+    'EMAIL_NOT_VERIFIED',
   ],
 });
 

@@ -1,3 +1,4 @@
+import * as accounts from './accounts.js';
 import * as admin from './admin.js';
 import * as auth from './auth.js';
 import * as bookings from './bookings.js';
@@ -12,6 +13,7 @@ export * from './define-route.js';
 export const ROUTES = {
   ...auth,
   ...profile,
+  ...accounts,
   ...catalog,
   ...bookings,
   ...notifications,

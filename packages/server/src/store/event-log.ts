@@ -93,7 +93,7 @@ export interface EventScope {
   customerId?: string | null;
 }
 
-/** Events after `afterId` up to `throughId` (inclusive) that the scope may see, in id order. */
+/** Events after `afterId` up to `throughId` (inclusive) that the scope may see, in id order; never `account.*` ones. */
 export async function readEvents(
   db: Queryable,
   scope: EventScope,
@@ -105,6 +105,7 @@ export async function readEvents(
     `SELECT ${COLUMNS}
        FROM events
       WHERE id > $1 AND id <= $2
+        AND type NOT LIKE 'account.%'
         AND (user_id = $7::uuid
              OR (user_id IS NULL AND ($3::boolean OR vendor_id = $4::uuid OR customer_id = $5::uuid)))
       ORDER BY id

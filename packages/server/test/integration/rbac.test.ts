@@ -160,6 +160,23 @@ const MATRIX: Record<string, MatrixCase[]> = {
       expected: all(201),
     },
   ],
+  'POST /api/v1/auth/register-vendor': [
+    {
+      request: async () => {
+        const id = unique();
+        return {
+          path: '/auth/register-vendor',
+          body: {
+            email: `owner-${id}@test.test`,
+            password: 'a-long-password',
+            name: 'Owner',
+            vendor: { name: 'New shop', slug: `shop-${id}` },
+          },
+        };
+      },
+      expected: all(201),
+    },
+  ],
   'POST /api/v1/auth/login': [
     {
       request: async () => ({
@@ -192,6 +209,30 @@ const MATRIX: Record<string, MatrixCase[]> = {
   'GET /api/v1/me/profile': [{ request: async () => ({ path: '/me/profile' }), expected: signedIn(200) }],
   'PATCH /api/v1/me/profile': [
     { request: async () => ({ path: '/me/profile', body: { shareEmail: false } }), expected: signedIn(200) },
+  ],
+  'GET /api/v1/me/account': [{ request: async () => ({ path: '/me/account' }), expected: signedIn(200) }],
+  // World accounts are verified: nothing to send, and the same answer for everyone signed in.
+  'POST /api/v1/auth/verify-email/resend': [
+    { request: async () => ({ path: '/auth/verify-email/resend' }), expected: signedIn(202) },
+  ],
+  // Public; a token nobody was sent is refused the same for every caller.
+  'POST /api/v1/auth/verify-email': [
+    { request: async () => ({ path: '/auth/verify-email', body: { token: 'x'.repeat(43) } }), expected: all(400) },
+  ],
+  'POST /api/v1/auth/password-reset': [
+    {
+      request: async () => ({ path: '/auth/password-reset', body: { email: 'nobody@test.test' } }),
+      expected: all(202),
+    },
+  ],
+  'POST /api/v1/auth/password-reset/confirm': [
+    {
+      request: async () => ({
+        path: '/auth/password-reset/confirm',
+        body: { token: 'x'.repeat(43), password: 'a-long-password' },
+      }),
+      expected: all(400),
+    },
   ],
   'GET /api/v1/vendors': [{ request: async () => ({ path: '/vendors' }), expected: all(200) }],
   'POST /api/v1/vendors': [
