@@ -110,6 +110,8 @@ function startNode(i) {
       REDIS_URL,
       AMQP_URL,
       JWT_SECRET,
+      // HAProxy on this host is the one hop allowed to name the client (X-Forwarded-For).
+      TRUST_PROXY: '127.0.0.1',
       // Demo data once, by the first node; the others find it there.
       DEMO_DATA: i === 1 ? (process.env.DEMO_DATA ?? 'true') : 'false',
     },

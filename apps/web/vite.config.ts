@@ -9,20 +9,47 @@ const target = process.env.SLOTCAST_URL ?? 'http://127.0.0.1:3000';
 export default defineConfig(({ command }) => ({
   plugins: [
     react(),
-    // The app shell offline (docs/offline.md): our own service worker, src/sw/service-worker.ts, with the build's file
-    // list injected. Registration is the app's (src/offline/service-worker-registration.ts), so a new version asks
-    // before it takes over. The web app manifest belongs to the installable-PWA set-up and is added there.
+    // Our own service worker, src/sw/service-worker.ts: the app shell offline (docs/offline.md) and push
+    // (docs/push.md), with the build's file list injected. Registration is the app's
+    // (src/offline/service-worker-registration.ts), so a new version asks before it takes over. The plugin also writes
+    // manifest.webmanifest (installable PWA).
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',
       filename: 'service-worker.ts',
       registerType: 'prompt',
       injectRegister: false,
-      manifest: false,
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest,woff2}'],
         // Source maps are for debugging, not for the offline shell.
         globIgnores: ['**/*.map', '.vite/**'],
+      },
+      includeAssets: ['icons/*.png', 'icons/*.svg'],
+      manifest: {
+        id: '/',
+        name: 'Slotcast',
+        short_name: 'Slotcast',
+        description: 'Book appointments and follow them live.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        background_color: '#ffffff',
+        theme_color: '#1d4ed8',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/icons/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
+        shortcuts: [
+          {
+            name: 'My bookings',
+            short_name: 'Bookings',
+            url: '/bookings',
+            icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }],
+          },
+        ],
       },
       devOptions: { enabled: false },
     }),

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
+import { navigate } from './app/router.js';
 import { serviceWorkerUpdate } from './offline/service-worker-registration.js';
 import { UpdatePrompt } from './offline/UpdatePrompt.js';
 import { createAppClient } from './sdk/app-client.js';
@@ -10,7 +11,8 @@ import './styles.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
-serviceWorkerUpdate.start();
+// The service worker (offline shell, push); a notification clicked while the app is open routes this window.
+serviceWorkerUpdate.start({ onOpen: (url) => navigate(url) });
 
 createRoot(root).render(
   <StrictMode>

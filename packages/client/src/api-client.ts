@@ -1,11 +1,14 @@
+import { SESSION_MODE_HEADER } from '@slotcast/protocol';
 import { AuthApi } from './auth-api.js';
 import { BookingsApi } from './bookings-api.js';
 import { ResourcesApi, VendorsApi } from './catalog-api.js';
 import type { Clock } from './clock.js';
 import { HttpTransport, type RetryOptions } from './http-transport.js';
 import { NotificationsApi } from './notifications-api.js';
+import { ProfileApi } from './profile-api.js';
+import { PushApi } from './push-api.js';
 import { TokenManager, type TokenManagerOptions } from './token-manager.js';
-import type { TokenStorage } from './token-storage.js';
+import { MemoryTokenStorage, type TokenStorage } from './token-storage.js';
 
 export interface ApiClientOptions {
   /** The server's origin (`https://book.example.com`); empty string for the page's own origin. */
@@ -19,6 +22,12 @@ export interface ApiClientOptions {
   retry?: RetryOptions;
   newIdempotencyKey?: () => string;
   headers?: Record<string, string>;
+  /**
+   * `cookie` (browsers): the refresh token stays in the server's HttpOnly cookie, the access token in memory only,
+   * and a page load signs in again through the cookie; `tokenStorage` is ignored. `body` (default; Node, load
+   * tests): both tokens come in response bodies and are kept in `tokenStorage`.
+   */
+  session?: 'body' | 'cookie';
 }
 
 /** The typed REST client for /api/v1. Its TokenManager (`tokens`) is what RealtimeClient authenticates with. */
@@ -29,14 +38,23 @@ export class ApiClient {
   readonly resources: ResourcesApi;
   readonly bookings: BookingsApi;
   readonly notifications: NotificationsApi;
+  readonly push: PushApi;
+  readonly profile: ProfileApi;
   readonly http: HttpTransport;
 
   constructor(opts: ApiClientOptions) {
-    this.http = new HttpTransport(opts);
+    const cookie = opts.session === 'cookie';
+    // The header asks for the cookie flow and is what lets the server read the cookie (CSRF: a cross-site form
+    // cannot send it).
+    this.http = new HttpTransport(
+      cookie ? { ...opts, headers: { ...opts.headers, [SESSION_MODE_HEADER]: 'cookie' } } : opts,
+    );
+    const refresh = AuthApi.refresher(this.http);
     this.tokens = new TokenManager({
       ...opts.tokenOptions,
-      refresh: AuthApi.refresher(this.http),
-      storage: opts.tokenStorage,
+      refresh,
+      storage: cookie ? new MemoryTokenStorage() : opts.tokenStorage,
+      restore: cookie ? () => refresh(undefined) : undefined,
       clock: opts.clock,
     });
     this.http.useTokens(this.tokens);
@@ -45,5 +63,7 @@ export class ApiClient {
     this.resources = new ResourcesApi(this.http);
     this.bookings = new BookingsApi(this.http);
     this.notifications = new NotificationsApi(this.http);
+    this.push = new PushApi(this.http);
+    this.profile = new ProfileApi(this.http);
   }
 }

@@ -3,6 +3,7 @@ import {
   type BookingAction,
   type BookingPage as BookingPageSchema,
   type BookingStatus,
+  type BookingTimeline,
   type CreateBookingRequest,
   type RescheduleRequest,
   ROUTES,
@@ -57,6 +58,11 @@ export class BookingsApi {
 
   get(bookingId: string, opts: RequestOptions = {}): Promise<Booking> {
     return this.http.call(ROUTES.getBooking, { params: { id: bookingId } }, opts);
+  }
+
+  /** What happened to the booking, oldest first, with who did it (names as the caller may know them). */
+  timeline(bookingId: string, opts: RequestOptions = {}): Promise<BookingTimeline> {
+    return this.http.call(ROUTES.bookingTimeline, { params: { id: bookingId } }, opts);
   }
 
   /** confirm, decline, cancel, check-in, no-show or complete, from the version you saw. */

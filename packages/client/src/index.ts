@@ -1,6 +1,6 @@
 export { isNotificationEvent, NotificationEvent } from '@slotcast/protocol';
 export { ApiClient, type ApiClientOptions } from './api-client.js';
-export { AuthApi, type LoginInput, type RegisterInput } from './auth-api.js';
+export { AuthApi, type LoginInput, type RegisterInput, type VendorSignUpInput } from './auth-api.js';
 export { type BackoffOptions, backoffCeiling, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js';
 export {
   type BookingFilters,
@@ -26,6 +26,15 @@ export {
 } from './catalog-api.js';
 export { type Clock, sleep, systemClock, type TimerHandle } from './clock.js';
 export { fromConnectError, type Reaction, reactionTo } from './connection-errors.js';
+export {
+  type ClosableConnection,
+  type ConnectionConditions,
+  ConnectionPolicy,
+  type ConnectionPolicySettings,
+  DEFAULT_CONNECTION_POLICY,
+  heartbeatInterval,
+  reconnectBackoff,
+} from './connection-policy.js';
 export {
   type ConnectionError,
   type ConnectionState,
@@ -73,6 +82,8 @@ export { type AttentionRow, deleteOfflineDb, OfflineDb, offlineDbName } from './
 export { cacheWindow, OfflineSession, type OfflineSessionOptions } from './offline/offline-session.js';
 export type { QueuedAction, QueuedKind, QueuedPayload } from './offline/queued-action.js';
 export { evict, overBudget, requestPersistence, type StorageBudget } from './offline/storage-hygiene.js';
+export { ProfileApi } from './profile-api.js';
+export { PushApi } from './push-api.js';
 export { randomKey } from './random-key.js';
 export { RealtimeClient } from './realtime-client.js';
 export type { RealtimeEvents } from './realtime-events.js';

@@ -44,7 +44,7 @@ function recordingClock(): Clock & { delays: number[]; pending: () => number } {
 describe('RealtimeClient against a real Socket.IO server', () => {
   let server: RealtimeTestServer;
   let tokens: TokenManager;
-  let refreshes: string[];
+  let refreshes: (string | undefined)[];
   let client: RealtimeClient | null = null;
   let states: (ConnectionState & { at: number })[];
 

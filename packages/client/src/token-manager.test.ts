@@ -10,8 +10,8 @@ import { MemoryStorage } from './web-storage.js';
 /** A refresher that answers after a tick with pair n+1, counting calls. */
 function countingRefresher() {
   let n = 1;
-  const calls: string[] = [];
-  const refresh = async (refreshToken: string): Promise<TokenPair> => {
+  const calls: (string | undefined)[] = [];
+  const refresh = async (refreshToken: string | undefined): Promise<TokenPair> => {
     calls.push(refreshToken);
     await new Promise((r) => setTimeout(r, 10));
     return tokenPair(++n);
@@ -130,6 +130,28 @@ describe('TokenManager', () => {
     const pending = tokens.refresh();
     await tokens.signOut('logout');
     await expect(pending).rejects.toMatchObject({ code: 'AUTH_REQUIRED' });
+    expect(tokens.session).toBeNull();
+  });
+});
+
+describe('TokenManager with a restore (the browser’s refresh cookie)', () => {
+  it('signs in on load through the restore when storage is empty, keeping the tokens in memory', async () => {
+    const { refresh, calls } = countingRefresher();
+    const tokens = new TokenManager({ refresh, autoRefresh: false, restore: () => refresh(undefined) });
+    await tokens.ready;
+    expect(calls).toEqual([undefined]);
+    expect(tokens.session?.accessToken).toBe('access-2');
+  });
+
+  it('starts signed out when the restore finds no session, without failing', async () => {
+    const tokens = new TokenManager({
+      refresh: async () => tokenPair(9),
+      autoRefresh: false,
+      restore: async () => {
+        throw new Error('401 AUTH_REFRESH_INVALID');
+      },
+    });
+    await tokens.ready;
     expect(tokens.session).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { TokenPair, User } from '@slotcast/protocol';
+import type { Session, User } from '@slotcast/protocol';
 import { type Clock, systemClock, type TimerHandle } from './clock.js';
 import { Emitter } from './emitter.js';
 import { localProblem, SlotcastApiError } from './errors.js';
@@ -8,16 +8,21 @@ export type SignOutReason = 'logout' | 'refresh-failed' | 'token-invalid' | 'ses
 
 export interface TokenManagerEvents {
   /** The session changed: signed in, refreshed, or null when signed out. */
-  change: TokenPair | null;
+  change: Session | null;
   signedOut: { reason: SignOutReason; error?: unknown };
 }
 
-/** Exchanges a refresh token for a new pair (POST /auth/refresh). */
-export type Refresher = (refreshToken: string) => Promise<TokenPair>;
+/** Exchanges a refresh token for a new pair (POST /auth/refresh); undefined = the browser's HttpOnly cookie. */
+export type Refresher = (refreshToken: string | undefined) => Promise<Session>;
 
 export interface TokenManagerOptions {
   refresh: Refresher;
   storage?: TokenStorage;
+  /**
+   * Finds the session when storage has none, e.g. on a page load from the HttpOnly refresh cookie (the access
+   * token is kept in memory only); null when there is none.
+   */
+  restore?: () => Promise<Session | null>;
   clock?: Clock;
   /** Refresh this long before the access token expires (default 30 s). */
   refreshSkewMs?: number;
@@ -31,7 +36,7 @@ export interface TokenManagerOptions {
  * refreshes would sign the user out.
  */
 export class TokenManager {
-  private pair: TokenPair | null = null;
+  private pair: Session | null = null;
   private inflight: Promise<string> | null = null;
   private timer: TimerHandle | null = null;
   // Bumped by every sign-in and sign-out, so a refresh that finishes after one does not resurrect the old session.
@@ -43,11 +48,13 @@ export class TokenManager {
   private readonly skewMs: number;
   private readonly autoRefresh: boolean;
   private readonly refresher: Refresher;
+  private readonly restore?: () => Promise<Session | null>;
   /** Settles once the stored session was loaded. */
   readonly ready: Promise<void>;
 
   constructor(opts: TokenManagerOptions) {
     this.refresher = opts.refresh;
+    this.restore = opts.restore;
     this.storage = opts.storage ?? new MemoryTokenStorage();
     this.clock = opts.clock ?? systemClock;
     this.skewMs = opts.refreshSkewMs ?? 30_000;
@@ -55,7 +62,7 @@ export class TokenManager {
     this.ready = this.load();
   }
 
-  get session(): TokenPair | null {
+  get session(): Session | null {
     return this.pair;
   }
 
@@ -68,11 +75,11 @@ export class TokenManager {
   }
 
   /** Whether the access token is usable for at least the skew from now. */
-  isFresh(pair: TokenPair | null = this.pair): boolean {
+  isFresh(pair: Session | null = this.pair): boolean {
     return pair !== null && Date.parse(pair.accessTokenExpiresAt) - this.skewMs > this.clock.now();
   }
 
-  async setSession(pair: TokenPair): Promise<void> {
+  async setSession(pair: Session): Promise<void> {
     await this.ready;
     this.generation++;
     await this.apply(pair);
@@ -138,7 +145,7 @@ export class TokenManager {
 
   private async load(): Promise<void> {
     try {
-      const stored = await this.storage.load();
+      const stored = (await this.storage.load()) ?? (await this.restore?.().catch(() => null)) ?? null;
       if (stored) {
         this.pair = stored;
         this.schedule();
@@ -170,7 +177,7 @@ export class TokenManager {
         return stored.accessToken;
       }
     }
-    let next: TokenPair;
+    let next: Session;
     try {
       next = await this.refresher(current.refreshToken);
     } catch (err) {
@@ -187,7 +194,7 @@ export class TokenManager {
     return next.accessToken;
   }
 
-  private async readStorage(): Promise<TokenPair | null | undefined> {
+  private async readStorage(): Promise<Session | null | undefined> {
     try {
       return await this.storage.load();
     } catch {
@@ -195,7 +202,7 @@ export class TokenManager {
     }
   }
 
-  private async apply(pair: TokenPair): Promise<void> {
+  private async apply(pair: Session): Promise<void> {
     this.pair = pair;
     try {
       await this.storage.save(pair);

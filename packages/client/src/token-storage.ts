@@ -1,19 +1,19 @@
-import { TokenPair } from '@slotcast/protocol';
+import { Session } from '@slotcast/protocol';
 import { browserLocalStorage, type MaybePromise, type StorageLike } from './web-storage.js';
 
 /** Where the signed-in session (access and refresh token, user) is kept between page loads. */
 export interface TokenStorage {
-  load(): MaybePromise<TokenPair | null>;
-  save(pair: TokenPair): MaybePromise<void>;
+  load(): MaybePromise<Session | null>;
+  save(pair: Session): MaybePromise<void>;
   clear(): MaybePromise<void>;
 }
 
 export class MemoryTokenStorage implements TokenStorage {
-  private pair: TokenPair | null = null;
-  load(): TokenPair | null {
+  private pair: Session | null = null;
+  load(): Session | null {
     return this.pair;
   }
-  save(pair: TokenPair): void {
+  save(pair: Session): void {
     this.pair = pair;
   }
   clear(): void {
@@ -36,18 +36,18 @@ export class LocalStorageTokenStorage implements TokenStorage {
     this.key = opts.key ?? 'slotcast:session';
   }
 
-  load(): TokenPair | null {
+  load(): Session | null {
     const raw = this.storage.getItem(this.key);
     if (!raw) return null;
     try {
-      const parsed = TokenPair.safeParse(JSON.parse(raw));
+      const parsed = Session.safeParse(JSON.parse(raw));
       // A value from an older SDK or edited by hand is dropped rather than trusted.
       return parsed.success ? parsed.data : null;
     } catch {
       return null;
     }
   }
-  save(pair: TokenPair): void {
+  save(pair: Session): void {
     this.storage.setItem(this.key, JSON.stringify(pair));
   }
   clear(): void {

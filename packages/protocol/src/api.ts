@@ -15,7 +15,7 @@ import {
   WeeklyHours,
 } from './entities.js';
 
-const Email = z
+export const Email = z
   .email()
   .max(254)
   .transform((e) => e.toLowerCase());
@@ -30,8 +30,16 @@ export const RegisterRequest = z.strictObject({
   name: z.string().trim().min(1).max(120),
 });
 export const LoginRequest = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
-export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(10).max(500) });
+/**
+ * Browsers send `{}` with the header `X-Slotcast-Session: cookie`: the refresh token is then the HttpOnly cookie
+ * (SESSION_COOKIE), out of reach of page scripts. Other clients (Node, load tests) send it in the body.
+ */
+export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(10).max(500).optional() });
 export const LogoutRequest = RefreshRequest;
+/** The header a browser sends on every auth request to use the cookie; a cross-site form or link cannot set it. */
+export const SESSION_MODE_HEADER = 'x-slotcast-session';
+/** The HttpOnly, Secure, SameSite=Strict cookie holding the refresh token, sent only to the auth routes. */
+export const SESSION_COOKIE = { name: 'slotcast_refresh', path: '/api/v1/auth' } as const;
 export const TokenPair = z.object({
   accessToken: z.string(),
   accessTokenExpiresAt: IsoDateTime,
@@ -39,6 +47,9 @@ export const TokenPair = z.object({
   user: User,
 });
 export type TokenPair = z.infer<typeof TokenPair>;
+/** What sign-in and refresh answer: a TokenPair, without the refresh token when it went into the cookie. */
+export const Session = TokenPair.extend({ refreshToken: z.string().optional() });
+export type Session = z.infer<typeof Session>;
 
 // --- vendors, resources, services ---
 export const CreateVendorRequest = z.strictObject({
@@ -57,6 +68,13 @@ export const CreateVendorRequest = z.strictObject({
     .min(1)
     .max(60 * 24 * 7)
     .default(60),
+  rescheduleCutoffMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .default(120),
+  rescheduleNeedsConfirmation: z.boolean().default(false),
 });
 export const UpdateVendorRequest = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
@@ -73,6 +91,13 @@ export const UpdateVendorRequest = z.strictObject({
     .min(1)
     .max(60 * 24 * 7)
     .optional(),
+  rescheduleCutoffMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .optional(),
+  rescheduleNeedsConfirmation: z.boolean().optional(),
 });
 export const CreateStaffRequest = z.strictObject({
   email: Email,
@@ -179,6 +204,44 @@ export type ListBookingsQuery = z.infer<typeof ListBookingsQuery>;
 export type CreateResourceRequest = z.infer<typeof CreateResourceRequest>;
 export type CreateServiceRequest = z.infer<typeof CreateServiceRequest>;
 export type CreateVendorRequest = z.infer<typeof CreateVendorRequest>;
+
+// --- profile ---
+/** Phone numbers as people type them: digits with an optional leading +, spaces, dashes, dots and brackets. */
+export const Phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()./-]{5,30}$/, 'expected a phone number such as +49 30 1234567');
+export const UpdateProfileRequest = z.strictObject({
+  name: z.string().trim().min(1).max(120).optional(),
+  phone: Phone.nullable().optional(),
+  timezone: TimeZone.nullable().optional(),
+  sharePhone: z.boolean().optional(),
+  shareEmail: z.boolean().optional(),
+});
+export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequest>;
+
+// --- booking timeline ---
+/** One entry of a booking's history, from the event log: what happened, when, and who did it. */
+export const TimelineEntry = z.object({
+  id: z.number().int(),
+  type: z.string(),
+  occurredAt: IsoDateTime,
+  status: BookingStatus,
+  previousStatus: BookingStatus.nullable(),
+  startAt: IsoDateTime,
+  previous: z.object({ startAt: IsoDateTime, endAt: IsoDateTime, resourceId: Id }).optional(),
+  reason: z.string().nullable(),
+  actor: z.object({
+    role: z.enum(['customer', 'staff', 'admin', 'system']),
+    /** True when the reader made this change. */
+    you: z.boolean(),
+    /** The actor's name, when the reader may know it (staff and admins see names; customers see their own). */
+    name: z.string().nullable(),
+  }),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+export const BookingTimeline = z.object({ bookingId: Id, items: z.array(TimelineEntry) });
+export type BookingTimeline = z.infer<typeof BookingTimeline>;
 
 // --- admin ---
 const PresenceCounts = z.object({

@@ -42,6 +42,10 @@ export const Vendor = z.object({
   autoConfirm: z.boolean(),
   cancellationCutoffMinutes: z.number().int(),
   requestTtlMinutes: z.number().int(),
+  /** Customers move their own bookings up to this many minutes before the start. */
+  rescheduleCutoffMinutes: z.number().int(),
+  /** A customer's move of a confirmed booking makes it a request again, for staff to confirm. */
+  rescheduleNeedsConfirmation: z.boolean(),
 });
 export type Vendor = z.infer<typeof Vendor>;
 
@@ -104,6 +108,25 @@ export const Actor = z.object({
 });
 export type Actor = z.infer<typeof Actor>;
 
+/** Who booked, as the vendor's staff and admins see it: contact fields only when the customer shares them. */
+export const BookingCustomer = z.object({
+  name: z.string(),
+  email: z.email().nullable(),
+  phone: z.string().nullable(),
+});
+export type BookingCustomer = z.infer<typeof BookingCustomer>;
+
+/** A user's own profile: what they tell vendors about themselves. */
+export const Profile = z.object({
+  name: z.string(),
+  email: z.email(),
+  phone: z.string().nullable(),
+  timezone: TimeZone.nullable(),
+  sharePhone: z.boolean(),
+  shareEmail: z.boolean(),
+});
+export type Profile = z.infer<typeof Profile>;
+
 export const Booking = z.object({
   id: Id,
   vendorId: Id,
@@ -122,6 +145,11 @@ export const Booking = z.object({
   updatedBy: Actor,
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
+  /**
+   * Present only in REST answers to the booking vendor's staff and to admins; never in events (the event log is
+   * kept for replay and carries no personal details).
+   */
+  customer: BookingCustomer.optional(),
 });
 export type Booking = z.infer<typeof Booking>;
 

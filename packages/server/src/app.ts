@@ -7,22 +7,28 @@ import type { Logger } from 'pino';
 import { TokenSigner } from './auth/tokens.js';
 import { handOffCommitted } from './bus/commit-handoff.js';
 import { createBus } from './bus/create-bus.js';
+import type { DurableSubscription } from './bus/durable.js';
 import type { StoredEvent } from './bus/event-bus.js';
 import type { NodeBus } from './bus/node-bus.js';
 import type { Config } from './config.js';
+import { clientAddressOf } from './http/client-address.js';
 import type { ReadinessCheck } from './http/health-routes.js';
 import { metricsRoute } from './http/metrics-route.js';
 import { limitRequests } from './http/rate-limit-hook.js';
 import { observeRequests } from './http/request-observability.js';
 import { buildHttpServer } from './http/server.js';
 import { LoadGovernor } from './limits/load-governor.js';
-import { type LimiterFactory, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
+import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './limits/login-throttle.js';
+import { type LimiterFactory, memoryLimiters, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { redisLimiters } from './limits/redis-limiters.js';
+import { fileMailer, type Mailer, smtpMailer } from './mail/mailer.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
 import { realtimeObserver } from './observability/realtime-observer.js';
 import { socketStats } from './observability/socket-stats.js';
 import { Tracing } from './observability/tracing.js';
+import { ActionTokens } from './push/action-tokens.js';
+import { createPushSenders } from './push/push-senders.js';
 import { attachGateway, type Gateway } from './realtime/gateway.js';
 import { countPresence, tagSocketsWithNode } from './realtime/presence.js';
 import { type RedisAdapterHandle, useRedisAdapter } from './realtime/redis-adapter.js';
@@ -33,15 +39,20 @@ import { outboxStats } from './store/event-log.js';
 import { migrate } from './store/migrate.js';
 import { openPglite } from './store/pglite.js';
 import { openPostgres } from './store/postgres.js';
+import { AccountService } from './usecases/accounts.js';
 import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
 import { DeliveryService } from './usecases/notification-deliveries.js';
 import { PreferenceService } from './usecases/notification-preferences.js';
 import { NotificationService } from './usecases/notifications.js';
+import { PeopleService } from './usecases/people.js';
+import { PushService } from './usecases/push.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
 import { ReminderService } from './usecases/reminders.js';
+import { startMailWorker } from './workers/mail-worker.js';
 import { startNotificationsWorker } from './workers/notifications-worker.js';
+import { startPushWorker } from './workers/push-worker.js';
 import { startRemindersWorker } from './workers/reminders-worker.js';
 import { startWorkers } from './workers/workers.js';
 
@@ -58,6 +69,7 @@ export interface Slotcast {
   preferences: PreferenceService;
   deliveries: DeliveryService;
   reminders: ReminderService;
+  push: PushService;
   signer: TokenSigner;
   logger: Logger;
   metrics: Metrics;
@@ -77,6 +89,10 @@ export interface SlotcastOverrides {
   tracerProvider?: TracerProvider;
   /** Rate-limit store: memory by default; Redis-backed to share budgets between nodes. */
   limiterFactory?: LimiterFactory;
+  /** An extra CA trusted for push services (tests run local ones with their own certificate). */
+  pushCa?: string;
+  /** Outgoing mail; by default from SMTP_URL (or DATA_DIR/mail/). */
+  mailer?: Mailer;
 }
 
 /** Wires one Slotcast node from its configuration. Nothing here is global: tests build several in one process. */
@@ -94,15 +110,25 @@ export async function createSlotcast(
   const applied = await migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 
-  const signer = new TokenSigner(await jwtSecret(config, logger), config.ACCESS_TOKEN_TTL_SECONDS);
+  const secret = await jwtSecret(config, logger);
+  const signer = new TokenSigner(secret, config.ACCESS_TOKEN_TTL_SECONDS);
   // Embedded log tailer, or RabbitMQ with AMQP_URL (bus/create-bus.ts).
   const bus = createBus(config, db, logger, metrics.bus);
   offerCommitted = (events) => bus.offer?.(events);
   let redis: RedisAdapterHandle | null = null;
   let gateway: Gateway | null = null;
+  const accounts = new AccountService({
+    db,
+    verificationRequired: config.EMAIL_VERIFICATION,
+    now: overrides.now,
+    onEvents: () => bus.poke(),
+    onSessionRevoked: (sessionId, message) => gateway?.revokeSession(sessionId, message),
+  });
   const auth = new AuthService({
     db,
     signer,
+    onSignUp: (tx, user) => accounts.startVerification(tx, user),
+    onEvents: () => bus.poke(),
     refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     reuseGraceMs: config.REFRESH_REUSE_GRACE_SECONDS * 1000,
     onSessionRevoked: (sessionId) => gateway?.revokeSession(sessionId),
@@ -115,6 +141,15 @@ export async function createSlotcast(
   const deliveries = new DeliveryService(db, preferences, overrides.now);
   const notifications = new NotificationService(db, () => bus.poke(), deliveries);
   const reminders = new ReminderService(db, notifications, overrides.now, () => bus.poke());
+  const pushSetup = await createPushSenders(config, logger, { ca: overrides.pushCa });
+  const actionTokens = new ActionTokens(secret, config.PUSH_ACTION_TOKEN_TTL_SECONDS);
+  const push = new PushService({
+    db,
+    bookings,
+    actionTokens,
+    vapidPublicKey: pushSetup.vapidPublicKey,
+    endpointHosts: config.PUSH_ENDPOINT_HOSTS,
+  });
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -146,17 +181,28 @@ export async function createSlotcast(
     factory: overrides.limiterFactory ?? sharedLimiters?.factory,
   });
 
+  // Failed sign-ins: on even when request rate limits are off, shared through Redis like them.
+  const loginThrottle = new LoginThrottle(
+    DEFAULT_LOGIN_THROTTLE,
+    overrides.limiterFactory ?? sharedLimiters?.factory ?? memoryLimiters,
+  );
   let draining = false;
   const http = await buildHttpServer({
     pingDatabase: () => ping(db),
     logger,
     auth,
+    accounts,
     catalog,
     bookings,
+    people: new PeopleService({ db }),
     notifications,
     preferences,
+    push,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },
+    trustProxy: config.TRUST_PROXY,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+    refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    loginThrottle,
     isDraining: () => draining,
     webDist: config.WEB_DIST,
     readinessChecks,
@@ -176,7 +222,7 @@ export async function createSlotcast(
     logger,
     allowedOrigins: config.ALLOWED_ORIGINS,
     observer: realtimeObserver(metrics, tracing, config.nodeId),
-    beforeAuth: limits.enabled ? [handshakeThrottle(limits)] : [],
+    beforeAuth: limits.enabled ? [handshakeThrottle(limits, clientAddressOf(config.TRUST_PROXY))] : [],
   });
   attachSocketLimits(gateway.io, limits, metrics, logger);
   const io = gateway.io;
@@ -193,9 +239,31 @@ export async function createSlotcast(
   const workers = startWorkers({ db, bookings, deliveries, reminders, logger, config });
   // Durable workers (bus.subscribeDurable): on every node by default; a node with WORKERS_ENABLED=false leaves them
   // to the others and spends itself on requests and sockets.
-  const durableWorkers = config.WORKERS_ENABLED
-    ? [await startNotificationsWorker(bus, notifications), await startRemindersWorker(bus, reminders)]
-    : [];
+  const mailer = overrides.mailer ?? mailerFor(config, logger);
+  const durableWorkers: DurableSubscription[] = [];
+  if (config.WORKERS_ENABLED) {
+    durableWorkers.push(await startNotificationsWorker(bus, notifications));
+    durableWorkers.push(await startRemindersWorker(bus, reminders));
+    durableWorkers.push(
+      await startMailWorker(bus, { mailer, publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }),
+    );
+    // Every notification goes on to its user's phones; none configured, no consumer (and no queue) at all.
+    if (pushSetup.senders.length) {
+      durableWorkers.push(
+        await startPushWorker(bus, {
+          db,
+          senders: pushSetup.senders,
+          actionTokens,
+          logger: logger.child({ component: 'push' }),
+          onOutcome: (provider, outcome) => metrics.pushSends.inc({ provider, outcome }),
+          retryDelaysMs: config.PUSH_RETRY_DELAYS_MS,
+          // The user's preferences and quiet hours for this category on the push channel.
+          decide: async ({ userId, notification }, tx) =>
+            (await deliveries.deliveryDecision(userId, notification.category, 'push', new Date(), undefined, tx)).kind,
+        }),
+      );
+    }
+  }
 
   return {
     config,
@@ -210,6 +278,7 @@ export async function createSlotcast(
     preferences,
     deliveries,
     reminders,
+    push,
     signer,
     logger,
     metrics,
@@ -230,6 +299,8 @@ export async function createSlotcast(
       governor.stop();
       workers.stop();
       await Promise.all(durableWorkers.map((w) => w.stop()));
+      await Promise.all(pushSetup.senders.map((s) => s.close?.()));
+      mailer.close();
       await gateway!.drain(1000);
       await gateway!.close();
       await redis?.close();
@@ -268,4 +339,11 @@ async function jwtSecret(config: Config, logger: Logger): Promise<string> {
     logger.info({ file }, 'generated a development JWT secret');
     return secret;
   }
+}
+
+/** SMTP when SMTP_URL is set; otherwise mails go to DATA_DIR/mail/ and the log (development). */
+function mailerFor(config: Config, logger: Logger): Mailer {
+  return config.SMTP_URL
+    ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
+    : fileMailer(path.resolve(config.DATA_DIR, 'mail'), config.MAIL_FROM, logger);
 }

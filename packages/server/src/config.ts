@@ -2,6 +2,15 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_POOL_QUEUE_LIMIT } from './store/postgres.js';
 
+/** Push services of Chrome/Edge/Opera (FCM), Firefox (Mozilla autopush), Safari (Apple) and legacy Edge (WNS). */
+export const DEFAULT_PUSH_ENDPOINT_HOSTS = [
+  'fcm.googleapis.com',
+  'android.googleapis.com',
+  '*.push.services.mozilla.com',
+  '*.push.apple.com',
+  '*.notify.windows.com',
+];
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -21,6 +30,30 @@ const list = z.string().transform((s) =>
     .filter(Boolean),
 );
 
+/**
+ * Which peers may tell us the client's address (X-Forwarded-For): `false` (default, nobody: the socket address is
+ * the client), a hop count (`1` = the nearest proxy), or addresses/CIDRs of the proxies (`10.0.0.0/8,127.0.0.1`).
+ */
+const trustProxy = z.string().transform((s, ctx): false | number | string[] => {
+  const v = s.trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const items = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const cidr = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/i;
+  const bad = items.filter((x) => !cidr.test(x));
+  if (bad.length || !items.length) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `a hop count or a list of addresses/CIDRs, not ${bad.join(', ') || 'empty'}`,
+    });
+    return z.NEVER;
+  }
+  return items;
+});
+
 /** Every setting Slotcast reads from the environment, parsed once at start. docs/operations.md lists them. */
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -39,6 +72,8 @@ const ConfigSchema = z.object({
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   /** Origins allowed to open sockets and call the API from a browser; the server's own origin is always allowed. */
   ALLOWED_ORIGINS: list.default([]),
+  /** Proxies trusted to report the client address; off by default (see trustProxy above and docs/security.md). */
+  TRUST_PROXY: trustProxy.prefault('false'),
   EVENT_RETENTION_HOURS: z.coerce
     .number()
     .min(1)
@@ -61,6 +96,13 @@ const ConfigSchema = z.object({
   AMQP_URL: z.url().optional(),
   /** Run the durable workers (notifications) on this node; false where other nodes run them. */
   WORKERS_ENABLED: bool.default(true),
+  /** Outgoing mail (verification, password reset): `smtp://user:pass@host:587`. Unset: written to DATA_DIR/mail/. */
+  SMTP_URL: z.url().optional(),
+  MAIL_FROM: z.string().min(3).default('Slotcast <no-reply@localhost>'),
+  /** The origin links in mails point to; default `http://HOST:PORT`. */
+  PUBLIC_URL: z.url().optional(),
+  /** New sign-ups verify their email address before they can book. */
+  EMAIL_VERIFICATION: bool.default(true),
   /** Serve the built web app from this folder; empty disables it. */
   WEB_DIST: z.string().optional(),
   // Operations (docs/operations.md): node name, log files, metrics, shutdown, rate limits, tracing.
@@ -95,6 +137,55 @@ const ConfigSchema = z.object({
   /** `otlp` or `console` registers the OpenTelemetry SDK at start; `none` leaves the API a no-op. */
   OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_SERVICE_NAME: z.string().min(1).default('slotcast'),
+  // Push (docs/push.md). Web Push keys are generated into DATA_DIR outside production when unset.
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{80,90}$/, 'a base64url P-256 public key')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{40,45}$/, 'a base64url P-256 private key')
+    .optional(),
+  /** The contact push services may use about this sender: a `mailto:` or `https:` URL. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:)/, 'a mailto: or https: URL')
+    .default('mailto:push@slotcast.invalid'),
+  /** Path of a Firebase service-account JSON key; enables FCM HTTP v1. */
+  FCM_SERVICE_ACCOUNT_FILE: z.string().min(1).optional(),
+  FCM_API_URL: z.url().default('https://fcm.googleapis.com'),
+  /** APNs: the .p8 key file, its key id, the team id and the app's bundle id (all four enable APNs). */
+  APNS_KEY_FILE: z.string().min(1).optional(),
+  APNS_KEY_ID: z.string().min(1).optional(),
+  APNS_TEAM_ID: z.string().min(1).optional(),
+  APNS_TOPIC: z.string().min(1).optional(),
+  APNS_URL: z.url().default('https://api.push.apple.com'),
+  /**
+   * Hosts a Web Push subscription may point at, comma-separated; `*.example.com` matches its subdomains, `*` any host.
+   * The default is the browsers' push services: the server never posts to an address a user made up.
+   */
+  PUSH_ENDPOINT_HOSTS: z
+    .string()
+    .default(DEFAULT_PUSH_ENDPOINT_HOSTS.join(','))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  /** Waits before retrying a push a service refused with 429/5xx, one per retry. */
+  PUSH_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'milliseconds separated by commas')
+    .transform((s) => s.split(',').map(Number))
+    .default([2_000, 15_000, 60_000, 300_000]),
+  /** Lifetime of the Confirm/Decline/Cancel tokens inside a push; idempotency keys outlive it (24 h). */
+  PUSH_ACTION_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(12 * 3600)
+    .default(6 * 3600),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { demoData: boolean; nodeId: string; shutdownDelayMs: number };
@@ -108,6 +199,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const c = parsed.data;
   if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
     throw new Error('Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)');
+  }
+  if (Boolean(c.VAPID_PUBLIC_KEY) !== Boolean(c.VAPID_PRIVATE_KEY)) {
+    throw new Error('Invalid configuration:\n  VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both or neither');
+  }
+  const apns = [c.APNS_KEY_FILE, c.APNS_KEY_ID, c.APNS_TEAM_ID, c.APNS_TOPIC].filter(Boolean).length;
+  if (apns !== 0 && apns !== 4) {
+    throw new Error(
+      'Invalid configuration:\n  APNS_KEY_FILE, APNS_KEY_ID, APNS_TEAM_ID, APNS_TOPIC: set all four or none',
+    );
   }
   return {
     ...c,

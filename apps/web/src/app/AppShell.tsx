@@ -1,21 +1,29 @@
 import type { User } from '@slotcast/protocol';
 import { type ReactNode, useMemo, useState } from 'react';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
+import { usePromptReconnect } from '../connection/prompt-reconnect.js';
+import { Announcer } from '../notifications/Announcer.js';
 import { type NotificationActions, NotificationCentre } from '../notifications/NotificationCentre.js';
+import { useUnreadTitle } from '../notifications/unread-title.js';
 import { OFFLINE_COPY } from '../offline/offline-copy.js';
 import { SyncStatus } from '../offline/SyncStatus.js';
 import { useOptionalLive, useSdk } from '../sdk/slotcast-context.js';
 import { Link, navigate } from './router.js';
+import '../ui/touch-targets.css';
+import './phone-header.css';
 
 const NAV: Record<User['role'], { to: string; label: string }[]> = {
   customer: [
     { to: '/', label: 'Book' },
     { to: '/bookings', label: 'My bookings' },
+    { to: '/notifications', label: 'Notifications' },
+    { to: '/profile', label: 'Profile' },
     { to: '/settings/notifications', label: 'Notification settings' },
   ],
   staff: [
     { to: '/', label: 'Schedule' },
     { to: '/bookings', label: 'Bookings' },
+    { to: '/notifications', label: 'Notifications' },
     { to: '/settings/notifications', label: 'Notification settings' },
   ],
   admin: [
@@ -31,6 +39,8 @@ export function AppShell({ user, children }: { user: User | null; children: Reac
   const sdk = useSdk();
   const live = useOptionalLive();
   const [signingOut, setSigningOut] = useState(false);
+  usePromptReconnect(sdk, user !== null);
+  useUnreadTitle(live);
   const actions = useMemo<NotificationActions | null>(
     () =>
       live && {
@@ -98,6 +108,7 @@ export function AppShell({ user, children }: { user: User | null; children: Reac
           </div>
         )}
       </header>
+      <Announcer live={live} />
       <main id="main" className="app-main">
         {children}
       </main>

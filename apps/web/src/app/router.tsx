@@ -30,19 +30,8 @@ export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   window.scrollTo?.(0, 0);
 }
 
-/** `/vendors/:id` against `/vendors/abc` → { id: 'abc' }; null when it does not match. */
-export function matchPath(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split('/').filter(Boolean);
-  const s = path.split('/').filter(Boolean);
-  if (p.length !== s.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    const part = p[i]!;
-    if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(s[i]!);
-    else if (part !== s[i]) return null;
-  }
-  return params;
-}
+/** `/vendors/:id` against `/vendors/abc` → { id: 'abc' }; null when it does not match (one matcher with the server). */
+export { matchAppPath as matchPath } from '@slotcast/protocol';
 
 export function Link({ to, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
   const path = usePath();

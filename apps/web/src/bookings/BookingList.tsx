@@ -4,6 +4,7 @@ import { formatDate, formatTime } from '../time/zoned.js';
 import { shortId } from './BookingPanel.js';
 import { ALL_STATUSES, STATUS_LABEL } from './booking-status.js';
 import type { Freshness } from './booking-store.js';
+import { customerLabel, useCustomer } from './customer-directory.js';
 import { FreshTag, StatusBadge } from './StatusBadge.js';
 
 export type StatusFilter = 'all' | 'active' | BookingStatus;
@@ -180,6 +181,7 @@ const BookingRow = memo(function BookingRow({
   onSelect: (id: string) => void;
 }) {
   const tz = b.timezone;
+  const customer = useCustomer(b, true);
   return (
     <tr
       className={`booking-row${fresh ? ' row-fresh' : ''}${selected ? ' is-selected' : ''}`}
@@ -204,7 +206,9 @@ const BookingRow = memo(function BookingRow({
       <td data-label={showVendor ? 'Vendor · resource' : 'Resource'}>
         {showVendor ? `${names.vendor} · ${names.resource}` : names.resource}
       </td>
-      <td data-label="Customer">#{shortId(b.customerId)}</td>
+      <td data-label="Customer" data-testid="booking-customer">
+        {customerLabel(customer, b.customerId)}
+      </td>
       <td data-label="Status">
         <StatusBadge status={b.status} />
       </td>

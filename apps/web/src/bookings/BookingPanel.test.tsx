@@ -34,6 +34,7 @@ const booking: Booking = {
   createdAt: '2030-01-01T08:00:00.000Z',
   updatedAt: '2030-01-01T08:00:00.000Z',
 };
+const ADA = { name: 'Ada Lovelace', phone: '+44 20 7946 0000', email: null };
 const resource: Resource = {
   id: RESOURCE,
   vendorId: VENDOR,
@@ -62,7 +63,8 @@ function setup(role: 'staff' | 'customer' = 'staff') {
   const transition = vi.fn();
   const sdk = { api: { bookings: { transition, reschedule: vi.fn() } } } as unknown as SlotcastClient;
   const live = new LiveSession(sdk);
-  live.bookings.merge([booking]);
+  // Staff read bookings with who booked; customers without.
+  live.bookings.merge([role === 'staff' ? { ...booking, customer: ADA } : booking]);
   const user = {
     id: role === 'staff' ? STAFF : CUSTOMER,
     email: 'x@example.test',
@@ -93,6 +95,8 @@ function setup(role: 'staff' | 'customer' = 'staff') {
             autoConfirm: false,
             cancellationCutoffMinutes: 120,
             requestTtlMinutes: 60,
+            rescheduleCutoffMinutes: 120,
+            rescheduleNeedsConfirmation: false,
           },
           resources: [resource],
           services: [service],
@@ -119,6 +123,8 @@ describe('BookingPanel', () => {
     expect(screen.getByTestId('action-result').textContent).toContain('Confirmed');
     expect(live.bookings.get(BOOKING)?.status).toBe('confirmed');
     expect(screen.getByRole('button', { name: 'Check in' })).toBeTruthy();
+    // The answer carries no customer; the name and shared phone stay, remembered from the read.
+    expect(screen.getByTestId('panel-customer').textContent).toBe('Ada Lovelace+44 20 7946 0000');
     expect(screen.queryByRole('button', { name: 'Confirm' })).toBeNull();
   });
 
@@ -142,11 +148,34 @@ describe('BookingPanel', () => {
   it('reports a refused action in words', async () => {
     const { transition, user } = setup();
     transition.mockRejectedValueOnce(
-      problem('BOOKING_TRANSITION_NOT_ALLOWED', 409, { detail: 'Cannot confirm a booking that is expired' }),
+      problem('BOOKING_TRANSITION_NOT_ALLOWED', 409, {
+        detail: 'Cannot confirm a booking that is expired',
+        currentStatus: 'expired',
+      }),
     );
     await user.click(screen.getByRole('button', { name: 'Confirm' }));
     expect(screen.getByRole('alert').textContent).toContain('Confirm failed');
-    expect(screen.getByRole('alert').textContent).toContain('Cannot confirm a booking that is expired');
+    expect(screen.getByRole('alert').textContent).toContain('the booking is expired now');
+  });
+
+  it('never shows the server’s own words for an internal error', async () => {
+    const { transition, user } = setup();
+    transition.mockRejectedValueOnce(problem('INTERNAL', 500, { detail: 'boom' }));
+    await user.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(screen.getByRole('alert').textContent).toContain('Something went wrong on our side');
+    expect(screen.getByRole('alert').textContent).not.toContain('boom');
+    expect(document.activeElement).toBe(screen.getByRole('alert'));
+  });
+
+  it('drops an old error once the booking changes', async () => {
+    const { transition, user, live } = setup();
+    transition.mockRejectedValueOnce(problem('INTERNAL', 500));
+    await user.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(screen.getByRole('alert').textContent).toContain('Confirm failed');
+    act(() => {
+      live.bookings.apply({ ...booking, status: 'confirmed', version: 2, updatedBy: { userId: STAFF, role: 'staff' } });
+    });
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('updates in place when the booking changes live', async () => {

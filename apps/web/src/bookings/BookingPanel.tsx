@@ -1,10 +1,13 @@
 import type { Booking, Resource, Role, Service } from '@slotcast/protocol';
 import { type FormEvent, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
+import { Link } from '../app/router.js';
 import { PendingTag } from '../offline/PendingTag.js';
 import { useLive } from '../sdk/slotcast-context.js';
 import { formatDate, formatTime } from '../time/zoned.js';
 import { ACTION_LABEL, actionsFor, describeActor, type UiAction } from './booking-status.js';
 import { ConflictNotice } from './ConflictNotice.js';
+import { CustomerContact } from './CustomerContact.js';
+import { useCustomer } from './customer-directory.js';
 import { RescheduleForm } from './RescheduleForm.js';
 import { FreshTag, StatusBadge } from './StatusBadge.js';
 import { useBookingAction } from './use-booking-action.js';
@@ -35,6 +38,7 @@ export function BookingPanel({
   const live = useLive();
   const snapshot = useSyncExternalStore(live.bookings.subscribe, live.bookings.getSnapshot);
   const booking = snapshot.byId.get(bookingId);
+  const customer = useCustomer(booking, true);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const id = useId();
 
@@ -63,6 +67,9 @@ export function BookingPanel({
         <h2 id={`${id}-h`} tabIndex={-1} ref={headingRef}>
           {service?.name ?? 'Booking'} · {formatTime(booking.startAt, tz)}
         </h2>
+        <Link to={`/bookings/${booking.id}`} className="button button-small">
+          Open<span className="visually-hidden"> booking page</span>
+        </Link>
         <button type="button" className="button button-small" onClick={onClose}>
           Close<span className="visually-hidden"> booking details</span>
         </button>
@@ -83,7 +90,9 @@ export function BookingPanel({
           {vendorName ? ` · ${vendorName}` : ''}
         </dd>
         <dt>Customer</dt>
-        <dd>Customer #{shortId(booking.customerId)}</dd>
+        <dd data-testid="panel-customer">
+          <CustomerContact customer={customer} customerId={booking.customerId} />
+        </dd>
         {booking.note && (
           <>
             <dt>Note</dt>
@@ -136,6 +145,11 @@ export function BookingActions({
   const [reason, setReason] = useState('');
   const id = useId();
   const actions = actionsFor(booking.status, role);
+  // A failed action moves focus to its error: read out, and in view even below a long form.
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (result?.kind === 'error') errorRef.current?.focus();
+  }, [result]);
 
   const start = (action: UiAction) => {
     if (action === 'decline' || action === 'cancel' || action === 'reschedule') {
@@ -201,6 +215,7 @@ export function BookingActions({
           resources={resources}
           service={service}
           pending={pending === 'reschedule'}
+          forCustomer={role === 'customer'}
           onCancel={() => setForm(null)}
           onSubmit={async (input) => {
             if (await run('reschedule', input)) setForm(null);
@@ -217,7 +232,7 @@ export function BookingActions({
         {result?.kind === 'queued' && <span className="result-queued">{result.text}</span>}
       </div>
       {result?.kind === 'error' && (
-        <p className="notice notice-error" role="alert">
+        <p className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef}>
           <span aria-hidden="true">✕ </span>
           {ACTION_LABEL[result.action]} failed: {result.text}
         </p>

@@ -32,15 +32,18 @@ export function BookingsPage({
   catalogs,
   title,
   timeZone,
+  initialSelected,
 }: {
   user: User;
   catalogs: ReadonlyMap<string, VendorCatalog>;
   title: string;
   timeZone: string;
+  /** A deep link's booking (`/bookings/:id`), opened in the panel. */
+  initialSelected?: string | null;
 }) {
   const [rangeKey, setRangeKey] = useState('upcoming');
   const [filters, setFilters] = useState<ListFilters>({ status: 'all', resourceId: null, text: '' });
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(initialSelected ?? null);
   const r = RANGES[rangeKey] ?? RANGES.upcoming!;
   const today = todayIn(timeZone);
   const range = useMemo(

@@ -1,5 +1,5 @@
 import type { Booking, Resource, Service } from '@slotcast/protocol';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useSdk } from '../sdk/slotcast-context.js';
 import { formatTime, zonedParts } from '../time/zoned.js';
 import { describeError } from '../ui/describe-error.js';
@@ -13,8 +13,11 @@ export function RescheduleForm({
   pending,
   onSubmit,
   onCancel,
+  forCustomer = false,
 }: {
   booking: Booking;
+  /** A customer moves their own booking: no resource choice, and the note goes to the vendor. */
+  forCustomer?: boolean;
   resources: readonly Resource[];
   service: Service | undefined;
   pending: boolean;
@@ -31,13 +34,42 @@ export function RescheduleForm({
   const resource = eligible.find((r) => r.id === resourceId);
   const tz = resource?.timezone ?? booking.timezone;
 
+  const [tick, setTick] = useState(0);
+  const [lost, setLost] = useState<string | null>(null);
+  const lostRef = useRef<HTMLParagraphElement>(null);
+
+  // Free times follow the resource's schedule live: another booking there reads them again at once.
+  useEffect(() => {
+    const target = { kind: 'resource' as const, id: resourceId };
+    void sdk.realtime.follow(target);
+    const off = sdk.realtime.on('scheduleChanged', (info) => {
+      if (info.resourceId === resourceId) setTick((n) => n + 1);
+    });
+    return () => {
+      off();
+      void sdk.realtime.unfollow(target);
+    };
+  }, [sdk, resourceId]);
+
   const slots = useAsync(
     (signal) =>
       sdk.api.resources
         .availability(resourceId, { serviceId: booking.serviceId, from: date, to: date }, { signal })
         .then((a) => a.slots),
-    [sdk, resourceId, date, booking.serviceId],
+    [sdk, resourceId, date, booking.serviceId, tick],
   );
+
+  // A time taken meanwhile disappears from the list; if it was the chosen one, say so where the eye is.
+  useEffect(() => {
+    // While our own move is on its way, its own schedule notice would make the chosen time look taken.
+    if (!startAt || pending || slots.status !== 'ready') return;
+    if (slots.data.some((s) => s.startAt === startAt)) return;
+    setLost(`${formatTime(startAt, tz)} was just taken by someone else. Please pick another time.`);
+    setStartAt('');
+  }, [slots.status, slots.data, startAt, tz, pending]);
+  useEffect(() => {
+    if (lost) lostRef.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [lost]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -48,8 +80,8 @@ export function RescheduleForm({
   return (
     <form className="inline-form" onSubmit={submit} aria-labelledby={`${id}-title`}>
       <h4 id={`${id}-title`}>Reschedule</h4>
-      <div className="form-row">
-        <label htmlFor={`${id}-resource`}>Resource</label>
+      <div className="form-row" hidden={forCustomer && eligible.length < 2}>
+        <label htmlFor={`${id}-resource`}>{forCustomer ? 'Where' : 'Resource'}</label>
         <select
           id={`${id}-resource`}
           value={resourceId}
@@ -80,10 +112,13 @@ export function RescheduleForm({
       </div>
       <fieldset className="form-row">
         <legend>Free times</legend>
-        {slots.status === 'loading' && <p className="muted">Loading free times…</p>}
+        <p className="notice notice-warning slot-lost" role="status" ref={lostRef} hidden={!lost}>
+          {lost}
+        </p>
+        {slots.status === 'loading' && slots.data === undefined && <p className="muted">Loading free times…</p>}
         {slots.status === 'error' && <p className="error-text">{describeError(slots.error)}</p>}
-        {slots.status === 'ready' && slots.data.length === 0 && <p className="muted">No free times that day.</p>}
-        {slots.status === 'ready' && slots.data.length > 0 && (
+        {slots.data?.length === 0 && <p className="muted">No free times that day.</p>}
+        {slots.data !== undefined && slots.data.length > 0 && (
           <div className="slot-grid">
             {slots.data.map((s) => (
               <label key={s.startAt} className="slot-choice">
@@ -92,7 +127,10 @@ export function RescheduleForm({
                   name={`${id}-slot`}
                   value={s.startAt}
                   checked={startAt === s.startAt}
-                  onChange={() => setStartAt(s.startAt)}
+                  onChange={() => {
+                    setLost(null);
+                    setStartAt(s.startAt);
+                  }}
                 />
                 <span>{formatTime(s.startAt, tz)}</span>
               </label>
@@ -101,7 +139,9 @@ export function RescheduleForm({
         )}
       </fieldset>
       <div className="form-row">
-        <label htmlFor={`${id}-reason`}>Note to the customer (optional)</label>
+        <label htmlFor={`${id}-reason`}>
+          {forCustomer ? 'Note to the vendor (optional)' : 'Note to the customer (optional)'}
+        </label>
         <input id={`${id}-reason`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
       </div>
       <div className="button-row">

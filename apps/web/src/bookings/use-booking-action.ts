@@ -1,6 +1,6 @@
 import { isApiError, type QueuedPayload, randomKey, SlotcastNetworkError } from '@slotcast/client';
 import type { Booking } from '@slotcast/protocol';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { OFFLINE_COPY } from '../offline/offline-copy.js';
 import { useLive, useSdk } from '../sdk/slotcast-context.js';
 import { describeError } from '../ui/describe-error.js';
@@ -33,6 +33,15 @@ export function useBookingAction(booking: Booking) {
   // The version the user acted on: a click does not silently retry on a newer version they have not seen.
   const latest = useRef(booking);
   latest.current = booking;
+
+  // A failure is about the booking as it was: once it changes (here or elsewhere), the old error would mislead.
+  const failedAt = useRef<number | null>(null);
+  useEffect(() => {
+    if (failedAt.current !== null && booking.version !== failedAt.current) {
+      failedAt.current = null;
+      setResult((r) => (r?.kind === 'error' ? null : r));
+    }
+  }, [booking.version]);
 
   const run = useCallback(
     async (action: UiAction, input: ActionInput = {}): Promise<boolean> => {
@@ -76,6 +85,7 @@ export function useBookingAction(booking: Booking) {
           live.bookings.apply(err.current);
           setResult({ kind: 'conflict', action, current: err.current });
         } else {
+          failedAt.current = b.version;
           setResult({ kind: 'error', action, text: describeError(err), code: isApiError(err) ? err.code : null });
         }
         return false;

@@ -6,7 +6,9 @@ import { useCatalog } from '../bookings/catalog.js';
 import { OFFLINE_COPY } from '../offline/offline-copy.js';
 import { useOnline } from '../offline/use-online.js';
 import { useLive, useSdk } from '../sdk/slotcast-context.js';
-import { addDays, formatLocalDate, todayIn, userTimeZone } from '../time/zoned.js';
+import { addDays, formatLocalDate, formatTime, todayIn, userTimeZone } from '../time/zoned.js';
+import { rovingKeys } from '../ui/roving-focus.js';
+import './book-flow.css';
 import { describeError } from '../ui/describe-error.js';
 import { LoadState } from '../ui/LoadState.js';
 import { PageHeading } from '../ui/PageHeading.js';
@@ -14,6 +16,20 @@ import { useAsync } from '../ui/use-async.js';
 import { BookingStatusCard } from './BookingStatusCard.js';
 import { SlotTime } from './SlotTime.js';
 import { cutoffText } from './VendorDirectory.js';
+
+type PartOfDay = 'morning' | 'afternoon' | 'evening';
+const PART_LABEL: Record<PartOfDay, string> = { morning: 'Morning', afternoon: 'Afternoon', evening: 'Evening' };
+
+/** Times grouped as people think of a day, by the hour at the place (before 12, before 17, later). */
+function byPartOfDay(list: readonly SlotChoice[]): { part: PartOfDay; items: SlotChoice[] }[] {
+  const groups = new Map<PartOfDay, SlotChoice[]>();
+  for (const c of list) {
+    const hour = Number(formatTime(c.slot.startAt, c.resource.timezone).slice(0, 2));
+    const part: PartOfDay = hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : 'evening';
+    groups.set(part, [...(groups.get(part) ?? []), c]);
+  }
+  return [...groups].map(([part, items]) => ({ part, items }));
+}
 
 interface SlotChoice {
   slot: Slot;
@@ -41,6 +57,8 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ text: string; nextFree: Slot[] } | null>(null);
   const [availabilityTick, setAvailabilityTick] = useState(0);
+  /** Why the chosen time was dropped (someone else took it meanwhile); shown in the always-visible book bar. */
+  const [lost, setLost] = useState<string | null>(null);
 
   const data = catalog.data;
   const service = data?.services.find((s) => s.id === serviceId);
@@ -92,6 +110,14 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
     const seen = new Set<string>();
     return slots.data.list.filter((c) => !seen.has(c.slot.startAt) && seen.add(c.slot.startAt));
   }, [slots.data, slotsKey, resourcePick]);
+
+  // The free times follow the resource's schedule live; a chosen time that is no longer free is let go, with a word.
+  useEffect(() => {
+    if (!choice || busy || !shownSlots) return;
+    if (shownSlots.some((c) => c.slot.startAt === choice.slot.startAt && c.resource.id === choice.resource.id)) return;
+    setLost(`${formatTime(choice.slot.startAt, choice.resource.timezone)} was just taken. Please pick another time.`);
+    setChoice(null);
+  }, [shownSlots, choice, busy]);
 
   const book = async () => {
     if (!choice || !service) return;
@@ -185,13 +211,16 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
       {service && (
         <fieldset className="step">
           <legend>2. Day</legend>
-          <div className="day-strip">
+          {/* One Tab stop; arrow keys move between days. */}
+          <div className="day-strip" role="toolbar" aria-label="Days" onKeyDown={rovingKeys}>
             {days.map((d) => (
               <button
                 key={d}
                 type="button"
                 className="button day-button"
                 data-day={d}
+                data-roving=""
+                tabIndex={d === day ? 0 : -1}
                 aria-pressed={d === day}
                 onClick={() => {
                   setDate(d);
@@ -246,36 +275,74 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
             <p className="empty">No free times on {formatLocalDate(day)}. Try another day.</p>
           )}
           {shownSlots && shownSlots.length > 0 && (
-            <div className="slot-grid" data-testid="slots">
-              {shownSlots.map((c) => (
-                <button
-                  key={`${c.resource.id}|${c.slot.startAt}`}
-                  type="button"
-                  className="button slot-button"
-                  aria-pressed={choice?.slot.startAt === c.slot.startAt && choice.resource.id === c.resource.id}
-                  onClick={() => setChoice(c)}
-                >
-                  <SlotTime startAt={c.slot.startAt} zone={c.resource.timezone} />
-                  {resources.length > 1 && resourcePick && <span className="slot-resource">{c.resource.name}</span>}
-                </button>
+            // One Tab stop for all times; arrow keys move between them, across parts of the day.
+            // biome-ignore lint/a11y/noStaticElementInteractions: the keys move focus among the buttons inside.
+            <div className="slot-groups" data-testid="slots" onKeyDown={rovingKeys}>
+              {byPartOfDay(shownSlots).map((g) => (
+                <section key={g.part} className="slot-group" aria-labelledby={`${id}-${g.part}`}>
+                  <h3 id={`${id}-${g.part}`} className="slot-group-title">
+                    {PART_LABEL[g.part]}
+                  </h3>
+                  <div className="slot-grid">
+                    {g.items.map((c) => {
+                      const chosen = choice?.slot.startAt === c.slot.startAt && choice.resource.id === c.resource.id;
+                      const current = choice ? chosen : c === shownSlots[0];
+                      return (
+                        <button
+                          key={`${c.resource.id}|${c.slot.startAt}`}
+                          type="button"
+                          className="button slot-button"
+                          data-roving=""
+                          data-start={c.slot.startAt}
+                          data-resource={c.resource.id}
+                          tabIndex={current ? 0 : -1}
+                          aria-pressed={chosen}
+                          onClick={() => {
+                            setLost(null);
+                            setChoice(c);
+                          }}
+                        >
+                          <SlotTime startAt={c.slot.startAt} zone={c.resource.timezone} />
+                          {resources.length > 1 && resourcePick && (
+                            <span className="slot-resource">{c.resource.name}</span>
+                          )}
+                        </button>
+                      );
+                    })}
+                  </div>
+                </section>
               ))}
             </div>
           )}
         </fieldset>
       )}
 
-      {service && choice && (
-        <section className="step confirm-step" aria-labelledby={`${id}-confirm`}>
-          <h2 id={`${id}-confirm`}>4. Confirm</h2>
-          <p>
-            {service.name} at {vendor.name}, {choice.resource.name}:{' '}
-            <SlotTime startAt={choice.slot.startAt} zone={choice.resource.timezone} long />
+      {service && (
+        <div className="form-row book-note">
+          <label htmlFor={`${id}-note`}>Note for the staff (optional)</label>
+          <input id={`${id}-note`} value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} />
+        </div>
+      )}
+
+      {service && (
+        // Always on screen once a service is chosen: the chosen time and the Book action, at the bottom of a phone.
+        <section className="book-bar" aria-labelledby={`${id}-confirm`} data-testid="book-bar">
+          <h2 id={`${id}-confirm`} className="visually-hidden">
+            Your choice
+          </h2>
+          <p className="book-bar-choice" aria-live="polite">
+            {lost ? (
+              <span className="book-bar-lost">{lost}</span>
+            ) : choice ? (
+              <>
+                <strong>{service.name}</strong>{' '}
+                <SlotTime startAt={choice.slot.startAt} zone={choice.resource.timezone} long />
+              </>
+            ) : (
+              <span className="muted">Pick a time for {service.name}.</span>
+            )}
           </p>
-          <div className="form-row">
-            <label htmlFor={`${id}-note`}>Note for the staff (optional)</label>
-            <input id={`${id}-note`} value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} />
-          </div>
-          <button type="button" className="button button-primary" disabled={busy || !online} onClick={book}>
+          <button type="button" className="button button-primary" disabled={busy || !choice || !online} onClick={book}>
             {busy ? 'Booking…' : `Book ${service.name}`}
           </button>
         </section>

@@ -1,5 +1,7 @@
-import type { Booking, BookingStatus } from '@slotcast/protocol';
+import { type Booking, type BookingStatus, bookingPath } from '@slotcast/protocol';
 import { memo, useState, useSyncExternalStore } from 'react';
+import { Link } from '../app/router.js';
+import './booking-card.css';
 import type { Freshness } from '../bookings/booking-store.js';
 import type { VendorCatalog } from '../bookings/catalog.js';
 import { FreshTag, StatusBadge } from '../bookings/StatusBadge.js';
@@ -77,6 +79,9 @@ export const CustomerBooking = memo(function CustomerBooking({
         <SlotTime startAt={booking.startAt} zone={tz} long />
         {resource && <span className="muted">{resource}</span>}
       </div>
+      <Link to={bookingPath(booking.id)} className="booking-open-link">
+        Details, history and changes<span className="visually-hidden">: {service}</span>
+      </Link>
       <div className="status-line" aria-live="polite" data-testid="booking-status">
         <StatusBadge status={booking.status} /> <FreshTag kind={fresh} /> <PendingTag bookingId={booking.id} />
         <span className="status-explain">{explain(booking.status, vendorName, booking.statusReason)}</span>

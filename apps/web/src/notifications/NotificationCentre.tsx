@@ -1,5 +1,7 @@
 import type { Notification, NotificationCategory } from '@slotcast/protocol';
-import { NOTIFICATION_CATEGORIES } from '@slotcast/protocol';
+import { bookingPath, NOTIFICATION_CATEGORIES } from '@slotcast/protocol';
+import { Link } from '../app/router.js';
+import './notification-link.css';
 import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { relativeTime } from '../time/zoned.js';
 import { describeError } from '../ui/describe-error.js';
@@ -214,6 +216,19 @@ export function NotificationCentre({ store, actions }: { store: NotificationStor
                   {n.title}
                 </p>
                 <p className="notif-body">{n.body}</p>
+                {n.bookingId && (
+                  <Link
+                    to={bookingPath(n.bookingId)}
+                    className="notif-link"
+                    onClick={() => {
+                      if (n.readAt === null) void markRead(n);
+                      // The booking page's heading takes focus; the bell need not.
+                      setOpen(false);
+                    }}
+                  >
+                    Open booking<span className="visually-hidden">: {n.title}</span>
+                  </Link>
+                )}
                 <p className="notif-meta">
                   <span className="tag">{CATEGORY_LABEL[n.category]}</span>
                   {n.priority === 2 && <span className="tag tag-important">Important</span>}

@@ -1,6 +1,7 @@
 import { OfflineSession, type QueuedPayload, type SlotcastClient } from '@slotcast/client';
 import type { Booking, User } from '@slotcast/protocol';
 import { BookingStore } from '../bookings/booking-store.js';
+import { notifyWhileHidden } from '../notifications/local-notification.js';
 import { NotificationStore } from '../notifications/notification-store.js';
 import { OfflineStatusStore } from '../offline/offline-status.js';
 
@@ -46,8 +47,10 @@ export class LiveSession {
         });
       }),
       realtime.onNotificationEvent((event) => {
-        if (event.type === 'notification.created') this.notifications.created(event.data);
-        else this.notifications.read(event.data);
+        if (event.type === 'notification.created') {
+          this.notifications.created(event.data);
+          void notifyWhileHidden(event.data.notification).catch(() => {});
+        } else this.notifications.read(event.data);
       }),
       // The cursor fell out of the server's retention: only a fresh snapshot is complete.
       realtime.on('resync', () => this.reloadAll()),

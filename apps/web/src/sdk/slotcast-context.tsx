@@ -1,4 +1,4 @@
-import { LocalStorageTokenStorage, type SlotcastClient } from '@slotcast/client';
+import type { SlotcastClient } from '@slotcast/client';
 import type { User } from '@slotcast/protocol';
 import {
   createContext,
@@ -9,7 +9,7 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import { SESSION_STORAGE_KEY } from './app-client.js';
+import { SESSION_CHANNEL } from './app-client.js';
 import { LiveSession } from './live-session.js';
 
 export interface SlotcastContextValue {
@@ -57,19 +57,28 @@ export function SlotcastProvider({ sdk, children }: { sdk: SlotcastClient; child
     };
   }, [sdk, ready, userId, role]);
 
-  // Tabs share the session through localStorage: follow a sign-out or a sign-in made in another tab.
+  // Tabs share the refresh cookie, not the access token (memory only): tell the others of a sign-in or sign-out.
+  // A tab told of a sign-in reloads, which restores the session from the cookie.
   useEffect(() => {
-    const onStorage = (e: StorageEvent) => {
-      if (e.key !== SESSION_STORAGE_KEY) return;
-      if (e.newValue === null) {
-        void tokens.signOut('signed-out-elsewhere');
-      } else if (!tokens.session) {
-        const pair = new LocalStorageTokenStorage().load();
-        if (pair) void tokens.setSession(pair);
-      }
+    if (typeof BroadcastChannel === 'undefined') return;
+    const channel = new BroadcastChannel(SESSION_CHANNEL);
+    let signedIn = tokens.session !== null;
+    const offChange = tokens.on('change', (pair) => {
+      if (pair && !signedIn) channel.postMessage('signed-in');
+      signedIn = pair !== null;
+    });
+    const offSignedOut = tokens.on('signedOut', ({ reason }) => {
+      if (reason === 'logout') channel.postMessage('signed-out');
+    });
+    channel.onmessage = (e: MessageEvent) => {
+      if (e.data === 'signed-out') void tokens.signOut('signed-out-elsewhere');
+      else if (e.data === 'signed-in' && !tokens.session) window.location.reload();
     };
-    window.addEventListener('storage', onStorage);
-    return () => window.removeEventListener('storage', onStorage);
+    return () => {
+      offChange();
+      offSignedOut();
+      channel.close();
+    };
   }, [tokens]);
 
   return (

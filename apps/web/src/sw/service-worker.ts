@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { registerPush } from './push.js';
 
 /**
  * The app shell offline: every built file is precached (the list is injected at build time by vite-plugin-pwa), and
@@ -26,5 +27,5 @@ sw.addEventListener('message', (event) => {
   if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void sw.skipWaiting();
 });
 
-// Push and notification-click handlers live in ./push (installable PWA and web push); they register themselves on
-// import. Keep this file to the app shell: add `import './push';` here once that module exists.
+// Push: show a notification per booking, run its actions, route a click (installable PWA and web push).
+registerPush(sw);

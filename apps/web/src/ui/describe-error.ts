@@ -1,6 +1,17 @@
 import { SlotcastApiError, SlotcastNetworkError } from '@slotcast/client';
 
-/** A sentence a person can act on, for any error an SDK call may throw. */
+const STATUS_WORD: Record<string, string> = {
+  requested: 'requested',
+  confirmed: 'confirmed',
+  declined: 'declined',
+  cancelled: 'cancelled',
+  expired: 'expired',
+  checked_in: 'checked in',
+  no_show: 'marked as no-show',
+  completed: 'completed',
+};
+
+/** A sentence a person can act on, for any error an SDK call may throw: problem codes map to text here only. */
 export function describeError(err: unknown): string {
   if (err instanceof SlotcastApiError) {
     switch (err.code) {
@@ -14,8 +25,16 @@ export function describeError(err: unknown): string {
         return 'Someone else just took this slot.';
       case 'BOOKING_CANCELLATION_WINDOW_CLOSED':
         return 'It is too late to change this booking online.';
-      case 'BOOKING_TRANSITION_NOT_ALLOWED':
-        return `This change is not possible any more: ${err.detail ?? err.message}.`;
+      case 'BOOKING_TRANSITION_NOT_ALLOWED': {
+        const now = err.extension('currentStatus');
+        return typeof now === 'string' && now in STATUS_WORD
+          ? `This change is not possible any more: the booking is ${STATUS_WORD[now]} now.`
+          : 'This change is not possible any more: the booking has moved on.';
+      }
+      case 'BOOKING_VERSION_CONFLICT':
+        return 'Someone changed this booking a moment ago. It is shown as it is now; try again if you still want to.';
+      case 'SERVICE_NOT_OFFERED':
+        return 'This service is not offered there. Pick another place or service.';
       case 'BOOKING_IN_PAST':
         return 'That time has already passed. Pick a later one.';
       case 'BOOKING_OUTSIDE_OPENING_HOURS':
@@ -37,8 +56,10 @@ export function describeError(err: unknown): string {
         const first = err.errors[0];
         return first ? `Please check ${first.path}: ${first.message}.` : 'Please check the form.';
       }
+      // Anything else (INTERNAL, a code this app does not know yet): never the server's own words, which are
+      // written for operators ("boom", stack-ish details), but a sentence a person can act on.
       default:
-        return err.detail ?? err.message;
+        return 'Something went wrong on our side. Please try again in a moment.';
     }
   }
   if (err instanceof SlotcastNetworkError) return 'Could not reach the server. Check your connection and try again.';

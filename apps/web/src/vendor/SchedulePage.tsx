@@ -7,7 +7,7 @@ import { LoadState } from '../ui/LoadState.js';
 import { PageHeading } from '../ui/PageHeading.js';
 import { ScheduleView } from './ScheduleView.js';
 import { StatusLegend } from './StatusLegend.js';
-import { type Lane, laneKey } from './schedule-layout.js';
+import { type Lane, laneKey, nextOpenDay } from './schedule-layout.js';
 
 export function SchedulePage({
   user,
@@ -23,7 +23,8 @@ export function SchedulePage({
   const tz = resources[0]?.timezone ?? 'UTC';
   const id = useId();
   const [week, setWeek] = useState(false);
-  const [date, setDate] = useState(() => todayIn(tz));
+  // Opens on the next day the vendor is open: a closed today would show an empty grid.
+  const [date, setDate] = useState(() => nextOpenDay(resources, todayIn(tz), addDays));
   const [resourceId, setResourceId] = useState<string>('');
   const [showInactive, setShowInactive] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);

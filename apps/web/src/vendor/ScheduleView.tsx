@@ -2,6 +2,8 @@ import type { Booking, Service } from '@slotcast/protocol';
 import { memo, useMemo, useRef } from 'react';
 import { ACTIVE, STATUS_LABEL, STATUS_SYMBOL } from '../bookings/booking-status.js';
 import type { Freshness } from '../bookings/booking-store.js';
+import { customerLabel, useCustomer } from '../bookings/customer-directory.js';
+import './schedule-customer.css';
 import { PendingTag } from '../offline/PendingTag.js';
 import { formatLocalDate, formatMinutes } from '../time/zoned.js';
 import {
@@ -210,6 +212,7 @@ const ScheduleBlock = memo(function ScheduleBlock({
   onSelect: (id: string) => void;
 }) {
   const time = `${formatMinutes(start)}–${formatMinutes(end % (24 * 60))}`;
+  const customer = useCustomer(booking, true);
   return (
     <li className="block-item" style={{ top, height }}>
       <button
@@ -221,7 +224,10 @@ const ScheduleBlock = memo(function ScheduleBlock({
         onClick={() => onSelect(booking.id)}
       >
         <span className="block-time">{time}</span>
-        <span className="block-title">{serviceName}</span>
+        <span className="block-title">
+          {serviceName}
+          <span className="block-customer">{customerLabel(customer, booking.customerId)}</span>
+        </span>
         <span className="block-status">
           <span aria-hidden="true">{STATUS_SYMBOL[booking.status]} </span>
           {STATUS_LABEL[booking.status]}

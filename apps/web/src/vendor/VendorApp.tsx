@@ -1,10 +1,14 @@
 import type { User } from '@slotcast/protocol';
+import { APP_PATHS } from '@slotcast/protocol';
 import { useEffect, useMemo } from 'react';
-import { usePath } from '../app/router.js';
+import { BookingPage, ProfilePage } from '../app/lazy-pages.js';
+import { matchPath, usePath } from '../app/router.js';
 import { BookingsPage } from '../bookings/BookingsPage.js';
 import { useCatalog } from '../bookings/catalog.js';
+import { EnableNotifications } from '../notifications/EnableNotifications.js';
 import { useLive } from '../sdk/slotcast-context.js';
 import { LoadState } from '../ui/LoadState.js';
+import { NotFoundPage } from '../ui/NotFoundPage.js';
 import { SchedulePage } from './SchedulePage.js';
 import { useSoundCue } from './sound-cue.js';
 
@@ -54,6 +58,20 @@ export default function VendorApp({ user }: { user: User }) {
     );
   }
   const { vendor, resources, services } = catalog.data;
+  const page = (p: string) => {
+    const booking = matchPath(APP_PATHS.booking, p);
+    if (booking) return <BookingPage key={booking.id} bookingId={booking.id!} user={user} />;
+    if (p === APP_PATHS.bookings) {
+      return (
+        <BookingsPage user={user} catalogs={catalogs} title="Bookings" timeZone={resources[0]?.timezone ?? 'UTC'} />
+      );
+    }
+    if (p === APP_PATHS.profile) return <ProfilePage />;
+    if (p === APP_PATHS.home) {
+      return <SchedulePage user={user} resources={resources} services={services} vendorName={vendor.name} />;
+    }
+    return <NotFoundPage />;
+  };
 
   return (
     <>
@@ -65,11 +83,8 @@ export default function VendorApp({ user }: { user: User }) {
           </button>
         </div>
       )}
-      {path === '/bookings' ? (
-        <BookingsPage user={user} catalogs={catalogs} title="Bookings" timeZone={resources[0]?.timezone ?? 'UTC'} />
-      ) : (
-        <SchedulePage user={user} resources={resources} services={services} vendorName={vendor.name} />
-      )}
+      <EnableNotifications reason="Hear about new requests and changes on this device, and confirm or decline right from the notification." />
+      {page(path)}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import type { Booking, Resource } from '@slotcast/protocol';
 import { describe, expect, it } from 'vitest';
-import { laneKey, placeBookings, visibleHours } from './schedule-layout.js';
+import { addDays } from '../time/zoned.js';
+import { laneKey, nextOpenDay, placeBookings, visibleHours } from './schedule-layout.js';
 
 const resource: Resource = {
   id: '20000000-0000-4000-8000-000000000001',
@@ -50,5 +51,23 @@ describe('schedule layout', () => {
     const lane = (date: string) => ({ key: laneKey(resource.id, date), resource, date });
     expect(visibleHours([lane('2030-01-07')])).toEqual({ from: 7 * 60, to: 22 * 60 });
     expect(visibleHours([lane('2030-01-12')])).toEqual({ from: 8 * 60, to: 18 * 60 });
+  });
+});
+
+describe('nextOpenDay', () => {
+  it('opens on the first day with opening hours: a closed Sunday moves on to Monday', () => {
+    // 2030-01-06 is a Sunday; the court opens on Mondays and Saturdays.
+    expect(nextOpenDay([resource], '2030-01-06', addDays)).toBe('2030-01-07');
+    expect(nextOpenDay([resource], '2030-01-07', addDays)).toBe('2030-01-07');
+  });
+
+  it('counts an exception day as open, and stays put when nothing ever opens', () => {
+    const closed = {
+      ...resource,
+      weeklyHours: {},
+      exceptions: [{ date: '2030-01-09', hours: [{ start: '09:00', end: '10:00' }] }],
+    };
+    expect(nextOpenDay([closed], '2030-01-06', addDays)).toBe('2030-01-09');
+    expect(nextOpenDay([{ ...closed, exceptions: [] }], '2030-01-06', addDays)).toBe('2030-01-06');
   });
 });

@@ -120,3 +120,12 @@ function toMinutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 }
+
+/** The first date from `from` on which any of the resources opens (within two weeks; else `from` itself). */
+export function nextOpenDay(resources: readonly Resource[], from: string, addDays: (d: string, n: number) => string) {
+  for (let i = 0; i < 14; i++) {
+    const date = addDays(from, i);
+    if (resources.some((resource) => openIntervals({ key: '', resource, date }).length > 0)) return date;
+  }
+  return from;
+}

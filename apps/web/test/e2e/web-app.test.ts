@@ -3,8 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkToken, startSmtpSink } from '../../../../packages/server/test/support/smtp-sink.js';
 import { initialLoad, kb } from '../../scripts/bundle-size.js';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, seriousA11yViolations } from './support/browser.js';
+import {
+  CHROMIUM_PATH,
+  chromiumAvailable,
+  launchChromium,
+  recordCspViolations,
+  seriousA11yViolations,
+} from './support/browser.js';
 import { buildWebApp, freePort, SlotcastProcess, webRoot } from './support/slotcast-process.js';
 
 // In CI a missing Chromium fails the run; on a developer's machine the suite is skipped, loudly.
@@ -17,7 +24,9 @@ if (!available) {
 
 const PASSWORD = 'slotcast-demo';
 const SHOTS = path.join(webRoot, 'test-results');
-const VENDOR_INITIAL_JS_BUDGET = 200 * 1024;
+// 201 KiB since the account routes (verification, password reset) joined the protocol's route table, which every
+// app loads with the SDK; see docs/performance.md.
+const VENDOR_INITIAL_JS_BUDGET = 201 * 1024;
 
 describe.skipIf(!available)('web app in Chromium against a real Slotcast server', () => {
   let tmp: string;
@@ -28,6 +37,13 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
   let shop: Page;
   let desk: Page;
   let firstDay = '';
+  const cspViolations: string[] = [];
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  /** The one mail with this subject to `email`, once it arrived at the local SMTP server. */
+  const mailTo = async (email: string, subject: string) => {
+    await expect.poll(() => smtp.to(email).filter((m) => m.subject === subject).length, { timeout: 20_000 }).toBe(1);
+    return smtp.to(email).find((m) => m.subject === subject)!;
+  };
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   const a11y = async (page: Page, name: string) => {
@@ -78,7 +94,14 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     const load = initialLoad(dist, 'vendor');
     console.log(`vendor app initial JS: ${kb(load.jsGzip)} gzipped (${load.files.length} files)`);
     expect(load.jsGzip).toBeLessThanOrEqual(VENDOR_INITIAL_JS_BUDGET);
-    server = new SlotcastProcess({ port: await freePort(), dataDir: path.join(tmp, 'data'), webDist: dist });
+    smtp = await startSmtpSink();
+    const port = await freePort();
+    server = new SlotcastProcess({
+      port,
+      dataDir: path.join(tmp, 'data'),
+      webDist: dist,
+      env: { SMTP_URL: smtp.smtpUrl, PUBLIC_URL: `http://127.0.0.1:${port}` },
+    });
     await server.start();
     browser = await launchChromium();
     // The customer is on a phone in New York, the vendor at a desk in Berlin: times show in both zones.
@@ -88,9 +111,12 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
       reducedMotion: 'reduce',
     });
     vendor = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Europe/Berlin' });
+    recordCspViolations(customer, cspViolations);
+    recordCspViolations(vendor, cspViolations);
   });
 
   afterAll(async () => {
+    await smtp?.close();
     await browser?.close();
     await server?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -108,6 +134,29 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await desk.getByRole('alert').filter({ hasText: 'do not match' }).waitFor();
     await desk.getByLabel('Password').fill(PASSWORD);
     await desk.getByRole('button', { name: 'Sign in' }).click();
+    await desk.getByRole('heading', { name: 'Schedule' }).waitFor();
+    await waitLive(desk);
+  });
+
+  it('keeps no token where page scripts can read it, and a reload still signs in (through the HttpOnly cookie)', async () => {
+    const stored = await desk.evaluate(() => {
+      const dump = (st: Storage) =>
+        Array.from({ length: st.length }, (_, i) => `${st.key(i)}=${st.getItem(st.key(i)!)}`);
+      return { local: dump(localStorage), session: dump(sessionStorage), cookie: document.cookie };
+    });
+    const tokenLike = /eyJ|refresh|token/i;
+    expect(stored.local.filter((e) => tokenLike.test(e))).toEqual([]);
+    expect(stored.session.filter((e) => tokenLike.test(e))).toEqual([]);
+    expect(stored.cookie).not.toContain('slotcast_refresh');
+    // Asked for the auth path: the browser sends the cookie there and nowhere else.
+    const cookies = await vendor.cookies(`${server.url}/api/v1/auth/refresh`);
+    expect(cookies.find((c) => c.name === 'slotcast_refresh')).toMatchObject({
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Strict',
+      path: '/api/v1/auth',
+    });
+    await desk.reload();
     await desk.getByRole('heading', { name: 'Schedule' }).waitFor();
     await waitLive(desk);
   });
@@ -230,6 +279,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
 
   it('shows an admin every booking live', async () => {
     const ops = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
+    recordCspViolations(ops, cspViolations);
     const page = await ops.newPage();
     await signIn(page, 'admin@slotcast.test');
     await page.getByRole('heading', { name: 'All bookings, live' }).waitFor();
@@ -309,5 +359,97 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await panel.getByText('No further changes are possible.').waitFor();
     expect(await panel.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
     expect(await shop.getByTestId('my-bookings').locator('article[data-status="confirmed"]').count()).toBe(0);
+  });
+
+  it('lets a new customer sign up, confirm the mailed link and then book', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
+    recordCspViolations(fresh, cspViolations);
+    const page = await fresh.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your Slotcast account' }).waitFor();
+    await a11y(page, 'sign-up');
+    const email = `nina-${Date.now()}@example.test`;
+    await page.getByLabel('Name', { exact: true }).fill('Nina New');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('a-long-new-password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+    await page.getByTestId('verify-notice').waitFor();
+
+    const mail = await mailTo(email, 'Confirm your email address');
+    await page.goto(`${server.url}/?verify=${encodeURIComponent(linkToken(mail, 'verify'))}`);
+    await page.getByText('Your email address is confirmed.').waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+    expect(await page.getByTestId('verify-notice').count()).toBe(0);
+    await waitLive(page);
+    await bookHaircut(page);
+    await fresh.close();
+  });
+
+  it('resets a forgotten password from the mailed link, and signs out the tab still open', async () => {
+    const email = `rita-${Date.now()}@example.test`;
+    const open = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
+    const other = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
+    recordCspViolations(open, cspViolations);
+    recordCspViolations(other, cspViolations);
+    const tab = await open.newPage();
+    await tab.goto(`${server.url}/`);
+    await tab.getByRole('button', { name: 'Create an account' }).click();
+    await tab.getByLabel('Name', { exact: true }).fill('Rita Reset');
+    await tab.getByLabel('Email').fill(email);
+    await tab.getByLabel('Password').fill('the-old-password-1');
+    await tab.getByRole('button', { name: 'Create account' }).click();
+    await tab.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+    await waitLive(tab);
+
+    const page = await other.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Forgot password?' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByText(`If an account uses ${email}`).waitFor();
+    await a11y(page, 'forgot password');
+    const mail = await mailTo(email, 'Reset your password');
+    await page.goto(`${server.url}/?reset=${encodeURIComponent(linkToken(mail, 'reset'))}`);
+    await page.getByLabel('New password').fill('the-new-password-2');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.getByText('Your password is changed').waitFor();
+
+    // The tab that was signed in is told why it is signed out.
+    const ended = tab.getByTestId('ended-reason');
+    await ended.waitFor({ timeout: 20_000 });
+    expect(await ended.textContent()).toContain('password');
+
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('the-new-password-2');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+    await open.close();
+    await other.close();
+  });
+
+  it('lets a business owner sign up and create their vendor in one step, landing on its schedule', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
+    recordCspViolations(fresh, cspViolations);
+    const page = await fresh.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Olga Owner');
+    await page.getByLabel('Email').fill(`olga-${Date.now()}@example.test`);
+    await page.getByLabel('Password').fill('a-long-new-password');
+    await page.getByLabel('I run a business').check();
+    await page.getByLabel('Business name').fill(`Olga Nails ${Date.now()}`);
+    await a11y(page, 'sign-up (business)');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Schedule' }).waitFor();
+    await fresh.close();
+  });
+
+  it('passes the Content-Security-Policy on every page it visited (no violation reported)', () => {
+    expect(cspViolations).toEqual([]);
   });
 });

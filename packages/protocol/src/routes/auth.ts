@@ -1,4 +1,4 @@
-import { LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, TokenPair } from '../api.js';
+import { LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, Session } from '../api.js';
 import { User } from '../entities.js';
 import { defineRoute } from './define-route.js';
 
@@ -11,7 +11,7 @@ export const register = defineRoute({
   tag,
   auth: 'public',
   body: RegisterRequest,
-  response: { status: 201, schema: TokenPair, description: 'Signed in' },
+  response: { status: 201, schema: Session, description: 'Signed in' },
   errors: ['AUTH_EMAIL_TAKEN'],
 });
 
@@ -22,7 +22,7 @@ export const login = defineRoute({
   tag,
   auth: 'public',
   body: LoginRequest,
-  response: { status: 200, schema: TokenPair, description: 'Signed in' },
+  response: { status: 200, schema: Session, description: 'Signed in' },
   errors: ['AUTH_INVALID_CREDENTIALS', 'RATE_LIMITED'],
 });
 
@@ -33,19 +33,19 @@ export const refresh = defineRoute({
   tag,
   auth: 'public',
   body: RefreshRequest,
-  response: { status: 200, schema: TokenPair, description: 'New tokens' },
-  errors: ['AUTH_REFRESH_INVALID', 'AUTH_REFRESH_REUSED'],
+  response: { status: 200, schema: Session, description: 'New tokens' },
+  errors: ['AUTH_REFRESH_INVALID', 'AUTH_REFRESH_REUSED', 'AUTH_CSRF_REJECTED'],
 });
 
 export const logout = defineRoute({
   method: 'POST',
   path: '/auth/logout',
-  summary: 'Revoke the session of a refresh token',
+  summary: 'Revoke the session of a refresh token (body, or the session cookie) and clear the cookie',
   tag,
   auth: 'public',
   body: LogoutRequest,
   response: { status: 204, schema: null, description: 'Signed out' },
-  errors: [],
+  errors: ['AUTH_CSRF_REJECTED'],
 });
 
 export const me = defineRoute({

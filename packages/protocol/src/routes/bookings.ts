@@ -1,6 +1,7 @@
 import {
   BookingActionParams,
   BookingPage,
+  BookingTimeline,
   CreateBookingRequest,
   IdParams,
   ListBookingsQuery,
@@ -34,6 +35,7 @@ export const createBooking = defineRoute({
     'NOT_FOUND',
     'FORBIDDEN',
     'IDEMPOTENCY_KEY_REUSED',
+    'EMAIL_NOT_VERIFIED',
   ],
 });
 
@@ -56,6 +58,17 @@ export const getBooking = defineRoute({
   auth: 'required',
   params: IdParams,
   response: { status: 200, schema: Booking, description: 'The booking' },
+  errors: ['NOT_FOUND'],
+});
+
+export const bookingTimeline = defineRoute({
+  method: 'GET',
+  path: '/bookings/:id/events',
+  summary: 'What happened to one booking, oldest first, with who did it (as long as the event log keeps it)',
+  tag,
+  auth: 'required',
+  params: IdParams,
+  response: { status: 200, schema: BookingTimeline, description: 'The timeline' },
   errors: ['NOT_FOUND'],
 });
 

@@ -166,6 +166,31 @@ describe('booking transitions', () => {
     });
   });
 
+  describe('customer reschedule rules', () => {
+    const start = new Date(NOW.getTime() + 3 * HOUR);
+    const rules = { cancellationCutoffMinutes: 60, rescheduleCutoffMinutes: 240, rescheduleNeedsConfirmation: true };
+
+    it('uses the reschedule cut-off for moves and the cancellation cut-off for cancels', () => {
+      // 3 h before the start: inside the 4 h reschedule cut-off, outside the 1 h cancellation one.
+      expect(codeOf(() => decideTransition('reschedule', customer, bookingIn('confirmed', start), rules, NOW))).toBe(
+        'BOOKING_CANCELLATION_WINDOW_CLOSED',
+      );
+      expect(codeOf(() => decideTransition('cancel', customer, bookingIn('confirmed', start), rules, NOW))).toBe(null);
+    });
+
+    it('makes a customer-moved confirmed booking a request again when the vendor asks for it', () => {
+      const far = bookingIn('confirmed');
+      expect(decideTransition('reschedule', customer, far, rules, NOW).status).toBe('requested');
+      expect(
+        decideTransition('reschedule', customer, far, { ...rules, rescheduleNeedsConfirmation: false }, NOW).status,
+      ).toBe('confirmed');
+    });
+
+    it.each([staff, admin])('keeps the status when $role moves it, whatever the vendor asks of customers', (actor) => {
+      expect(decideTransition('reschedule', actor, bookingIn('confirmed', start), rules, NOW).status).toBe('confirmed');
+    });
+  });
+
   describe('visibility', () => {
     it.each([
       ['another customer', otherCustomer],

@@ -49,6 +49,10 @@ export interface BookingFacts {
 
 export interface VendorPolicy {
   cancellationCutoffMinutes: number;
+  /** Customers' moves have their own cut-off; without one, the cancellation cut-off applies. */
+  rescheduleCutoffMinutes?: number;
+  /** A customer's move of a confirmed booking makes it a request again. */
+  rescheduleNeedsConfirmation?: boolean;
 }
 
 /** Whether an actor may see a booking at all (the same rule scopes lists, rooms and replay). */
@@ -88,14 +92,21 @@ export function decideTransition(
   }
   // Customers change their own bookings only up to the vendor's cut-off; staff and admins may always.
   if (actor.role === 'customer' && (name === 'cancel' || name === 'reschedule')) {
-    const cutoff = booking.startAt.getTime() - policy.cancellationCutoffMinutes * 60_000;
+    const minutes =
+      name === 'reschedule'
+        ? (policy.rescheduleCutoffMinutes ?? policy.cancellationCutoffMinutes)
+        : policy.cancellationCutoffMinutes;
+    const cutoff = booking.startAt.getTime() - minutes * 60_000;
     if (now.getTime() > cutoff) {
       throw new SlotcastError(
         'BOOKING_CANCELLATION_WINDOW_CLOSED',
-        `Changes are possible up to ${policy.cancellationCutoffMinutes} minutes before the start`,
+        `Changes are possible up to ${minutes} minutes before the start`,
         { cutoffAt: new Date(cutoff).toISOString() },
       );
     }
+  }
+  if (name === 'reschedule' && actor.role === 'customer' && policy.rescheduleNeedsConfirmation) {
+    return { status: 'requested', event: rule.event };
   }
   return { status: rule.to === 'same' ? booking.status : rule.to, event: rule.event };
 }

@@ -90,10 +90,12 @@ export function addToDocument(doc: OpenApiDocument, route: RouteDef) {
     'AUTH_TOKEN_INVALID',
     'AUTH_TOKEN_EXPIRED',
     'SERVICE_UNAVAILABLE',
+    'HEADERS_TOO_LARGE',
     'INTERNAL',
     ...route.errors,
   ]);
   if (route.auth === 'required') codes.add('AUTH_REQUIRED');
+  if (route.params) codes.add('URI_TOO_LONG');
   if (route.body) for (const code of BODY_ERRORS) codes.add(code);
   if (route.idempotent) codes.add('IDEMPOTENCY_KEY_INVALID');
   for (const code of codes) {

@@ -1,17 +1,19 @@
-import type { ErrorCode, Problem } from '@slotcast/protocol';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Problem } from '@slotcast/protocol';
 import { ERRORS, problemType, SlotcastError } from '@slotcast/protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { frameworkErrorCode } from './framework-errors.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
-/** Fastify's own errors (body parsing, limits) mapped to ours. */
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
-  FST_ERR_BAD_URL: 'VALIDATION_FAILED',
+/** What part of the request a framework VALIDATION_FAILED is about. */
+const WHERE: Record<string, string> = {
+  FST_ERR_BAD_URL: 'url',
+  FST_ERR_INVALID_URL: 'url',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'body',
+  FST_ERR_ROUTE_MISSING_CONTENT: 'body',
+  FST_ERR_VALIDATION: 'request',
 };
 
 export function toProblem(err: unknown, instance?: string): Problem {
@@ -29,8 +31,8 @@ export function toProblem(err: unknown, instance?: string): Problem {
     };
   }
   const fastifyCode = (err as FastifyError | undefined)?.code;
-  const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
-  if (mapped) {
+  const mapped = err && typeof err === 'object' ? frameworkErrorCode(err) : undefined;
+  if (mapped && mapped !== 'INTERNAL') {
     const e = err as FastifyError;
     return {
       type: problemType(mapped),
@@ -41,7 +43,7 @@ export function toProblem(err: unknown, instance?: string): Problem {
       ...(instance ? { instance } : {}),
       // VALIDATION_FAILED always says what was wrong; here it is the request as a whole.
       ...(mapped === 'VALIDATION_FAILED'
-        ? { errors: [{ path: fastifyCode === 'FST_ERR_BAD_URL' ? 'url' : 'body', message: e.message }] }
+        ? { errors: [{ path: WHERE[fastifyCode ?? ''] ?? 'request', message: e.message }] }
         : {}),
     };
   }
@@ -57,4 +59,21 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: u
     reply.header('retry-after', '5');
   }
   return reply.code(problem.status).type(PROBLEM_JSON).send(problem);
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify has a request (headers over the size limit, a malformed request
+ * line, a timeout): answered as problem+json on the raw socket, then closed, since the stream cannot be trusted.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const problem = toProblem(err);
+  const body = JSON.stringify(problem);
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Type: ${PROBLEM_JSON}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

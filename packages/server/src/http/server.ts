@@ -4,21 +4,31 @@ import { DETAILS, type PresenceResponse, SlotcastError } from '@slotcast/protoco
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { LoginThrottle } from '../limits/login-throttle.js';
+import type { AccountService } from '../usecases/accounts.js';
 import type { Caller } from '../usecases/actor.js';
 import type { AuthService } from '../usecases/auth.js';
 import type { BookingService } from '../usecases/bookings.js';
 import type { CatalogService } from '../usecases/catalog.js';
 import type { PreferenceService } from '../usecases/notification-preferences.js';
 import type { NotificationService } from '../usecases/notifications.js';
+import type { PeopleService } from '../usecases/people.js';
+import type { PushService } from '../usecases/push.js';
+import { type TrustProxy, trustFunction } from './client-address.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { newOpenApiDocument } from './openapi.js';
-import { sendProblem } from './problem.js';
+import { answerClientError, sendProblem } from './problem.js';
+import { accountRoutes } from './routes/account-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
-import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
 import { preferenceRoutes } from './routes/preference-routes.js';
+import { profileRoutes } from './routes/profile-routes.js';
+import { pushRoutes } from './routes/push-routes.js';
+import { securityHeaders } from './security-headers.js';
+import { sessionCookies } from './session-cookie.js';
 import { validatorCompiler } from './validate.js';
 import { webStatic } from './web-static.js';
 
@@ -27,12 +37,21 @@ export interface HttpDeps {
   pingDatabase: () => Promise<void>;
   logger: Logger;
   auth: AuthService;
+  accounts: AccountService;
   catalog: CatalogService;
   notifications: NotificationService;
   preferences: PreferenceService;
   bookings: BookingService;
+  push: PushService;
+  people: PeopleService;
   bodyLimit: number;
-  loginLimits: LoginLimits;
+  /** Browser origins besides the server's own that may call the API (config ALLOWED_ORIGINS). */
+  allowedOrigins: readonly string[];
+  /** How long the refresh-token cookie lives (config REFRESH_TOKEN_TTL_DAYS). */
+  refreshTtlDays: number;
+  /** Config TRUST_PROXY. */
+  trustProxy: TrustProxy;
+  loginThrottle: LoginThrottle;
   readinessChecks?: ReadinessCheck[];
   /** Open sockets across the cluster (GET /admin/presence). */
   presence?: () => Promise<PresenceResponse>;
@@ -47,14 +66,19 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit,
-    // Behind HAProxy/nginx the client address comes from X-Forwarded-For (rate limits key on it).
-    trustProxy: true,
+    // Only a configured proxy may name the client (X-Forwarded-For); rate limits and logs key on request.ip.
+    trustProxy: trustFunction(deps.trustProxy),
     requestIdHeader: 'x-request-id',
     // Errors Fastify raises before routing (a URL that does not decode) get problem+json like every other.
     frameworkErrors: (err, request, reply) => sendProblem(request, reply, err),
+    // And those Node's parser raises before there is a request (431 headers too large, a malformed request line).
+    clientErrorHandler: answerClientError,
   });
   // The API speaks JSON only: without this, a text/plain body reaches the schemas as a string (400, not 415).
   app.removeContentTypeParser('text/plain');
+  // Before the plugins' routes: awaiting a registration builds the routes declared so far, and the error handler
+  // below must be set before any route is built.
+  await securityHeaders(app, { allowedOrigins: deps.allowedOrigins });
   for (const plugin of deps.plugins ?? []) plugin(app);
 
   // Routes carry the protocol's zod schemas: Fastify validates input and serialises responses with them.
@@ -73,7 +97,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   const doc = newOpenApiDocument();
   await app.register(swagger, { mode: 'static', specification: { document: doc as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Its page carries inline code: its own policy with their hashes, still never framed, and no forced upgrade.
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header.replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace(' upgrade-insecure-requests;', ''),
+  });
   app.get('/api/v1/openapi.json', async () => doc);
 
   const authenticate = async (request: FastifyRequest): Promise<Caller | null> => {
@@ -93,12 +123,16 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     };
   };
 
-  const routeDeps = { doc, authenticate, ...deps };
+  const cookies = await sessionCookies(app, { refreshTtlDays: deps.refreshTtlDays });
+  const routeDeps = { doc, authenticate, cookies, ...deps };
   authRoutes(app, routeDeps);
+  profileRoutes(app, routeDeps);
+  accountRoutes(app, routeDeps);
   catalogRoutes(app, routeDeps);
   bookingRoutes(app, routeDeps);
   notificationRoutes(app, routeDeps);
   preferenceRoutes(app, routeDeps);
+  pushRoutes(app, routeDeps);
   adminRoutes(app, routeDeps);
   healthRoutes(app, {
     pingDatabase: deps.pingDatabase,

@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
+import { isAppPath } from '@slotcast/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Paths the web app never answers: the API, Socket.IO's handshake and the API docs keep their own 404s. */
 const NOT_THE_APP = /^\/(api|socket\.io|docs)(\/|$)/;
 
 /**
- * Serves the built web app (WEB_DIST) at `/`. Any other GET that names no file gets index.html, so the app's own
- * routes (`/schedule`, `/bookings/…`) survive a reload. Hashed assets are cached for good; index.html never is, so a
+ * Serves the built web app (WEB_DIST) at `/`. A GET of one of the app's pages (the protocol's APP_PATHS) gets
+ * index.html, so `/bookings/…` survives a reload; any other path gets the app's 404 page with status 404. Hashed assets are cached for good; index.html never is, so a
  * deploy is picked up on the next load.
  */
 export async function webStatic(app: FastifyInstance, opts: { dist: string | undefined }): Promise<void> {
@@ -32,6 +33,8 @@ export async function webStatic(app: FastifyInstance, opts: { dist: string | und
     const urlPath = request.url.split('?')[0] ?? '/';
     // A missing asset (a stale tab after a deploy) is a 404, not the app's HTML under a .js name.
     if (NOT_THE_APP.test(urlPath) || path.extname(urlPath) !== '') return reply.callNotFound();
+    // An unknown page: the app renders its "not found" page, and crawlers and link checkers see a 404.
+    if (!isAppPath(urlPath)) return reply.code(404).sendFile('index.html');
     return reply.sendFile('index.html');
   };
   app.get('/', sendIndex);

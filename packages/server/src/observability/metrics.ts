@@ -57,6 +57,7 @@ export class Metrics {
   readonly replayFailures: Counter;
 
   readonly rateLimitRejections: Counter<'limiter'>;
+  readonly pushSends: Counter<'provider' | 'outcome'>;
   readonly rateLimitDisconnects: Counter;
   readonly rateLimitDivisor: Gauge;
 
@@ -177,6 +178,12 @@ export class Metrics {
       registers,
     });
 
+    this.pushSends = new Counter({
+      name: 'slotcast_push_sends_total',
+      help: 'Pushes handed to a push service, by provider and outcome (sent, gone, retry, rejected)',
+      labelNames: ['provider', 'outcome'],
+      registers,
+    });
     this.rateLimitRejections = new Counter({
       name: 'slotcast_rate_limit_rejections_total',
       help: 'Requests, handshakes and socket messages refused by a rate limit, by limiter',

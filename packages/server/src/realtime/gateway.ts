@@ -48,7 +48,8 @@ export interface Gateway {
   io: GatewayServer;
   emittedThrough(): number;
   /** Closes every socket of a revoked session. */
-  revokeSession(sessionId: string): void;
+  /** Closes the session's sockets, telling them why (default: signed out). */
+  revokeSession(sessionId: string, message?: string): void;
   /** Tells every client to reconnect (elsewhere) and closes their sockets. */
   drain(reconnectInMs: number): Promise<void>;
   close(): Promise<void>;
@@ -175,8 +176,8 @@ export function attachGateway(opts: GatewayOptions): Gateway {
   return {
     io,
     emittedThrough: () => progress.through,
-    revokeSession(sessionId) {
-      void closeWithReason(io.in(sessionRoom(sessionId)), 'SESSION_REVOKED', 'The session was signed out');
+    revokeSession(sessionId, message = 'The session was signed out') {
+      void closeWithReason(io.in(sessionRoom(sessionId)), 'SESSION_REVOKED', message);
     },
     // This node's sockets only (`io.local`): with the Redis adapter, io.emit would reach every node's clients.
     async drain(reconnectInMs) {

@@ -45,10 +45,11 @@ export function checkHandshake(
 ): { ok: true; auth: HandshakeAuth } | { ok: false; error: SocketErrorBody } {
   const parsed = HandshakeAuth.safeParse(raw);
   if (!parsed.success) {
+    // Absent is AUTH_REQUIRED; present but not a string (`{ token: 12345 }`) is a malformed handshake.
     const token = (raw as { token?: unknown } | undefined)?.token;
-    return typeof token === 'string'
-      ? { ok: false, error: coded('VALIDATION_FAILED', 'auth is not valid') }
-      : { ok: false, error: coded('AUTH_REQUIRED', 'auth.token is required') };
+    return token === undefined
+      ? { ok: false, error: coded('AUTH_REQUIRED', 'auth.token is required') }
+      : { ok: false, error: coded('VALIDATION_FAILED', 'auth is not valid') };
   }
   const version = parsed.data.protocolVersion;
   const mismatch = version === undefined ? null : protocolIncompatibility(version, MIN_CLIENT_PROTOCOL_VERSION);

@@ -1,4 +1,4 @@
-import type { Role } from '@slotcast/protocol';
+import { isInternalEvent, type Role } from '@slotcast/protocol';
 import type { StoredEvent } from '../bus/event-bus.js';
 
 export const ADMIN_ROOM = 'admin';
@@ -27,6 +27,8 @@ export function assignedRooms(actor: {
  * user's notification) goes to that user alone.
  */
 export function recipientRooms(e: StoredEvent): string[] {
+  // Account events carry a link token: for the mailer alone, never on a socket.
+  if (isInternalEvent(e.envelope.type)) return [];
   if (e.userId) return [userRoom(e.userId)];
   const rooms = [ADMIN_ROOM];
   if (e.customerId) rooms.push(userRoom(e.customerId));

@@ -1,5 +1,5 @@
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import type { Socket } from 'socket.io';
 import type { LimiterName, RateLimits } from '../limits/rate-limits.js';
 import type { Metrics } from '../observability/metrics.js';
 import { closeWithReason, connectError as refused } from './socket-errors.js';
@@ -18,20 +18,14 @@ const MESSAGE_LIMITERS: Record<string, LimiterName> = {
 
 type Middleware = Parameters<GatewayServer['use']>[0];
 
-/** The client address, as the HTTP side sees it (X-Forwarded-For first, as Fastify's trustProxy does). */
-function clientIp(socket: Pick<Socket, 'handshake'>): string {
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || socket.handshake.address;
-}
-
 /**
  * Handshakes per client address, checked before authentication so a reconnect storm or a scanner costs no token
  * verification and no database read. Refused with connect_error data `{ code: 'RATE_LIMITED', retryAfterMs }`.
  */
-export function handshakeThrottle(limits: RateLimits): Middleware {
+export function handshakeThrottle(limits: RateLimits, clientAddress: (req: IncomingMessage) => string): Middleware {
   return (socket, next) => {
-    void limits.take('socket_handshake', clientIp(socket)).then(
+    // The address as the HTTP side sees it (config TRUST_PROXY): X-Forwarded-For only from a trusted proxy.
+    void limits.take('socket_handshake', clientAddress(socket.request)).then(
       (waitMs) =>
         next(
           waitMs === null

@@ -123,6 +123,13 @@ export async function getBooking(db: Queryable, id: string, forUpdate = false): 
   return row ? toBooking(row) : null;
 }
 
+/** Several bookings in one query (a worker's batch); missing ids are simply absent. */
+export async function getBookings(db: Queryable, ids: readonly string[]): Promise<Map<string, Booking>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.query<BookingRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE b.id = ANY($1::uuid[])`, [[...ids]]);
+  return new Map(rows.map((r) => [r.id, toBooking(r)]));
+}
+
 export interface BookingChange {
   status: BookingStatus;
   reason: string | null;

@@ -16,6 +16,8 @@ interface VendorRow {
   auto_confirm: boolean;
   cancellation_cutoff_minutes: number;
   request_ttl_minutes: number;
+  reschedule_cutoff_minutes: number;
+  reschedule_needs_confirmation: boolean;
 }
 const toVendor = (r: VendorRow): Vendor => ({
   id: r.id,
@@ -24,6 +26,8 @@ const toVendor = (r: VendorRow): Vendor => ({
   autoConfirm: r.auto_confirm,
   cancellationCutoffMinutes: r.cancellation_cutoff_minutes,
   requestTtlMinutes: r.request_ttl_minutes,
+  rescheduleCutoffMinutes: r.reschedule_cutoff_minutes,
+  rescheduleNeedsConfirmation: r.reschedule_needs_confirmation,
 });
 
 interface ResourceRow {
@@ -78,12 +82,24 @@ export async function getVendor(db: Queryable, id: string): Promise<Vendor | nul
   return row ? toVendor(row) : null;
 }
 /** Throws VALIDATION_FAILED on body.slug when another vendor has the slug. */
-export async function insertVendor(db: Queryable, v: Omit<Vendor, 'id'>): Promise<Vendor> {
+type NewVendor = Omit<Vendor, 'id' | 'rescheduleCutoffMinutes' | 'rescheduleNeedsConfirmation'> &
+  Partial<Pick<Vendor, 'rescheduleCutoffMinutes' | 'rescheduleNeedsConfirmation'>>;
+
+export async function insertVendor(db: Queryable, v: NewVendor): Promise<Vendor> {
   try {
     const [row] = await db.query<VendorRow>(
-      `INSERT INTO vendors (name, slug, auto_confirm, cancellation_cutoff_minutes, request_ttl_minutes)
-       VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [v.name, v.slug, v.autoConfirm, v.cancellationCutoffMinutes, v.requestTtlMinutes],
+      `INSERT INTO vendors (name, slug, auto_confirm, cancellation_cutoff_minutes, request_ttl_minutes,
+                            reschedule_cutoff_minutes, reschedule_needs_confirmation)
+       VALUES ($1, $2, $3, $4, $5, coalesce($6, 120), coalesce($7, false)) RETURNING *`,
+      [
+        v.name,
+        v.slug,
+        v.autoConfirm,
+        v.cancellationCutoffMinutes,
+        v.requestTtlMinutes,
+        v.rescheduleCutoffMinutes ?? null,
+        v.rescheduleNeedsConfirmation ?? null,
+      ],
     );
     return toVendor(row!);
   } catch (err) {
@@ -99,7 +115,9 @@ export async function updateVendor(db: Queryable, id: string, patch: Partial<Omi
   const [row] = await db.query<VendorRow>(
     `UPDATE vendors SET name = coalesce($2, name), auto_confirm = coalesce($3, auto_confirm),
        cancellation_cutoff_minutes = coalesce($4, cancellation_cutoff_minutes),
-       request_ttl_minutes = coalesce($5, request_ttl_minutes)
+       request_ttl_minutes = coalesce($5, request_ttl_minutes),
+       reschedule_cutoff_minutes = coalesce($6, reschedule_cutoff_minutes),
+       reschedule_needs_confirmation = coalesce($7, reschedule_needs_confirmation)
      WHERE id = $1 RETURNING *`,
     [
       id,
@@ -107,6 +125,8 @@ export async function updateVendor(db: Queryable, id: string, patch: Partial<Omi
       patch.autoConfirm ?? null,
       patch.cancellationCutoffMinutes ?? null,
       patch.requestTtlMinutes ?? null,
+      patch.rescheduleCutoffMinutes ?? null,
+      patch.rescheduleNeedsConfirmation ?? null,
     ],
   );
   return row ? toVendor(row) : null;

@@ -93,7 +93,7 @@ export interface EventScope {
   customerId?: string | null;
 }
 
-/** Events after `afterId` up to `throughId` (inclusive) that the scope may see, in id order. */
+/** Events after `afterId` up to `throughId` (inclusive) that the scope may see, in id order; never `account.*` ones. */
 export async function readEvents(
   db: Queryable,
   scope: EventScope,
@@ -105,6 +105,7 @@ export async function readEvents(
     `SELECT ${COLUMNS}
        FROM events
       WHERE id > $1 AND id <= $2
+        AND type NOT LIKE 'account.%'
         AND (user_id = $7::uuid
              OR (user_id IS NULL AND ($3::boolean OR vendor_id = $4::uuid OR customer_id = $5::uuid)))
       ORDER BY id
@@ -159,4 +160,13 @@ export async function outboxStats(db: Queryable): Promise<{ unpublished: number;
               SELECT occurred_at FROM events WHERE published_at IS NULL ORDER BY id LIMIT 1)), 0)::float8 AS age`,
   );
   return { unpublished: Number(row?.unpublished ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.age ?? 0)) };
+}
+
+/** Every event of one booking still in the log, oldest first (a booking's timeline). */
+export async function eventsOfBooking(db: Queryable, bookingId: string): Promise<StoredEvent[]> {
+  const rows = await db.query<EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE booking_id = $1 AND user_id IS NULL ORDER BY id`,
+    [bookingId],
+  );
+  return rows.map(toStored);
 }

@@ -1,9 +1,10 @@
-import type { TokenPair, User } from '@slotcast/protocol';
+import type { TokenPair, User, VendorSignUpRequest } from '@slotcast/protocol';
 import { DETAILS, SlotcastError } from '@slotcast/protocol';
 import { LRUCache } from 'lru-cache';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { type AccessClaims, hashRefreshToken, newRefreshToken, type TokenSigner } from '../auth/tokens.js';
-import type { Db } from '../store/db.js';
+import { insertVendor } from '../store/catalog-repo.js';
+import type { Db, Queryable } from '../store/db.js';
 import {
   createSession,
   insertRefreshToken,
@@ -22,6 +23,9 @@ export interface AuthServiceDeps {
   refreshTtlDays: number;
   /** How long a used refresh token may be presented again before it counts as stolen. */
   reuseGraceMs?: number;
+  /** Runs in the sign-up's transaction after the account is written (email verification); then `onEvents`. */
+  onSignUp?: (tx: Queryable, user: User) => Promise<void>;
+  onEvents?: () => void;
   /** Told after a session is revoked (logout, refresh-token reuse), e.g. to close its sockets. */
   onSessionRevoked?: (sessionId: string) => void;
 }
@@ -42,15 +46,50 @@ export class AuthService {
 
   async register(req: { email: string; password: string; name: string }): Promise<TokenPair> {
     const passwordHash = await hashPassword(req.password);
-    const user = await insertUser(this.deps.db, {
-      email: req.email,
-      name: req.name,
-      role: 'customer',
-      vendorId: null,
-      isOwner: false,
-      passwordHash,
+    const user = await this.deps.db.transaction(async (tx) => {
+      const u = await insertUser(tx, {
+        email: req.email,
+        name: req.name,
+        role: 'customer',
+        vendorId: null,
+        isOwner: false,
+        passwordHash,
+      });
+      await this.deps.onSignUp?.(tx, u);
+      return u;
     });
+    this.deps.onEvents?.();
     return this.startSession(user);
+  }
+
+  /** A vendor and its owner, created together (the owner is staff of it), then signed in. */
+  async registerVendorOwner(req: VendorSignUpRequest): Promise<TokenPair> {
+    const passwordHash = await hashPassword(req.password);
+    try {
+      const user = await this.deps.db.transaction(async (tx) => {
+        const vendor = await insertVendor(tx, req.vendor);
+        const owner = await insertUser(tx, {
+          email: req.email,
+          name: req.name,
+          role: 'staff',
+          vendorId: vendor.id,
+          isOwner: true,
+          passwordHash,
+        });
+        await this.deps.onSignUp?.(tx, owner);
+        return owner;
+      });
+      this.deps.onEvents?.();
+      return await this.startSession(user);
+    } catch (err) {
+      // The store reports a taken slug against its own body; here the slug is inside `vendor`.
+      if (err instanceof SlotcastError && err.code === 'VALIDATION_FAILED') {
+        throw new SlotcastError('VALIDATION_FAILED', DETAILS.slugTaken(), {
+          errors: [{ path: 'body.vendor.slug', message: 'already taken' }],
+        });
+      }
+      throw err;
+    }
   }
 
   async login(req: { email: string; password: string }): Promise<TokenPair> {

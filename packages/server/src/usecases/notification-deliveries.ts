@@ -130,8 +130,9 @@ export class DeliveryService {
     channel: NotificationChannel,
     at: Date,
     bookingStart?: Date,
+    q: Queryable = this.db,
   ): Promise<Delivery> {
-    const p = (await this.preferences.deliveryPrefsOf(this.db, [userId])).get(userId);
+    const p = (await this.preferences.deliveryPrefsOf(q, [userId])).get(userId);
     return p ? decide(p, category, channel, at, bookingStart) : { kind: 'drop' };
   }
 }

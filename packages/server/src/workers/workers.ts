@@ -4,6 +4,7 @@ import type { Db } from '../store/db.js';
 import { pruneReceipts } from '../store/durable-consumers.js';
 import { pruneEvents } from '../store/event-log.js';
 import { pruneKeys } from '../store/idempotency.js';
+import { pruneDeliveries } from '../store/push-repo.js';
 import type { BookingService } from '../usecases/bookings.js';
 import type { DeliveryService } from '../usecases/notification-deliveries.js';
 import type { ReminderService } from '../usecases/reminders.js';
@@ -54,8 +55,9 @@ export function startWorkers(deps: {
       const cutoff = new Date(Date.now() - config.EVENT_RETENTION_HOURS * 3_600_000);
       const pruned = await pruneEvents(db, cutoff);
       await pruneKeys(db, new Date(Date.now() - 24 * 3_600_000));
-      // A consumer's receipt only has to outlive redeliveries of events still in the log.
+      // A consumer's receipt (and a push delivery record) only has to outlive redeliveries of events still in the log.
       await pruneReceipts(db, cutoff);
+      await pruneDeliveries(db, cutoff);
       if (pruned) logger.info({ pruned }, 'pruned events past retention');
     } catch (err) {
       logger.warn({ err }, 'retention sweep failed');

@@ -220,6 +220,29 @@ const CASES: ErrorCase[] = [
       call(ctx.server, 'POST', '/vendors', { token: ctx.w.admin.token, body: { name: 'Again', slug: 'vendor-a' } }),
   },
   {
+    name: 'a path parameter over the length the router takes',
+    status: 414,
+    code: 'URI_TOO_LONG',
+    // Anyone can send this without a token; it must not count as a server fault (5xx alerts).
+    request: (ctx) => call(ctx.server, 'POST', `/bookings/${'a'.repeat(101)}/confirm`),
+  },
+  {
+    name: 'request headers over the size Node accepts',
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+    request: (ctx) => call(ctx.server, 'GET', '/vendors', { headers: { 'x-padding': 'a'.repeat(20_000) } }),
+  },
+  {
+    name: 'a refresh from the session cookie without the session header (cross-site)',
+    status: 403,
+    code: 'AUTH_CSRF_REJECTED',
+    request: (ctx) =>
+      call(ctx.server, 'POST', '/auth/refresh', {
+        headers: { cookie: `slotcast_refresh=${'x'.repeat(40)}` },
+        body: {},
+      }),
+  },
+  {
     name: 'a URL that does not decode',
     status: 400,
     code: 'VALIDATION_FAILED',
@@ -454,7 +477,25 @@ const CASES: ErrorCase[] = [
       }),
   },
   {
-    name: 'a sixth sign-in after five failures',
+    name: 'a verification or reset link nobody was sent',
+    status: 400,
+    code: 'AUTH_LINK_INVALID',
+    request: (ctx) => call(ctx.server, 'POST', '/auth/verify-email', { body: { token: 'x'.repeat(43) } }),
+  },
+  {
+    name: 'a new customer booking before verifying their email',
+    status: 403,
+    code: 'EMAIL_NOT_VERIFIED',
+    setup: async (ctx) => {
+      const res = await call<{ accessToken: string }>(ctx.server, 'POST', '/auth/register', {
+        body: { email: `unverified-${Date.now()}@test.test`, password: 'a-long-password', name: 'Una' },
+      });
+      return res.body.accessToken;
+    },
+    request: (ctx, token) => postBooking(ctx, bookingBody(ctx), token as string),
+  },
+  {
+    name: 'a sign-in from an address right after five failures there',
     status: 429,
     code: 'RATE_LIMITED',
     setup: async (ctx) => {

@@ -7,7 +7,7 @@ import { api, buildWorld, slotAt, type World } from '../support/world.js';
 
 // Rate limits keep their counts in memory and do not depend on the database: one PGlite server suffices.
 
-/** Each test draws on its own client address (the server trusts X-Forwarded-For, as behind a proxy). */
+/** Each test draws on its own client address (the server trusts X-Forwarded-For from loopback, as behind a proxy). */
 const from = (ip: string) => ({ 'x-forwarded-for': ip });
 
 async function metric(server: TestServer, series: string, labels: Record<string, string> = {}) {
@@ -34,6 +34,7 @@ describe('rate limits', () => {
   beforeAll(async () => {
     server = await startTestServer('pglite', {
       RATE_LIMITS_ENABLED: 'true',
+      TRUST_PROXY: '127.0.0.1',
       RATE_LIMIT_HTTP_AUTH: '10/60',
       RATE_LIMIT_HTTP_MUTATIONS: '3/60',
       RATE_LIMIT_HTTP_READS: '4/60',
@@ -189,6 +190,7 @@ describe('adaptive rate limits', () => {
   beforeAll(async () => {
     server = await startTestServer('pglite', {
       RATE_LIMITS_ENABLED: 'true',
+      TRUST_PROXY: '127.0.0.1',
       RATE_LIMIT_HTTP_READS: '6/60',
       // Well above what a busy test machine shows, so only the deliberate stalls below cross it.
       RATE_LIMIT_TIGHTEN_LAG_MS: '400',

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Booking, BookingAction, ErrorCode, Problem } from '@slotcast/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ActionTokens } from '../../src/push/action-tokens.js';
 import { DB_KINDS } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { slotAllocator } from '../support/slots.js';
 import { api, buildWorld, login, type Party, type World } from '../support/world.js';
 
@@ -128,6 +129,26 @@ const ACTION_FROM: Record<BookingAction, 'requested' | 'confirmed' | 'checked_in
   complete: 'checked_in',
 };
 
+/** Alice's registered push device, shared by the cells (only she may remove it). */
+let aliceDeviceId: Promise<string> | null = null;
+const aliceDevice = (ctx: Ctx) =>
+  (aliceDeviceId ??= api<{ id: string }>(ctx.server, 'POST', '/push/subscriptions', {
+    token: ctx.w.alice.token,
+    body: { provider: 'webpush', endpoint: `https://push.example/${unique()}`, keys: { p256dh: 'BAAA', auth: 'AAAA' } },
+  }).then((r) => r.body.id));
+
+/** A push action token for cancelling one of Alice's requests: the token, not the caller, is the authorisation. */
+let aliceActionToken: Promise<string> | null = null;
+const aliceCancelToken = (ctx: Ctx) =>
+  (aliceActionToken ??= aliceBooking(ctx).then((b) =>
+    new ActionTokens(TEST_JWT_SECRET, 600).sign({
+      userId: ctx.w.alice.user.id,
+      bookingId: b.id,
+      action: 'cancel',
+      version: b.version,
+    }),
+  ));
+
 /** Every route of the API (as OpenAPI names it) × every kind of caller → the status they get. */
 const MATRIX: Record<string, MatrixCase[]> = {
   'POST /api/v1/auth/register': [
@@ -136,6 +157,23 @@ const MATRIX: Record<string, MatrixCase[]> = {
         path: '/auth/register',
         body: { email: `new-${unique()}@test.test`, password: 'a-long-password', name: 'New' },
       }),
+      expected: all(201),
+    },
+  ],
+  'POST /api/v1/auth/register-vendor': [
+    {
+      request: async () => {
+        const id = unique();
+        return {
+          path: '/auth/register-vendor',
+          body: {
+            email: `owner-${id}@test.test`,
+            password: 'a-long-password',
+            name: 'Owner',
+            vendor: { name: 'New shop', slug: `shop-${id}` },
+          },
+        };
+      },
       expected: all(201),
     },
   ],
@@ -168,6 +206,34 @@ const MATRIX: Record<string, MatrixCase[]> = {
     },
   ],
   'GET /api/v1/me': [{ request: async () => ({ path: '/me' }), expected: signedIn(200) }],
+  'GET /api/v1/me/profile': [{ request: async () => ({ path: '/me/profile' }), expected: signedIn(200) }],
+  'PATCH /api/v1/me/profile': [
+    { request: async () => ({ path: '/me/profile', body: { shareEmail: false } }), expected: signedIn(200) },
+  ],
+  'GET /api/v1/me/account': [{ request: async () => ({ path: '/me/account' }), expected: signedIn(200) }],
+  // World accounts are verified: nothing to send, and the same answer for everyone signed in.
+  'POST /api/v1/auth/verify-email/resend': [
+    { request: async () => ({ path: '/auth/verify-email/resend' }), expected: signedIn(202) },
+  ],
+  // Public; a token nobody was sent is refused the same for every caller.
+  'POST /api/v1/auth/verify-email': [
+    { request: async () => ({ path: '/auth/verify-email', body: { token: 'x'.repeat(43) } }), expected: all(400) },
+  ],
+  'POST /api/v1/auth/password-reset': [
+    {
+      request: async () => ({ path: '/auth/password-reset', body: { email: 'nobody@test.test' } }),
+      expected: all(202),
+    },
+  ],
+  'POST /api/v1/auth/password-reset/confirm': [
+    {
+      request: async () => ({
+        path: '/auth/password-reset/confirm',
+        body: { token: 'x'.repeat(43), password: 'a-long-password' },
+      }),
+      expected: all(400),
+    },
+  ],
   'GET /api/v1/vendors': [{ request: async () => ({ path: '/vendors' }), expected: all(200) }],
   'POST /api/v1/vendors': [
     {
@@ -262,6 +328,12 @@ const MATRIX: Record<string, MatrixCase[]> = {
   'GET /api/v1/bookings/{id}': [
     { request: async (ctx) => ({ path: `/bookings/${(await aliceBooking(ctx)).id}` }), expected: bookingReaders(200) },
   ],
+  'GET /api/v1/bookings/{id}/events': [
+    {
+      request: async (ctx) => ({ path: `/bookings/${(await aliceBooking(ctx)).id}/events` }),
+      expected: bookingReaders(200),
+    },
+  ],
   'POST /api/v1/bookings/{id}/reschedule': [
     {
       request: async (ctx) => {
@@ -281,6 +353,33 @@ const MATRIX: Record<string, MatrixCase[]> = {
   })),
   'GET /api/v1/admin/presence': [
     { request: async () => ({ path: '/admin/presence' }), expected: { ...signedIn(403), admin: 200 } },
+  ],
+  'GET /api/v1/push/vapid-key': [{ request: async () => ({ path: '/push/vapid-key' }), expected: all(200) }],
+  'POST /api/v1/push/subscriptions': [
+    {
+      request: async () => ({
+        path: '/push/subscriptions',
+        body: { provider: 'fcm', token: `fcm-token-${unique()}` },
+      }),
+      expected: signedIn(201),
+    },
+  ],
+  'GET /api/v1/push/subscriptions': [
+    { request: async () => ({ path: '/push/subscriptions' }), expected: signedIn(200) },
+  ],
+  'DELETE /api/v1/push/subscriptions/{id}': [
+    {
+      variant: "Alice's device",
+      request: async (ctx) => ({ path: `/push/subscriptions/${await aliceDevice(ctx)}` }),
+      expected: { ...signedIn(404), 'customer (own booking)': 204 },
+    },
+  ],
+  'POST /api/v1/push/actions': [
+    {
+      variant: "Alice's cancel token, pressed by anyone: done once, the same answer for all",
+      request: async (ctx) => ({ path: '/push/actions', body: { token: await aliceCancelToken(ctx) } }),
+      expected: all(200),
+    },
   ],
   'GET /api/v1/notifications': [{ request: async () => ({ path: '/notifications' }), expected: signedIn(200) }],
   'POST /api/v1/notifications/read-all': [
@@ -345,6 +444,8 @@ describe.each(DB_KINDS)('access control on %s', (kind) => {
     ctx.w = await buildWorld(ctx.server);
     ctx.nextSlot = slotAllocator(2);
     aliceNotificationId = null;
+    aliceDeviceId = null;
+    aliceActionToken = null;
   });
   afterAll(async () => {
     await ctx.server?.close();

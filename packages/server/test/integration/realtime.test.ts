@@ -32,6 +32,10 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     expect(err.data?.code).toBe('AUTH_REQUIRED');
   });
 
+  it('refuses a token that is not a string with VALIDATION_FAILED', async () => {
+    expect((await connectError(server, { token: 12345 })).data?.code).toBe('VALIDATION_FAILED');
+  });
+
   it('refuses a forged token with AUTH_TOKEN_INVALID', async () => {
     const err = await connectError(server, { token: `${w.alice.token.slice(0, -4)}AAAA` });
     expect(err.data?.code).toBe('AUTH_TOKEN_INVALID');

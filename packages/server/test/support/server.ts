@@ -3,6 +3,9 @@ import { createSlotcast, type Slotcast, type SlotcastOverrides } from '../../src
 import { loadConfig } from '../../src/config.js';
 import { type DbKind, freshDb, type TestDb } from './databases.js';
 
+/** The JWT secret of test servers (tests that sign their own tokens, e.g. push action tokens, need it). */
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
 export interface TestServer {
   slotcast: Slotcast;
   url: string;
@@ -23,7 +26,7 @@ export async function startTestServer(
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
-    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    JWT_SECRET: TEST_JWT_SECRET,
     DATA_DIR: '/tmp/slotcast-test',
     LOG_LEVEL: 'silent',
     // Suites make many requests and sockets from one address; the rate-limit suite turns limits back on.

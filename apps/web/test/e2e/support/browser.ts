@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (CI installs it); CHROMIUM_PATH points elsewhere. Playwright's own browser builds are not used. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,7 +35,8 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 /** Runs axe-core in the page (WCAG 2.x A and AA rules) and returns the serious and critical violations. */
 export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  // Evaluated through the DevTools protocol, not as an inline <script>, which the app's CSP rightly refuses.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const axe = (
       window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }
@@ -53,4 +54,14 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ ...v, nodes: v.nodes.slice(0, 5) }));
+}
+
+/** Collects what Chromium reports as Content-Security-Policy violations on every page of `context`. */
+export function recordCspViolations(context: BrowserContext, into: string[]): void {
+  const watch = (page: Page) =>
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) into.push(`${page.url()}: ${msg.text()}`);
+    });
+  context.on('page', watch);
+  for (const page of context.pages()) watch(page);
 }

@@ -1,62 +1,52 @@
-import { DETAILS, ROUTES, SlotcastError } from '@slotcast/protocol';
+import { ROUTES, SESSION_COOKIE, SlotcastError } from '@slotcast/protocol';
 import type { FastifyInstance } from 'fastify';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { LoginThrottle } from '../../limits/login-throttle.js';
 import type { AuthService } from '../../usecases/auth.js';
 import { type RouteDeps, routeHandlers } from '../route.js';
+import type { SessionCookies } from '../session-cookie.js';
 
-export interface LoginLimits {
-  failuresPerAccount: number;
-  failuresPerIp: number;
-  windowSeconds: number;
-}
-
-export function authRoutes(app: FastifyInstance, deps: RouteDeps & { auth: AuthService; loginLimits: LoginLimits }) {
-  const { auth } = deps;
+export function authRoutes(
+  app: FastifyInstance,
+  deps: RouteDeps & { auth: AuthService; loginThrottle: LoginThrottle; cookies: SessionCookies },
+) {
+  const { auth, cookies } = deps;
+  const throttle = deps.loginThrottle;
   const handle = routeHandlers(app, deps);
-  // Failed logins count against the account and the address; either limit blocks further tries for the window.
-  const byAccount = new RateLimiterMemory({
-    points: deps.loginLimits.failuresPerAccount,
-    duration: deps.loginLimits.windowSeconds,
-  });
-  const byIp = new RateLimiterMemory({
-    points: deps.loginLimits.failuresPerIp,
-    duration: deps.loginLimits.windowSeconds,
-  });
   const signIns = new Map<string, Promise<unknown>>();
 
-  handle(ROUTES.register, async ({ body }) => ({ body: await auth.register(body) }));
+  handle(ROUTES.register, async ({ body, request, reply }) => ({
+    body: cookies.deliver(request, reply, await auth.register(body)),
+  }));
 
   // One sign-in per account at a time: checked concurrently, a burst of guesses would all pass the check before
   // the first failure is counted. (The per-address count stays approximate for bursts across many accounts.)
-  handle(ROUTES.login, async ({ body, request }) =>
+  handle(ROUTES.login, async ({ body, request, reply }) =>
     oneAtATime(signIns, body.email, async () => {
-      const keys = [
-        [byAccount, body.email],
-        [byIp, request.ip],
-      ] as const;
-      for (const [limiter, key] of keys) {
-        const state = await limiter.get(key);
-        if (state && state.consumedPoints >= limiter.points) {
-          throw new SlotcastError('RATE_LIMITED', DETAILS.tooManySignIns(), { retryAfterMs: state.msBeforeNext });
-        }
-      }
+      await throttle.check(body.email, request.ip);
       try {
         const pair = await auth.login(body);
-        await byAccount.delete(body.email);
-        return { body: pair };
+        await throttle.succeeded(body.email, request.ip);
+        return { body: cookies.deliver(request, reply, pair) };
       } catch (err) {
         if (err instanceof SlotcastError && err.code === 'AUTH_INVALID_CREDENTIALS') {
-          await Promise.all(keys.map(([limiter, key]) => limiter.penalty(key, 1)));
+          await throttle.failed(body.email, request.ip);
         }
         throw err;
       }
     }),
   );
 
-  handle(ROUTES.refresh, async ({ body }) => ({ body: await auth.refresh(body.refreshToken) }));
+  handle(ROUTES.refresh, async ({ body, request, reply }) => {
+    const token = cookies.refreshToken(request, body.refreshToken);
+    return { body: cookies.deliver(request, reply, await auth.refresh(token)) };
+  });
 
-  handle(ROUTES.logout, async ({ body }) => {
-    await auth.logout(body.refreshToken);
+  handle(ROUTES.logout, async ({ body, request, reply }) => {
+    // Signing out with no token left (an expired cookie) is still a sign-out.
+    const token =
+      body.refreshToken ?? (request.cookies[SESSION_COOKIE.name] ? cookies.refreshToken(request, undefined) : null);
+    if (token) await auth.logout(token);
+    cookies.clear(reply);
     return {};
   });
 

@@ -65,6 +65,8 @@ export class NodeProcess {
           LOG_LEVEL: process.env.CLUSTER_LOG_LEVEL ?? 'warn',
           RATE_LIMITS_ENABLED: 'false',
           SHUTDOWN_DELAY_MS: '0',
+          // The test's HAProxy on loopback is the load balancer; only it may name the client.
+          TRUST_PROXY: '127.0.0.1',
           DATA_DIR: path.dirname(this.logFile),
           ...this.env,
         },
