@@ -134,7 +134,11 @@ let aliceDeviceId: Promise<string> | null = null;
 const aliceDevice = (ctx: Ctx) =>
   (aliceDeviceId ??= api<{ id: string }>(ctx.server, 'POST', '/push/subscriptions', {
     token: ctx.w.alice.token,
-    body: { provider: 'webpush', endpoint: `https://push.example/${unique()}`, keys: { p256dh: 'BAAA', auth: 'AAAA' } },
+    body: {
+      provider: 'webpush',
+      endpoint: `https://fcm.googleapis.com/fcm/send/${unique()}`,
+      keys: { p256dh: 'BAAA', auth: 'AAAA' },
+    },
   }).then((r) => r.body.id));
 
 /** A push action token for cancelling one of Alice's requests: the token, not the caller, is the authorisation. */
