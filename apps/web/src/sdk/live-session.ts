@@ -164,6 +164,12 @@ export class LiveSession {
     };
   }
 
+  /** The user asked (Refresh on a phone): reconnect now if the socket is down, and read every snapshot again. */
+  async refresh(): Promise<void> {
+    this.sdk.realtime.retryNow();
+    await this.reloadAll();
+  }
+
   async reloadAll(): Promise<void> {
     await Promise.allSettled([this.loadNotifications(), ...[...this.reloaders].map((r) => r())]);
   }

@@ -51,7 +51,7 @@ describe.skipIf(!available)('battery-aware connection in Chromium', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('closes the socket while hidden with push on, and replays the missed change once when visible again', async () => {
+  it('closes the socket while hidden with push on, replays the missed change once when visible again; Refresh catches up', async () => {
     const alice = await login('alice@example.test');
     const owner = await login('owner@studio-mira.test');
     const salon = (await api<Vendor[]>('GET', '/vendors')).find((v) => v.slug === 'studio-mira')!;
@@ -129,6 +129,15 @@ describe.skipIf(!available)('battery-aware connection in Chromium', () => {
     await panel.getByText('Booking confirmed').first().waitFor();
     expect(await panel.getByRole('listitem').filter({ hasText: 'Booking confirmed' }).count()).toBe(1);
     expect(await unread()).toBe(unreadBefore + 1);
+    await page.keyboard.press('Escape');
+
+    // Refresh (the phone's pull-to-refresh): with the socket asleep, it reconnects and catches up at once.
+    await setHidden(true);
+    await expect.poll(() => sockets.every((s) => s.isClosed()), { timeout: 15_000 }).toBe(true);
+    await api<Booking>('POST', `/bookings/${booking.id}/cancel`, owner, { version: booking.version + 1 });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('cancelled');
+    expect(sockets.at(-1)!.isClosed()).toBe(false);
     await context.close();
   });
 });
