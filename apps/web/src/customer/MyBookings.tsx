@@ -1,9 +1,10 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { InstallPrompt } from '../app/InstallPrompt.js';
 import { Link } from '../app/router.js';
 import { useAllCatalogs } from '../bookings/catalog.js';
 import { useBookingRange } from '../bookings/use-booking-range.js';
 import { EnableNotifications } from '../notifications/EnableNotifications.js';
+import { useOptionalLive } from '../sdk/slotcast-context.js';
 import { LoadState } from '../ui/LoadState.js';
 import { PageHeading } from '../ui/PageHeading.js';
 import { CustomerBooking } from './BookingStatusCard.js';
@@ -20,6 +21,17 @@ export function MyBookings({ focusId }: { focusId?: string } = {}) {
     [now],
   );
   const { bookings, snapshot, status, error, reload } = useBookingRange(range);
+  const live = useOptionalLive();
+  const [refreshing, setRefreshing] = useState(false);
+  // Phones have no reload button in standalone mode: reconnect (cursor + replay) and read the list again.
+  const refresh = async () => {
+    setRefreshing(true);
+    try {
+      await (live ? live.refresh() : reload());
+    } finally {
+      setRefreshing(false);
+    }
+  };
   const upcoming = bookings.filter((b) => Date.parse(b.endAt) >= Date.now());
   const past = bookings.filter((b) => Date.parse(b.endAt) < Date.now()).reverse();
   const focusLoaded = focusId !== undefined && bookings.some((b) => b.id === focusId);
@@ -33,6 +45,11 @@ export function MyBookings({ focusId }: { focusId?: string } = {}) {
   return (
     <>
       <PageHeading>My bookings</PageHeading>
+      <p>
+        <button type="button" className="button button-small" onClick={refresh} disabled={refreshing}>
+          {refreshing ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </p>
       <LoadState status={status} error={error} onRetry={reload} what="your bookings" />
       {bookings.length > 0 && (
         <>

@@ -4,6 +4,7 @@ import { BookingStore } from '../bookings/booking-store.js';
 import { notifyWhileHidden } from '../notifications/local-notification.js';
 import { NotificationStore } from '../notifications/notification-store.js';
 import { OfflineStatusStore } from '../offline/offline-status.js';
+import { watchPageConnection } from './page-connection-policy.js';
 
 /**
  * What one signed-in user's tab keeps live: the bookings it has seen and the notifications, fed by the SDK's event
@@ -70,6 +71,9 @@ export class LiveSession {
     );
     void this.loadNotifications();
     realtime.start();
+    // Hidden with push on → the socket sleeps; visible → reconnect with the cursor and replay (docs/push.md).
+    if (typeof document !== 'undefined' && typeof navigator !== 'undefined')
+      this.offs.push(watchPageConnection(realtime));
   }
 
   async stop(): Promise<void> {
@@ -158,6 +162,12 @@ export class LiveSession {
     return () => {
       this.requestListeners.delete(listener);
     };
+  }
+
+  /** The user asked (Refresh on a phone): reconnect now if the socket is down, and read every snapshot again. */
+  async refresh(): Promise<void> {
+    this.sdk.realtime.retryNow();
+    await this.reloadAll();
   }
 
   async reloadAll(): Promise<void> {
