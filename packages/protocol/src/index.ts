@@ -3,6 +3,7 @@ export * from './entities.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './notifications.js';
+export * from './ops.js';
 export * from './routes/index.js';
 export * from './socket.js';
 export * from './version.js';

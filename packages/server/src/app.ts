@@ -18,14 +18,19 @@ import { buildHttpServer } from './http/server.js';
 import { LoadGovernor } from './limits/load-governor.js';
 import { type LimiterFactory, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { redisLimiters } from './limits/redis-limiters.js';
+import { loadAlertThresholds } from './observability/alert-rules.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
+import { publishOpsSamples } from './observability/ops-publisher.js';
+import { OpsSampler } from './observability/ops-sampler.js';
 import { realtimeObserver } from './observability/realtime-observer.js';
 import { socketStats } from './observability/socket-stats.js';
 import { Tracing } from './observability/tracing.js';
+import { type Clock, systemClock } from './realtime/expiry-timers.js';
 import { attachGateway, type Gateway } from './realtime/gateway.js';
 import { countPresence, tagSocketsWithNode } from './realtime/presence.js';
 import { type RedisAdapterHandle, useRedisAdapter } from './realtime/redis-adapter.js';
+import { ADMIN_ROOM } from './realtime/rooms.js';
 import { attachSocketLimits, handshakeThrottle } from './realtime/socket-limits.js';
 import { CatalogCache } from './store/catalog-cache.js';
 import { type Db, ping } from './store/db.js';
@@ -70,6 +75,8 @@ export interface SlotcastOverrides {
   tracerProvider?: TracerProvider;
   /** Rate-limit store: memory by default; Redis-backed to share budgets between nodes. */
   limiterFactory?: LimiterFactory;
+  /** Timers of the live operations samples (tests drive them with fake timers). */
+  opsClock?: Clock;
 }
 
 /** Wires one Slotcast node from its configuration. Nothing here is global: tests build several in one process. */
@@ -180,6 +187,26 @@ export async function createSlotcast(
   if (config.REDIS_URL) redis = useRedisAdapter(gateway.io, config.REDIS_URL, logger);
   tagSocketsWithNode(gateway.io, config.nodeId);
   const workers = startWorkers({ db, bookings, logger, config });
+  // Fail at start, not on the first sample, when the alert rules cannot be read.
+  const opsIntervalMs = config.OPS_SAMPLE_INTERVAL_SECONDS * 1000;
+  const sampler = new OpsSampler({
+    nodeId: config.nodeId,
+    intervalMs: opsIntervalMs,
+    nsp: io.of('/'),
+    metrics,
+    db: rawDb,
+    pool: () => rawDb.stats(),
+    readinessChecks,
+    thresholds: loadAlertThresholds(config.ALERT_RULES_FILE),
+    now: () => (overrides.opsClock ?? systemClock).now(),
+  });
+  const opsPublisher = publishOpsSamples({
+    intervalMs: opsIntervalMs,
+    clock: overrides.opsClock ?? systemClock,
+    sample: () => sampler.sample(),
+    emit: (sample) => io.to(ADMIN_ROOM).emit('ops:sample', sample),
+    logger,
+  });
   // Durable workers (bus.subscribeDurable): on every node by default; a node with WORKERS_ENABLED=false leaves them
   // to the others and spends itself on requests and sockets.
   const durableWorkers = config.WORKERS_ENABLED ? [await startNotificationsWorker(bus, notifications)] : [];
@@ -212,6 +239,7 @@ export async function createSlotcast(
       // /readyz answers 503 from here on; give load balancers time to notice before connections go.
       if (config.shutdownDelayMs) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       governor.stop();
+      opsPublisher.stop();
       workers.stop();
       await Promise.all(durableWorkers.map((w) => w.stop()));
       await gateway!.drain(1000);
