@@ -16,7 +16,10 @@ const NAV: Record<User['role'], { to: string; label: string }[]> = {
     { to: '/', label: 'Schedule' },
     { to: '/bookings', label: 'Bookings' },
   ],
-  admin: [{ to: '/', label: 'All bookings' }],
+  admin: [
+    { to: '/', label: 'All bookings' },
+    { to: '/operations', label: 'Operations' },
+  ],
 };
 
 const ROLE_LABEL: Record<User['role'], string> = { customer: 'Customer', staff: 'Staff', admin: 'Admin' };
