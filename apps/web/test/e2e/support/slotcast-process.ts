@@ -41,6 +41,8 @@ export interface SlotcastProcessOptions {
   port: number;
   dataDir: string;
   webDist: string;
+  /** More environment for the node (e.g. a shorter OPS_SAMPLE_INTERVAL_SECONDS). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -67,6 +69,7 @@ export class SlotcastProcess {
       WEB_DIST: this.opts.webDist,
       DEMO_DATA: 'true',
       LOG_LEVEL: 'warn',
+      ...this.opts.env,
     };
     // The embedded defaults: PGlite in dataDir, in-process bus and adapter, whatever the surrounding shell has set.
     for (const key of ['DATABASE_URL', 'REDIS_URL', 'AMQP_URL', 'JWT_SECRET']) delete env[key];
