@@ -1,3 +1,4 @@
+import { AnalyticsApi } from './analytics-api.js';
 import { AuthApi } from './auth-api.js';
 import { BookingsApi } from './bookings-api.js';
 import { ResourcesApi, VendorsApi } from './catalog-api.js';
@@ -29,6 +30,7 @@ export class ApiClient {
   readonly resources: ResourcesApi;
   readonly bookings: BookingsApi;
   readonly notifications: NotificationsApi;
+  readonly analytics: AnalyticsApi;
   readonly http: HttpTransport;
 
   constructor(opts: ApiClientOptions) {
@@ -45,5 +47,6 @@ export class ApiClient {
     this.resources = new ResourcesApi(this.http);
     this.bookings = new BookingsApi(this.http);
     this.notifications = new NotificationsApi(this.http);
+    this.analytics = new AnalyticsApi(this.http);
   }
 }

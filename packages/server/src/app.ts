@@ -38,11 +38,13 @@ import { outboxStats } from './store/event-log.js';
 import { migrate } from './store/migrate.js';
 import { openPglite } from './store/pglite.js';
 import { openPostgres } from './store/postgres.js';
+import { AnalyticsService } from './usecases/analytics.js';
 import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
 import { NotificationService } from './usecases/notifications.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
+import { startAnalyticsWorker } from './workers/analytics-worker.js';
 import { startNotificationsWorker } from './workers/notifications-worker.js';
 import { startWorkers } from './workers/workers.js';
 
@@ -112,6 +114,7 @@ export async function createSlotcast(
   const catalog = new CatalogService(db, catalogCache);
   const bookings = new BookingService({ db, catalog: catalogCache, now: overrides.now, onEvents: () => bus.poke() });
   const notifications = new NotificationService(db, () => bus.poke());
+  const analytics = new AnalyticsService(db, overrides.now);
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -151,6 +154,7 @@ export async function createSlotcast(
     catalog,
     bookings,
     notifications,
+    analytics,
     bodyLimit: config.BODY_LIMIT_BYTES,
     loginLimits: { failuresPerAccount: 5, failuresPerIp: 100, windowSeconds: 15 * 60 },
     isDraining: () => draining,
@@ -209,7 +213,9 @@ export async function createSlotcast(
   });
   // Durable workers (bus.subscribeDurable): on every node by default; a node with WORKERS_ENABLED=false leaves them
   // to the others and spends itself on requests and sockets.
-  const durableWorkers = config.WORKERS_ENABLED ? [await startNotificationsWorker(bus, notifications)] : [];
+  const durableWorkers = config.WORKERS_ENABLED
+    ? [await startNotificationsWorker(bus, notifications), await startAnalyticsWorker(bus, analytics)]
+    : [];
 
   return {
     config,

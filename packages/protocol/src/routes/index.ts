@@ -1,4 +1,5 @@
 import * as admin from './admin.js';
+import * as analytics from './analytics.js';
 import * as auth from './auth.js';
 import * as bookings from './bookings.js';
 import * as catalog from './catalog.js';
@@ -13,5 +14,6 @@ export const ROUTES = {
   ...bookings,
   ...notifications,
   ...admin,
+  ...analytics,
 } as const;
 export type RouteName = keyof typeof ROUTES;

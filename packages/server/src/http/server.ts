@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Caller } from '../usecases/actor.js';
+import type { AnalyticsService } from '../usecases/analytics.js';
 import type { AuthService } from '../usecases/auth.js';
 import type { BookingService } from '../usecases/bookings.js';
 import type { CatalogService } from '../usecases/catalog.js';
@@ -13,6 +14,7 @@ import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { newOpenApiDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { analyticsRoutes } from './routes/analytics-routes.js';
 import { authRoutes, type LoginLimits } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
@@ -28,6 +30,7 @@ export interface HttpDeps {
   catalog: CatalogService;
   notifications: NotificationService;
   bookings: BookingService;
+  analytics: AnalyticsService;
   bodyLimit: number;
   loginLimits: LoginLimits;
   readinessChecks?: ReadinessCheck[];
@@ -96,6 +99,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   bookingRoutes(app, routeDeps);
   notificationRoutes(app, routeDeps);
   adminRoutes(app, routeDeps);
+  analyticsRoutes(app, routeDeps);
   healthRoutes(app, {
     pingDatabase: deps.pingDatabase,
     extraChecks: deps.readinessChecks,
