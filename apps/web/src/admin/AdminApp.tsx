@@ -1,10 +1,14 @@
 import type { User } from '@slotcast/protocol';
+import { lazy, Suspense } from 'react';
 import { usePath } from '../app/router.js';
 import { BookingsPage } from '../bookings/BookingsPage.js';
 import { useAllCatalogs } from '../bookings/catalog.js';
 import { userTimeZone } from '../time/zoned.js';
 import { LoadState } from '../ui/LoadState.js';
 import { OperationsPage } from './operations/OperationsPage.js';
+
+// Charts load with the page that shows them, not with the admin app.
+const InsightsPage = lazy(() => import('../insights/InsightsPage.js'));
 
 /** Admins watch every vendor's bookings arrive and change, live, and may act on any of them. */
 export default function AdminApp({ user }: { user: User }) {
@@ -19,6 +23,14 @@ export default function AdminApp({ user }: { user: User }) {
         onRetry={catalogs.reload}
         what="vendors"
       />
+    );
+  }
+  if (path === '/insights') {
+    const vendors = [...catalogs.data.values()].map((c) => ({ id: c.vendor.id, name: c.vendor.name }));
+    return (
+      <Suspense fallback={<LoadState status="loading" error={null} onRetry={() => {}} what="insights" />}>
+        <InsightsPage vendors={vendors} />
+      </Suspense>
     );
   }
   return <BookingsPage user={user} catalogs={catalogs.data} title="All bookings, live" timeZone={userTimeZone()} />;

@@ -1,5 +1,5 @@
 import type { User } from '@slotcast/protocol';
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { usePath } from '../app/router.js';
 import { BookingsPage } from '../bookings/BookingsPage.js';
 import { useCatalog } from '../bookings/catalog.js';
@@ -7,6 +7,9 @@ import { useLive } from '../sdk/slotcast-context.js';
 import { LoadState } from '../ui/LoadState.js';
 import { SchedulePage } from './SchedulePage.js';
 import { useSoundCue } from './sound-cue.js';
+
+// Charts load with the page that shows them, not with the schedule.
+const InsightsPage = lazy(() => import('../insights/InsightsPage.js'));
 
 function SpeakerIcon({ on }: { on: boolean }) {
   return (
@@ -65,7 +68,11 @@ export default function VendorApp({ user }: { user: User }) {
           </button>
         </div>
       )}
-      {path === '/bookings' ? (
+      {path === '/insights' && user.isOwner ? (
+        <Suspense fallback={<LoadState status="loading" error={null} onRetry={() => {}} what="insights" />}>
+          <InsightsPage />
+        </Suspense>
+      ) : path === '/bookings' ? (
         <BookingsPage user={user} catalogs={catalogs} title="Bookings" timeZone={resources[0]?.timezone ?? 'UTC'} />
       ) : (
         <SchedulePage user={user} resources={resources} services={services} vendorName={vendor.name} />
