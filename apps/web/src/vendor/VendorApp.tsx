@@ -1,14 +1,15 @@
 import type { User } from '@slotcast/protocol';
 import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { usePath } from '../app/router.js';
-import { BookingsPage } from '../bookings/BookingsPage.js';
 import { useCatalog } from '../bookings/catalog.js';
 import { useLive } from '../sdk/slotcast-context.js';
 import { LoadState } from '../ui/LoadState.js';
 import { SchedulePage } from './SchedulePage.js';
 import { useSoundCue } from './sound-cue.js';
 
-// Charts load with the page that shows them, not with the schedule.
+// Pages other than the schedule load when opened, so a vendor's first load stays within its budget; charts load
+// only with the insights page.
+const BookingsPage = lazy(() => import('../bookings/BookingsPage.js').then((m) => ({ default: m.BookingsPage })));
 const InsightsPage = lazy(() => import('../insights/InsightsPage.js'));
 
 function SpeakerIcon({ on }: { on: boolean }) {
@@ -73,7 +74,9 @@ export default function VendorApp({ user }: { user: User }) {
           <InsightsPage />
         </Suspense>
       ) : path === '/bookings' ? (
-        <BookingsPage user={user} catalogs={catalogs} title="Bookings" timeZone={resources[0]?.timezone ?? 'UTC'} />
+        <Suspense fallback={<LoadState status="loading" error={null} onRetry={() => {}} what="bookings" />}>
+          <BookingsPage user={user} catalogs={catalogs} title="Bookings" timeZone={resources[0]?.timezone ?? 'UTC'} />
+        </Suspense>
       ) : (
         <SchedulePage user={user} resources={resources} services={services} vendorName={vendor.name} />
       )}
