@@ -1,6 +1,6 @@
 import type { TrendsResponse, TrendTotals } from '@slotcast/protocol';
 import { useState } from 'react';
-import { navigate, usePath } from '../app/router.js';
+import { navigate, usePath, useSearch } from '../app/router.js';
 import { useSdk } from '../sdk/slotcast-context.js';
 import { LoadState } from '../ui/LoadState.js';
 import { PageHeading } from '../ui/PageHeading.js';
@@ -48,7 +48,7 @@ const TOTAL_ROWS: [string, (t: TrendTotals) => string][] = [
 export default function InsightsPage({ vendors }: { vendors?: { id: string; name: string }[] }) {
   const sdk = useSdk();
   const path = usePath();
-  const filters = readFilters(typeof window === 'undefined' ? '' : window.location.search);
+  const filters = readFilters(useSearch());
   const [showTable, setShowTable] = useState(false);
   const today = new Date().toISOString().slice(0, 10);
   const range = rangeOf(filters.days, today);

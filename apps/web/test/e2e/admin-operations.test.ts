@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -15,7 +15,7 @@ if (!available) {
 
 const PASSWORD = 'slotcast-demo';
 
-describe.skipIf(!available)('admin operations view in Chromium', () => {
+describe.skipIf(!available)('admin operations and vendor insights in Chromium', () => {
   let tmp: string;
   let server: SlotcastProcess;
   let browser: Browser;
@@ -90,5 +90,45 @@ describe.skipIf(!available)('admin operations view in Chromium', () => {
 
     await shop.context().close();
     await expect.poll(() => socketsTotal(admin), { timeout: 15_000 }).toBe(before);
+  });
+
+  it('shows a vendor owner their heatmap with its table, the trends table view, passes axe, and downloads CSV', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    const owner = await context.newPage();
+    await signIn(owner, 'owner@studio-mira.test');
+    await owner.getByRole('link', { name: 'Insights' }).click();
+    await owner.getByRole('heading', { name: 'Insights' }).waitFor();
+    // The booking made in the previous test reaches the rollups through the analytics worker.
+    await expect
+      .poll(
+        async () => {
+          await owner.reload();
+          return (await owner.getByTestId('heatmap-summary').textContent()) ?? '';
+        },
+        { timeout: 20_000 },
+      )
+      .toMatch(/^[1-9]\d* bookings made/);
+    expect(owner.url()).toContain('/insights');
+    const heatmap = owner.getByTestId('heatmap');
+    await expect(heatmap.locator('tbody tr').count()).resolves.toBe(7);
+    await expect(heatmap.locator('tbody tr').first().locator('td').count()).resolves.toBe(24);
+
+    await owner.getByRole('button', { name: '7 days' }).click();
+    await expect.poll(() => owner.url()).toContain('days=7');
+    await owner.getByRole('button', { name: 'Show the chart as a table' }).click();
+    await expect(owner.getByTestId('trends-table').locator('tbody tr').count()).resolves.toBe(7);
+    const a11y = await seriousA11yViolations(owner);
+    expect(a11y, JSON.stringify(a11y, null, 2)).toEqual([]);
+
+    const [download] = await Promise.all([
+      owner.waitForEvent('download'),
+      owner.getByRole('button', { name: 'Download heatmap as CSV' }).click(),
+    ]);
+    const file = path.join(tmp, 'heatmap.csv');
+    await download.saveAs(file);
+    const lines = readFileSync(file, 'utf8').trim().split('\r\n');
+    expect(lines[0]).toBe('weekday,hour,count');
+    expect(lines).toHaveLength(1 + 168);
+    await context.close();
   });
 });
