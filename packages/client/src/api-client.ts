@@ -1,4 +1,5 @@
 import { SESSION_MODE_HEADER } from '@slotcast/protocol';
+import { AnalyticsApi } from './analytics-api.js';
 import { AuthApi } from './auth-api.js';
 import { BookingsApi } from './bookings-api.js';
 import { ResourcesApi, VendorsApi } from './catalog-api.js';
@@ -40,6 +41,7 @@ export class ApiClient {
   readonly notifications: NotificationsApi;
   readonly push: PushApi;
   readonly profile: ProfileApi;
+  readonly analytics: AnalyticsApi;
   readonly http: HttpTransport;
 
   constructor(opts: ApiClientOptions) {
@@ -65,5 +67,6 @@ export class ApiClient {
     this.notifications = new NotificationsApi(this.http);
     this.push = new PushApi(this.http);
     this.profile = new ProfileApi(this.http);
+    this.analytics = new AnalyticsApi(this.http);
   }
 }

@@ -1,4 +1,5 @@
 export { isNotificationEvent, NotificationEvent } from '@slotcast/protocol';
+export { AnalyticsApi } from './analytics-api.js';
 export { ApiClient, type ApiClientOptions } from './api-client.js';
 export { AuthApi, type LoginInput, type RegisterInput, type VendorSignUpInput } from './auth-api.js';
 export { type BackoffOptions, backoffCeiling, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js';

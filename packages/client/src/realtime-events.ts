@@ -1,4 +1,11 @@
-import type { FollowTarget, ReplayDone, ResyncRequired, ScheduleChanged, SessionInfo } from '@slotcast/protocol';
+import type {
+  FollowTarget,
+  OpsSample,
+  ReplayDone,
+  ResyncRequired,
+  ScheduleChanged,
+  SessionInfo,
+} from '@slotcast/protocol';
 import type { ConnectionError } from './connection-state.js';
 import type { RealtimeError } from './follows.js';
 
@@ -15,6 +22,8 @@ export interface RealtimeEvents {
   resync: ResyncRequired;
   /** A followed resource's schedule changed (live only, never replayed: reload availability after a reconnect). */
   scheduleChanged: ScheduleChanged;
+  /** One node's live operations sample (admins only, every few seconds, never replayed). */
+  opsSample: OpsSample;
   /** The server refused the session (revoked, invalid token); the client has stopped. */
   signedOut: ConnectionError;
   /** A follow re-sent after a reconnect was refused (FORBIDDEN, NOT_FOUND) and dropped. */

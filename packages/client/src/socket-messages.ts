@@ -1,5 +1,6 @@
 import {
   type EventEnvelope,
+  OpsSample,
   PROTOCOL_VERSION,
   ReplayDone,
   ResyncRequired,
@@ -83,5 +84,11 @@ export function routeMessages(
     const info = ScheduleChanged.safeParse(raw);
     if (info.success) emitter.emit('scheduleChanged', info.data);
     else malformed('schedule:changed');
+  });
+  socket.on('ops:sample', (raw) => {
+    if (!live()) return;
+    const info = OpsSample.safeParse(raw);
+    if (info.success) emitter.emit('opsSample', info.data);
+    else malformed('ops:sample');
   });
 }

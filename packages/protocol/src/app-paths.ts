@@ -10,6 +10,8 @@ export const APP_PATHS = {
   profile: '/profile',
   notifications: '/notifications',
   notificationSettings: '/settings/notifications',
+  operations: '/operations',
+  insights: '/insights',
 } as const;
 
 /** The link to one booking's page. */

@@ -1,4 +1,5 @@
 export * from './accounts.js';
+export * from './analytics.js';
 export * from './api.js';
 export * from './app-paths.js';
 export * from './entities.js';
@@ -6,6 +7,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './mail.js';
 export * from './notifications.js';
+export * from './ops.js';
 export * from './preferences.js';
 export * from './push.js';
 export * from './routes/index.js';

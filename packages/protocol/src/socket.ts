@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, IsoDateTime, Role } from './entities.js';
 import { ERRORS, type ErrorCode } from './errors.js';
 import { EventEnvelope } from './events.js';
+import { OpsSample } from './ops.js';
 import { PROTOCOL_VERSION } from './version.js';
 
 /**
@@ -135,6 +136,8 @@ export const SERVER_TO_CLIENT = {
   closing: Closing,
   /** To followers of a resource (see `follow`): live, not replayed; reload availability over REST after a reconnect. */
   'schedule:changed': ScheduleChanged,
+  /** To the admin room: one node's live operations sample (ops.ts), every few seconds. */
+  'ops:sample': OpsSample,
 } as const;
 
 /** Client → server messages: name → request and acknowledgement schemas. */

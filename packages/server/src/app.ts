@@ -22,16 +22,21 @@ import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './limits/login-throttle.j
 import { type LimiterFactory, memoryLimiters, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { redisLimiters } from './limits/redis-limiters.js';
 import { fileMailer, type Mailer, smtpMailer } from './mail/mailer.js';
+import { loadAlertThresholds } from './observability/alert-rules.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
+import { publishOpsSamples } from './observability/ops-publisher.js';
+import { OpsSampler } from './observability/ops-sampler.js';
 import { realtimeObserver } from './observability/realtime-observer.js';
 import { socketStats } from './observability/socket-stats.js';
 import { Tracing } from './observability/tracing.js';
 import { ActionTokens } from './push/action-tokens.js';
 import { createPushSenders } from './push/push-senders.js';
+import { type Clock, systemClock } from './realtime/expiry-timers.js';
 import { attachGateway, type Gateway } from './realtime/gateway.js';
 import { countPresence, tagSocketsWithNode } from './realtime/presence.js';
 import { type RedisAdapterHandle, useRedisAdapter } from './realtime/redis-adapter.js';
+import { ADMIN_ROOM } from './realtime/rooms.js';
 import { attachSocketLimits, handshakeThrottle } from './realtime/socket-limits.js';
 import { CatalogCache } from './store/catalog-cache.js';
 import { type Db, ping } from './store/db.js';
@@ -40,6 +45,7 @@ import { migrate } from './store/migrate.js';
 import { openPglite } from './store/pglite.js';
 import { openPostgres } from './store/postgres.js';
 import { AccountService } from './usecases/accounts.js';
+import { AnalyticsService } from './usecases/analytics.js';
 import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
@@ -50,6 +56,7 @@ import { PeopleService } from './usecases/people.js';
 import { PushService } from './usecases/push.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
 import { ReminderService } from './usecases/reminders.js';
+import { startAnalyticsWorker } from './workers/analytics-worker.js';
 import { startMailWorker } from './workers/mail-worker.js';
 import { startNotificationsWorker } from './workers/notifications-worker.js';
 import { startPushWorker } from './workers/push-worker.js';
@@ -93,6 +100,8 @@ export interface SlotcastOverrides {
   pushCa?: string;
   /** Outgoing mail; by default from SMTP_URL (or DATA_DIR/mail/). */
   mailer?: Mailer;
+  /** Timers of the live operations samples (tests drive them with fake timers). */
+  opsClock?: Clock;
 }
 
 /** Wires one Slotcast node from its configuration. Nothing here is global: tests build several in one process. */
@@ -150,6 +159,7 @@ export async function createSlotcast(
     vapidPublicKey: pushSetup.vapidPublicKey,
     endpointHosts: config.PUSH_ENDPOINT_HOSTS,
   });
+  const analytics = new AnalyticsService(db, overrides.now);
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -198,6 +208,7 @@ export async function createSlotcast(
     notifications,
     preferences,
     push,
+    analytics,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     allowedOrigins: config.ALLOWED_ORIGINS,
@@ -237,6 +248,26 @@ export async function createSlotcast(
   if (config.REDIS_URL) redis = useRedisAdapter(gateway.io, config.REDIS_URL, logger);
   tagSocketsWithNode(gateway.io, config.nodeId);
   const workers = startWorkers({ db, bookings, deliveries, reminders, logger, config });
+  // Fail at start, not on the first sample, when the alert rules cannot be read.
+  const opsIntervalMs = config.OPS_SAMPLE_INTERVAL_SECONDS * 1000;
+  const sampler = new OpsSampler({
+    nodeId: config.nodeId,
+    intervalMs: opsIntervalMs,
+    nsp: io.of('/'),
+    metrics,
+    db: rawDb,
+    pool: () => rawDb.stats(),
+    readinessChecks,
+    thresholds: loadAlertThresholds(config.ALERT_RULES_FILE),
+    now: () => (overrides.opsClock ?? systemClock).now(),
+  });
+  const opsPublisher = publishOpsSamples({
+    intervalMs: opsIntervalMs,
+    clock: overrides.opsClock ?? systemClock,
+    sample: () => sampler.sample(),
+    emit: (sample) => io.to(ADMIN_ROOM).emit('ops:sample', sample),
+    logger,
+  });
   // Durable workers (bus.subscribeDurable): on every node by default; a node with WORKERS_ENABLED=false leaves them
   // to the others and spends itself on requests and sockets.
   const mailer = overrides.mailer ?? mailerFor(config, logger);
@@ -244,6 +275,7 @@ export async function createSlotcast(
   if (config.WORKERS_ENABLED) {
     durableWorkers.push(await startNotificationsWorker(bus, notifications));
     durableWorkers.push(await startRemindersWorker(bus, reminders));
+    durableWorkers.push(await startAnalyticsWorker(bus, analytics));
     durableWorkers.push(
       await startMailWorker(bus, { mailer, publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }),
     );
@@ -297,6 +329,7 @@ export async function createSlotcast(
       // /readyz answers 503 from here on; give load balancers time to notice before connections go.
       if (config.shutdownDelayMs) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       governor.stop();
+      opsPublisher.stop();
       workers.stop();
       await Promise.all(durableWorkers.map((w) => w.stop()));
       await Promise.all(pushSetup.senders.map((s) => s.close?.()));

@@ -108,6 +108,10 @@ const ConfigSchema = z.object({
   // Operations (docs/operations.md): node name, log files, metrics, shutdown, rate limits, tracing.
   /** Names this node in metrics and logs; default `<hostname>-<pid>`. */
   NODE_ID: z.string().min(1).max(100).optional(),
+  /** How often this node pushes its live operations sample to admins (observability/ops-publisher.ts). */
+  OPS_SAMPLE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+  /** The Prometheus alert rules whose thresholds colour the live view; default: ops/prometheus/rules in the repo. */
+  ALERT_RULES_FILE: z.string().optional(),
   /** Log to rolling files at this path instead of stdout. */
   LOG_FILE: z.string().min(1).optional(),
   LOG_FILE_SIZE: z

@@ -28,8 +28,15 @@ const NAV: Record<User['role'], { to: string; label: string }[]> = {
   ],
   admin: [
     { to: '/', label: 'All bookings' },
+    { to: '/operations', label: 'Operations' },
+    { to: '/insights', label: 'Insights' },
     { to: '/settings/notifications', label: 'Notification settings' },
   ],
+};
+
+/** Only a vendor's owners see its insights. */
+const OWNER_NAV: Partial<Record<User['role'], { to: string; label: string }[]>> = {
+  staff: [{ to: '/insights', label: 'Insights' }],
 };
 
 const ROLE_LABEL: Record<User['role'], string> = { customer: 'Customer', staff: 'Staff', admin: 'Admin' };
@@ -88,13 +95,15 @@ export function AppShell({ user, children }: { user: User | null; children: Reac
           <div className="header-row header-nav">
             <nav aria-label="Main">
               <ul className="nav-list">
-                {NAV[user.role].map((item) => (
-                  <li key={item.to}>
-                    <Link to={item.to} className="nav-link">
-                      {item.label}
-                    </Link>
-                  </li>
-                ))}
+                {NAV[user.role]
+                  .concat(OWNER_NAV[user.role] && user.isOwner ? OWNER_NAV[user.role]! : [])
+                  .map((item) => (
+                    <li key={item.to}>
+                      <Link to={item.to} className="nav-link">
+                        {item.label}
+                      </Link>
+                    </li>
+                  ))}
               </ul>
             </nav>
             <div className="user-box">

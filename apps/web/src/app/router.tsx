@@ -21,6 +21,15 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, getPath, () => '/');
 }
 
+/** The query string (`?a=1`), for pages whose filters live in the URL. */
+export function useSearch(): string {
+  return useSyncExternalStore(
+    subscribe,
+    () => window.location.search,
+    () => '',
+  );
+}
+
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   if (to === window.location.pathname + window.location.search) return;
   if (opts.replace) window.history.replaceState(null, '', to);

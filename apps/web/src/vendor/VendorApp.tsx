@@ -1,9 +1,8 @@
 import type { User } from '@slotcast/protocol';
 import { APP_PATHS } from '@slotcast/protocol';
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { BookingPage, ProfilePage } from '../app/lazy-pages.js';
 import { matchPath, usePath } from '../app/router.js';
-import { BookingsPage } from '../bookings/BookingsPage.js';
 import { useCatalog } from '../bookings/catalog.js';
 import { EnableNotifications } from '../notifications/EnableNotifications.js';
 import { useLive } from '../sdk/slotcast-context.js';
@@ -11,6 +10,11 @@ import { LoadState } from '../ui/LoadState.js';
 import { NotFoundPage } from '../ui/NotFoundPage.js';
 import { SchedulePage } from './SchedulePage.js';
 import { useSoundCue } from './sound-cue.js';
+
+// Pages other than the schedule load when opened, so a vendor's first load stays within its budget; charts load
+// only with the insights page.
+const BookingsPage = lazy(() => import('../bookings/BookingsPage.js').then((m) => ({ default: m.BookingsPage })));
+const InsightsPage = lazy(() => import('../insights/InsightsPage.js'));
 
 function SpeakerIcon({ on }: { on: boolean }) {
   return (
@@ -63,7 +67,16 @@ export default function VendorApp({ user }: { user: User }) {
     if (booking) return <BookingPage key={booking.id} bookingId={booking.id!} user={user} />;
     if (p === APP_PATHS.bookings) {
       return (
-        <BookingsPage user={user} catalogs={catalogs} title="Bookings" timeZone={resources[0]?.timezone ?? 'UTC'} />
+        <Suspense fallback={<LoadState status="loading" error={null} onRetry={() => {}} what="bookings" />}>
+          <BookingsPage user={user} catalogs={catalogs} title="Bookings" timeZone={resources[0]?.timezone ?? 'UTC'} />
+        </Suspense>
+      );
+    }
+    if (p === APP_PATHS.insights && user.isOwner) {
+      return (
+        <Suspense fallback={<LoadState status="loading" error={null} onRetry={() => {}} what="insights" />}>
+          <InsightsPage />
+        </Suspense>
       );
     }
     if (p === APP_PATHS.profile) return <ProfilePage />;

@@ -1,5 +1,6 @@
 import * as accounts from './accounts.js';
 import * as admin from './admin.js';
+import * as analytics from './analytics.js';
 import * as auth from './auth.js';
 import * as bookings from './bookings.js';
 import * as catalog from './catalog.js';
@@ -21,5 +22,6 @@ export const ROUTES = {
   ...preferences,
   ...push,
   ...admin,
+  ...analytics,
 } as const;
 export type RouteName = keyof typeof ROUTES;

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { LoginThrottle } from '../limits/login-throttle.js';
 import type { AccountService } from '../usecases/accounts.js';
 import type { Caller } from '../usecases/actor.js';
+import type { AnalyticsService } from '../usecases/analytics.js';
 import type { AuthService } from '../usecases/auth.js';
 import type { BookingService } from '../usecases/bookings.js';
 import type { CatalogService } from '../usecases/catalog.js';
@@ -20,6 +21,7 @@ import { newOpenApiDocument } from './openapi.js';
 import { answerClientError, sendProblem } from './problem.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { analyticsRoutes } from './routes/analytics-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { bookingRoutes } from './routes/booking-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
@@ -44,6 +46,7 @@ export interface HttpDeps {
   bookings: BookingService;
   push: PushService;
   people: PeopleService;
+  analytics: AnalyticsService;
   bodyLimit: number;
   /** Browser origins besides the server's own that may call the API (config ALLOWED_ORIGINS). */
   allowedOrigins: readonly string[];
@@ -134,6 +137,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   preferenceRoutes(app, routeDeps);
   pushRoutes(app, routeDeps);
   adminRoutes(app, routeDeps);
+  analyticsRoutes(app, routeDeps);
   healthRoutes(app, {
     pingDatabase: deps.pingDatabase,
     extraChecks: deps.readinessChecks,

@@ -385,6 +385,26 @@ const MATRIX: Record<string, MatrixCase[]> = {
       expected: all(200),
     },
   ],
+  'GET /api/v1/analytics/heatmap': [
+    {
+      variant: "vendor A's",
+      request: async ({ w }) => ({
+        path: `/analytics/heatmap?metric=made&from=2026-01-01&to=2026-01-31&vendorId=${w.a.vendor.id}`,
+      }),
+      expected: managers(200),
+    },
+    {
+      variant: 'own vendor (no vendorId)',
+      request: async () => ({ path: '/analytics/heatmap?metric=made&from=2026-01-01&to=2026-01-31' }),
+      expected: { ...managers(200), 'owner of another vendor': 200 },
+    },
+  ],
+  'GET /api/v1/analytics/trends': [
+    {
+      request: async ({ w }) => ({ path: `/analytics/trends?days=7&vendorId=${w.a.vendor.id}` }),
+      expected: managers(200),
+    },
+  ],
   'GET /api/v1/notifications': [{ request: async () => ({ path: '/notifications' }), expected: signedIn(200) }],
   'POST /api/v1/notifications/read-all': [
     { request: async () => ({ path: '/notifications/read-all' }), expected: signedIn(200) },

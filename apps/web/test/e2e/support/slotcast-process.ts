@@ -41,7 +41,7 @@ export interface SlotcastProcessOptions {
   port: number;
   dataDir: string;
   webDist: string;
-  /** More settings (e.g. SMTP_URL, PUBLIC_URL, VAPID keys, NODE_EXTRA_CA_CERTS for a local push service). */
+  /** More settings (e.g. SMTP_URL, PUBLIC_URL, VAPID keys, NODE_EXTRA_CA_CERTS, a shorter OPS_SAMPLE_INTERVAL_SECONDS). */
   env?: Record<string, string>;
 }
 

@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium, seriousA11yViolations } from './support/browser.js';
+import { buildWebApp, freePort, SlotcastProcess } from './support/slotcast-process.js';
+
+const available = chromiumAvailable();
+if (!available) {
+  const msg = `Chromium not found at ${CHROMIUM_PATH}: the admin operations suite cannot run (apt-get install chromium)`;
+  if (process.env.CI) throw new Error(msg);
+  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
+}
+
+const PASSWORD = 'slotcast-demo';
+
+describe.skipIf(!available)('admin operations and vendor insights in Chromium', () => {
+  let tmp: string;
+  let server: SlotcastProcess;
+  let browser: Browser;
+
+  const signIn = async (page: Page, email: string) => {
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  };
+  const socketsTotal = async (page: Page) => Number(await page.getByTestId('ops-sockets-total').textContent());
+  const waitingRows = (page: Page) => page.getByTestId('ops-waiting').locator('tbody tr').count();
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-ops-'));
+    const dist = path.join(tmp, 'dist');
+    buildWebApp(dist);
+    server = new SlotcastProcess({
+      port: await freePort(),
+      dataDir: path.join(tmp, 'data'),
+      webDist: dist,
+      // Samples every second, so the view moves within the test's patience.
+      env: { OPS_SAMPLE_INTERVAL_SECONDS: '1' },
+    });
+    await server.start();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('moves when a customer connects and books: sockets up, the request in the waiting list; axe clean', async () => {
+    const admin = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+    await signIn(admin, 'admin@slotcast.test');
+    await admin.getByRole('link', { name: 'Operations' }).click();
+    await admin.getByRole('heading', { name: 'Operations, live' }).waitFor();
+    await admin.getByTestId('ops-summary').waitFor({ timeout: 15_000 });
+    await expect.poll(() => socketsTotal(admin), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    const before = await socketsTotal(admin);
+    await expect(admin.getByText('SlotcastOutboxLag: > 30 for 120s (critical)').count()).resolves.toBe(1);
+    const a11y = await seriousA11yViolations(admin);
+    expect(a11y, JSON.stringify(a11y, null, 2)).toEqual([]);
+
+    const shop = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await signIn(shop, 'alice@example.test');
+    await expect.poll(() => socketsTotal(admin), { timeout: 15_000 }).toBe(before + 1);
+
+    const waitingBefore = (await admin.getByTestId('ops-waiting').count()) ? await waitingRows(admin) : 0;
+    await shop.getByRole('link', { name: 'Studio Mira Hair' }).click();
+    await shop.getByRole('radio', { name: /Haircut/ }).check();
+    const days = shop.locator('.day-strip button');
+    for (let i = 1; i < (await days.count()); i++) {
+      const day = await days.nth(i).getAttribute('data-day');
+      await days.nth(i).click();
+      await shop.locator(`fieldset[data-day="${day}"][aria-busy="false"]`).waitFor();
+      const slots = shop.getByTestId('slots').getByRole('button');
+      if ((await slots.count()) === 0) continue;
+      await slots.first().click();
+      await shop.getByRole('button', { name: 'Book Haircut' }).click();
+      await shop.getByRole('heading', { name: 'Booked at Studio Mira Hair' }).waitFor();
+      break;
+    }
+    await expect
+      .poll(async () => ((await admin.getByTestId('ops-waiting').count()) ? waitingRows(admin) : 0), {
+        timeout: 15_000,
+      })
+      .toBe(waitingBefore + 1);
+
+    await shop.context().close();
+    await expect.poll(() => socketsTotal(admin), { timeout: 15_000 }).toBe(before);
+  });
+
+  it('shows a vendor owner their heatmap with its table, the trends table view, passes axe, and downloads CSV', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    const owner = await context.newPage();
+    await signIn(owner, 'owner@studio-mira.test');
+    await owner.getByRole('link', { name: 'Insights' }).click();
+    await owner.getByRole('heading', { name: 'Insights' }).waitFor();
+    // The booking made in the previous test reaches the rollups through the analytics worker.
+    await expect
+      .poll(
+        async () => {
+          await owner.reload();
+          return (await owner.getByTestId('heatmap-summary').textContent()) ?? '';
+        },
+        { timeout: 20_000 },
+      )
+      .toMatch(/^[1-9]\d* bookings made/);
+    expect(owner.url()).toContain('/insights');
+    const heatmap = owner.getByTestId('heatmap');
+    await expect(heatmap.locator('tbody tr').count()).resolves.toBe(7);
+    await expect(heatmap.locator('tbody tr').first().locator('td').count()).resolves.toBe(24);
+
+    await owner.getByRole('button', { name: '7 days' }).click();
+    await expect.poll(() => owner.url()).toContain('days=7');
+    await owner.getByRole('button', { name: 'Show the chart as a table' }).click();
+    await expect(owner.getByTestId('trends-table').locator('tbody tr').count()).resolves.toBe(7);
+    const a11y = await seriousA11yViolations(owner);
+    expect(a11y, JSON.stringify(a11y, null, 2)).toEqual([]);
+
+    const [download] = await Promise.all([
+      owner.waitForEvent('download'),
+      owner.getByRole('button', { name: 'Download heatmap as CSV' }).click(),
+    ]);
+    const file = path.join(tmp, 'heatmap.csv');
+    await download.saveAs(file);
+    const lines = readFileSync(file, 'utf8').trim().split('\r\n');
+    expect(lines[0]).toBe('weekday,hour,count');
+    expect(lines).toHaveLength(1 + 168);
+    await context.close();
+  });
+});

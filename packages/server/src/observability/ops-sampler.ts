@@ -1,0 +1,130 @@
+import type { OpsSample } from '@slotcast/protocol';
+import type { Namespace } from 'socket.io';
+import type { ReadinessCheck } from '../http/health-routes.js';
+import type { PoolStats, Queryable } from '../store/db.js';
+import { latestEventId, outboxStats } from '../store/event-log.js';
+import { bookingsTodayByStatus, waitingRequests } from '../store/ops-repo.js';
+import { withTimeout } from '../with-timeout.js';
+import { type AlertThresholds, indicator } from './alert-rules.js';
+import type { Metrics } from './metrics.js';
+
+export interface OpsSamplerOptions {
+  nodeId: string;
+  intervalMs: number;
+  nsp: Pick<Namespace, 'sockets'>;
+  metrics: Metrics;
+  db: Queryable;
+  pool: () => PoolStats;
+  /** What /readyz checks besides the database (Redis, RabbitMQ). */
+  readinessChecks: readonly ReadinessCheck[];
+  thresholds: AlertThresholds;
+  now: () => number;
+  /** Longest list of waiting requests in a sample. */
+  waitingLimit?: number;
+}
+
+const READ_TIMEOUT_MS = 2000;
+
+async function orNull<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await withTimeout(p, READ_TIMEOUT_MS);
+  } catch {
+    return null;
+  }
+}
+
+async function metricValues(metrics: Metrics, name: string) {
+  const m = metrics.registry.getSingleMetric(name);
+  return m ? (await m.get()).values : [];
+}
+
+/**
+ * Builds this node's live operations sample. Rates are the counters' growth since the previous sample; a read that
+ * fails or hangs leaves its part empty, so one dead dependency does not silence the rest of the view.
+ */
+export class OpsSampler {
+  private last: { at: number; connects: number; disconnects: Map<string, number> };
+
+  constructor(private readonly opts: OpsSamplerOptions) {
+    this.last = { at: opts.now(), connects: 0, disconnects: new Map() };
+  }
+
+  async sample(): Promise<OpsSample> {
+    const { opts } = this;
+    const at = opts.now();
+    const nowDate = new Date(at);
+
+    const byRole: Record<string, number> = { customer: 0, staff: 0, admin: 0 };
+    const byTransport: Record<string, number> = { websocket: 0, polling: 0 };
+    let total = 0;
+    for (const s of opts.nsp.sockets.values()) {
+      const role = (s.data as { role?: string }).role ?? 'customer';
+      byRole[role] = (byRole[role] ?? 0) + 1;
+      const t = s.conn.transport.name;
+      byTransport[t] = (byTransport[t] ?? 0) + 1;
+      total++;
+    }
+
+    const [connectValues, disconnectValues, lagValues, consumerValues] = await Promise.all([
+      metricValues(opts.metrics, 'slotcast_socket_connects_total'),
+      metricValues(opts.metrics, 'slotcast_socket_disconnects_total'),
+      metricValues(opts.metrics, 'nodejs_eventloop_lag_p99_seconds'),
+      metricValues(opts.metrics, 'slotcast_bus_consumer_lag_events'),
+    ]);
+    const perMinute = (delta: number) => (at > this.last.at ? (delta * 60_000) / (at - this.last.at) : 0);
+    const connects = connectValues.reduce((n, v) => n + v.value, 0);
+    const disconnects = new Map<string, number>();
+    for (const v of disconnectValues) {
+      const reason = String(v.labels.reason ?? 'unknown');
+      disconnects.set(reason, (disconnects.get(reason) ?? 0) + v.value);
+    }
+    const disconnectsByReason: Record<string, number> = {};
+    for (const [reason, n] of disconnects) {
+      const d = n - (this.last.disconnects.get(reason) ?? 0);
+      if (d > 0) disconnectsByReason[reason] = perMinute(d);
+    }
+    const connectsPerMinute = perMinute(Math.max(0, connects - this.last.connects));
+    this.last = { at, connects, disconnects };
+
+    const lagSeconds = lagValues[0]?.value ?? null;
+    const pool = opts.pool();
+    const [dbUp, outbox, head, today, waiting, ...checks] = await Promise.all([
+      orNull(opts.db.query('SELECT 1').then(() => true)),
+      orNull(outboxStats(opts.db)),
+      orNull(latestEventId(opts.db)),
+      orNull(bookingsTodayByStatus(opts.db, nowDate)),
+      orNull(waitingRequests(opts.db, nowDate, opts.waitingLimit ?? 20)),
+      ...opts.readinessChecks.map((c) =>
+        withTimeout(c.check(), READ_TIMEOUT_MS).then(
+          () => ({ name: c.name, up: true }),
+          (err: unknown) => ({ name: c.name, up: false, detail: err instanceof Error ? err.message : String(err) }),
+        ),
+      ),
+    ]);
+    const t = opts.thresholds;
+    const mem = process.memoryUsage();
+    return {
+      node: opts.nodeId,
+      sampledAt: nowDate.toISOString(),
+      intervalMs: opts.intervalMs,
+      downAfterMs: Math.max(t.instanceDown.forMs, 2 * opts.intervalMs),
+      sockets: { total, byRole, byTransport },
+      perMinute: { connects: connectsPerMinute, disconnectsByReason },
+      eventLoopLagP99Ms: lagSeconds === null ? null : lagSeconds * 1000,
+      memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
+      dependencies: [{ name: 'database', up: dbUp === true }, ...checks],
+      outbox,
+      eventLog: { headId: head ?? 0 },
+      consumers: consumerValues
+        .map((v) => ({ name: String(v.labels.consumer), lagEvents: Math.max(0, v.value) }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      bookingsToday: today ?? {},
+      waiting: waiting ?? [],
+      health: [
+        indicator('Event-loop lag p99 (s)', lagSeconds, t.eventLoopLag),
+        indicator('Outbox relay lag (s)', outbox?.oldestAgeSeconds ?? null, t.outboxLag),
+        indicator('Requests waiting for a database connection', pool.waiting, t.dbPoolWaiting),
+      ],
+    };
+  }
+}

@@ -1,0 +1,98 @@
+import type { ConfirmTime, RollupCount, RollupMetric } from '../domain/analytics-rollup.js';
+import type { Queryable } from './db.js';
+
+// The analytics rollups (migration 050): written by the analytics worker in its consumer transaction, read by the
+// insights routes. Days and hours are in the zone of the booking's resource, so a vendor's 9 o'clock is 9 o'clock
+// across a DST change.
+
+export type { ConfirmTime, RollupCount, RollupMetric };
+
+/** Adds a batch's counts to their cells: one statement, whatever the batch size. */
+export async function addRollupCounts(tx: Queryable, counts: readonly RollupCount[]): Promise<void> {
+  if (!counts.length) return;
+  await tx.query(
+    `INSERT INTO analytics_hourly (vendor_id, metric, local_day, hour, n)
+     SELECT x.vendor_id, x.metric, (x.at AT TIME ZONE r.timezone)::date,
+            extract(hour FROM x.at AT TIME ZONE r.timezone)::smallint, count(*)::int
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS x(vendor_id, resource_id, metric, at)
+       JOIN resources r ON r.id = x.resource_id
+      GROUP BY 1, 2, 3, 4
+     ON CONFLICT (vendor_id, metric, local_day, hour) DO UPDATE SET n = analytics_hourly.n + EXCLUDED.n`,
+    [
+      counts.map((c) => c.vendorId),
+      counts.map((c) => c.resourceId),
+      counts.map((c) => c.metric),
+      counts.map((c) => c.at),
+    ],
+  );
+}
+
+export async function addConfirmTimes(tx: Queryable, rows: readonly ConfirmTime[]): Promise<void> {
+  if (!rows.length) return;
+  await tx.query(
+    `INSERT INTO analytics_confirm_times (event_id, vendor_id, local_day, seconds)
+     SELECT x.event_id, x.vendor_id, (x.at AT TIME ZONE r.timezone)::date, x.seconds
+       FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::int[])
+            AS x(event_id, vendor_id, resource_id, at, seconds)
+       JOIN resources r ON r.id = x.resource_id
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.vendorId),
+      rows.map((r) => r.resourceId),
+      rows.map((r) => r.at),
+      rows.map((r) => r.seconds),
+    ],
+  );
+}
+
+export interface HeatmapCell {
+  /** ISO weekday: 1 = Monday ... 7 = Sunday. */
+  weekday: number;
+  hour: number;
+  count: number;
+}
+
+/** Cells of one metric over local days [from, to], summed by weekday and hour; one vendor or all (null). */
+export async function heatmapCells(
+  db: Queryable,
+  q: { vendorId: string | null; metric: RollupMetric; from: string; to: string },
+): Promise<HeatmapCell[]> {
+  const rows = await db.query<{ weekday: number; hour: number; count: number }>(
+    `SELECT extract(isodow FROM local_day)::int AS weekday, hour::int AS hour, sum(n)::int AS count
+       FROM analytics_hourly
+      WHERE metric = $1 AND local_day BETWEEN $2::date AND $3::date AND ($4::uuid IS NULL OR vendor_id = $4)
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    [q.metric, q.from, q.to, q.vendorId],
+  );
+  return rows.map((r) => ({ weekday: Number(r.weekday), hour: Number(r.hour), count: Number(r.count) }));
+}
+
+/** Per local day and metric, over [from, to]; days without any count are absent. */
+export async function dailyCounts(
+  db: Queryable,
+  q: { vendorId: string | null; from: string; to: string },
+): Promise<{ day: string; metric: RollupMetric; count: number }[]> {
+  const rows = await db.query<{ day: string; metric: RollupMetric; count: number }>(
+    `SELECT to_char(local_day, 'YYYY-MM-DD') AS day, metric, sum(n)::int AS count
+       FROM analytics_hourly
+      WHERE local_day BETWEEN $1::date AND $2::date AND ($3::uuid IS NULL OR vendor_id = $3)
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    [q.from, q.to, q.vendorId],
+  );
+  return rows.map((r) => ({ day: r.day, metric: r.metric, count: Number(r.count) }));
+}
+
+/** The median seconds from request to confirmation over [from, to]; null without any confirmation. */
+export async function medianConfirmSeconds(
+  db: Queryable,
+  q: { vendorId: string | null; from: string; to: string },
+): Promise<number | null> {
+  const [row] = await db.query<{ median: number | null }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median
+       FROM analytics_confirm_times
+      WHERE local_day BETWEEN $1::date AND $2::date AND ($3::uuid IS NULL OR vendor_id = $3)`,
+    [q.from, q.to, q.vendorId],
+  );
+  return row?.median == null ? null : Number(row.median);
+}
