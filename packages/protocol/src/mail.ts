@@ -8,14 +8,14 @@ export interface MailContent {
   html: string;
 }
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(lines: string[], link: { href: string; label: string }): string {
-  const paragraphs = lines.map((l) => `<p>${escape(l)}</p>`).join('');
+  const paragraphs = lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('');
   return (
     `<!doctype html><html><body style="font-family:sans-serif">${paragraphs}` +
-    `<p><a href="${escape(link.href)}">${escape(link.label)}</a></p></body></html>`
+    `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p></body></html>`
   );
 }
 
