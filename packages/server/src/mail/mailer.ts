@@ -62,7 +62,8 @@ export function fileMailer(dir: string, from: string, logger: Logger): Mailer {
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${(m.messageId ?? 'mail').replace(/[^\w.-]/g, '_')}.eml`;
       const file = path.join(dir, name);
       await writeFile(file, info.message as Buffer);
-      logger.info({ to: m.to, subject: m.subject, file }, 'mail written (no SMTP_URL)');
+      // The address stays out of the log (logs carry no personal data); the file names it for whoever opens it.
+      logger.info({ subject: m.subject, file }, 'mail written (no SMTP_URL)');
     },
     close: () => transport.close(),
   };
