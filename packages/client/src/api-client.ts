@@ -1,15 +1,16 @@
-import { SESSION_MODE_HEADER } from '@slotcast/protocol';
+import { SESSION_MODE_HEADER, type Session } from '@slotcast/protocol';
 import { AnalyticsApi } from './analytics-api.js';
 import { AuthApi } from './auth-api.js';
 import { BookingsApi } from './bookings-api.js';
 import { ResourcesApi, VendorsApi } from './catalog-api.js';
 import type { Clock } from './clock.js';
+import { SlotcastNetworkError } from './errors.js';
 import { HttpTransport, type RetryOptions } from './http-transport.js';
 import { NotificationsApi } from './notifications-api.js';
 import { ProfileApi } from './profile-api.js';
 import { PushApi } from './push-api.js';
-import { TokenManager, type TokenManagerOptions } from './token-manager.js';
-import { MemoryTokenStorage, type TokenStorage } from './token-storage.js';
+import { type Refresher, TokenManager, type TokenManagerOptions } from './token-manager.js';
+import { LastUserRecord, MemoryTokenStorage, type TokenStorage } from './token-storage.js';
 
 export interface ApiClientOptions {
   /** The server's origin (`https://book.example.com`); empty string for the page's own origin. */
@@ -52,13 +53,16 @@ export class ApiClient {
       cookie ? { ...opts, headers: { ...opts.headers, [SESSION_MODE_HEADER]: 'cookie' } } : opts,
     );
     const refresh = AuthApi.refresher(this.http);
+    const lastUser = new LastUserRecord();
     this.tokens = new TokenManager({
       ...opts.tokenOptions,
       refresh,
       storage: cookie ? new MemoryTokenStorage() : opts.tokenStorage,
-      restore: cookie ? () => refresh(undefined) : undefined,
+      restore: cookie ? () => restoreFromCookie(refresh, lastUser) : undefined,
       clock: opts.clock,
     });
+    // The user record (no token) follows the session, so an offline page load knows whose store to open.
+    if (cookie) this.tokens.on('change', (pair) => (pair ? lastUser.save(pair.user) : lastUser.clear()));
     this.http.useTokens(this.tokens);
     this.auth = new AuthApi(this.http, this.tokens);
     this.vendors = new VendorsApi(this.http);
@@ -68,5 +72,20 @@ export class ApiClient {
     this.push = new PushApi(this.http);
     this.profile = new ProfileApi(this.http);
     this.analytics = new AnalyticsApi(this.http);
+  }
+}
+
+/**
+ * A page load in cookie mode: the refresh cookie names the session. With no network, the last user on this device
+ * comes back with an access token that has already expired, so every request first tries to refresh (and fails as a
+ * network error, which the outbox queues) until the server can be reached; a refused cookie then signs the user out.
+ */
+async function restoreFromCookie(refresh: Refresher, lastUser: LastUserRecord): Promise<Session | null> {
+  try {
+    return await refresh(undefined);
+  } catch (err) {
+    const user = err instanceof SlotcastNetworkError ? lastUser.load() : null;
+    if (!user) throw err;
+    return { user, accessToken: '', accessTokenExpiresAt: new Date(0).toISOString() };
   }
 }

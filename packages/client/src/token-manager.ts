@@ -145,9 +145,12 @@ export class TokenManager {
 
   private async load(): Promise<void> {
     try {
-      const stored = (await this.storage.load()) ?? (await this.restore?.().catch(() => null)) ?? null;
+      const kept = await this.storage.load();
+      const stored = kept ?? (await this.restore?.().catch(() => null)) ?? null;
       if (stored) {
         this.pair = stored;
+        // A restored session is kept like one signed into here, so a refresh does not take it for a sign-out elsewhere.
+        if (!kept) await this.storage.save(stored);
         this.schedule();
       }
     } catch {

@@ -1,4 +1,4 @@
-import { Session } from '@slotcast/protocol';
+import { Session, User } from '@slotcast/protocol';
 import { browserLocalStorage, type MaybePromise, type StorageLike } from './web-storage.js';
 
 /** Where the signed-in session (access and refresh token, user) is kept between page loads. */
@@ -52,5 +52,34 @@ export class LocalStorageTokenStorage implements TokenStorage {
   }
   clear(): void {
     this.storage.removeItem(this.key);
+  }
+}
+
+/**
+ * Who was signed in last on this device: the user record only, never a token. With the refresh token in an HttpOnly
+ * cookie and the access token in memory, a page loaded with no network cannot ask the server who the user is; this
+ * lets it open the user's offline store anyway. The server decides at the next refresh whether the session holds.
+ */
+export class LastUserRecord {
+  constructor(
+    private readonly storage: StorageLike | null = browserLocalStorage(),
+    private readonly key = 'slotcast:last-user',
+  ) {}
+
+  load(): User | null {
+    const raw = this.storage?.getItem(this.key);
+    if (!raw) return null;
+    try {
+      const parsed = User.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+  save(user: User): void {
+    this.storage?.setItem(this.key, JSON.stringify(user));
+  }
+  clear(): void {
+    this.storage?.removeItem(this.key);
   }
 }

@@ -1,4 +1,4 @@
-import { APP_PATHS } from '@slotcast/protocol';
+import { APP_PATHS, DETAILS } from '@slotcast/protocol';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { NotificationHistory } from '../notifications/NotificationHistory.js';
 import { useOptionalLive, useSdk, useSessionState } from '../sdk/slotcast-context.js';
@@ -55,9 +55,10 @@ export function App() {
   useEffect(
     () =>
       sdk.api.tokens.on('signedOut', ({ reason, error }) => {
-        // A revoked session says why (a password reset elsewhere); the other reasons have their own texts.
+        // A password reset elsewhere says so in the server's words; every other reason (a sign-out in another tab or
+        // device among them, whichever of the tab channel and the socket tells first) has its own text.
         const why = (error as { message?: unknown } | undefined)?.message;
-        setEndedReason(reason === 'session-revoked' && typeof why === 'string' ? why : reason);
+        setEndedReason(reason === 'session-revoked' && why === DETAILS.passwordChanged() ? why : reason);
       }),
     [sdk],
   );

@@ -87,10 +87,15 @@ export function AppShell({ user, children }: { user: User | null; children: Reac
           </Link>
           <div className="header-tools">
             <ConnectionIndicator connection={sdk.realtime} signedIn={user !== null} />
-            {live && <SyncStatus sdk={sdk} />}
             {live && actions && <NotificationCentre store={live.notifications} actions={actions} />}
           </div>
         </div>
+        {/* A line of its own: "Offline — 3 changes waiting" and the refused actions must never wrap the first row. */}
+        {live && (
+          <div className="header-row header-sync">
+            <SyncStatus sdk={sdk} />
+          </div>
+        )}
         {user && (
           <div className="header-row header-nav">
             <nav aria-label="Main">
