@@ -1,10 +1,13 @@
-import { OfflineSession, type QueuedPayload, type SlotcastClient } from '@slotcast/client';
+import { type ConnectionState, OfflineSession, type QueuedPayload, type SlotcastClient } from '@slotcast/client';
 import type { Booking, User } from '@slotcast/protocol';
 import { BookingStore } from '../bookings/booking-store.js';
 import { notifyWhileHidden } from '../notifications/local-notification.js';
 import { NotificationStore } from '../notifications/notification-store.js';
 import { OfflineStatusStore } from '../offline/offline-status.js';
 import { watchPageConnection } from './page-connection-policy.js';
+
+/** How long Refresh waits for the socket before it reads the snapshots anyway. */
+const REFRESH_CONNECT_WAIT_MS = 5_000;
 
 /**
  * What one signed-in user's tab keeps live: the bookings it has seen and the notifications, fed by the SDK's event
@@ -164,10 +167,38 @@ export class LiveSession {
     };
   }
 
-  /** The user asked (Refresh on a phone): reconnect now if the socket is down, and read every snapshot again. */
+  /**
+   * The user asked (Refresh on a phone): reconnect now if the socket is down (also when the battery-aware policy put
+   * it to sleep), and read every snapshot again once it is live, so what the user sees is caught up and stays live.
+   * Never waits long: offline, or an attempt that failed, reads the snapshots at once.
+   */
   async refresh(): Promise<void> {
     this.sdk.realtime.retryNow();
+    await this.settled(REFRESH_CONNECT_WAIT_MS);
     await this.reloadAll();
+  }
+
+  /** Resolves when the connection is live, or no attempt is under way any more, or after `timeoutMs`. */
+  private settled(timeoutMs: number): Promise<void> {
+    const { realtime } = this.sdk;
+    const done = ({ status, nextRetryAt }: ConnectionState) =>
+      status === 'connected' ||
+      status === 'polling-fallback' ||
+      status === 'offline' ||
+      status === 'incompatible' ||
+      nextRetryAt !== null;
+    if (done(realtime.state)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      const off = realtime.subscribeState((state) => {
+        if (done(state)) finish();
+      });
+    });
   }
 
   async reloadAll(): Promise<void> {
