@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { sessionAlive, trySessionLock } from '../store/session-lock.js';
 
 // Any constant works; it only has to be the same on every node. Distinct from the event-log and migration locks.
 const RELAY_LOCK = 7_263_002;
@@ -55,10 +56,9 @@ export class RelayLeadership {
       const client = await this.connection();
       if (this.leader) {
         // A leader whose session silently died would otherwise publish alongside the next one.
-        await client.query('SELECT 1');
+        await sessionAlive(client);
       } else {
-        const [row] = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [RELAY_LOCK])).rows;
-        if (row?.ok && !this.stopped) this.setLeader(true);
+        if ((await trySessionLock(client, RELAY_LOCK)) && !this.stopped) this.setLeader(true);
       }
     } catch (err) {
       this.opts.onError?.(err);

@@ -1,7 +1,7 @@
 import type { OpsSample } from '@slotcast/protocol';
 import type { Namespace } from 'socket.io';
 import type { ReadinessCheck } from '../http/health-routes.js';
-import type { PoolStats, Queryable } from '../store/db.js';
+import { answers, type PoolStats, type Queryable } from '../store/db.js';
 import { latestEventId, outboxStats } from '../store/event-log.js';
 import { bookingsTodayByStatus, waitingRequests } from '../store/ops-repo.js';
 import { withTimeout } from '../with-timeout.js';
@@ -89,7 +89,7 @@ export class OpsSampler {
     const lagSeconds = lagValues[0]?.value ?? null;
     const pool = opts.pool();
     const [dbUp, outbox, head, today, waiting, ...checks] = await Promise.all([
-      orNull(opts.db.query('SELECT 1').then(() => true)),
+      orNull(answers(opts.db).then(() => true)),
       orNull(outboxStats(opts.db)),
       orNull(latestEventId(opts.db)),
       orNull(bookingsTodayByStatus(opts.db, nowDate)),

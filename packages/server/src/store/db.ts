@@ -72,6 +72,11 @@ export async function ping(db: Db): Promise<void> {
   // While the queue for connections is full the node sheds requests: send them to another node.
   const pool = db.stats();
   if (pool.waiting >= pool.queueLimit) throw new Error(`saturated: ${pool.waiting} waiting, requests shed`);
+  await answers(db);
+}
+
+/** One round trip: whether the database answers at all. */
+export async function answers(db: Queryable): Promise<void> {
   await db.query('SELECT 1');
 }
 
