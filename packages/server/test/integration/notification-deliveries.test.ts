@@ -131,18 +131,6 @@ describe.each(DB_KINDS)('push and email deliveries on %s', (kind) => {
     expect(await d.claimDue('push', 100, 60_000, new Date(later.getTime() + 120_000))).toEqual([]);
   });
 
-  it('answers deliveryDecision for a sender that reacts to notification.created', async () => {
-    const d = server.slotcast.deliveries;
-    expect(await d.deliveryDecision(w.alice.user.id, 'change', 'push', night.toJSDate())).toEqual({
-      kind: 'hold',
-      until: morning.toJSDate(),
-    });
-    expect(await d.deliveryDecision(w.bob.user.id, 'confirmation', 'email', night.toJSDate())).toEqual({
-      kind: 'drop',
-    });
-    expect(await d.deliveryDecision(w.bob.user.id, 'confirmation', 'push', night.toJSDate())).toEqual({ kind: 'send' });
-  });
-
   it('reports per category what was sent, opened and turned off, to admins only', async () => {
     const page = await api<NotificationPage>(server, 'GET', '/notifications', { token: w.bob.token });
     await api(server, 'POST', `/notifications/${page.body.items[0]!.id}/read`, { token: w.bob.token });
