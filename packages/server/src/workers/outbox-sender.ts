@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { WakeLoop } from '../bus/wake-loop.js';
 import type { Db } from '../store/db.js';
 import { claimDue, deferOutbox, markSent, type OutboxRow, type SendChannel } from '../store/deliveries-repo.js';
 
@@ -29,6 +28,11 @@ export interface OutboxSenderOptions {
   now?: () => Date;
   /** Messages claimed at once per channel. */
   batchSize?: number;
+  /**
+   * Passes in flight at once. A pass claims what is due and sends it; a message committed while one pass is still
+   * sending starts another (SKIP LOCKED keeps their claims apart) instead of waiting behind it.
+   */
+  parallel?: number;
   leaseMs?: number;
   /** Waits before the 2nd, 3rd, ... try of a message; after the last, it is ended as failed. */
   retryDelaysMs: number[];
@@ -44,8 +48,10 @@ export interface OutboxSenderOptions {
  * the other side by the row id (push: a record per device and row; mail: the Message-ID).
  */
 export class OutboxSender {
-  private readonly loop: WakeLoop;
   private readonly now: () => Date;
+  private readonly parallel: number;
+  private readonly passes = new Set<Promise<void>>();
+  private again = false;
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private sweep: ReturnType<typeof setInterval> | null = null;
@@ -58,10 +64,7 @@ export class OutboxSender {
     this.now = o.now ?? (() => new Date());
     this.batchSize = o.batchSize ?? 200;
     this.leaseMs = o.leaseMs ?? 60_000;
-    this.loop = new WakeLoop(
-      () => this.drain(),
-      (err) => o.logger.warn({ err }, 'outbox sender pass failed'),
-    );
+    this.parallel = o.parallel ?? 4;
   }
 
   async start(): Promise<void> {
@@ -73,13 +76,33 @@ export class OutboxSender {
     this.poke();
   }
 
+  /** Starts a pass, or (all passes busy) one more when the next ends: pokes meanwhile collapse into that one. */
   poke(): void {
-    if (!this.stopped) this.loop.poke();
+    if (this.stopped) return;
+    if (this.passes.size >= this.parallel) {
+      this.again = true;
+      return;
+    }
+    const pass: Promise<void> = this.drain()
+      .catch((err) => this.o.logger.warn({ err }, 'outbox sender pass failed'))
+      .finally(() => {
+        this.passes.delete(pass);
+        if (this.again) {
+          this.again = false;
+          this.poke();
+        }
+      });
+    this.passes.add(pass);
+  }
+
+  /** Resolves once no pass is running. */
+  private async idle(): Promise<void> {
+    while (this.passes.size > 0) await Promise.all([...this.passes]);
   }
 
   /** One full pass now, resolved when done (tests drive the sender with their clock through this). */
   async runOnce(): Promise<void> {
-    await this.loop.idle();
+    await this.idle();
     await this.drain();
   }
 
@@ -88,7 +111,7 @@ export class OutboxSender {
     if (this.sweep) clearInterval(this.sweep);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.unlisten?.();
-    await this.loop.idle();
+    await this.idle();
     await Promise.all(this.o.senders.map((s) => s.close?.()));
   }
 

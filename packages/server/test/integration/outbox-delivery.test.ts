@@ -146,6 +146,8 @@ describe.each(DB_KINDS)('push and email through the outbox on %s', (kind) => {
     const b = (await book(server, w.bob, w.b, slotAt(3, 10))).body as Booking;
     const confirmed = (await confirm(w.b.owner, b)).body;
     await expect.poll(() => titles('bob-phone'), POLL).toEqual(['Booking confirmed']);
+    // Both channels done before the clock jumps past their lease.
+    await expect.poll(() => smtp.to(w.bob.user.email).length, POLL).toBe(1);
     const page = await api<NotificationPage>(server, 'GET', '/notifications', { token: w.bob.token });
     expect(page.body.items.map((n) => n.category)).not.toContain('confirmation');
 
