@@ -72,7 +72,7 @@ export const NotificationPreferences = z.object({
   quietHours: QuietHours,
   /** Minutes before a confirmed booking starts at which you are reminded; null: the vendor's (default 1440, 120). */
   reminderOffsetsMinutes: z.array(z.number().int()).nullable(),
-  /** Staff: per category, on push and email (every category listed; customers always get `immediate`). */
+  /** Staff only (absent for others): per category, how often push and email tell them; every category listed. */
   frequencies: z.record(NotificationCategory, DigestFrequency).optional(),
 });
 export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
