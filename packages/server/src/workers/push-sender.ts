@@ -43,10 +43,10 @@ const LIVE = new Set(['requested', 'confirmed']);
 /**
  * The push channel of the outbox sender: each claimed message to every device of its user. Per claim, not per row:
  * one query for the devices, one for what was already accepted, one for the bookings, the sends in parallel
- * (bounded), one insert for the accepted pushes.
+ * (bounded), then one small insert per accepted push.
  *
- * Exactly one push per (device, message): an accepted push is recorded in push_sends as soon as the claim's sends are
- * done, and a message claimed again (another device asked to retry, or this node died and the lease ran out) skips
+ * Exactly one push per (device, message): each accepted push is recorded in push_sends as soon as the service took
+ * it, and a message claimed again (another device asked to retry, or this node died and the lease ran out) skips
  * recorded devices. Only a death between the service's 201 and that insert can push one again; the payload's id is
  * the message's, and the service worker skips an id it already shows.
  */
@@ -70,7 +70,6 @@ export function pushChannel(deps: PushChannelDeps): ChannelSender {
       );
       const bookingIds = [...new Set(rows.flatMap((r) => (r.bookingId ? [r.bookingId] : [])))];
       const bookings = await getBookings(deps.db, bookingIds);
-      const accepted: { subscriptionId: string; outboxId: number }[] = [];
       const gone: string[] = [];
 
       await Promise.all(
@@ -90,7 +89,10 @@ export function pushChannel(deps: PushChannelDeps): ChannelSender {
               limit(async () => {
                 const outcome = await senders.get(device.provider)!.send(device, await messageFor(device.role));
                 deps.onOutcome?.(device.provider, outcome.kind);
-                if (outcome.kind === 'sent') accepted.push({ subscriptionId: device.id, outboxId: row.id });
+                // Recorded at once, not with the claim: a node killed mid-claim leaves only this one round trip
+                // between the service's 201 and the record that keeps the next claimer off this device.
+                if (outcome.kind === 'sent')
+                  await recordSends(deps.db, [{ subscriptionId: device.id, outboxId: row.id }], now());
                 else if (outcome.kind === 'gone') gone.push(device.id);
                 else if (outcome.kind === 'retry') {
                   retry = true;
@@ -107,7 +109,6 @@ export function pushChannel(deps: PushChannelDeps): ChannelSender {
           else result.sent.push(row.id);
         }),
       );
-      await recordSends(deps.db, accepted, now());
       await removeSubscriptions(deps.db, gone);
       return result;
     },
