@@ -224,7 +224,7 @@ async function phase(
   const first = received.length;
   const began = Date.now();
   const actor = { role: 'staff' as const, userId: staff.id, vendorId: vendor.id };
-  // Open loop: a change every 1/rate s, whatever the push worker's pace.
+  // Open loop: a change every 1/rate s, whatever the senders' pace.
   await Promise.all(
     bookings.map(async (b, i) => {
       const due = began + (i * 1000) / o.rate;
