@@ -6,7 +6,13 @@ import webpush from 'web-push';
 import { nextDigestAt } from '../../src/domain/notification-batching.js';
 import { ActionTokens } from '../../src/push/action-tokens.js';
 import { createPushSenders } from '../../src/push/push-senders.js';
-import { claimDue, insertOutbox, type NewOutboxRow } from '../../src/store/deliveries-repo.js';
+import {
+  claimDue,
+  insertOutbox,
+  markSent,
+  type NewOutboxRow,
+  pruneSentOutbox,
+} from '../../src/store/deliveries-repo.js';
 import { recordSends } from '../../src/store/push-repo.js';
 import { DeliveryService } from '../../src/usecases/notification-deliveries.js';
 import { OutboxSender } from '../../src/workers/outbox-sender.js';
@@ -268,5 +274,29 @@ describe.each(DB_KINDS)('push and email through the outbox on %s', (kind) => {
     await insertOutbox(server.slotcast.db, rowsFor(w.a.owner.user.id, 1, 'after'));
     await expect.poll(() => titles('a-owner-2'), POLL).toEqual(['lease 0', 'after 0']);
     await expect.poll(() => titles('a-owner-1'), POLL).toEqual(['after 0']);
+  });
+
+  it('prunes sent and failed messages past retention, and never one still to send', async () => {
+    const db = server.slotcast.db;
+    const old = new Date(now.getTime() - 40 * 86_400_000);
+    const rows = rowsFor(w.admin.user.id, 3, 'retention').map((r) => ({ ...r, channel: 'email' as const, dueAt: old }));
+    await db.transaction(async (tx) => {
+      await insertOutbox(tx, rows);
+      // Claimed inside the transaction, so this node's sender (woken on commit) finds them taken.
+      const [sent, failed] = (await claimDue(tx, 'email', old, 3_600_000, 100)).filter((r) =>
+        r.dedupeKey.startsWith('retention:'),
+      );
+      await markSent(tx, [sent!.id], old);
+      await markSent(tx, [failed!.id], old, 'failed');
+    });
+    const keys = async () =>
+      (
+        await db.query<{ dedupe_key: string }>(
+          "SELECT dedupe_key FROM notification_outbox WHERE dedupe_key LIKE 'retention:%' ORDER BY dedupe_key",
+        )
+      ).map((r) => r.dedupe_key);
+    expect(await keys()).toHaveLength(3);
+    await pruneSentOutbox(db, new Date(now.getTime() - 30 * 86_400_000));
+    expect(await keys()).toEqual(['retention:2']);
   });
 });
