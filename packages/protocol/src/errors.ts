@@ -70,6 +70,7 @@ export const DETAILS = {
   slugTaken: () => 'slug is taken',
   databaseUnreachable: () => 'The database is unreachable',
   noSuch: (what: string) => `No such ${what}`,
+  digestsForStaff: () => 'Hourly and daily digests are for staff; customers are told of each change',
 } as const;
 
 export interface FieldError {

@@ -53,6 +53,17 @@ export const QuietHours = z.strictObject({
 });
 export type QuietHours = z.infer<typeof QuietHours>;
 
+/**
+ * How often a staff member hears of a category on push and email: each message as it comes, or one digest an hour
+ * (at the full hour) or a day (08:00 in their time zone). In-app stays itemised whatever this says.
+ */
+export const DIGEST_FREQUENCIES = ['immediate', 'hourly', 'daily'] as const;
+export const DigestFrequency = z.enum(DIGEST_FREQUENCIES);
+export type DigestFrequency = z.infer<typeof DigestFrequency>;
+
+export const FrequencySetting = z.strictObject({ category: NotificationCategory, frequency: DigestFrequency });
+export type FrequencySetting = z.infer<typeof FrequencySetting>;
+
 export const NotificationPreferences = z.object({
   /** What applies now: the user's own choices over the vendor's defaults (staff) over the role's defaults. */
   effective: ChannelMatrix,
@@ -61,6 +72,8 @@ export const NotificationPreferences = z.object({
   quietHours: QuietHours,
   /** Minutes before a confirmed booking starts at which you are reminded; null: the vendor's (default 1440, 120). */
   reminderOffsetsMinutes: z.array(z.number().int()).nullable(),
+  /** Staff only (absent for others): per category, how often push and email tell them; every category listed. */
+  frequencies: z.record(NotificationCategory, DigestFrequency).optional(),
 });
 export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
 
@@ -72,6 +85,8 @@ export const UpdateNotificationPreferences = z.strictObject({
   quietHours: QuietHours.optional(),
   /** Up to four, 5 minutes to 7 days, no repeats; [] turns reminders off; null goes back to the vendor's. */
   reminderOffsetsMinutes: ReminderOffsets.nullable().optional(),
+  /** Staff only: per category, `immediate` (the default) or an hourly/daily digest on push and email. */
+  frequencies: z.array(FrequencySetting).max(NOTIFICATION_CATEGORIES.length).optional(),
 });
 
 /** A vendor's defaults for its staff (cells it does not set fall back to the staff role's defaults). */

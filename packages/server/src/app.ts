@@ -22,6 +22,7 @@ import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './limits/login-throttle.j
 import { type LimiterFactory, memoryLimiters, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { redisLimiters } from './limits/redis-limiters.js';
 import { fileMailer, type Mailer, smtpMailer } from './mail/mailer.js';
+import { type ComposeNotificationMail, plainNotificationMail } from './mail/notification-mail.js';
 import { loadAlertThresholds } from './observability/alert-rules.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
@@ -57,9 +58,11 @@ import { PushService } from './usecases/push.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
 import { ReminderService } from './usecases/reminders.js';
 import { startAnalyticsWorker } from './workers/analytics-worker.js';
+import { emailChannel } from './workers/email-sender.js';
 import { startMailWorker } from './workers/mail-worker.js';
 import { startNotificationsWorker } from './workers/notifications-worker.js';
-import { startPushWorker } from './workers/push-worker.js';
+import { OutboxSender } from './workers/outbox-sender.js';
+import { pushChannel } from './workers/push-sender.js';
 import { startRemindersWorker } from './workers/reminders-worker.js';
 import { startWorkers } from './workers/workers.js';
 
@@ -77,6 +80,8 @@ export interface Slotcast {
   deliveries: DeliveryService;
   reminders: ReminderService;
   push: PushService;
+  /** The sender loop of push and email (null on a node with WORKERS_ENABLED=false). */
+  outbox: OutboxSender | null;
   signer: TokenSigner;
   logger: Logger;
   metrics: Metrics;
@@ -100,6 +105,8 @@ export interface SlotcastOverrides {
   pushCa?: string;
   /** Outgoing mail; by default from SMTP_URL (or DATA_DIR/mail/). */
   mailer?: Mailer;
+  /** Writes notification mails; by default plain text (mail/notification-mail.ts). */
+  composeMail?: ComposeNotificationMail;
   /** Timers of the live operations samples (tests drive them with fake timers). */
   opsClock?: Clock;
 }
@@ -147,7 +154,9 @@ export async function createSlotcast(
   const catalog = new CatalogService(db, catalogCache);
   const bookings = new BookingService({ db, catalog: catalogCache, now: overrides.now, onEvents: () => bus.poke() });
   const preferences = new PreferenceService(db, overrides.now);
-  const deliveries = new DeliveryService(db, preferences, overrides.now);
+  const deliveries = new DeliveryService(db, preferences, overrides.now, {
+    batchWindowMs: config.NOTIFY_BATCH_WINDOW_SECONDS * 1000,
+  });
   const notifications = new NotificationService(db, () => bus.poke(), deliveries);
   const reminders = new ReminderService(db, notifications, overrides.now, () => bus.poke());
   const pushSetup = await createPushSenders(config, logger, { ca: overrides.pushCa });
@@ -279,22 +288,42 @@ export async function createSlotcast(
     durableWorkers.push(
       await startMailWorker(bus, { mailer, publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }),
     );
-    // Every notification goes on to its user's phones; none configured, no consumer (and no queue) at all.
-    if (pushSetup.senders.length) {
-      durableWorkers.push(
-        await startPushWorker(bus, {
+  }
+  // Push and email leave only through the outbox, which the notifications worker (above) fills in its transaction.
+  let outbox: OutboxSender | null = null;
+  if (config.WORKERS_ENABLED) {
+    const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
+    outbox = new OutboxSender({
+      db,
+      logger: logger.child({ component: 'outbox' }),
+      now: overrides.now,
+      leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
+      retryDelaysMs: config.PUSH_RETRY_DELAYS_MS,
+      sweepMs: config.OUTBOX_SWEEP_SECONDS * 1000,
+      senders: [
+        // No push provider configured: push rows wait (and are pruned) rather than being marked sent to nobody.
+        ...(pushSetup.senders.length
+          ? [
+              pushChannel({
+                db,
+                senders: pushSetup.senders,
+                actionTokens,
+                logger: logger.child({ component: 'push' }),
+                now: overrides.now,
+                onOutcome: (provider, outcome) => metrics.pushSends.inc({ provider, outcome }),
+              }),
+            ]
+          : []),
+        emailChannel({
           db,
-          senders: pushSetup.senders,
-          actionTokens,
-          logger: logger.child({ component: 'push' }),
-          onOutcome: (provider, outcome) => metrics.pushSends.inc({ provider, outcome }),
-          retryDelaysMs: config.PUSH_RETRY_DELAYS_MS,
-          // The user's preferences and quiet hours for this category on the push channel.
-          decide: async ({ userId, notification }, tx) =>
-            (await deliveries.deliveryDecision(userId, notification.category, 'push', new Date(), undefined, tx)).kind,
+          mailer,
+          compose: overrides.composeMail ?? plainNotificationMail,
+          publicUrl,
+          logger: logger.child({ component: 'mail' }),
         }),
-      );
-    }
+      ],
+    });
+    await outbox.start();
   }
 
   return {
@@ -311,6 +340,7 @@ export async function createSlotcast(
     deliveries,
     reminders,
     push,
+    outbox,
     signer,
     logger,
     metrics,
@@ -332,6 +362,7 @@ export async function createSlotcast(
       opsPublisher.stop();
       workers.stop();
       await Promise.all(durableWorkers.map((w) => w.stop()));
+      await outbox?.stop();
       await Promise.all(pushSetup.senders.map((s) => s.close?.()));
       mailer.close();
       await gateway!.drain(1000);

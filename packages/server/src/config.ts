@@ -80,8 +80,24 @@ const ConfigSchema = z.object({
     .max(24 * 365)
     .default(24 * 7),
   EXPIRY_SWEEP_SECONDS: z.coerce.number().min(1).max(3600).default(15),
-  /** How often each node sends due reminders and releases notifications held through quiet hours (as digests). */
+  /** How often each node releases notifications held (quiet hours, batching window, hourly/daily digests). */
   DIGEST_SWEEP_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** How often each node sends due reminders. */
+  REMINDER_SWEEP_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /**
+   * Push and email to one user within this many seconds of the previous one are folded into one message at the end
+   * of the window ("Studio Mira: 4 new requests"); the first after a quiet spell goes at once. 0 turns batching off.
+   */
+  NOTIFY_BATCH_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /**
+   * Each node's sender loop is woken on commit (LISTEN/NOTIFY); this sweep bounds the wait for what a notification
+   * cannot announce: a lease that ran out, a lost listener connection.
+   */
+  OUTBOX_SWEEP_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
+  /** Sent (or failed) push and email messages are kept this long (the frequency report reads them), then pruned. */
+  OUTBOX_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(30),
+  /** How long a sender owns claimed messages; after it, another node sends them (once more, same Message-ID). */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

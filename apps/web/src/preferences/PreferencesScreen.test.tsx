@@ -27,8 +27,8 @@ const PREFS: NotificationPreferences = {
   reminderOffsetsMinutes: null,
 };
 
-function setup() {
-  let current = structuredClone(PREFS);
+function setup(initial: NotificationPreferences = PREFS) {
+  let current = structuredClone(initial);
   const actions = {
     load: vi.fn(async () => current),
     save: vi.fn(async (patch: PreferencesPatch) => {
@@ -36,6 +36,7 @@ function setup() {
       for (const s of patch.settings ?? []) current.effective[s.category][s.channel] = s.enabled ?? false;
       if (patch.quietHours) current.quietHours = patch.quietHours;
       if (patch.reminderOffsetsMinutes !== undefined) current.reminderOffsetsMinutes = patch.reminderOffsetsMinutes;
+      for (const f of patch.frequencies ?? []) current.frequencies![f.category] = f.frequency;
       return current;
     }),
   };
@@ -97,8 +98,27 @@ describe('PreferencesScreen', () => {
     expect(actions.save).toHaveBeenLastCalledWith({ reminderOffsetsMinutes: [1440] });
   });
 
+  it('offers staff an hourly or daily summary per kind, saved as it changes, and shows customers none', async () => {
+    const immediate = Object.fromEntries(Object.keys(PREFS.effective).map((c) => [c, 'immediate'])) as NonNullable<
+      NotificationPreferences['frequencies']
+    >;
+    const { actions, user } = setup({ ...PREFS, frequencies: immediate });
+    const select = await screen.findByRole('combobox', { name: 'Request: how often by push and email' });
+    await user.selectOptions(select, 'One summary an hour');
+    expect(actions.save).toHaveBeenLastCalledWith({ frequencies: [{ category: 'request', frequency: 'hourly' }] });
+    await vi.waitFor(() => expect((select as HTMLSelectElement).value).toBe('hourly'));
+    expect(screen.getByRole('status').textContent).toBe('Request: One summary an hour');
+    cleanup();
+    setup();
+    await screen.findByRole('table');
+    expect(screen.queryByRole('combobox', { name: /how often by push and email/ })).toBeNull();
+  });
+
   it('has no accessibility violations axe can find in the DOM', async () => {
-    const { view } = setup();
+    const immediate = Object.fromEntries(Object.keys(PREFS.effective).map((c) => [c, 'immediate'])) as NonNullable<
+      NotificationPreferences['frequencies']
+    >;
+    const { view } = setup({ ...PREFS, frequencies: immediate });
     await screen.findByRole('table');
     // Colour contrast needs layout, which the simulated DOM has not; the browser suite checks it.
     const result = await axe.run(view.container, { rules: { 'color-contrast': { enabled: false } } });

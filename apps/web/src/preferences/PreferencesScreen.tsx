@@ -1,4 +1,5 @@
 import {
+  type DigestFrequency,
   NOTIFICATION_CATEGORIES,
   NOTIFICATION_CHANNELS,
   type NotificationCategory,
@@ -10,6 +11,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { CATEGORY_LABEL } from '../notifications/NotificationCentre.js';
 import { describeError } from '../ui/describe-error.js';
 import { PageHeading } from '../ui/PageHeading.js';
+import { FREQUENCY_LABEL, FrequencyForm } from './FrequencyForm.js';
 import { nextQuietPeriod } from './quiet-preview.js';
 import './preferences-screen.css';
 
@@ -17,6 +19,7 @@ export interface PreferencesPatch {
   settings?: { category: NotificationCategory; channel: NotificationChannel; enabled: boolean | null }[];
   quietHours?: QuietHours;
   reminderOffsetsMinutes?: number[] | null;
+  frequencies?: { category: NotificationCategory; frequency: DigestFrequency }[];
 }
 
 export interface PreferencesActions {
@@ -40,7 +43,7 @@ const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /**
  * Notification preferences: a matrix of kinds × channels (each cell a labelled checkbox, saved as it changes), quiet
- * hours with a preview of the next quiet period in the chosen zone, and reminder times.
+ * hours with a preview of the next quiet period in the chosen zone, reminder times, and (staff) hourly/daily summaries.
  */
 export function PreferencesScreen({ actions, now = Date.now }: { actions: PreferencesActions; now?: () => number }) {
   const [prefs, setPrefs] = useState<NotificationPreferences | null>(null);
@@ -90,6 +93,17 @@ export function PreferencesScreen({ actions, now = Date.now }: { actions: Prefer
           )
         }
       />
+      {prefs.frequencies && (
+        <FrequencyForm
+          value={prefs.frequencies}
+          onChange={(category, frequency) =>
+            save(
+              { frequencies: [{ category, frequency }] },
+              `${CATEGORY_LABEL[category]}: ${FREQUENCY_LABEL[frequency]}`,
+            )
+          }
+        />
+      )}
       <QuietHoursForm
         key={JSON.stringify(prefs.quietHours)}
         value={prefs.quietHours}

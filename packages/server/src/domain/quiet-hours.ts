@@ -6,6 +6,8 @@ export type Delivery = { kind: 'send' } | { kind: 'hold'; until: Date } | { kind
 export interface DeliveryPrefs {
   matrix: ChannelMatrix;
   quietHours: QuietHours;
+  /** Staff categories sent as an hourly or daily digest on push and email (absent: each at once). */
+  frequencies?: ReadonlyMap<NotificationCategory, 'hourly' | 'daily'>;
 }
 
 /** Categories that may break through quiet hours when the booking is about to start (and the user asked for it). */

@@ -18,9 +18,15 @@ export interface NewOutboxRow {
 
 export interface OutboxRow extends NewOutboxRow {
   id: number;
+  /** Claims so far, this one included. */
+  attempts: number;
 }
 
+/** Why a message waits: quiet hours, the batching window, or a staff member's hourly/daily digest. */
+export type HoldReason = 'quiet' | 'batch' | 'hourly' | 'daily';
+
 export interface HeldRow {
+  reason: HoldReason;
   userId: string;
   channel: SendChannel;
   category: NotificationCategory;
@@ -60,9 +66,10 @@ export async function insertHeld(tx: Queryable, rows: HeldRow[]): Promise<void> 
   if (rows.length === 0) return;
   const col = <K extends keyof HeldRow>(k: K) => rows.map((r) => r[k]);
   await tx.query(
-    `INSERT INTO notification_held (user_id, channel, category, source_event_id, booking_id, title, body, hold_until)
+    `INSERT INTO notification_held (user_id, channel, category, source_event_id, booking_id, title, body, hold_until,
+                                    reason)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int8[], $5::uuid[], $6::text[], $7::text[],
-                          $8::timestamptz[])
+                          $8::timestamptz[], $9::text[])
      ON CONFLICT (user_id, channel, source_event_id) DO NOTHING`,
     [
       col('userId'),
@@ -73,6 +80,7 @@ export async function insertHeld(tx: Queryable, rows: HeldRow[]): Promise<void> 
       col('title'),
       col('body'),
       col('holdUntil'),
+      col('reason'),
     ],
   );
 }
@@ -99,6 +107,7 @@ export async function takeDueHeld(tx: Queryable, now: Date, groups: number): Pro
     title: string;
     body: string;
     hold_until: Date;
+    reason: HoldReason;
   }>(
     `WITH pairs AS (
        SELECT DISTINCT user_id, channel FROM notification_held WHERE hold_until <= $1 LIMIT $2
@@ -125,6 +134,7 @@ export async function takeDueHeld(tx: Queryable, now: Date, groups: number): Pro
       title: r.title,
       body: r.body,
       holdUntil: r.hold_until,
+      reason: r.reason,
     }));
 }
 
@@ -152,8 +162,9 @@ export async function claimDue(
     items: number;
     dedupe_key: string;
     due_at: Date;
+    attempts: number;
   }>(
-    `UPDATE notification_outbox SET claimed_until = $3
+    `UPDATE notification_outbox SET claimed_until = $3, attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM notification_outbox
          WHERE channel = $1 AND sent_at IS NULL AND due_at <= $2 AND (claimed_until IS NULL OR claimed_until <= $2)
@@ -175,14 +186,79 @@ export async function claimDue(
       items: Number(r.items),
       dedupeKey: r.dedupe_key,
       dueAt: r.due_at,
+      attempts: Number(r.attempts),
     }))
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }
 
-export async function markSent(db: Queryable, ids: number[], at: Date): Promise<void> {
+/** Ends messages: `sent`, or `failed` once their retries ran out (kept for the retention period, then pruned). */
+export async function markSent(
+  db: Queryable,
+  ids: number[],
+  at: Date,
+  outcome: 'sent' | 'failed' = 'sent',
+): Promise<void> {
   if (ids.length === 0) return;
-  await db.query('UPDATE notification_outbox SET sent_at = $2 WHERE id = ANY($1::int8[]) AND sent_at IS NULL', [
-    ids,
-    at,
-  ]);
+  await db.query(
+    'UPDATE notification_outbox SET sent_at = $2, outcome = $3 WHERE id = ANY($1::int8[]) AND sent_at IS NULL',
+    [ids, at, outcome],
+  );
+}
+
+/** Gives claimed messages back, due again at `dueAt` (a push service asked to retry later). */
+export async function deferOutbox(db: Queryable, ids: number[], dueAt: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    'UPDATE notification_outbox SET due_at = $2, claimed_until = NULL WHERE id = ANY($1::int8[]) AND sent_at IS NULL',
+    [ids, dueAt],
+  );
+}
+
+/** Messages done (sent or failed) before `olderThan`: the retention sweep deletes them. */
+export async function pruneSentOutbox(db: Queryable, olderThan: Date): Promise<number> {
+  const rows = await db.query('DELETE FROM notification_outbox WHERE sent_at < $1 RETURNING id', [olderThan]);
+  return rows.length;
+}
+
+/**
+ * For the batching window, per user × channel among these users: when the latest message was made due (sent or
+ * not), and the latest time a batch already waits until. Read in the router's transaction.
+ */
+export async function recentTraffic(
+  tx: Queryable,
+  userIds: readonly string[],
+  since: Date,
+): Promise<Map<string, { lastDue: Date | null; batchUntil: Date | null }>> {
+  const out = new Map<string, { lastDue: Date | null; batchUntil: Date | null }>();
+  if (userIds.length === 0) return out;
+  const rows = await tx.query<{
+    user_id: string;
+    channel: SendChannel;
+    last_due: Date | null;
+    batch_until: Date | null;
+  }>(
+    `SELECT user_id, channel, max(last_due) AS last_due, max(batch_until) AS batch_until FROM (
+       SELECT user_id, channel, due_at AS last_due, NULL::timestamptz AS batch_until FROM notification_outbox
+        WHERE user_id = ANY($1::uuid[]) AND due_at > $2
+       UNION ALL
+       SELECT user_id, channel, NULL, hold_until FROM notification_held
+        WHERE user_id = ANY($1::uuid[]) AND reason = 'batch'
+     ) t GROUP BY user_id, channel`,
+    [[...new Set(userIds)], since],
+  );
+  for (const r of rows) out.set(`${r.user_id} ${r.channel}`, { lastDue: r.last_due, batchUntil: r.batch_until });
+  return out;
+}
+
+/** The vendor name of each booking, for digest titles ("Studio Mira: 4 new requests"). */
+export async function vendorNamesOfBookings(
+  tx: Queryable,
+  bookingIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (bookingIds.length === 0) return new Map();
+  const rows = await tx.query<{ id: string; name: string }>(
+    'SELECT b.id, v.name FROM bookings b JOIN vendors v ON v.id = b.vendor_id WHERE b.id = ANY($1::uuid[])',
+    [[...bookingIds]],
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

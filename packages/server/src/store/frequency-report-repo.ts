@@ -25,7 +25,7 @@ export async function frequencyCounts(db: Queryable, from: Date, to: Date): Prom
       `SELECT category, count(*) FILTER (WHERE channel = 'push')::int AS push,
               count(*) FILTER (WHERE channel = 'email')::int AS email
          FROM notification_outbox
-        WHERE kind = 'single' AND sent_at >= $1 AND sent_at < $2 GROUP BY category`,
+        WHERE kind = 'single' AND outcome = 'sent' AND sent_at >= $1 AND sent_at < $2 GROUP BY category`,
       [from, to],
     ),
     db.query<{ category: NotificationCategory; n: number }>(

@@ -1,4 +1,10 @@
-import type { NotificationCategory, NotificationChannel, QuietHours, QuietWindow } from '@slotcast/protocol';
+import type {
+  DigestFrequency,
+  NotificationCategory,
+  NotificationChannel,
+  QuietHours,
+  QuietWindow,
+} from '@slotcast/protocol';
 import type { Queryable } from './db.js';
 
 export interface StoredCell {
@@ -170,4 +176,41 @@ export async function setVendorReminderOffsets(tx: Queryable, vendorId: string, 
        ON CONFLICT (vendor_id) DO UPDATE SET offsets_minutes = $2::int[]`,
       [vendorId, offsets],
     );
+}
+
+/** Staff digest choices (hourly/daily) per user and category; categories absent are `immediate`. */
+export async function frequenciesOf(
+  db: Queryable,
+  userIds: string[],
+): Promise<Map<string, Map<NotificationCategory, 'hourly' | 'daily'>>> {
+  const out = new Map<string, Map<NotificationCategory, 'hourly' | 'daily'>>();
+  if (userIds.length === 0) return out;
+  const rows = await db.query<{ user_id: string; category: NotificationCategory; frequency: 'hourly' | 'daily' }>(
+    'SELECT user_id, category, frequency FROM notification_frequencies WHERE user_id = ANY($1::uuid[])',
+    [[...new Set(userIds)]],
+  );
+  for (const r of rows) {
+    let m = out.get(r.user_id);
+    if (!m) out.set(r.user_id, (m = new Map()));
+    m.set(r.category, r.frequency);
+  }
+  return out;
+}
+
+/** Sets a user's digest choices; `immediate` removes the row (the default). */
+export async function setFrequencies(
+  tx: Queryable,
+  userId: string,
+  settings: readonly { category: NotificationCategory; frequency: DigestFrequency }[],
+): Promise<void> {
+  for (const s of settings) {
+    if (s.frequency === 'immediate')
+      await tx.query('DELETE FROM notification_frequencies WHERE user_id = $1 AND category = $2', [userId, s.category]);
+    else
+      await tx.query(
+        `INSERT INTO notification_frequencies (user_id, category, frequency) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, category) DO UPDATE SET frequency = $3`,
+        [userId, s.category, s.frequency],
+      );
+  }
 }

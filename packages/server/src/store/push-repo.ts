@@ -95,42 +95,42 @@ export async function removeSubscriptions(db: Queryable, ids: readonly string[])
   await db.query('DELETE FROM push_subscriptions WHERE id = ANY($1::uuid[])', [[...ids]]);
 }
 
-/** The (device, event) pairs among these events that a push service already accepted, as `${device}:${event}`. */
-export async function deliveredAmong(
+/** The (device, outbox message) pairs among these messages that a push service already accepted, as `${device}:${row}`. */
+export async function sentAmong(
   db: Queryable,
-  eventIds: readonly number[],
+  outboxIds: readonly number[],
   subscriptionIds: readonly string[],
 ): Promise<Set<string>> {
-  if (eventIds.length === 0 || subscriptionIds.length === 0) return new Set();
-  const rows = await db.query<{ subscription_id: string; event_id: string | number }>(
-    `SELECT subscription_id, event_id FROM push_deliveries
-     WHERE event_id = ANY($1::int8[]) AND subscription_id = ANY($2::uuid[])`,
-    [[...eventIds], [...subscriptionIds]],
+  if (outboxIds.length === 0 || subscriptionIds.length === 0) return new Set();
+  const rows = await db.query<{ subscription_id: string; outbox_id: string | number }>(
+    `SELECT subscription_id, outbox_id FROM push_sends
+     WHERE outbox_id = ANY($1::int8[]) AND subscription_id = ANY($2::uuid[])`,
+    [[...outboxIds], [...subscriptionIds]],
   );
-  return new Set(rows.map((r) => `${r.subscription_id}:${Number(r.event_id)}`));
+  return new Set(rows.map((r) => `${r.subscription_id}:${Number(r.outbox_id)}`));
 }
 
 /**
- * Records accepted pushes, one statement for the batch, and marks their devices' last success. A device removed
- * meanwhile (unsubscribed while its push was in flight) is skipped rather than failing the whole record.
+ * Records accepted pushes, one statement, and marks their devices' last success. A device removed meanwhile
+ * (unsubscribed while its push was in flight) is skipped rather than failing the whole record.
  */
-export async function recordDeliveries(
+export async function recordSends(
   db: Queryable,
-  deliveries: readonly { subscriptionId: string; eventId: number }[],
+  sends: readonly { subscriptionId: string; outboxId: number }[],
   at: Date,
 ): Promise<void> {
-  if (deliveries.length === 0) return;
+  if (sends.length === 0) return;
   await db.query(
     `WITH d AS (
-       INSERT INTO push_deliveries (subscription_id, event_id, sent_at)
-       SELECT x.s, x.e, $3 FROM unnest($1::uuid[], $2::int8[]) AS x(s, e)
+       INSERT INTO push_sends (subscription_id, outbox_id, sent_at)
+       SELECT x.s, x.o, $3 FROM unnest($1::uuid[], $2::int8[]) AS x(s, o)
        WHERE EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.id = x.s)
        ON CONFLICT DO NOTHING)
      UPDATE push_subscriptions SET last_success_at = $3 WHERE id = ANY($1::uuid[])`,
-    [deliveries.map((d) => d.subscriptionId), deliveries.map((d) => d.eventId), at],
+    [sends.map((d) => d.subscriptionId), sends.map((d) => d.outboxId), at],
   );
 }
 
-export async function pruneDeliveries(db: Queryable, olderThan: Date): Promise<void> {
-  await db.query('DELETE FROM push_deliveries WHERE sent_at < $1', [olderThan]);
+export async function pruneSends(db: Queryable, olderThan: Date): Promise<void> {
+  await db.query('DELETE FROM push_sends WHERE sent_at < $1', [olderThan]);
 }

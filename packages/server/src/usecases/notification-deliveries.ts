@@ -1,6 +1,6 @@
-import type { NotificationCategory, NotificationChannel } from '@slotcast/protocol';
-import { digestMessage } from '../domain/notification-digest.js';
-import { type Delivery, decide } from '../domain/quiet-hours.js';
+import { batchDecision, nextDigestAt } from '../domain/notification-batching.js';
+import { digestHeading, digestMessage } from '../domain/notification-digest.js';
+import { decide } from '../domain/quiet-hours.js';
 import type { Db, Queryable } from '../store/db.js';
 import {
   claimDue,
@@ -10,8 +10,10 @@ import {
   markSent,
   type NewOutboxRow,
   type OutboxRow,
+  recentTraffic,
   type SendChannel,
   takeDueHeld,
+  vendorNamesOfBookings,
 } from '../store/deliveries-repo.js';
 import type { NewNotification } from '../store/notifications-repo.js';
 import type { PreferenceService } from './notification-preferences.js';
@@ -25,17 +27,28 @@ export interface Planned extends NewNotification {
 
 const SEND_CHANNELS: readonly SendChannel[] = ['push', 'email'];
 
+export interface DeliveryOptions {
+  /** NOTIFY_BATCH_WINDOW_SECONDS in ms; 0 turns batching off. */
+  batchWindowMs?: number;
+}
+
 /**
- * Applies preferences and quiet hours to notifications on every channel. In-app is the notifications table itself;
- * push and email go through `notification_outbox` (due now) or `notification_held` (until quiet hours end, then one
- * digest per user × channel). Senders (push worker, mailer) claim due outbox rows; see docs/architecture.md.
+ * Applies preferences, quiet hours, staff digests and the batching window to notifications on every channel. In-app
+ * is the notifications table itself (always itemised); push and email go through `notification_outbox` (due now) or
+ * `notification_held` (until quiet hours end, the batching window closes, or the staff digest's hour comes; then one
+ * digest per user × channel). The outbox sender (workers/outbox-sender.ts) claims due rows; see docs/architecture.md.
  */
 export class DeliveryService {
+  private readonly batchWindowMs: number;
+
   constructor(
     private readonly db: Db,
     private readonly preferences: PreferenceService,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: DeliveryOptions = {},
+  ) {
+    this.batchWindowMs = options.batchWindowMs ?? 60_000;
+  }
 
   /**
    * Within the caller's transaction: writes the push and email rows of a batch of notifications and returns the ones
@@ -48,6 +61,11 @@ export class DeliveryService {
       tx,
       planned.map((p) => p.userId),
     );
+    const traffic = await recentTraffic(
+      tx,
+      planned.map((p) => p.userId),
+      new Date(now.getTime() - this.batchWindowMs),
+    );
     const inApp: NewNotification[] = [];
     const outbox: NewOutboxRow[] = [];
     const held: HeldRow[] = [];
@@ -58,19 +76,45 @@ export class DeliveryService {
       if (decide(p, n.category, 'in_app', now, start).kind === 'send') inApp.push(n);
       for (const channel of SEND_CHANNELS) {
         const d = decide(p, n.category, channel, now, start);
+        if (d.kind === 'drop') continue;
         const common = { userId: n.userId, channel, category: n.category, bookingId: n.bookingId };
-        if (d.kind === 'send')
-          outbox.push({
+        const hold = (reason: HeldRow['reason'], until: Date) =>
+          held.push({
             ...common,
-            kind: 'single',
+            reason,
+            sourceEventId: n.sourceEventId,
             title: n.title,
             body: n.body,
-            items: 1,
-            dedupeKey: `event:${n.sourceEventId}`,
-            dueAt: now,
+            holdUntil: until,
           });
-        else if (d.kind === 'hold')
-          held.push({ ...common, sourceEventId: n.sourceEventId, title: n.title, body: n.body, holdUntil: d.until });
+        if (d.kind === 'hold') {
+          hold('quiet', d.until);
+          continue;
+        }
+        const frequency = p.frequencies?.get(n.category);
+        if (frequency) {
+          hold(frequency, nextDigestAt(frequency, now, p.quietHours.timeZone));
+          continue;
+        }
+        // Later notifications of this batch see the earlier ones: the first goes, the rest wait for the window.
+        const key = `${n.userId} ${channel}`;
+        const recent = traffic.get(key);
+        const b = batchDecision(recent, now, this.batchWindowMs);
+        if (b.kind === 'hold') {
+          hold('batch', b.until);
+          traffic.set(key, { lastDue: recent?.lastDue ?? null, batchUntil: b.until });
+          continue;
+        }
+        traffic.set(key, { lastDue: now, batchUntil: null });
+        outbox.push({
+          ...common,
+          kind: 'single',
+          title: n.title,
+          body: n.body,
+          items: 1,
+          dedupeKey: `event:${n.sourceEventId}`,
+          dueAt: now,
+        });
       }
     }
     await insertOutbox(tx, outbox);
@@ -85,6 +129,9 @@ export class DeliveryService {
   async releaseHeld(now: Date = this.now(), groups = 200): Promise<number> {
     return this.db.transaction(async (tx) => {
       const rows = await takeDueHeld(tx, now, groups);
+      const vendors = await vendorNamesOfBookings(tx, [
+        ...new Set(rows.flatMap((r) => (r.bookingId ? [r.bookingId] : []))),
+      ]);
       const byPair = new Map<string, HeldRow[]>();
       for (const r of rows) {
         const key = `${r.userId} ${r.channel}`;
@@ -93,12 +140,14 @@ export class DeliveryService {
       const digests: NewOutboxRow[] = [...byPair.values()].map((items) => {
         const first = items[0]!;
         const single = items.length === 1;
-        const { title, body } = single ? first : digestMessage(items);
+        const { title, body } = single ? first : digestMessage(items, digestHeading(items, vendors));
+        const oneCategory = items.every((i) => i.category === first.category);
         return {
           userId: first.userId,
           channel: first.channel,
           kind: single ? 'single' : 'digest',
-          category: single ? first.category : null,
+          // A digest of one category keeps it (push urgency and TTL follow it); a mixed one has none.
+          category: oneCategory ? first.category : null,
           bookingId: single ? first.bookingId : null,
           title,
           body,
@@ -118,21 +167,5 @@ export class DeliveryService {
 
   markSent(ids: number[], at: Date = this.now()): Promise<void> {
     return markSent(this.db, ids, at);
-  }
-
-  /**
-   * For a sender that reacts to `notification.created` itself rather than claiming outbox rows: what this user's
-   * preferences say for this category and channel at `at` (send, hold until, drop).
-   */
-  async deliveryDecision(
-    userId: string,
-    category: NotificationCategory,
-    channel: NotificationChannel,
-    at: Date,
-    bookingStart?: Date,
-    q: Queryable = this.db,
-  ): Promise<Delivery> {
-    const p = (await this.preferences.deliveryPrefsOf(q, [userId])).get(userId);
-    return p ? decide(p, category, channel, at, bookingStart) : { kind: 'drop' };
   }
 }

@@ -6,7 +6,13 @@ import type {
   UpdateVendorNotificationDefaults,
   VendorNotificationDefaults,
 } from '@slotcast/protocol';
-import { DETAILS, NOTIFICATION_CATEGORIES, SlotcastError } from '@slotcast/protocol';
+import {
+  DETAILS,
+  type DigestFrequency,
+  NOTIFICATION_CATEGORIES,
+  type NotificationCategory,
+  SlotcastError,
+} from '@slotcast/protocol';
 import type { z } from 'zod';
 import { effectivePreferences } from '../domain/notification-preferences.js';
 import type { DeliveryPrefs } from '../domain/quiet-hours.js';
@@ -14,11 +20,13 @@ import { getVendor } from '../store/catalog-repo.js';
 import type { Db, Queryable } from '../store/db.js';
 import { frequencyCounts } from '../store/frequency-report-repo.js';
 import {
+  frequenciesOf,
   NO_QUIET_HOURS,
   ownCells,
   quietHoursOf,
   reminderOffsetsOf,
   rolesOf,
+  setFrequencies,
   setOwnCells,
   setQuietHours,
   setReminderOffsets,
@@ -38,25 +46,34 @@ export class PreferenceService {
 
   /** The caller's own preferences: only ever their own (the route has no user id to forge). */
   async get(caller: Caller, db: Queryable = this.db): Promise<NotificationPreferences> {
-    const [own, vendor, quiet, offsets] = await Promise.all([
+    const [own, vendor, quiet, offsets, frequencies] = await Promise.all([
       ownCells(db, [caller.userId]),
       caller.role === 'staff' && caller.vendorId ? vendorCells(db, [caller.vendorId]) : new Map(),
       quietHoursOf(db, [caller.userId]),
       reminderOffsetsOf(db, caller.userId),
+      frequenciesOf(db, [caller.userId]),
     ]);
     const mine = own.get(caller.userId) ?? [];
+    const chosen = frequencies.get(caller.userId);
     return {
       effective: effectivePreferences(caller.role, (caller.vendorId && vendor.get(caller.vendorId)) || [], mine),
       own: mine,
       quietHours: quiet.get(caller.userId) ?? NO_QUIET_HOURS,
       reminderOffsetsMinutes: offsets,
+      frequencies: Object.fromEntries(NOTIFICATION_CATEGORIES.map((c) => [c, chosen?.get(c) ?? 'immediate'])) as Record<
+        NotificationCategory,
+        DigestFrequency
+      >,
     };
   }
 
   async update(caller: Caller, body: z.output<typeof UpdateNotificationPreferences>): Promise<NotificationPreferences> {
     const at = this.now();
+    if (body.frequencies?.some((f) => f.frequency !== 'immediate') && caller.role !== 'staff')
+      throw new SlotcastError('FORBIDDEN', DETAILS.digestsForStaff());
     return this.db.transaction(async (tx) => {
       await setOwnCells(tx, caller.userId, body.settings, at);
+      if (body.frequencies) await setFrequencies(tx, caller.userId, body.frequencies);
       if (body.quietHours) await setQuietHours(tx, caller.userId, body.quietHours, at);
       if (body.reminderOffsetsMinutes !== undefined)
         await setReminderOffsets(tx, caller.userId, body.reminderOffsetsMinutes, at);
@@ -98,16 +115,19 @@ export class PreferenceService {
   async deliveryPrefsOf(db: Queryable, userIds: string[]): Promise<Map<string, DeliveryPrefs>> {
     const roles = await rolesOf(db, userIds);
     const vendorIds = [...new Set([...roles.values()].flatMap((r) => (r.vendorId ? [r.vendorId] : [])))];
-    const [own, vendor, quiet] = await Promise.all([
+    const [own, vendor, quiet, frequencies] = await Promise.all([
       ownCells(db, userIds),
       vendorCells(db, vendorIds),
       quietHoursOf(db, userIds),
+      frequenciesOf(db, userIds),
     ]);
     const out = new Map<string, DeliveryPrefs>();
     for (const [userId, r] of roles) {
       out.set(userId, {
         matrix: effectivePreferences(r.role, (r.vendorId && vendor.get(r.vendorId)) || [], own.get(userId) ?? []),
         quietHours: quiet.get(userId) ?? (NO_QUIET_HOURS satisfies QuietHours),
+        // Digests are a staff choice; a customer's rows (if the role changed) do not apply.
+        frequencies: r.role === 'staff' ? frequencies.get(userId) : undefined,
       });
     }
     return out;

@@ -17,7 +17,8 @@ describe.each(DB_KINDS)('push and email deliveries on %s', (kind) => {
   const now = night.toJSDate();
 
   beforeAll(async () => {
-    server = await startTestServer(kind, {}, () => now);
+    // One outbox row per notification here: batching has its own suite (outbox-delivery.test.ts).
+    server = await startTestServer(kind, { NOTIFY_BATCH_WINDOW_SECONDS: '0' }, () => now);
     w = await buildWorld(server);
   });
   afterAll(async () => {
@@ -95,52 +96,6 @@ describe.each(DB_KINDS)('push and email deliveries on %s', (kind) => {
         ['email', 'digest', 3, 'While you were away: 2 bookings confirmed, 1 booking changed'],
       ]),
     );
-  });
-
-  it('lets senders claim each due message once until its lease runs out, then marks it sent', async () => {
-    const d = server.slotcast.deliveries;
-    const at = morning.toJSDate();
-    const [first, second] = await Promise.all([
-      d.claimDue('push', 100, 60_000, at),
-      d.claimDue('push', 100, 60_000, at),
-    ]);
-    const claimed = [...first!, ...second!];
-    expect(new Set(claimed.map((c) => c.id)).size).toBe(claimed.length);
-    // Staff get requests by push too; alice has her digest, bob his confirmation.
-    const customers = claimed.filter((c) => c.userId === w.alice.user.id || c.userId === w.bob.user.id);
-    expect(customers.map((c) => [c.userId, c.kind]).sort()).toEqual(
-      [
-        [w.alice.user.id, 'digest'],
-        [w.bob.user.id, 'single'],
-      ].sort(),
-    );
-    expect(claimed.filter((c) => c.userId === w.a.staff.user.id).map((c) => c.category)).toEqual([
-      'request',
-      'request',
-      'request',
-    ]);
-    expect(await d.claimDue('push', 100, 60_000, at)).toEqual([]);
-    // The sender died: after the lease the message is claimed again.
-    const later = new Date(at.getTime() + 60_000);
-    const again = await d.claimDue('push', 100, 60_000, later);
-    expect(again.map((c) => c.id).sort()).toEqual(claimed.map((c) => c.id).sort());
-    await d.markSent(
-      again.map((c) => c.id),
-      later,
-    );
-    expect(await d.claimDue('push', 100, 60_000, new Date(later.getTime() + 120_000))).toEqual([]);
-  });
-
-  it('answers deliveryDecision for a sender that reacts to notification.created', async () => {
-    const d = server.slotcast.deliveries;
-    expect(await d.deliveryDecision(w.alice.user.id, 'change', 'push', night.toJSDate())).toEqual({
-      kind: 'hold',
-      until: morning.toJSDate(),
-    });
-    expect(await d.deliveryDecision(w.bob.user.id, 'confirmation', 'email', night.toJSDate())).toEqual({
-      kind: 'drop',
-    });
-    expect(await d.deliveryDecision(w.bob.user.id, 'confirmation', 'push', night.toJSDate())).toEqual({ kind: 'send' });
   });
 
   it('reports per category what was sent, opened and turned off, to admins only', async () => {

@@ -76,9 +76,10 @@ describe.each(DB_KINDS)('the notifications worker on %s', (kind) => {
     );
     // Ten booking events waited for it, and it took them as one batch.
     expect(await crashed).toBe(10);
-    // Names (4 tables), staff, preferences (roles, own cells, vendor defaults, quiet hours), the push/email outbox,
-    // insert, unread counts, and appending the 16 notification events (one append_events).
-    expect(statements).toBe(13);
+    // Names (4 tables), staff, preferences (roles, own cells, vendor defaults, quiet hours, digest frequencies), the
+    // recent push/email traffic (batching window), the outbox and held inserts, insert, unread counts, and appending
+    // the 16 notification events (one append_events).
+    expect(statements).toBe(16);
     await dying.stop();
     expect(await createdEvents(start)).toEqual([]);
 

@@ -47,6 +47,8 @@ describe.each(DB_KINDS)('push delivery on %s', (kind) => {
         APNS_TOPIC: apns.topic,
         APNS_URL: apns.url,
         PUSH_RETRY_DELAYS_MS: '20,50,100',
+        // Each change on its own push: the batching window has its own tests (notification-batching).
+        NOTIFY_BATCH_WINDOW_SECONDS: '0',
         // The local push service; anything else stays refused.
         PUSH_ENDPOINT_HOSTS: '127.0.0.1',
       },

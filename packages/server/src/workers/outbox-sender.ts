@@ -1,0 +1,179 @@
+import type { Logger } from 'pino';
+import type { Db } from '../store/db.js';
+import { claimDue, deferOutbox, markSent, type OutboxRow, type SendChannel } from '../store/deliveries-repo.js';
+
+/** Told on commit by the outbox's insert trigger (migration 060), on every node. */
+export const OUTBOX_CHANNEL = 'slotcast_outbox';
+
+/** What became of each claimed message. Ids not named anywhere are given back for a retry after the back-off. */
+export interface SendResult {
+  sent: number[];
+  /** Will never be taken (bad address, payload refused): ended, not retried. */
+  failed: number[];
+  /** Try again later; `afterSeconds` when the service said how long (Retry-After). */
+  retry: { id: number; afterSeconds?: number }[];
+}
+
+/** One channel's way out: push to the user's devices, or one mail. */
+export interface ChannelSender {
+  readonly channel: SendChannel;
+  send(rows: OutboxRow[]): Promise<SendResult>;
+  close?(): Promise<void>;
+}
+
+export interface OutboxSenderOptions {
+  db: Db;
+  senders: ChannelSender[];
+  logger: Logger;
+  now?: () => Date;
+  /** Messages claimed at once per channel. */
+  batchSize?: number;
+  /**
+   * Passes in flight at once. A pass claims what is due and sends it; a message committed while one pass is still
+   * sending starts another (SKIP LOCKED keeps their claims apart) instead of waiting behind it.
+   */
+  parallel?: number;
+  leaseMs?: number;
+  /** Waits before the 2nd, 3rd, ... try of a message; after the last, it is ended as failed. */
+  retryDelaysMs: number[];
+  /** The bounded sweep for what no notification announces (lease ran out, lost listener); 0: none (tests). */
+  sweepMs: number;
+}
+
+/**
+ * The one way push and email leave the system: claim due outbox rows of a channel (lease + SKIP LOCKED, so two nodes
+ * never hold one row at once), send them, mark them sent. Woken by the outbox's NOTIFY (sent on commit by every node,
+ * this one included, and by the digest job's inserts), by a retry's due time, and by a bounded sweep. A sender that
+ * dies mid-send leaves its rows claimed until the lease ends; then any node sends them again, so each channel keys
+ * the other side by the row id (push: a record per device and row; mail: the Message-ID).
+ */
+export class OutboxSender {
+  private readonly now: () => Date;
+  private readonly parallel: number;
+  private readonly passes = new Set<Promise<void>>();
+  private again = false;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private sweep: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryAt = 0;
+  private unlisten: (() => Promise<void>) | null = null;
+  private stopped = false;
+
+  constructor(private readonly o: OutboxSenderOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.batchSize = o.batchSize ?? 200;
+    this.leaseMs = o.leaseMs ?? 60_000;
+    this.parallel = o.parallel ?? 4;
+  }
+
+  async start(): Promise<void> {
+    this.unlisten = await this.o.db.listen(OUTBOX_CHANNEL, () => this.poke());
+    if (this.o.sweepMs > 0) {
+      this.sweep = setInterval(() => this.poke(), this.o.sweepMs);
+      this.sweep.unref();
+    }
+    this.poke();
+  }
+
+  /** Starts a pass, or (all passes busy) one more when the next ends: pokes meanwhile collapse into that one. */
+  poke(): void {
+    if (this.stopped) return;
+    if (this.passes.size >= this.parallel) {
+      this.again = true;
+      return;
+    }
+    const pass: Promise<void> = this.drain()
+      .catch((err) => this.o.logger.warn({ err }, 'outbox sender pass failed'))
+      .finally(() => {
+        this.passes.delete(pass);
+        if (this.again) {
+          this.again = false;
+          this.poke();
+        }
+      });
+    this.passes.add(pass);
+  }
+
+  /** Resolves once no pass is running. */
+  private async idle(): Promise<void> {
+    while (this.passes.size > 0) await Promise.all([...this.passes]);
+  }
+
+  /** One full pass now, resolved when done (tests drive the sender with their clock through this). */
+  async runOnce(): Promise<void> {
+    await this.idle();
+    await this.drain();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweep) clearInterval(this.sweep);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.unlisten?.();
+    await this.idle();
+    await Promise.all(this.o.senders.map((s) => s.close?.()));
+  }
+
+  private async drain(): Promise<void> {
+    await Promise.all(this.o.senders.map((s) => this.drainChannel(s)));
+  }
+
+  private async drainChannel(sender: ChannelSender): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const rows = await claimDue(this.o.db, sender.channel, this.now(), this.leaseMs, this.batchSize);
+      if (rows.length === 0) return;
+      let result: SendResult;
+      try {
+        result = await sender.send(rows);
+      } catch (err) {
+        // The whole channel is down (SMTP unreachable): every row waits for its back-off.
+        this.o.logger.warn({ err, channel: sender.channel, rows: rows.length }, 'sending failed; retried later');
+        result = { sent: [], failed: [], retry: [] };
+      }
+      await this.settle(rows, result);
+      if (rows.length < this.batchSize) return;
+    }
+  }
+
+  private async settle(rows: OutboxRow[], result: SendResult): Promise<void> {
+    const at = this.now();
+    await markSent(this.o.db, result.sent, at);
+    const done = new Set([...result.sent, ...result.failed]);
+    const asked = new Map(result.retry.map((r) => [r.id, r.afterSeconds]));
+    const failed = [...result.failed];
+    const later = new Map<number, number[]>();
+    for (const row of rows) {
+      if (done.has(row.id)) continue;
+      const delay = this.o.retryDelaysMs[row.attempts - 1];
+      if (delay === undefined) {
+        failed.push(row.id);
+        continue;
+      }
+      const wait = Math.max(delay, (asked.get(row.id) ?? 0) * 1000);
+      later.set(wait, [...(later.get(wait) ?? []), row.id]);
+    }
+    if (failed.length) {
+      this.o.logger.warn({ channel: rows[0]?.channel, ids: failed.slice(0, 20) }, 'outbox messages given up');
+      await markSent(this.o.db, failed, at, 'failed');
+    }
+    for (const [wait, ids] of later) {
+      await deferOutbox(this.o.db, ids, new Date(at.getTime() + wait));
+      this.wakeIn(wait);
+    }
+  }
+
+  /** A pass when the earliest deferred row is due (the sweep would find it too, later). */
+  private wakeIn(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.stopped || (this.retryTimer && this.retryAt <= at)) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryAt = at;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.poke();
+    }, ms);
+    this.retryTimer.unref();
+  }
+}
