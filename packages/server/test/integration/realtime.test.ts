@@ -289,6 +289,46 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     // 500 bookings through the API on a shared machine; the time is the writers', not what is asserted.
   }, 180_000);
 
+  it('replays to a customer, a staff member and an admin exactly the missed booking events each may see', async () => {
+    // Where the three were live from: the position they would have reconnected with.
+    const watcher = await listen(server, { token: w.admin.token });
+    const cursor = (await watcher.replayDone).lastEventId;
+
+    const mine = (await book(server, w.alice, w.a, slotAt(9, 8))).body as Booking;
+    await api(server, 'POST', `/bookings/${mine.id}/confirm`, { token: w.a.staff.token, body: { version: 1 } });
+    const other = (await book(server, w.bob, w.b, slotAt(9, 9))).body as Booking;
+    // All three are in the log and emitted before anyone reconnects, so they come back by replay.
+    await vi.waitFor(() => expect(bookingEvents(watcher.events).some((e) => bookingOf(e).id === other.id)).toBe(true), {
+      timeout: 10_000,
+    });
+    watcher.close();
+
+    const readers = {
+      alice: await listen(server, { token: w.alice.token, lastEventId: cursor }),
+      staffA: await listen(server, { token: w.a.staff.token, lastEventId: cursor }),
+      admin: await listen(server, { token: w.admin.token, lastEventId: cursor }),
+    };
+    // A sentinel all three may see, committed after the replays: once it is here, nothing else is still coming.
+    const sentinel = (await book(server, w.alice, w.a, slotAt(9, 10))).body as Booking;
+    for (const l of Object.values(readers)) {
+      await vi.waitFor(() => expect(bookingEvents(l.events).some((e) => bookingOf(e).id === sentinel.id)).toBe(true), {
+        timeout: 10_000,
+      });
+    }
+    const seen = (l: Awaited<ReturnType<typeof listen>>) =>
+      bookingEvents(l.events)
+        .filter((e) => bookingOf(e).id !== sentinel.id)
+        .map((e) => `${e.type} ${bookingOf(e).id}`);
+    const ofMine = [`booking.requested ${mine.id}`, `booking.confirmed ${mine.id}`];
+    expect(seen(readers.alice)).toEqual(ofMine);
+    expect(seen(readers.staffA)).toEqual(ofMine);
+    expect(seen(readers.admin)).toEqual([...ofMine, `booking.requested ${other.id}`]);
+    for (const l of Object.values(readers)) {
+      expect(l.events.every((e) => e.id > cursor)).toBe(true);
+      l.close();
+    }
+  });
+
   it('asks for a resync when the cursor is older than the retention window', async () => {
     for (let i = 0; i < 6; i++) expect((await book(server, w.alice, w.b, slotAt(30, 10 + i))).status).toBe(201);
     await server.slotcast.db.query('UPDATE event_log_state SET pruned_through = 5');
