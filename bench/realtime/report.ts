@@ -6,8 +6,8 @@ import type { RealtimeOptions } from './options.js';
 import type { CpuSpent, MemorySample } from './server-process.js';
 import type { DriveResult } from './transition-driver.js';
 
-/** The issue's goals. Reported, not asserted. */
-export const GOALS = { fanOutRatio: 2, latencyP99Ms: 25, memoryRatio: 1.3 } as const;
+/** Issue 10's goals (commit→screen p99 is the one for 200/s). Reported, not asserted. */
+export const GOALS = { fanOutRatio: 3, latencyP99Ms: 25, memoryRatio: 1.1 } as const;
 
 export interface MemoryResult {
   /** After GC, at each step of connecting: the first tenth, then three more equal steps to all. */
