@@ -293,10 +293,11 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     // Where the three were live from: the position they would have reconnected with.
     const watcher = await listen(server, { token: w.admin.token });
     const cursor = (await watcher.replayDone).lastEventId;
+    // Day 16: no other test books there, so every booking below is created (the 500-booking test fills days 8–13).
 
-    const mine = (await book(server, w.alice, w.a, slotAt(9, 8))).body as Booking;
+    const mine = (await book(server, w.alice, w.a, slotAt(16, 8))).body as Booking;
     await api(server, 'POST', `/bookings/${mine.id}/confirm`, { token: w.a.staff.token, body: { version: 1 } });
-    const other = (await book(server, w.bob, w.b, slotAt(9, 9))).body as Booking;
+    const other = (await book(server, w.bob, w.b, slotAt(16, 9))).body as Booking;
     // All three are in the log and emitted before anyone reconnects, so they come back by replay.
     await vi.waitFor(() => expect(bookingEvents(watcher.events).some((e) => bookingOf(e).id === other.id)).toBe(true), {
       timeout: 10_000,
@@ -309,7 +310,7 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
       admin: await listen(server, { token: w.admin.token, lastEventId: cursor }),
     };
     // A sentinel all three may see, committed after the replays: once it is here, nothing else is still coming.
-    const sentinel = (await book(server, w.alice, w.a, slotAt(9, 10))).body as Booking;
+    const sentinel = (await book(server, w.alice, w.a, slotAt(16, 10))).body as Booking;
     for (const l of Object.values(readers)) {
       await vi.waitFor(() => expect(bookingEvents(l.events).some((e) => bookingOf(e).id === sentinel.id)).toBe(true), {
         timeout: 10_000,
