@@ -63,6 +63,23 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     expect(err.data?.code).toBe('AUTH_TOKEN_INVALID');
   });
 
+  it('refuses the signed-out session among several checked at once, and lets the others connect', async () => {
+    // Fresh sessions, none checked yet, connecting at once: their checks can share one query.
+    const sessions = await Promise.all([1, 2, 3, 4].map(() => login(server, 'bob@test.test')));
+    const out = sessions[2]!;
+    await api(server, 'POST', '/auth/logout', { body: { refreshToken: out.refreshToken } });
+    const [refused, ...live] = await Promise.all([
+      connectError(server, { token: out.token }),
+      ...sessions.filter((s) => s !== out).map((s) => listen(server, { token: s.token })),
+    ]);
+    expect(refused.data?.code).toBe('AUTH_TOKEN_INVALID');
+    expect(live).toHaveLength(3);
+    for (const l of live) {
+      expect(l.socket.connected).toBe(true);
+      l.close();
+    }
+  });
+
   it('refuses a client of a newer protocol with PROTOCOL_SERVER_TOO_OLD, and one older than served with PROTOCOL_CLIENT_TOO_OLD', async () => {
     const newer = await connectError(server, { token: w.alice.token, protocolVersion: PROTOCOL_VERSION + 1 });
     expect(newer.data).toMatchObject({ code: 'PROTOCOL_SERVER_TOO_OLD', message: expect.stringContaining('update') });
