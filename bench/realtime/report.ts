@@ -6,8 +6,8 @@ import type { RealtimeOptions } from './options.js';
 import type { CpuSpent, MemorySample } from './server-process.js';
 import type { DriveResult } from './transition-driver.js';
 
-/** The issue's goals. Reported, not asserted. */
-export const GOALS = { fanOutRatio: 2, latencyP99Ms: 25, memoryRatio: 1.3 } as const;
+/** Issue 10's goals (commit→screen p99 is the one for 200/s). Reported, not asserted. */
+export const GOALS = { fanOutRatio: 3, latencyP99Ms: 25, memoryRatio: 1.1 } as const;
 
 export interface MemoryResult {
   /** After GC, at each step of connecting: the first tenth, then three more equal steps to all. */
@@ -117,7 +117,7 @@ export function formatReport(r: RealtimeReport): string {
     const d = l.drive;
     lines.push(
       `Commit→screen at ${r.options.rate} transitions/s (achieved ${fixed(d.achievedRate, 0)}/s, ${d.committed} committed, ` +
-        `${d.failed} failed, ${d.lateStarts} started >10 ms late): p50 ${fixed(l.deliveries.p50Ms, 1)} ms, ` +
+        `${d.shed} shed, ${d.failed} failed, ${d.lateStarts} started >10 ms late): p50 ${fixed(l.deliveries.p50Ms, 1)} ms, ` +
         `p99 ${fixed(l.deliveries.p99Ms, 1)} ms, max ${fixed(l.deliveries.maxMs, 1)} ms over ${l.deliveries.count} ` +
         `deliveries (${l.delivered}/${l.expected} arrived); commit itself p50 ${fixed(d.commit.p50Ms, 1)} ms, ` +
         `p99 ${fixed(d.commit.p99Ms, 1)} ms; notifications written ${l.notifier === 'local' ? 'by this node' : 'elsewhere'}` +
@@ -129,6 +129,10 @@ export function formatReport(r: RealtimeReport): string {
           `server GC: ${d.gc.count} pauses, ${fixed(d.gc.totalMs, 0)} ms in all, longest ${fixed(d.gc.maxMs, 1)} ms`,
       );
     }
+    lines.push(
+      `  shed with a retry time: ${d.shed} of ${d.attempted} offered (${fixed((100 * d.shed) / Math.max(1, d.attempted), 1)}%)` +
+        (d.retryAfterMs === null ? '' : `, Retry-After ${fixed(d.retryAfterMs / 1000, 1)} s`),
+    );
     for (const e of d.errorSamples) lines.push(`transition error: ${e}`);
   }
   const g = r.goals;

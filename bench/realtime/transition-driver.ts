@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Booking } from '@slotcast/protocol';
+import { type Booking, SlotcastError } from '@slotcast/protocol';
 import type { BookingService } from '../../packages/server/src/usecases/bookings.js';
 import { type LatencySummary, summarize } from '../lib/latency.js';
 import { seededRandom } from './fan-out-plan.js';
@@ -20,6 +20,10 @@ export interface DriveResult {
   endedAt: number;
   attempted: number;
   committed: number;
+  /** Transitions the node refused for overload (SERVICE_UNAVAILABLE or RATE_LIMITED with a retry time). */
+  shed: number;
+  /** The longest retry time a refusal named (what HTTP sends as Retry-After); null when none was shed. */
+  retryAfterMs: number | null;
   failed: number;
   errorSamples: string[];
   /** Committed transitions per second over the whole drive. */
@@ -45,7 +49,11 @@ interface Chain {
   step: 'confirm' | 'cancel';
 }
 
-const MAX_IN_FLIGHT = 100;
+/**
+ * A bound on the driver's own memory, set far above what the node takes at once (its pool queue is 500): below it the
+ * schedule is offered as it falls due, so an overloaded node has to shed the excess rather than the driver holding it.
+ */
+const MAX_IN_FLIGHT = 2_000;
 const HOUR = 3_600_000;
 
 const caller = (id: Identity) => ({
@@ -77,6 +85,8 @@ export async function driveTransitions(
   let inFlight = 0;
   let committed = 0;
   let failed = 0;
+  let shed = 0;
+  let retryAfterMs: number | null = null;
   let expectedDeliveries = 0;
   const errorSamples: string[] = [];
   const commitMs: number[] = [];
@@ -137,6 +147,12 @@ export async function driveTransitions(
       inFlight++;
       step()
         .catch((err: unknown) => {
+          if (err instanceof SlotcastError && (err.code === 'SERVICE_UNAVAILABLE' || err.code === 'RATE_LIMITED')) {
+            shed++;
+            const wait = err.extensions.retryAfterMs;
+            if (typeof wait === 'number') retryAfterMs = Math.max(retryAfterMs ?? 0, wait);
+            return;
+          }
           failed++;
           const message = err instanceof Error ? err.message : String(err);
           if (errorSamples.length < 5 && !errorSamples.includes(message)) errorSamples.push(message);
@@ -153,6 +169,8 @@ export async function driveTransitions(
     endedAt,
     attempted,
     committed,
+    shed,
+    retryAfterMs,
     failed,
     errorSamples,
     achievedRate: (committed * 1000) / elapsed,

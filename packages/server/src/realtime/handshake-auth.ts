@@ -35,7 +35,7 @@ export const DEFAULT_HANDSHAKE_LIMITS: HandshakeLimits = { concurrency: 32, queu
 
 type HandshakeSocket = {
   handshake: { auth: Record<string, unknown> | undefined };
-  conn: { transport: { name: string } };
+  conn: { transport: { name: string }; readyState: string };
   data: SocketData;
 };
 
@@ -95,6 +95,12 @@ export function handshakeAuth(
     }
     const { token, lastEventId } = checked.auth;
     void limit(async () => {
+      // A client that gave up while queued (its connect timeout) has retried on a new connection already: verifying
+      // the old one would only double the work of a storm, and each round of timeouts would add another copy.
+      if (socket.conn.readyState === 'closed') {
+        next(connectError(coded('SERVICE_UNAVAILABLE', 'The connection closed while waiting')));
+        return;
+      }
       try {
         const claims = await auth.authenticate(token);
         socket.data = {

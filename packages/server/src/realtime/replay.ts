@@ -36,6 +36,8 @@ export async function replayThenGoLive(
   goLive: () => void,
   isGone: () => boolean,
 ): Promise<ReplayOutcome> {
+  // Replays wait for a turn; one whose client left meanwhile (its connect timed out) costs no read.
+  if (isGone()) return { kind: 'replayed', lastEventId: cursor, replayed: 0 };
   const pruned = await src.access.prunedThrough();
   // A cursor from another node can be a little ahead of this node's bus: if the log has it, wait for the bus to
   // deliver it (woken by the delivery itself), boundedly.

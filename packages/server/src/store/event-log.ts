@@ -93,7 +93,14 @@ export interface EventScope {
   customerId?: string | null;
 }
 
-/** Events after `afterId` up to `throughId` (inclusive) that the scope may see, in id order; never `account.*` ones. */
+/**
+ * Events after `afterId` up to `throughId` (inclusive) that the scope may see, in id order; never `account.*` ones.
+ *
+ * One branch per kind of recipient, each on its own index and disjoint from the others, merged by id. The statement
+ * is a named prepared one (postgres.ts), so PostgreSQL soon plans it once for any parameters: a single predicate of
+ * ORs then became a scan of the whole id range filtered row by row (84 ms for a customer's 10 events among 190,000,
+ * against 0.06 ms here), which a reconnect storm runs once per client.
+ */
 export async function readEvents(
   db: Queryable,
   scope: EventScope,
@@ -101,15 +108,25 @@ export async function readEvents(
   throughId: number,
   limit: number,
 ): Promise<StoredEvent[]> {
+  const range = `id > $1 AND id <= $2 AND type NOT LIKE 'account.%'`;
   const rows = await db.query<EventRow>(
-    `SELECT ${COLUMNS}
-       FROM events
-      WHERE id > $1 AND id <= $2
-        AND type NOT LIKE 'account.%'
-        AND (user_id = $7::uuid
-             OR (user_id IS NULL AND ($3::boolean OR vendor_id = $4::uuid OR customer_id = $5::uuid)))
-      ORDER BY id
-      LIMIT $6`,
+    `SELECT ${COLUMNS} FROM (
+       (SELECT ${COLUMNS} FROM events WHERE user_id = $7::uuid AND ${range} ORDER BY id LIMIT $6)
+       UNION ALL
+       (SELECT ${COLUMNS} FROM events
+         WHERE customer_id = $5::uuid AND user_id IS NULL AND ${range} ORDER BY id LIMIT $6)
+       UNION ALL
+       (SELECT ${COLUMNS} FROM events
+         WHERE vendor_id = $4::uuid AND customer_id IS DISTINCT FROM $5::uuid AND user_id IS NULL AND ${range}
+         ORDER BY id LIMIT $6)
+       UNION ALL
+       (SELECT ${COLUMNS} FROM events
+         WHERE $3::boolean AND user_id IS NULL
+           AND vendor_id IS DISTINCT FROM $4::uuid AND customer_id IS DISTINCT FROM $5::uuid AND ${range}
+         ORDER BY id LIMIT $6)
+     ) visible
+     ORDER BY id
+     LIMIT $6`,
     [afterId, throughId, scope.all === true, scope.vendorId ?? null, scope.customerId ?? null, limit, scope.userId],
   );
   return rows.map(toStored);

@@ -43,11 +43,13 @@ export async function revokeSession(db: Queryable, sessionId: string, reason: st
   ]);
 }
 
-export async function isSessionActive(db: Queryable, sessionId: string): Promise<boolean> {
-  const [row] = await db.query<{ ok: boolean }>('SELECT revoked_at IS NULL AS ok FROM sessions WHERE id = $1', [
-    sessionId,
-  ]);
-  return row?.ok === true;
+/** Which of `sessionIds` are active (not revoked), in one statement. */
+export async function activeSessionIds(db: Queryable, sessionIds: readonly string[]): Promise<Set<string>> {
+  const rows = await db.query<{ id: string }>(
+    'SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL',
+    [[...sessionIds]],
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 /** The session a refresh token belongs to, used or not; null for an unknown token. */

@@ -1,14 +1,15 @@
 import type { TokenPair, User, VendorSignUpRequest } from '@slotcast/protocol';
 import { DETAILS, SlotcastError } from '@slotcast/protocol';
+import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { type AccessClaims, hashRefreshToken, newRefreshToken, type TokenSigner } from '../auth/tokens.js';
 import { insertVendor } from '../store/catalog-repo.js';
 import type { Db, Queryable } from '../store/db.js';
 import {
+  activeSessionIds,
   createSession,
   insertRefreshToken,
-  isSessionActive,
   lockRefreshToken,
   markRefreshTokenUsed,
   revokeSession,
@@ -41,6 +42,16 @@ const TOKEN_CACHE_MAX = 50_000;
 export class AuthService {
   private readonly activeSessions = new LRUCache<string, true>({ max: SESSION_CACHE_MAX, ttl: SESSION_CHECK_TTL_MS });
   private readonly verifiedTokens = new LRUCache<string, AccessClaims>({ max: TOKEN_CACHE_MAX });
+
+  // Session checks that miss the cache in the same tick share one query: a reconnect storm brings thousands of
+  // sessions at once, each checked once, and one round trip per check held the handshakes' turns and the pool.
+  private readonly sessionChecks = new DataLoader<string, boolean>(
+    async (ids) => {
+      const active = await activeSessionIds(this.deps.db, ids);
+      return ids.map((id) => active.has(id));
+    },
+    { cache: false, maxBatchSize: 500 },
+  );
 
   constructor(private readonly deps: AuthServiceDeps) {}
 
@@ -148,7 +159,7 @@ export class AuthService {
     const claims = cached && cached.expiresAt.getTime() > Date.now() ? cached : await this.verifyAndRemember(token);
     // Revocation is checked per session, not per token: revoked() drops the session, and every token of it fails.
     if (this.activeSessions.has(claims.sessionId)) return claims;
-    if (!(await isSessionActive(this.deps.db, claims.sessionId))) {
+    if (!(await this.sessionChecks.load(claims.sessionId))) {
       this.activeSessions.delete(claims.sessionId);
       throw new SlotcastError('AUTH_TOKEN_INVALID', DETAILS.sessionRevoked());
     }

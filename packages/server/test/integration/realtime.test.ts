@@ -63,6 +63,23 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     expect(err.data?.code).toBe('AUTH_TOKEN_INVALID');
   });
 
+  it('refuses the signed-out session among several checked at once, and lets the others connect', async () => {
+    // Fresh sessions, none checked yet, connecting at once: their checks can share one query.
+    const sessions = await Promise.all([1, 2, 3, 4].map(() => login(server, 'bob@test.test')));
+    const out = sessions[2]!;
+    await api(server, 'POST', '/auth/logout', { body: { refreshToken: out.refreshToken } });
+    const [refused, ...live] = await Promise.all([
+      connectError(server, { token: out.token }),
+      ...sessions.filter((s) => s !== out).map((s) => listen(server, { token: s.token })),
+    ]);
+    expect(refused.data?.code).toBe('AUTH_TOKEN_INVALID');
+    expect(live).toHaveLength(3);
+    for (const l of live) {
+      expect(l.socket.connected).toBe(true);
+      l.close();
+    }
+  });
+
   it('refuses a client of a newer protocol with PROTOCOL_SERVER_TOO_OLD, and one older than served with PROTOCOL_CLIENT_TOO_OLD', async () => {
     const newer = await connectError(server, { token: w.alice.token, protocolVersion: PROTOCOL_VERSION + 1 });
     expect(newer.data).toMatchObject({ code: 'PROTOCOL_SERVER_TOO_OLD', message: expect.stringContaining('update') });
@@ -288,6 +305,47 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     again.close();
     // 500 bookings through the API on a shared machine; the time is the writers', not what is asserted.
   }, 180_000);
+
+  it('replays to a customer, a staff member and an admin exactly the missed booking events each may see', async () => {
+    // Where the three were live from: the position they would have reconnected with.
+    const watcher = await listen(server, { token: w.admin.token });
+    const cursor = (await watcher.replayDone).lastEventId;
+    // Day 16: no other test books there, so every booking below is created (the 500-booking test fills days 8–13).
+
+    const mine = (await book(server, w.alice, w.a, slotAt(16, 8))).body as Booking;
+    await api(server, 'POST', `/bookings/${mine.id}/confirm`, { token: w.a.staff.token, body: { version: 1 } });
+    const other = (await book(server, w.bob, w.b, slotAt(16, 9))).body as Booking;
+    // All three are in the log and emitted before anyone reconnects, so they come back by replay.
+    await vi.waitFor(() => expect(bookingEvents(watcher.events).some((e) => bookingOf(e).id === other.id)).toBe(true), {
+      timeout: 10_000,
+    });
+    watcher.close();
+
+    const readers = {
+      alice: await listen(server, { token: w.alice.token, lastEventId: cursor }),
+      staffA: await listen(server, { token: w.a.staff.token, lastEventId: cursor }),
+      admin: await listen(server, { token: w.admin.token, lastEventId: cursor }),
+    };
+    // A sentinel all three may see, committed after the replays: once it is here, nothing else is still coming.
+    const sentinel = (await book(server, w.alice, w.a, slotAt(16, 10))).body as Booking;
+    for (const l of Object.values(readers)) {
+      await vi.waitFor(() => expect(bookingEvents(l.events).some((e) => bookingOf(e).id === sentinel.id)).toBe(true), {
+        timeout: 10_000,
+      });
+    }
+    const seen = (l: Awaited<ReturnType<typeof listen>>) =>
+      bookingEvents(l.events)
+        .filter((e) => bookingOf(e).id !== sentinel.id)
+        .map((e) => `${e.type} ${bookingOf(e).id}`);
+    const ofMine = [`booking.requested ${mine.id}`, `booking.confirmed ${mine.id}`];
+    expect(seen(readers.alice)).toEqual(ofMine);
+    expect(seen(readers.staffA)).toEqual(ofMine);
+    expect(seen(readers.admin)).toEqual([...ofMine, `booking.requested ${other.id}`]);
+    for (const l of Object.values(readers)) {
+      expect(l.events.every((e) => e.id > cursor)).toBe(true);
+      l.close();
+    }
+  });
 
   it('asks for a resync when the cursor is older than the retention window', async () => {
     for (let i = 0; i < 6; i++) expect((await book(server, w.alice, w.b, slotAt(30, 10 + i))).status).toBe(201);
