@@ -1,11 +1,11 @@
-import type { ConfirmTime, RollupCount, RollupMetric } from '../domain/analytics-rollup.js';
+import type { ConfirmTime, LeadTime, RollupCount, RollupMetric } from '../domain/analytics-rollup.js';
 import type { Queryable } from './db.js';
 
 // The analytics rollups (migration 050): written by the analytics worker in its consumer transaction, read by the
 // insights routes. Days and hours are in the zone of the booking's resource, so a vendor's 9 o'clock is 9 o'clock
 // across a DST change.
 
-export type { ConfirmTime, RollupCount, RollupMetric };
+export type { ConfirmTime, LeadTime, RollupCount, RollupMetric };
 
 /** Adds a batch's counts to their cells: one statement, whatever the batch size. */
 export async function addRollupCounts(tx: Queryable, counts: readonly RollupCount[]): Promise<void> {
@@ -25,6 +25,106 @@ export async function addRollupCounts(tx: Queryable, counts: readonly RollupCoun
       counts.map((c) => c.at),
     ],
   );
+}
+
+/** The same counts per resource and local day (busiest resources): one statement per batch. */
+export async function addResourceCounts(tx: Queryable, counts: readonly RollupCount[]): Promise<void> {
+  if (!counts.length) return;
+  await tx.query(
+    `INSERT INTO analytics_resource_daily (resource_id, vendor_id, metric, local_day, n)
+     SELECT x.resource_id, x.vendor_id, x.metric, (x.at AT TIME ZONE r.timezone)::date, count(*)::int
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS x(vendor_id, resource_id, metric, at)
+       JOIN resources r ON r.id = x.resource_id
+      GROUP BY 1, 2, 3, 4
+     ON CONFLICT (vendor_id, local_day, resource_id, metric) DO UPDATE SET n = analytics_resource_daily.n + EXCLUDED.n`,
+    [
+      counts.map((c) => c.vendorId),
+      counts.map((c) => c.resourceId),
+      counts.map((c) => c.metric),
+      counts.map((c) => c.at),
+    ],
+  );
+}
+
+/** Lead times into their bucket of the local day the booking was made on. */
+export async function addLeadTimes(tx: Queryable, rows: readonly LeadTime[]): Promise<void> {
+  if (!rows.length) return;
+  await tx.query(
+    `INSERT INTO analytics_lead_times (vendor_id, local_day, bucket, n, seconds)
+     SELECT x.vendor_id, (x.at AT TIME ZONE r.timezone)::date, x.bucket, count(*)::int, sum(x.seconds)::bigint
+       FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::smallint[], $5::bigint[])
+            AS x(vendor_id, resource_id, at, bucket, seconds)
+       JOIN resources r ON r.id = x.resource_id
+      GROUP BY 1, 2, 3
+     ON CONFLICT (vendor_id, local_day, bucket)
+       DO UPDATE SET n = analytics_lead_times.n + EXCLUDED.n, seconds = analytics_lead_times.seconds + EXCLUDED.seconds`,
+    [
+      rows.map((r) => r.vendorId),
+      rows.map((r) => r.resourceId),
+      rows.map((r) => r.at),
+      rows.map((r) => r.bucket),
+      rows.map((r) => r.seconds),
+    ],
+  );
+}
+
+export interface ResourceTotals {
+  resourceId: string;
+  name: string;
+  made: number;
+  held: number;
+  cancelled: number;
+  noShow: number;
+}
+
+/** One vendor's resources (or every vendor's) with their counts over local days [from, to], busiest (most held, then made) first. */
+export async function resourceTotals(
+  db: Queryable,
+  q: { vendorId: string | null; from: string; to: string; limit: number },
+): Promise<ResourceTotals[]> {
+  const rows = await db.query<{
+    id: string;
+    name: string;
+    made: number;
+    held: number;
+    cancelled: number;
+    no_show: number;
+  }>(
+    `SELECT r.id, r.name,
+            coalesce(sum(a.n) FILTER (WHERE a.metric = 'made'), 0)::int AS made,
+            coalesce(sum(a.n) FILTER (WHERE a.metric = 'held'), 0)::int AS held,
+            coalesce(sum(a.n) FILTER (WHERE a.metric = 'cancelled'), 0)::int AS cancelled,
+            coalesce(sum(a.n) FILTER (WHERE a.metric = 'no_show'), 0)::int AS no_show
+       FROM analytics_resource_daily a JOIN resources r ON r.id = a.resource_id
+      WHERE ($1::uuid IS NULL OR a.vendor_id = $1) AND a.local_day BETWEEN $2::date AND $3::date
+      GROUP BY r.id, r.name
+      ORDER BY held DESC, made DESC, r.name
+      LIMIT $4`,
+    [q.vendorId, q.from, q.to, q.limit],
+  );
+  return rows.map((r) => ({
+    resourceId: r.id,
+    name: r.name,
+    made: Number(r.made),
+    held: Number(r.held),
+    cancelled: Number(r.cancelled),
+    noShow: Number(r.no_show),
+  }));
+}
+
+/** Bookings made over local days [from, to] per lead-time bucket, with the bucket's summed seconds. */
+export async function leadTimeBuckets(
+  db: Queryable,
+  q: { vendorId: string | null; from: string; to: string },
+): Promise<{ bucket: number; count: number; seconds: number }[]> {
+  const rows = await db.query<{ bucket: number; count: number; seconds: string }>(
+    `SELECT bucket::int AS bucket, sum(n)::int AS count, sum(seconds)::text AS seconds
+       FROM analytics_lead_times
+      WHERE local_day BETWEEN $1::date AND $2::date AND ($3::uuid IS NULL OR vendor_id = $3)
+      GROUP BY 1 ORDER BY 1`,
+    [q.from, q.to, q.vendorId],
+  );
+  return rows.map((r) => ({ bucket: Number(r.bucket), count: Number(r.count), seconds: Number(r.seconds) }));
 }
 
 export async function addConfirmTimes(tx: Queryable, rows: readonly ConfirmTime[]): Promise<void> {

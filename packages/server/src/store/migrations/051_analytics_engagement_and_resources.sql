@@ -1,0 +1,40 @@
+-- Vendor insights: counts per resource and local day (busiest resources), and the lead time of bookings made
+-- (booking made → appointment start) in buckets, with their sum for the mean. Kept by the analytics worker in its
+-- consumer transaction, like analytics_hourly.
+CREATE TABLE analytics_resource_daily (
+  resource_id uuid NOT NULL,
+  vendor_id uuid NOT NULL,
+  metric text NOT NULL CHECK (metric IN ('made', 'held', 'confirmed', 'cancelled', 'no_show')),
+  local_day date NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (vendor_id, local_day, resource_id, metric)
+);
+
+CREATE TABLE analytics_lead_times (
+  vendor_id uuid NOT NULL,
+  local_day date NOT NULL,
+  -- domain/analytics-rollup.ts LEAD_BUCKETS: 0 = under an hour … 5 = 30 days or more.
+  bucket smallint NOT NULL CHECK (bucket BETWEEN 0 AND 5),
+  n integer NOT NULL,
+  seconds bigint NOT NULL,
+  PRIMARY KEY (vendor_id, local_day, bucket)
+);
+
+-- Engagement, from sockets (connects are not in the event log). Each node batches its sockets' activity in memory
+-- and adds it here once a flush interval (usecases/socket-activity.ts): one row per user and UTC day, and one per
+-- UTC hour across the system.
+CREATE TABLE analytics_user_days (
+  day date NOT NULL,
+  user_id uuid NOT NULL,
+  role text NOT NULL CHECK (role IN ('customer', 'staff', 'admin')),
+  sessions integer NOT NULL,
+  connects integer NOT NULL,
+  PRIMARY KEY (day, user_id)
+);
+
+CREATE TABLE analytics_socket_hours (
+  hour_start timestamptz PRIMARY KEY,
+  connects integer NOT NULL,
+  -- Open sockets × seconds they were open within the hour, summed over nodes: / 3600 is the mean open sockets.
+  socket_seconds bigint NOT NULL
+);
