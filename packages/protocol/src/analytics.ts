@@ -87,7 +87,7 @@ export type EngagementQuery = z.infer<typeof EngagementQuery>;
 
 export const EngagementDay = z.object({
   day: IsoDate,
-  /** Users with a socket open that UTC day, by role. */
+  /** Users who connected that UTC day, by role (in the role of their first connection that day). */
   active: RoleCounts,
   /** Sessions begun: a connection of a user with no socket open on that node in the 30 minutes before. */
   sessions: count,
@@ -100,11 +100,10 @@ export const EngagementResponse = z.object({
   to: IsoDate,
   /** Every day of the period, oldest first. */
   days: z.array(EngagementDay),
-  /** Distinct users active in the 7 and 30 days up to `to`, and over the whole period, by role. */
+  /** Distinct users active in the 7 and the 30 days up to `to`, by role. */
   weekly: RoleCounts,
   monthly: RoleCounts,
-  period: RoleCounts,
-  /** Sessions of the period per distinct user of the period; null without any. */
+  /** Sessions per active user and day over the period (sessions / the days' active users); null without any. */
   sessionsPerUser: z.number().nullable(),
   /** Median seconds from request to confirmation over the period, every vendor. */
   medianConfirmSeconds: z.number().nullable(),

@@ -25,12 +25,24 @@ export async function addActivity(
   hours: readonly SocketHourActivity[],
 ): Promise<void> {
   if (users.length) {
+    // A user's first row of a day (xmax = 0: inserted, not updated) adds them to the day's active users once.
     await db.query(
-      `INSERT INTO analytics_user_days (day, user_id, role, sessions, connects)
-       SELECT * FROM unnest($1::date[], $2::uuid[], $3::text[], $4::int[], $5::int[])
-       ON CONFLICT (day, user_id) DO UPDATE SET role = EXCLUDED.role,
-         sessions = analytics_user_days.sessions + EXCLUDED.sessions,
-         connects = analytics_user_days.connects + EXCLUDED.connects`,
+      `WITH x AS (
+         SELECT * FROM unnest($1::date[], $2::uuid[], $3::text[], $4::int[], $5::int[])
+                AS x(day, user_id, role, sessions, connects)
+       ), up AS (
+         INSERT INTO analytics_user_days (day, user_id, role, sessions, connects) SELECT * FROM x
+         ON CONFLICT (day, user_id) DO UPDATE SET sessions = analytics_user_days.sessions + EXCLUDED.sessions,
+           connects = analytics_user_days.connects + EXCLUDED.connects
+         RETURNING day, user_id, role, (xmax = 0) AS first
+       )
+       INSERT INTO analytics_active_daily (day, role, users, sessions, connects)
+       SELECT up.day, up.role, count(*) FILTER (WHERE up.first), sum(x.sessions), sum(x.connects)
+         FROM up JOIN x ON x.day = up.day AND x.user_id = up.user_id
+        GROUP BY 1, 2
+       ON CONFLICT (day, role) DO UPDATE SET users = analytics_active_daily.users + EXCLUDED.users,
+         sessions = analytics_active_daily.sessions + EXCLUDED.sessions,
+         connects = analytics_active_daily.connects + EXCLUDED.connects`,
       [
         users.map((u) => u.day),
         users.map((u) => u.userId),
@@ -68,9 +80,8 @@ export async function dailyActive(
   q: { from: string; to: string },
 ): Promise<{ day: string; role: Role; users: number; sessions: number; connects: number }[]> {
   const rows = await db.query<{ day: string; role: Role; users: number; sessions: number; connects: number }>(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, role, count(*)::int AS users, sum(sessions)::int AS sessions,
-            sum(connects)::int AS connects
-       FROM analytics_user_days WHERE day BETWEEN $1::date AND $2::date GROUP BY 1, 2 ORDER BY 1, 2`,
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, role, users, sessions, connects
+       FROM analytics_active_daily WHERE day BETWEEN $1::date AND $2::date ORDER BY 1, 2`,
     [q.from, q.to],
   );
   return rows.map((r) => ({
@@ -82,16 +93,20 @@ export async function dailyActive(
   }));
 }
 
-/** Distinct users active on any day of [from, to], by role (a user's latest role counts). */
-export async function distinctActive(db: Queryable, q: { from: string; to: string }): Promise<RoleCounts> {
-  const rows = await db.query<{ role: Role; n: number }>(
-    `SELECT role, count(*)::int AS n FROM (
-       SELECT DISTINCT ON (user_id) user_id, role FROM analytics_user_days
-        WHERE day BETWEEN $1::date AND $2::date ORDER BY user_id, day DESC
-     ) u GROUP BY role`,
-    [q.from, q.to],
+/**
+ * Distinct users by role active in the 7 and the 30 days up to `to`, in one pass over the 30 days' rows: each user's
+ * last active day, then counts of those recent enough. A user seen in two roles counts in each.
+ */
+export async function distinctActive(db: Queryable, to: string): Promise<{ weekly: RoleCounts; monthly: RoleCounts }> {
+  const rows = await db.query<{ role: Role; weekly: number; monthly: number }>(
+    `SELECT role, count(*) FILTER (WHERE last >= $1::date - 6)::int AS weekly, count(*)::int AS monthly
+       FROM (SELECT user_id, role, max(day) AS last FROM analytics_user_days
+              WHERE day BETWEEN $1::date - 29 AND $1::date GROUP BY user_id, role) u
+      GROUP BY role`,
+    [to],
   );
-  return roleCounts(rows);
+  const pick = (k: 'weekly' | 'monthly') => roleCounts(rows.map((r) => ({ role: r.role, n: r[k] })));
+  return { weekly: pick('weekly'), monthly: pick('monthly') };
 }
 
 /** Socket connects and mean open sockets by ISO weekday and hour of `timeZone`, over its local days [from, to]. */

@@ -27,11 +27,9 @@ export class EngagementService {
     const n = Number(q.days);
     const to = q.to ?? this.now().toISOString().slice(0, 10);
     const from = addDays(to, -(n - 1));
-    const [rows, weekly, monthly, period, median] = await Promise.all([
+    const [rows, { weekly, monthly }, median] = await Promise.all([
       dailyActive(this.db, { from, to }),
-      distinctActive(this.db, { from: addDays(to, -6), to }),
-      distinctActive(this.db, { from: addDays(to, -29), to }),
-      distinctActive(this.db, { from, to }),
+      distinctActive(this.db, to),
       medianConfirmSeconds(this.db, { vendorId: null, from, to }),
     ]);
     const days = new Map<string, EngagementDay>();
@@ -47,7 +45,7 @@ export class EngagementService {
       d.connects += r.connects;
     }
     const all = [...days.values()];
-    const users = period.customer + period.staff + period.admin;
+    const userDays = all.reduce((s, d) => s + d.active.customer + d.active.staff + d.active.admin, 0);
     const sessions = all.reduce((s, d) => s + d.sessions, 0);
     return {
       from,
@@ -55,8 +53,7 @@ export class EngagementService {
       days: all,
       weekly,
       monthly,
-      period,
-      sessionsPerUser: users ? sessions / users : null,
+      sessionsPerUser: userDays ? sessions / userDays : null,
       medianConfirmSeconds: median,
     };
   }

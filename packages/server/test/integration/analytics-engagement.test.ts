@@ -68,7 +68,8 @@ describe.each(DB_KINDS)('engagement from socket activity on %s', (kind) => {
     ]);
     expect(e.body.weekly).toEqual({ customer: 2, staff: 1, admin: 0 });
     expect(e.body.monthly).toEqual({ customer: 2, staff: 1, admin: 0 });
-    expect(e.body.sessionsPerUser).toBeCloseTo(4 / 3, 10);
+    // 4 sessions over 4 user-days (alice and bob on Saturday, alice and the staff member on Sunday).
+    expect(e.body.sessionsPerUser).toBe(1);
 
     // UTC: Saturday 22 (alice 40 min), 23 (alice 60 + bob 30), Sunday 00 (30 + 30), 01 (alice 30 + staff 30).
     const utc = await api<SocketHeatmapResponse>(

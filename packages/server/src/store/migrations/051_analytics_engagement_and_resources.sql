@@ -32,6 +32,18 @@ CREATE TABLE analytics_user_days (
   PRIMARY KEY (day, user_id)
 );
 
+-- Per UTC day and role: users active (a user counts once a day, in the role of their first connection that day), and
+-- their sessions and connects; kept with analytics_user_days in the same statement, so the daily series reads a few
+-- rows per day instead of every user's.
+CREATE TABLE analytics_active_daily (
+  day date NOT NULL,
+  role text NOT NULL,
+  users integer NOT NULL,
+  sessions integer NOT NULL,
+  connects integer NOT NULL,
+  PRIMARY KEY (day, role)
+);
+
 CREATE TABLE analytics_socket_hours (
   hour_start timestamptz PRIMARY KEY,
   connects integer NOT NULL,
