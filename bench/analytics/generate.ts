@@ -65,7 +65,7 @@ export async function generateHistory(db: Db, s: HistoryShape, log: (step: strin
                  WHEN h < 90 THEN 'declined' ELSE 'completed' END AS status,
             -- Four in five are requests a vendor answers; the rest confirmed at once.
             CASE WHEN g % 5 <> 0 AND (h < 85 OR h >= 90) THEN (g * 31) % 7200 END AS confirm_seconds
-       FROM generate_series(0, $1 - 1) g
+       FROM generate_series(0::bigint, $1 - 1) g
        JOIN bench_resources r ON r.idx = g % (SELECT count(*) FROM bench_resources)
        CROSS JOIN LATERAL (SELECT (g * 7919) % 100 AS h) hh
        CROSS JOIN LATERAL (

@@ -1,6 +1,7 @@
 import {
   type EngagementQuery,
   type EngagementResponse,
+  type FrequencyReport,
   type HeatmapQuery,
   type HeatmapResponse,
   ROUTES,
@@ -38,5 +39,10 @@ export class AnalyticsApi {
   /** Admins only. */
   socketHeatmap(query: SocketHeatmapQuery, opts: RequestOptions = {}): Promise<SocketHeatmapResponse> {
     return this.http.call(ROUTES.analyticsSocketHeatmap, { query }, opts);
+  }
+
+  /** Admins only: notifications made, opened and time to open per category (the frequency report). */
+  notificationFrequency(query: { from: string; to: string }, opts: RequestOptions = {}): Promise<FrequencyReport> {
+    return this.http.call(ROUTES.notificationFrequency, { query }, opts);
   }
 }
