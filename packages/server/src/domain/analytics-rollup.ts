@@ -1,7 +1,7 @@
 import { type BookingEvent, type EventEnvelope, isBookingEvent } from '@slotcast/protocol';
 
 /**
- * What each booking event adds to the analytics rollups, as one table a reader can check against docs/analytics:
+ * What each booking event adds to the analytics rollups, as one table a reader can check against docs/architecture.md (Analytics):
  * the metric it counts and the instant whose local day and hour (in the resource's zone) the count lands in.
  */
 export type RollupMetric = 'made' | 'held' | 'confirmed' | 'cancelled' | 'no_show';
