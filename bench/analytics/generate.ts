@@ -101,6 +101,11 @@ export async function generateHistory(db: Db, s: HistoryShape, log: (step: strin
        FROM (${facts}) f GROUP BY 1, 2, 3, 4`,
   );
   await step(
+    'rollups: analytics_hourly_all',
+    `INSERT INTO analytics_hourly_all (metric, local_day, hour, n)
+     SELECT metric, local_day, hour, sum(n) FROM analytics_hourly GROUP BY 1, 2, 3`,
+  );
+  await step(
     'rollups: analytics_resource_daily',
     `INSERT INTO analytics_resource_daily (resource_id, vendor_id, metric, local_day, n)
      SELECT resource_id, vendor_id, metric, (at AT TIME ZONE tz)::date, count(*) FROM (${facts}) f GROUP BY 1, 2, 3, 4`,

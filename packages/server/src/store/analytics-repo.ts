@@ -1,15 +1,32 @@
 import type { ConfirmTime, LeadTime, RollupCount, RollupMetric } from '../domain/analytics-rollup.js';
 import type { Queryable } from './db.js';
 
-// The analytics rollups (migration 050): written by the analytics worker in its consumer transaction, read by the
+// The analytics rollups (migrations 050, 051): written by the analytics worker in its consumer transaction, read by the
 // insights routes. Days and hours are in the zone of the booking's resource, so a vendor's 9 o'clock is 9 o'clock
-// across a DST change.
+// across a DST change. Reads for one vendor and for all are separate statements, not `$n IS NULL OR vendor_id = $n`:
+// the pool's named statements get generic plans, and a generic plan of that OR cannot use the vendor's index.
 
 export type { ConfirmTime, LeadTime, RollupCount, RollupMetric };
 
-/** Adds a batch's counts to their cells: one statement, whatever the batch size. */
+/** Adds a batch's counts to their cells, per vendor and across vendors: two statements, whatever the batch size. */
 export async function addRollupCounts(tx: Queryable, counts: readonly RollupCount[]): Promise<void> {
   if (!counts.length) return;
+  const params = [
+    counts.map((c) => c.vendorId),
+    counts.map((c) => c.resourceId),
+    counts.map((c) => c.metric),
+    counts.map((c) => c.at),
+  ];
+  await tx.query(
+    `INSERT INTO analytics_hourly_all (metric, local_day, hour, n)
+     SELECT x.metric, (x.at AT TIME ZONE r.timezone)::date, extract(hour FROM x.at AT TIME ZONE r.timezone)::smallint,
+            count(*)::int
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS x(vendor_id, resource_id, metric, at)
+       JOIN resources r ON r.id = x.resource_id
+      GROUP BY 1, 2, 3
+     ON CONFLICT (metric, local_day, hour) DO UPDATE SET n = analytics_hourly_all.n + EXCLUDED.n`,
+    params,
+  );
   await tx.query(
     `INSERT INTO analytics_hourly (vendor_id, metric, local_day, hour, n)
      SELECT x.vendor_id, x.metric, (x.at AT TIME ZONE r.timezone)::date,
@@ -18,12 +35,7 @@ export async function addRollupCounts(tx: Queryable, counts: readonly RollupCoun
        JOIN resources r ON r.id = x.resource_id
       GROUP BY 1, 2, 3, 4
      ON CONFLICT (vendor_id, metric, local_day, hour) DO UPDATE SET n = analytics_hourly.n + EXCLUDED.n`,
-    [
-      counts.map((c) => c.vendorId),
-      counts.map((c) => c.resourceId),
-      counts.map((c) => c.metric),
-      counts.map((c) => c.at),
-    ],
+    params,
   );
 }
 
@@ -96,11 +108,11 @@ export async function resourceTotals(
             coalesce(sum(a.n) FILTER (WHERE a.metric = 'cancelled'), 0)::int AS cancelled,
             coalesce(sum(a.n) FILTER (WHERE a.metric = 'no_show'), 0)::int AS no_show
        FROM analytics_resource_daily a JOIN resources r ON r.id = a.resource_id
-      WHERE ($1::uuid IS NULL OR a.vendor_id = $1) AND a.local_day BETWEEN $2::date AND $3::date
+      WHERE a.local_day BETWEEN $1::date AND $2::date ${q.vendorId ? 'AND a.vendor_id = $4' : ''}
       GROUP BY r.id, r.name
       ORDER BY held DESC, made DESC, r.name
-      LIMIT $4`,
-    [q.vendorId, q.from, q.to, q.limit],
+      LIMIT $3`,
+    q.vendorId ? [q.from, q.to, q.limit, q.vendorId] : [q.from, q.to, q.limit],
   );
   return rows.map((r) => ({
     resourceId: r.id,
@@ -120,9 +132,9 @@ export async function leadTimeBuckets(
   const rows = await db.query<{ bucket: number; count: number; seconds: string }>(
     `SELECT bucket::int AS bucket, sum(n)::int AS count, sum(seconds)::text AS seconds
        FROM analytics_lead_times
-      WHERE local_day BETWEEN $1::date AND $2::date AND ($3::uuid IS NULL OR vendor_id = $3)
+      WHERE local_day BETWEEN $1::date AND $2::date ${q.vendorId ? 'AND vendor_id = $3' : ''}
       GROUP BY 1 ORDER BY 1`,
-    [q.from, q.to, q.vendorId],
+    q.vendorId ? [q.from, q.to, q.vendorId] : [q.from, q.to],
   );
   return rows.map((r) => ({ bucket: Number(r.bucket), count: Number(r.count), seconds: Number(r.seconds) }));
 }
@@ -160,10 +172,10 @@ export async function heatmapCells(
 ): Promise<HeatmapCell[]> {
   const rows = await db.query<{ weekday: number; hour: number; count: number }>(
     `SELECT extract(isodow FROM local_day)::int AS weekday, hour::int AS hour, sum(n)::int AS count
-       FROM analytics_hourly
-      WHERE metric = $1 AND local_day BETWEEN $2::date AND $3::date AND ($4::uuid IS NULL OR vendor_id = $4)
+       FROM ${q.vendorId ? 'analytics_hourly' : 'analytics_hourly_all'}
+      WHERE metric = $1 AND local_day BETWEEN $2::date AND $3::date ${q.vendorId ? 'AND vendor_id = $4' : ''}
       GROUP BY 1, 2 ORDER BY 1, 2`,
-    [q.metric, q.from, q.to, q.vendorId],
+    q.vendorId ? [q.metric, q.from, q.to, q.vendorId] : [q.metric, q.from, q.to],
   );
   return rows.map((r) => ({ weekday: Number(r.weekday), hour: Number(r.hour), count: Number(r.count) }));
 }
@@ -175,10 +187,10 @@ export async function dailyCounts(
 ): Promise<{ day: string; metric: RollupMetric; count: number }[]> {
   const rows = await db.query<{ day: string; metric: RollupMetric; count: number }>(
     `SELECT to_char(local_day, 'YYYY-MM-DD') AS day, metric, sum(n)::int AS count
-       FROM analytics_hourly
-      WHERE local_day BETWEEN $1::date AND $2::date AND ($3::uuid IS NULL OR vendor_id = $3)
+       FROM ${q.vendorId ? 'analytics_hourly' : 'analytics_hourly_all'}
+      WHERE local_day BETWEEN $1::date AND $2::date ${q.vendorId ? 'AND vendor_id = $3' : ''}
       GROUP BY 1, 2 ORDER BY 1, 2`,
-    [q.from, q.to, q.vendorId],
+    q.vendorId ? [q.from, q.to, q.vendorId] : [q.from, q.to],
   );
   return rows.map((r) => ({ day: r.day, metric: r.metric, count: Number(r.count) }));
 }
@@ -191,8 +203,8 @@ export async function medianConfirmSeconds(
   const [row] = await db.query<{ median: number | null }>(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median
        FROM analytics_confirm_times
-      WHERE local_day BETWEEN $1::date AND $2::date AND ($3::uuid IS NULL OR vendor_id = $3)`,
-    [q.from, q.to, q.vendorId],
+      WHERE local_day BETWEEN $1::date AND $2::date ${q.vendorId ? 'AND vendor_id = $3' : ''}`,
+    q.vendorId ? [q.from, q.to, q.vendorId] : [q.from, q.to],
   );
   return row?.median == null ? null : Number(row.median);
 }

@@ -291,6 +291,33 @@ describe.each(DB_KINDS)('analytics rollups of a generated history on %s', (kind)
     );
   });
 
+  it('gives admins across vendors the sums of every vendor’s cells, days and lead times', async () => {
+    const q = 'from=2026-10-01&to=2026-12-31';
+    const [all, a, b] = await Promise.all(
+      ['', `&vendorId=${w.a.vendor.id}`, `&vendorId=${w.b.vendor.id}`].map((v) =>
+        get<HeatmapResponse>(`/analytics/heatmap?metric=made&${q}${v}`),
+      ),
+    );
+    expect(all!.cells.map((c) => c.count)).toEqual(a!.cells.map((c, i) => c.count + b!.cells[i]!.count));
+    expect(all!.total).toBe(history.facts.filter((f) => f.metric === 'made').length);
+    const [tAll, tA, tB] = await Promise.all(
+      ['', `&vendorId=${w.a.vendor.id}`, `&vendorId=${w.b.vendor.id}`].map((v) =>
+        get<TrendsResponse>(`/analytics/trends?days=30&to=2026-11-19${v}`),
+      ),
+    );
+    expect(tAll!.days.map((d) => d.made)).toEqual(tA!.days.map((d, i) => d.made + tB!.days[i]!.made));
+    expect(tAll!.current.held).toBe(tA!.current.held + tB!.current.held);
+    const [vAll, vA, vB] = await Promise.all(
+      ['', `&vendorId=${w.a.vendor.id}`, `&vendorId=${w.b.vendor.id}`].map((v) =>
+        get<VendorInsightsResponse>(`/analytics/vendor-insights?days=90&to=2026-12-31${v}`),
+      ),
+    );
+    expect(vAll!.leadTime.buckets.map((x) => x.count)).toEqual(
+      vA!.leadTime.buckets.map((x, i) => x.count + vB!.leadTime.buckets[i]!.count),
+    );
+    expect(vAll!.resources).toHaveLength(4);
+  });
+
   it('refuses another vendor’s insights to an owner with 403 problem+json, and engagement to anyone but admins', async () => {
     const other = await api(server, 'GET', `/analytics/vendor-insights?days=30&vendorId=${w.b.vendor.id}`, {
       token: w.a.owner.token,

@@ -50,3 +50,19 @@ CREATE TABLE analytics_socket_hours (
   -- Open sockets × seconds they were open within the hour, summed over nodes: / 3600 is the mean open sockets.
   socket_seconds bigint NOT NULL
 );
+
+-- Views across all vendors read a system-wide copy of analytics_hourly (a few thousand rows a year) instead of
+-- summing every vendor's cells; kept by the same worker batch. Counts rolled up before this table existed carry over.
+CREATE TABLE analytics_hourly_all (
+  metric text NOT NULL,
+  local_day date NOT NULL,
+  hour smallint NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (metric, local_day, hour)
+);
+INSERT INTO analytics_hourly_all (metric, local_day, hour, n)
+SELECT metric, local_day, hour, sum(n)::int FROM analytics_hourly GROUP BY 1, 2, 3;
+
+-- All-vendor reads by day: the median time to confirm (index-only) and the busiest resources.
+CREATE INDEX analytics_confirm_times_day ON analytics_confirm_times (local_day) INCLUDE (seconds);
+CREATE INDEX analytics_resource_daily_day ON analytics_resource_daily (local_day);
