@@ -1,7 +1,7 @@
 import type { ConfirmTime, LeadTime, RollupCount, RollupMetric } from '../domain/analytics-rollup.js';
 import type { Queryable } from './db.js';
 
-// The analytics rollups (migrations 050, 051): written by the analytics worker in its consumer transaction, read by the
+// The analytics rollups (migrations 050, 056): written by the analytics worker in its consumer transaction, read by the
 // insights routes. Days and hours are in the zone of the booking's resource, so a vendor's 9 o'clock is 9 o'clock
 // across a DST change. Reads for one vendor and for all are separate statements, not `$n IS NULL OR vendor_id = $n`:
 // the pool's named statements get generic plans, and a generic plan of that OR cannot use the vendor's index.

@@ -1,7 +1,7 @@
 import type { Role } from '@slotcast/protocol';
 import type { Queryable } from './db.js';
 
-// Engagement rollups (migration 051), fed from sockets by usecases/socket-activity.ts: a node adds its batch of
+// Engagement rollups (migration 056), fed from sockets by usecases/socket-activity.ts: a node adds its batch of
 // activity once per flush, two statements whatever the number of sockets.
 
 export interface UserDayActivity {
