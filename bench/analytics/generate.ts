@@ -125,6 +125,15 @@ export async function generateHistory(db: Db, s: HistoryShape, log: (step: strin
        FROM bench_history WHERE confirm_seconds IS NOT NULL`,
   );
   await step(
+    'rollups: analytics_confirm_hist_all',
+    `INSERT INTO analytics_confirm_hist_all (local_day, seconds, n)
+     SELECT local_day,
+            CASE WHEN seconds < 600 THEN seconds WHEN seconds < 3600 THEN seconds - seconds % 10
+                 WHEN seconds < 86400 THEN seconds - seconds % 60 ELSE seconds - seconds % 600 END,
+            count(*)
+       FROM analytics_confirm_times GROUP BY 1, 2`,
+  );
+  await step(
     'rollups: analytics_user_days',
     `INSERT INTO analytics_user_days (day, user_id, role, sessions, connects)
      SELECT d::date, md5('bench-user-' || u)::uuid,

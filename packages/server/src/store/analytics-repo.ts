@@ -102,16 +102,19 @@ export async function resourceTotals(
     cancelled: number;
     no_show: number;
   }>(
-    `SELECT r.id, r.name,
-            coalesce(sum(a.n) FILTER (WHERE a.metric = 'made'), 0)::int AS made,
-            coalesce(sum(a.n) FILTER (WHERE a.metric = 'held'), 0)::int AS held,
-            coalesce(sum(a.n) FILTER (WHERE a.metric = 'cancelled'), 0)::int AS cancelled,
-            coalesce(sum(a.n) FILTER (WHERE a.metric = 'no_show'), 0)::int AS no_show
-       FROM analytics_resource_daily a JOIN resources r ON r.id = a.resource_id
-      WHERE a.local_day BETWEEN $1::date AND $2::date ${q.vendorId ? 'AND a.vendor_id = $4' : ''}
-      GROUP BY r.id, r.name
-      ORDER BY held DESC, made DESC, r.name
-      LIMIT $3`,
+    `SELECT r.id, r.name, a.made, a.held, a.cancelled, a.no_show
+       FROM (SELECT resource_id,
+                    coalesce(sum(n) FILTER (WHERE metric = 'made'), 0)::int AS made,
+                    coalesce(sum(n) FILTER (WHERE metric = 'held'), 0)::int AS held,
+                    coalesce(sum(n) FILTER (WHERE metric = 'cancelled'), 0)::int AS cancelled,
+                    coalesce(sum(n) FILTER (WHERE metric = 'no_show'), 0)::int AS no_show
+               FROM analytics_resource_daily
+              WHERE local_day BETWEEN $1::date AND $2::date ${q.vendorId ? 'AND vendor_id = $4' : ''}
+              GROUP BY resource_id
+              ORDER BY held DESC, made DESC, resource_id
+              LIMIT $3) a
+       JOIN resources r ON r.id = a.resource_id
+      ORDER BY a.held DESC, a.made DESC, a.resource_id`,
     q.vendorId ? [q.from, q.to, q.limit, q.vendorId] : [q.from, q.to, q.limit],
   );
   return rows.map((r) => ({
@@ -141,13 +144,23 @@ export async function leadTimeBuckets(
 
 export async function addConfirmTimes(tx: Queryable, rows: readonly ConfirmTime[]): Promise<void> {
   if (!rows.length) return;
+  // Inserted rows only (a confirmation seen again adds nothing), into the all-vendor histogram too.
   await tx.query(
-    `INSERT INTO analytics_confirm_times (event_id, vendor_id, local_day, seconds)
-     SELECT x.event_id, x.vendor_id, (x.at AT TIME ZONE r.timezone)::date, x.seconds
-       FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::int[])
-            AS x(event_id, vendor_id, resource_id, at, seconds)
-       JOIN resources r ON r.id = x.resource_id
-     ON CONFLICT (event_id) DO NOTHING`,
+    `WITH ins AS (
+       INSERT INTO analytics_confirm_times (event_id, vendor_id, local_day, seconds)
+       SELECT x.event_id, x.vendor_id, (x.at AT TIME ZONE r.timezone)::date, x.seconds
+         FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::int[])
+              AS x(event_id, vendor_id, resource_id, at, seconds)
+         JOIN resources r ON r.id = x.resource_id
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING local_day, seconds AS s
+     )
+     INSERT INTO analytics_confirm_hist_all (local_day, seconds, n)
+     SELECT local_day,
+            CASE WHEN s < 600 THEN s WHEN s < 3600 THEN s - s % 10 WHEN s < 86400 THEN s - s % 60 ELSE s - s % 600 END,
+            count(*)::int
+       FROM ins GROUP BY 1, 2
+     ON CONFLICT (local_day, seconds) DO UPDATE SET n = analytics_confirm_hist_all.n + EXCLUDED.n`,
     [
       rows.map((r) => r.eventId),
       rows.map((r) => r.vendorId),
@@ -195,16 +208,29 @@ export async function dailyCounts(
   return rows.map((r) => ({ day: r.day, metric: r.metric, count: Number(r.count) }));
 }
 
-/** The median seconds from request to confirmation over [from, to]; null without any confirmation. */
+/**
+ * The median seconds from request to confirmation over [from, to]; null without any confirmation. One vendor's is
+ * exact (its rows); across vendors it is read from the histogram, so it is the bucket's lower bound.
+ */
 export async function medianConfirmSeconds(
   db: Queryable,
   q: { vendorId: string | null; from: string; to: string },
 ): Promise<number | null> {
-  const [row] = await db.query<{ median: number | null }>(
-    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median
-       FROM analytics_confirm_times
-      WHERE local_day BETWEEN $1::date AND $2::date ${q.vendorId ? 'AND vendor_id = $3' : ''}`,
-    q.vendorId ? [q.from, q.to, q.vendorId] : [q.from, q.to],
-  );
+  const [row] = q.vendorId
+    ? await db.query<{ median: number | null }>(
+        `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median
+           FROM analytics_confirm_times
+          WHERE local_day BETWEEN $1::date AND $2::date AND vendor_id = $3`,
+        [q.from, q.to, q.vendorId],
+      )
+    : await db.query<{ median: number | null }>(
+        `SELECT seconds AS median FROM (
+           SELECT seconds, sum(n) OVER (ORDER BY seconds) AS running, sum(n) OVER () AS total
+             FROM (SELECT seconds, sum(n) AS n FROM analytics_confirm_hist_all
+                    WHERE local_day BETWEEN $1::date AND $2::date GROUP BY seconds) d
+         ) c
+         WHERE running * 2 >= total ORDER BY seconds LIMIT 1`,
+        [q.from, q.to],
+      );
   return row?.median == null ? null : Number(row.median);
 }

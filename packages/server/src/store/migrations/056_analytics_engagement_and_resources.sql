@@ -66,3 +66,18 @@ SELECT metric, local_day, hour, sum(n)::int FROM analytics_hourly GROUP BY 1, 2,
 -- All-vendor reads by day: the median time to confirm (index-only) and the busiest resources.
 CREATE INDEX analytics_confirm_times_day ON analytics_confirm_times (local_day) INCLUDE (seconds);
 CREATE INDEX analytics_resource_daily_day ON analytics_resource_daily (local_day);
+
+-- The median time to confirm across all vendors reads counts per day and (bucketed) seconds instead of every
+-- confirmation: exact below 10 minutes, to 10 s below an hour, to the minute below a day, then to 10 minutes.
+CREATE TABLE analytics_confirm_hist_all (
+  local_day date NOT NULL,
+  seconds integer NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (local_day, seconds)
+);
+INSERT INTO analytics_confirm_hist_all (local_day, seconds, n)
+SELECT local_day,
+       CASE WHEN seconds < 600 THEN seconds WHEN seconds < 3600 THEN seconds - seconds % 10
+            WHEN seconds < 86400 THEN seconds - seconds % 60 ELSE seconds - seconds % 600 END,
+       count(*)::int
+  FROM analytics_confirm_times GROUP BY 1, 2;
