@@ -307,6 +307,14 @@ describe.each(DB_KINDS)('analytics rollups of a generated history on %s', (kind)
     );
     expect(tAll!.days.map((d) => d.made)).toEqual(tA!.days.map((d, i) => d.made + tB!.days[i]!.made));
     expect(tAll!.current.held).toBe(tA!.current.held + tB!.current.held);
+    // Across vendors the median comes from the histogram: the lower bound of the bucket holding the middle one.
+    const bucket = (x: number) => (x < 600 ? x : x < 3600 ? x - (x % 10) : x < 86_400 ? x - (x % 60) : x - (x % 600));
+    const confirms = history.confirms
+      .filter((c) => inRange(local(c.at, ZONES[c.vendor]).day, tAll!.from, tAll!.to))
+      .map((c) => bucket(c.seconds))
+      .sort((x, y) => x - y);
+    expect(confirms.length).toBeGreaterThan(10);
+    expect(tAll!.current.medianConfirmSeconds).toBe(confirms[Math.ceil(confirms.length / 2) - 1]);
     const [vAll, vA, vB] = await Promise.all(
       ['', `&vendorId=${w.a.vendor.id}`, `&vendorId=${w.b.vendor.id}`].map((v) =>
         get<VendorInsightsResponse>(`/analytics/vendor-insights?days=90&to=2026-12-31${v}`),
