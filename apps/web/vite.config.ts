@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { stripRouteDocs } from './build/strip-route-docs.js';
 
 // In development the API and Socket.IO run on the Slotcast server (`npm start`, port 3000 unless SLOTCAST_URL says
 // otherwise); Vite serves the app and forwards both, so the browser sees one origin as it does in production.
@@ -9,6 +10,7 @@ const target = process.env.SLOTCAST_URL ?? 'http://127.0.0.1:3000';
 export default defineConfig(({ command }) => ({
   plugins: [
     react(),
+    stripRouteDocs(),
     // Our own service worker, src/sw/service-worker.ts: the app shell offline (docs/offline.md) and push
     // (docs/push.md), with the build's file list injected. Registration is the app's
     // (src/offline/service-worker-registration.ts), so a new version asks before it takes over. The plugin also writes

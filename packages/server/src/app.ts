@@ -50,6 +50,7 @@ import { AnalyticsService } from './usecases/analytics.js';
 import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
+import { EngagementService } from './usecases/engagement.js';
 import { DeliveryService } from './usecases/notification-deliveries.js';
 import { PreferenceService } from './usecases/notification-preferences.js';
 import { NotificationService } from './usecases/notifications.js';
@@ -57,6 +58,7 @@ import { PeopleService } from './usecases/people.js';
 import { PushService } from './usecases/push.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
 import { ReminderService } from './usecases/reminders.js';
+import { flushSocketActivity, SocketActivity } from './usecases/socket-activity.js';
 import { startAnalyticsWorker } from './workers/analytics-worker.js';
 import { emailChannel } from './workers/email-sender.js';
 import { startMailWorker } from './workers/mail-worker.js';
@@ -87,6 +89,8 @@ export interface Slotcast {
   metrics: Metrics;
   limits: RateLimits;
   tracing: Tracing;
+  /** This node's socket activity for the engagement rollups (flushed every ANALYTICS_ACTIVITY_FLUSH_SECONDS). */
+  socketActivity: SocketActivity;
   /** Adds a dependency /readyz checks. */
   addReadinessCheck(check: ReadinessCheck): void;
   /** Starts listening; resolves to the bound address. */
@@ -169,6 +173,7 @@ export async function createSlotcast(
     endpointHosts: config.PUSH_ENDPOINT_HOSTS,
   });
   const analytics = new AnalyticsService(db, overrides.now);
+  const engagement = new EngagementService(db, overrides.now);
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -218,6 +223,7 @@ export async function createSlotcast(
     preferences,
     push,
     analytics,
+    engagement,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     allowedOrigins: config.ALLOWED_ORIGINS,
@@ -256,6 +262,19 @@ export async function createSlotcast(
   // Scale-out: rooms, revocations and fetchSockets across nodes; events still go out from each node's own bus.
   if (config.REDIS_URL) redis = useRedisAdapter(gateway.io, config.REDIS_URL, logger);
   tagSocketsWithNode(gateway.io, config.nodeId);
+  // Engagement figures: who had a socket open when, counted in memory and added to the rollups once per interval.
+  const activityClock = overrides.opsClock ?? systemClock;
+  const socketActivity = new SocketActivity(db, () => activityClock.now());
+  io.on('connection', (socket) => {
+    const { userId, role } = socket.data;
+    socketActivity.connected(userId, role);
+    socket.on('disconnect', () => socketActivity.disconnected(userId));
+  });
+  const activityFlusher = flushSocketActivity(socketActivity, {
+    intervalMs: config.ANALYTICS_ACTIVITY_FLUSH_SECONDS * 1000,
+    clock: activityClock,
+    logger,
+  });
   const workers = startWorkers({ db, bookings, deliveries, reminders, logger, config });
   // Fail at start, not on the first sample, when the alert rules cannot be read.
   const opsIntervalMs = config.OPS_SAMPLE_INTERVAL_SECONDS * 1000;
@@ -346,6 +365,7 @@ export async function createSlotcast(
     metrics,
     limits,
     tracing,
+    socketActivity,
     addReadinessCheck: (check) => void readinessChecks.push(check),
     async listen() {
       await http.listen({ host: config.HOST, port: config.PORT });
@@ -360,6 +380,7 @@ export async function createSlotcast(
       if (config.shutdownDelayMs) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       governor.stop();
       opsPublisher.stop();
+      await activityFlusher.stop();
       workers.stop();
       await Promise.all(durableWorkers.map((w) => w.stop()));
       await outbox?.stop();

@@ -126,6 +126,8 @@ const ConfigSchema = z.object({
   NODE_ID: z.string().min(1).max(100).optional(),
   /** How often this node pushes its live operations sample to admins (observability/ops-publisher.ts). */
   OPS_SAMPLE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+  /** How often a node adds its sockets' activity to the engagement rollups. */
+  ANALYTICS_ACTIVITY_FLUSH_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** The Prometheus alert rules whose thresholds colour the live view; default: ops/prometheus/rules in the repo. */
   ALERT_RULES_FILE: z.string().optional(),
   /** Log to rolling files at this path instead of stdout. */

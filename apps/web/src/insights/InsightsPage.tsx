@@ -6,9 +6,12 @@ import { LoadState } from '../ui/LoadState.js';
 import { PageHeading } from '../ui/PageHeading.js';
 import { useAsync } from '../ui/use-async.js';
 import { downloadCsv, toCsv } from './csv.js';
+import { DataTable } from './DataTable.js';
+import { EngagementSection } from './EngagementSection.js';
 import { HeatmapTable, heatmapSummary, WEEKDAYS } from './HeatmapTable.js';
 import { filtersToSearch, type InsightsFilters, rangeOf, readFilters } from './insights-filters.js';
 import { TrendsChart } from './TrendsChart.js';
+import { VendorInsightsSection } from './VendorInsightsSection.js';
 import './insights.css';
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
@@ -57,11 +60,12 @@ export default function InsightsPage({ vendors }: { vendors?: { id: string; name
   const vendorId = filters.vendorId ?? undefined;
 
   const data = useAsync(async () => {
-    const [heatmap, trends] = await Promise.all([
+    const [heatmap, trends, vendorInsights] = await Promise.all([
       sdk.api.analytics.heatmap({ metric: filters.metric, ...range, vendorId }),
       sdk.api.analytics.trends({ days: filters.days, to: today, vendorId }),
+      sdk.api.analytics.vendorInsights({ days: filters.days, to: today, vendorId }),
     ]);
-    return { heatmap, trends };
+    return { heatmap, trends, vendorInsights };
   }, [filters.metric, filters.days, vendorId, today]);
   const what = filters.metric === 'made' ? 'bookings made' : 'appointments held';
 
@@ -148,29 +152,22 @@ export default function InsightsPage({ vendors }: { vendors?: { id: string; name
               Trends: last {filters.days} days against the {filters.days} before
             </h2>
             <p data-testid="trends-summary">{trendsSummary(data.data.trends)}</p>
-            <table className="insights-totals">
-              <caption className="visually-hidden">Totals of this period and the previous one</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Figure</th>
-                  <th scope="col">
-                    {data.data.trends.from} to {data.data.trends.to}
-                  </th>
-                  <th scope="col">
-                    {data.data.trends.previousFrom} to {data.data.trends.previousTo}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {TOTAL_ROWS.map(([label, f]) => (
-                  <tr key={label}>
-                    <th scope="row">{label}</th>
-                    <td>{f(data.data!.trends.current)}</td>
-                    <td>{f(data.data!.trends.previous)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption="Totals of this period and the previous one"
+              what="totals"
+              testId="trends-totals"
+              filename={`totals-${data.data.trends.from}-${data.data.trends.to}.csv`}
+              columns={[
+                'Figure',
+                `${data.data.trends.from} to ${data.data.trends.to}`,
+                `${data.data.trends.previousFrom} to ${data.data.trends.previousTo}`,
+              ]}
+              rows={TOTAL_ROWS.map(([label, f]) => [
+                label,
+                f(data.data!.trends.current),
+                f(data.data!.trends.previous),
+              ])}
+            />
             <TrendsChart trends={data.data.trends} />
             <div className="button-row">
               <button
@@ -225,8 +222,11 @@ export default function InsightsPage({ vendors }: { vendors?: { id: string; name
               </table>
             )}
           </section>
+
+          <VendorInsightsSection insights={data.data.vendorInsights} />
         </>
       )}
+      {vendors && <EngagementSection days={filters.days} range={range} />}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import type { AnalyticsService } from '../usecases/analytics.js';
 import type { AuthService } from '../usecases/auth.js';
 import type { BookingService } from '../usecases/bookings.js';
 import type { CatalogService } from '../usecases/catalog.js';
+import type { EngagementService } from '../usecases/engagement.js';
 import type { PreferenceService } from '../usecases/notification-preferences.js';
 import type { NotificationService } from '../usecases/notifications.js';
 import type { PeopleService } from '../usecases/people.js';
@@ -47,6 +48,7 @@ export interface HttpDeps {
   push: PushService;
   people: PeopleService;
   analytics: AnalyticsService;
+  engagement: EngagementService;
   bodyLimit: number;
   /** Browser origins besides the server's own that may call the API (config ALLOWED_ORIGINS). */
   allowedOrigins: readonly string[];

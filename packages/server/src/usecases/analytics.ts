@@ -6,21 +6,27 @@ import {
   type TrendsQuery,
   type TrendsResponse,
   type TrendTotals,
+  type VendorInsightsQuery,
+  type VendorInsightsResponse,
 } from '@slotcast/protocol';
-import { rollupsOf } from '../domain/analytics-rollup.js';
+import { LEAD_BUCKETS, rollupsOf } from '../domain/analytics-rollup.js';
 import {
   addConfirmTimes,
+  addLeadTimes,
+  addResourceCounts,
   addRollupCounts,
   dailyCounts,
   heatmapCells,
+  leadTimeBuckets,
   medianConfirmSeconds,
+  resourceTotals,
 } from '../store/analytics-repo.js';
 import type { Queryable } from '../store/db.js';
 import type { StoredEvent } from '../store/event-log.js';
 import { type Caller, requireRole } from './actor.js';
 
 const DAY_MS = 86_400_000;
-const addDays = (day: string, n: number) =>
+export const addDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
 /** Longest heatmap range: a year and a day, so a whole year fits whatever its length. */
@@ -38,9 +44,11 @@ export class AnalyticsService {
 
   /** Adds a batch's counts in the consumer's transaction, so offset and effect commit together. */
   async fromEvents(tx: Queryable, events: readonly StoredEvent[]): Promise<void> {
-    const { counts, confirmTimes } = rollupsOf(events.map((e) => e.envelope));
+    const { counts, confirmTimes, leadTimes } = rollupsOf(events.map((e) => e.envelope));
     await addRollupCounts(tx, counts);
+    await addResourceCounts(tx, counts);
     await addConfirmTimes(tx, confirmTimes);
+    await addLeadTimes(tx, leadTimes);
   }
 
   /** The vendor the caller may see figures of: null means every vendor (admins only). */
@@ -98,6 +106,35 @@ export class AnalyticsService {
       days: all.slice(n),
       current: totals(all.slice(n), median),
       previous: totals(all.slice(0, n), previousMedian),
+    };
+  }
+
+  /** Busiest resources and lead time over the period ending `to` (today by default). */
+  async vendorInsights(caller: Caller | null, q: VendorInsightsQuery): Promise<VendorInsightsResponse> {
+    const vendorId = this.scope(caller, q.vendorId);
+    const to = q.to ?? this.now().toISOString().slice(0, 10);
+    const from = addDays(to, -(Number(q.days) - 1));
+    const [resources, buckets] = await Promise.all([
+      resourceTotals(this.db, { vendorId, from, to, limit: 20 }),
+      leadTimeBuckets(this.db, { vendorId, from, to }),
+    ]);
+    const counts = LEAD_BUCKETS.map((_, i) => buckets.find((b) => b.bucket === i)?.count ?? 0);
+    const n = counts.reduce((a, b) => a + b, 0);
+    const seconds = buckets.reduce((a, b) => a + b.seconds, 0);
+    // The bucket holding the middle booking: the first whose running count reaches half.
+    let running = 0;
+    const median = n === 0 ? -1 : counts.findIndex((c) => (running += c) >= n / 2);
+    return {
+      vendorId,
+      from,
+      to,
+      resources,
+      leadTime: {
+        count: n,
+        meanHours: n === 0 ? null : seconds / n / 3600,
+        medianBucket: median < 0 ? null : LEAD_BUCKETS[median]!.label,
+        buckets: LEAD_BUCKETS.map((b, i) => ({ label: b.label, count: counts[i]! })),
+      },
     };
   }
 }

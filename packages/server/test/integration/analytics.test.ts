@@ -1,45 +1,15 @@
 import type { HeatmapResponse, TrendsResponse } from '@slotcast/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offsetLag } from '../../src/store/durable-consumers.js';
-import { appendEvents, type NewEvent } from '../../src/store/event-log.js';
 import { AnalyticsService } from '../../src/usecases/analytics.js';
 import { ANALYTICS_WORKER, startAnalyticsWorker } from '../../src/workers/analytics-worker.js';
+import { appendTimed, type TimedEvent, bookingEvent as timedEvent } from '../support/booking-events.js';
 import { DB_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { api, buildWorld, type VendorWorld, type World } from '../support/world.js';
 
-let seq = 0;
-/** A booking event as the write path appends it, with only what the rollups read filled in truthfully. */
-function bookingEvent(
-  v: VendorWorld,
-  type: string,
-  o: { at: string; startAt?: string; createdAt?: string; previousStatus?: string | null },
-): NewEvent & { occurredAt: string } {
-  const id = `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
-  const startAt = o.startAt ?? o.at;
-  return {
-    type,
-    bookingId: id,
-    vendorId: v.vendor.id,
-    customerId: null,
-    resourceId: v.resource.id,
-    occurredAt: o.at,
-    data: {
-      booking: {
-        id,
-        vendorId: v.vendor.id,
-        resourceId: v.resource.id,
-        status: type.slice('booking.'.length),
-        startAt,
-        endAt: new Date(Date.parse(startAt) + 3_600_000).toISOString(),
-        createdAt: o.createdAt ?? o.at,
-      },
-      previousStatus: o.previousStatus === undefined ? 'confirmed' : o.previousStatus,
-      actor: { role: 'system', userId: null },
-      reason: null,
-    },
-  };
-}
+const bookingEvent = (v: VendorWorld, type: string, o: Parameters<typeof timedEvent>[2]) =>
+  timedEvent({ vendorId: v.vendor.id, resourceId: v.resource.id }, type, o);
 
 describe.each(DB_KINDS)('analytics rollups on %s', (kind) => {
   let server: TestServer;
@@ -63,18 +33,7 @@ describe.each(DB_KINDS)('analytics rollups on %s', (kind) => {
     await server?.close();
   });
 
-  /** Appends events with the occurredAt they carry (the log stamps its own time; the rollups read the payload's). */
-  const append = (events: (NewEvent & { occurredAt: string })[]) =>
-    server.slotcast.db.transaction(async (tx) => {
-      const stored = await appendEvents(
-        tx,
-        events.map(({ occurredAt: _, ...e }) => e),
-      );
-      // The envelope's time is the row's; set it to the generated history's.
-      for (const [i, s] of stored.entries()) {
-        await tx.query('UPDATE events SET occurred_at = $2 WHERE id = $1', [s.envelope.id, events[i]!.occurredAt]);
-      }
-    });
+  const append = (events: TimedEvent[]) => appendTimed(server.slotcast.db, events);
   const caughtUp = () =>
     expect.poll(() => offsetLag(server.slotcast.db, ANALYTICS_WORKER), { timeout: 15_000 }).toBe(0);
   const heatmap = async (token: string, qs: string) =>

@@ -405,6 +405,27 @@ const MATRIX: Record<string, MatrixCase[]> = {
       expected: managers(200),
     },
   ],
+  'GET /api/v1/analytics/vendor-insights': [
+    {
+      variant: "vendor A's",
+      request: async ({ w }) => ({ path: `/analytics/vendor-insights?days=30&vendorId=${w.a.vendor.id}` }),
+      expected: managers(200),
+    },
+    {
+      variant: 'own vendor (no vendorId)',
+      request: async () => ({ path: '/analytics/vendor-insights?days=7' }),
+      expected: { ...managers(200), 'owner of another vendor': 200 },
+    },
+  ],
+  'GET /api/v1/analytics/engagement': [
+    { request: async () => ({ path: '/analytics/engagement?days=30' }), expected: { ...signedIn(403), admin: 200 } },
+  ],
+  'GET /api/v1/analytics/socket-heatmap': [
+    {
+      request: async () => ({ path: '/analytics/socket-heatmap?from=2026-01-01&to=2026-01-31&timeZone=Europe/Berlin' }),
+      expected: { ...signedIn(403), admin: 200 },
+    },
+  ],
   'GET /api/v1/notifications': [{ request: async () => ({ path: '/notifications' }), expected: signedIn(200) }],
   'POST /api/v1/notifications/read-all': [
     { request: async () => ({ path: '/notifications/read-all' }), expected: signedIn(200) },

@@ -1,0 +1,149 @@
+import type { Role } from '@slotcast/protocol';
+import type { Logger } from 'pino';
+import type { Clock } from '../realtime/expiry-timers.js';
+import type { Db } from '../store/db.js';
+import { addActivity, type SocketHourActivity, type UserDayActivity } from '../store/engagement-repo.js';
+
+const HOUR_MS = 3_600_000;
+/** A connection begins a new session unless the user had a socket open on this node within this long. */
+export const SESSION_GAP_MS = 30 * 60_000;
+
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const hourStart = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
+
+/**
+ * This node's socket activity for the engagement rollups (store/engagement-repo.ts). Connects are not in the event
+ * log, so the gateway reports them here; they are counted in memory and added to the tables once per flush (two
+ * statements, whatever the number of sockets), never one write per connection or message. A flush that fails keeps
+ * its counts for the next one; a node that dies loses at most one interval of activity.
+ */
+export class SocketActivity {
+  /** Per user on this node: open sockets and when one was last open (for the session gap). */
+  private readonly users = new Map<string, { open: number; lastSeen: number }>();
+  private pendingUsers = new Map<string, UserDayActivity>();
+  private pendingHours = new Map<number, SocketHourActivity>();
+  private open = 0;
+  private accruedTo: number;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {
+    this.accruedTo = now();
+  }
+
+  connected(userId: string, role: Role): void {
+    const at = this.now();
+    this.accrue(at);
+    this.open++;
+    const u = this.users.get(userId);
+    const newSession = !u || (u.open === 0 && at - u.lastSeen >= SESSION_GAP_MS);
+    if (u) {
+      u.open++;
+      u.lastSeen = at;
+    } else this.users.set(userId, { open: 1, lastSeen: at });
+    const day = utcDay(at);
+    const key = `${day}|${userId}`;
+    const row = this.pendingUsers.get(key) ?? { day, userId, role, sessions: 0, connects: 0 };
+    row.role = role;
+    row.connects++;
+    if (newSession) row.sessions++;
+    this.pendingUsers.set(key, row);
+    this.hour(hourStart(at)).connects++;
+  }
+
+  disconnected(userId: string): void {
+    const at = this.now();
+    this.accrue(at);
+    this.open = Math.max(0, this.open - 1);
+    const u = this.users.get(userId);
+    if (u) {
+      u.open = Math.max(0, u.open - 1);
+      u.lastSeen = at;
+    }
+  }
+
+  /** Adds what was counted since the last flush; flushes run one at a time. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushNow());
+    return this.flushing;
+  }
+
+  private async flushNow(): Promise<void> {
+    const at = this.now();
+    this.accrue(at);
+    const users = this.pendingUsers;
+    const hours = this.pendingHours;
+    this.pendingUsers = new Map();
+    this.pendingHours = new Map();
+    for (const [id, u] of this.users) if (u.open === 0 && at - u.lastSeen >= SESSION_GAP_MS) this.users.delete(id);
+    if (!users.size && !hours.size) return;
+    try {
+      await this.db.transaction((tx) => addActivity(tx, [...users.values()], [...hours.values()]));
+    } catch (err) {
+      // Rolled back as a whole: the counts go back to the pending ones for the next flush.
+      this.merge(users, hours);
+      throw err;
+    }
+  }
+
+  private merge(users: Map<string, UserDayActivity>, hours: Map<number, SocketHourActivity>) {
+    for (const [k, u] of users) {
+      const cur = this.pendingUsers.get(k);
+      if (cur) {
+        cur.sessions += u.sessions;
+        cur.connects += u.connects;
+      } else this.pendingUsers.set(k, u);
+    }
+    for (const [k, h] of hours) {
+      const cur = this.hour(k);
+      cur.connects += h.connects;
+      cur.socketSeconds += h.socketSeconds;
+    }
+  }
+
+  private hour(start: number): SocketHourActivity {
+    let h = this.pendingHours.get(start);
+    if (!h) {
+      h = { hourStart: new Date(start).toISOString(), connects: 0, socketSeconds: 0 };
+      this.pendingHours.set(start, h);
+    }
+    return h;
+  }
+
+  /** Adds the open sockets' seconds up to `at`, split at hour boundaries. */
+  private accrue(at: number): void {
+    let t = this.accruedTo;
+    if (at <= t) return;
+    if (this.open > 0) {
+      while (t < at) {
+        const end = Math.min(at, hourStart(t) + HOUR_MS);
+        this.hour(hourStart(t)).socketSeconds += (this.open * (end - t)) / 1000;
+        t = end;
+      }
+    }
+    this.accruedTo = at;
+  }
+}
+
+/** Flushes every `intervalMs` (the next timer armed after a flush ends) and once more on stop. */
+export function flushSocketActivity(
+  activity: SocketActivity,
+  opts: { intervalMs: number; clock: Clock; logger: Logger },
+): { stop(): Promise<void> } {
+  let handle: unknown = null;
+  let stopped = false;
+  const tick = async () => {
+    await activity.flush().catch((err) => opts.logger.warn({ err }, 'socket activity flush failed; kept for the next'));
+    if (!stopped) handle = opts.clock.setTimeout(() => void tick(), opts.intervalMs);
+  };
+  handle = opts.clock.setTimeout(() => void tick(), opts.intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      opts.clock.clearTimeout(handle);
+      await activity.flush().catch((err) => opts.logger.warn({ err }, 'last socket activity flush failed'));
+    },
+  };
+}
