@@ -28,12 +28,15 @@ export {
 export { type Clock, sleep, systemClock, type TimerHandle } from './clock.js';
 export { fromConnectError, type Reaction, reactionTo } from './connection-errors.js';
 export {
+  batteryIsLow,
   type ClosableConnection,
   type ConnectionConditions,
   ConnectionPolicy,
   type ConnectionPolicySettings,
   DEFAULT_CONNECTION_POLICY,
   heartbeatInterval,
+  type NetworkSignals,
+  networkKind,
   reconnectBackoff,
 } from './connection-policy.js';
 export {
