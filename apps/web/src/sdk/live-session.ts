@@ -57,7 +57,9 @@ export class LiveSession {
         } else this.notifications.read(event.data);
       }),
       // The cursor fell out of the server's retention: only a fresh snapshot is complete.
-      realtime.on('resync', () => this.reloadAll()),
+      realtime.on('resync', async () => {
+        await this.reloadAll();
+      }),
       realtime.subscribeState((state) => {
         const live = state.status === 'connected' || state.status === 'polling-fallback';
         // A connection without a cursor gets live events only: anything that happened before it (the first
@@ -170,12 +172,18 @@ export class LiveSession {
   /**
    * The user asked (Refresh on a phone): reconnect now if the socket is down (also when the battery-aware policy put
    * it to sleep), and read every snapshot again once it is live, so what the user sees is caught up and stays live.
-   * Never waits long: offline, or an attempt that failed, reads the snapshots at once.
+   * Never waits long: offline, or an attempt that failed, reads the snapshots at once. Resolves whether it is live
+   * and the snapshots were read.
    */
-  async refresh(): Promise<void> {
-    this.sdk.realtime.retryNow();
+  async refresh(): Promise<boolean> {
+    const { realtime } = this.sdk;
+    // A socket that looks open may have died while the phone slept: a heartbeat finds out (and replaces it).
+    await realtime.checkNow();
+    realtime.retryNow();
     await this.settled(REFRESH_CONNECT_WAIT_MS);
-    await this.reloadAll();
+    const results = await this.reloadAll();
+    const { status } = realtime.state;
+    return (status === 'connected' || status === 'polling-fallback') && results.every((r) => r.status === 'fulfilled');
   }
 
   /** Resolves when the connection is live, or no attempt is under way any more, or after `timeoutMs`. */
@@ -201,8 +209,8 @@ export class LiveSession {
     });
   }
 
-  async reloadAll(): Promise<void> {
-    await Promise.allSettled([this.loadNotifications(), ...[...this.reloaders].map((r) => r())]);
+  async reloadAll(): Promise<PromiseSettledResult<void>[]> {
+    return Promise.allSettled([this.loadNotifications(), ...[...this.reloaders].map((r) => r())]);
   }
 
   async loadNotifications(): Promise<void> {
