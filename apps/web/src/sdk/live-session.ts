@@ -4,6 +4,7 @@ import { BookingStore } from '../bookings/booking-store.js';
 import { notifyWhileHidden } from '../notifications/local-notification.js';
 import { NotificationStore } from '../notifications/notification-store.js';
 import { OfflineStatusStore } from '../offline/offline-status.js';
+import { stopBackgroundCatchUp, watchOpenHours } from '../prefetch/predictive-prefetch.js';
 import { watchPageConnection } from './page-connection-policy.js';
 
 /** How long Refresh waits for the socket before it reads the snapshots anyway. */
@@ -77,8 +78,11 @@ export class LiveSession {
     void this.loadNotifications();
     realtime.start();
     // Hidden with push on → the socket sleeps; visible → reconnect with the cursor and replay (docs/push.md).
-    if (typeof document !== 'undefined' && typeof navigator !== 'undefined')
+    if (typeof document !== 'undefined' && typeof navigator !== 'undefined') {
       this.offs.push(watchPageConnection(realtime));
+      // Predictive prefetch: count this open, and let the service worker catch up before the usual ones.
+      if (this.offline) this.offs.push(watchOpenHours(this.offline.cache));
+    }
   }
 
   async stop(): Promise<void> {
@@ -93,9 +97,9 @@ export class LiveSession {
     return this.offline ? (await this.offline.queue.pending()).length : 0;
   }
 
-  /** Sign-out: this user's cached data and waiting actions leave the device. */
+  /** Sign-out: this user's cached data and waiting actions leave the device, and so does the background catch-up. */
   async wipe(): Promise<void> {
-    await this.offline?.wipe();
+    await Promise.all([this.offline?.wipe(), stopBackgroundCatchUp()]);
   }
 
   /** Stores an action to send when the connection returns; it shows as pending at once. */
