@@ -48,6 +48,8 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
   const login = async (email: string) =>
     (await api<TokenPair>('POST', '/auth/login', undefined, { email, password: PASSWORD })).accessToken;
 
+  /** Free start times at the salon, on days no other test uses: the first is booked by `book`. */
+  let spare: string[] = [];
   /** A new booking request of `customer` at the salon, on a day no other test uses. */
   const book = async (customer: string): Promise<Booking> => {
     const salon = (await api<Vendor[]>('GET', '/vendors')).find((v) => v.slug === 'studio-mira')!;
@@ -59,6 +61,7 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
       `/resources/${resource!.id}/availability?serviceId=${service!.id}&from=${day(dayOffset)}&to=${day(dayOffset + 7)}`,
     );
     dayOffset += 8;
+    spare = slots.slice(1).map((s) => s.startAt);
     return api<Booking>('POST', '/bookings', customer, {
       resourceId: resource!.id,
       serviceId: service!.id,
@@ -218,19 +221,32 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
     await context.close();
   });
 
-  it('lists the history by day and by booking, each booking linking to its page', async () => {
+  it('lists the history by day and by booking, older ones on "Load older", each booking linking to its page', async () => {
     const alice = await login('alice@example.test');
     const first = await book(alice);
     const second = await book(alice);
     await api<Booking>('POST', `/bookings/${first.id}/confirm`, owner, { version: first.version });
     await api<Booking>('POST', `/bookings/${second.id}/decline`, owner, { version: second.version });
     await api<Booking>('POST', `/bookings/${first.id}/cancel`, owner, { version: first.version + 1 });
+    // Then more than a page (50) of newer ones: a third booking moved back and forth.
+    let third = await book(alice);
+    const [a, b] = [third.startAt, spare[0]!];
+    third = await api<Booking>('POST', `/bookings/${third.id}/confirm`, owner, { version: third.version });
+    for (let i = 0; i < 50; i++) {
+      third = await api<Booking>('POST', `/bookings/${third.id}/reschedule`, owner, {
+        version: third.version,
+        startAt: i % 2 === 0 ? b : a,
+      });
+    }
     const { context, page } = await phone('alice@example.test', { permission: 'granted' });
     await page.getByRole('link', { name: 'Notifications', exact: true }).first().click();
     await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
     const today = page.getByTestId('history-day').first();
-    await today.getByText('Your booking was cancelled').waitFor({ timeout: 15_000 });
+    await today.getByText('Your booking was moved').first().waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('history-day').count()).toBe(1);
+    expect(await today.getByText('Your booking was cancelled').count()).toBe(0);
+    await page.getByRole('button', { name: 'Load older' }).click();
+    await today.getByText('Your booking was cancelled').waitFor({ timeout: 15_000 });
     // One card per booking: the first booking's two changes together, the second's apart.
     const cardOf = (id: string) => today.locator('article').filter({ has: page.locator(`a[href="/bookings/${id}"]`) });
     const firstItems = await cardOf(first.id).getByRole('listitem').allTextContents();
