@@ -86,12 +86,16 @@ export { OfflineCursorStore } from './offline/offline-cursor-store.js';
 export { type AttentionRow, deleteOfflineDb, OfflineDb, offlineDbName } from './offline/offline-db.js';
 export { cacheWindow, OfflineSession, type OfflineSessionOptions } from './offline/offline-session.js';
 export {
+  countOpen,
   emptyOpenHours,
   nextLikelyOpen,
   type OpenHours,
   PREFETCH_LEAD_MS,
   prefetchDue,
+  prefetchedAt,
   recordOpen,
+  setPrefetchedAt,
+  storedOpenHours,
 } from './offline/open-hours.js';
 export type { QueuedAction, QueuedKind, QueuedPayload } from './offline/queued-action.js';
 export { evict, overBudget, requestPersistence, type StorageBudget } from './offline/storage-hygiene.js';

@@ -1,4 +1,4 @@
-import type { OfflineCache } from '@slotcast/client';
+import { countOpen, type OfflineDb } from '@slotcast/client';
 import { CATCH_UP_MIN_INTERVAL_MS, CATCH_UP_TAG } from './catch-up-tag.js';
 
 interface PeriodicSyncManagerLike {
@@ -29,9 +29,9 @@ async function permitted(): Promise<boolean> {
  * asked to wake about hourly, to catch up shortly before the usual hours (sw/catch-up.ts). Where it is not, the catch
  * up happens on the first visible moment: the live session reconnects with its cursor and replays then. Returns a stop.
  */
-export function watchOpenHours(cache: OfflineCache): () => void {
+export function watchOpenHours(db: OfflineDb): () => void {
   const onVisible = () => {
-    if (document.visibilityState === 'visible') void cache.recordOpen().catch(() => {});
+    if (document.visibilityState === 'visible') void countOpen(db).catch(() => {});
   };
   onVisible();
   document.addEventListener('visibilitychange', onVisible);

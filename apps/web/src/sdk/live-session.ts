@@ -4,8 +4,6 @@ import { BookingStore } from '../bookings/booking-store.js';
 import { notifyWhileHidden } from '../notifications/local-notification.js';
 import { NotificationStore } from '../notifications/notification-store.js';
 import { OfflineStatusStore } from '../offline/offline-status.js';
-import { stopBackgroundCatchUp, watchOpenHours } from '../prefetch/predictive-prefetch.js';
-import { watchPageConnection } from './page-connection-policy.js';
 
 /** How long Refresh waits for the socket before it reads the snapshots anyway. */
 const REFRESH_CONNECT_WAIT_MS = 5_000;
@@ -77,12 +75,30 @@ export class LiveSession {
     );
     void this.loadNotifications();
     realtime.start();
-    // Hidden with push on → the socket sleeps; visible → reconnect with the cursor and replay (docs/push.md).
+    // Page-only watchers, loaded apart so the first screen's script stays within its budget (docs/performance.md):
+    // hidden with push on → the socket sleeps; visible → reconnect with the cursor and replay (docs/push.md); and
+    // predictive prefetch: count this open, and let the service worker catch up before the usual ones.
     if (typeof document !== 'undefined' && typeof navigator !== 'undefined') {
-      this.offs.push(watchPageConnection(realtime));
-      // Predictive prefetch: count this open, and let the service worker catch up before the usual ones.
-      if (this.offline) this.offs.push(watchOpenHours(this.offline.cache));
+      this.watchLazily(async () => (await import('./page-connection-policy.js')).watchPageConnection(realtime));
+      const offline = this.offline;
+      if (offline) {
+        this.watchLazily(async () => (await import('../prefetch/predictive-prefetch.js')).watchOpenHours(offline.db));
+      }
     }
+  }
+
+  /** Starts a watcher once its module has loaded; stop() ends it, also when it had not started yet. */
+  private watchLazily(start: () => Promise<() => void>): void {
+    let stop: (() => void) | null = null;
+    let stopped = false;
+    void start().then((off) => {
+      if (stopped) off();
+      else stop = off;
+    });
+    this.offs.push(() => {
+      stopped = true;
+      stop?.();
+    });
   }
 
   async stop(): Promise<void> {
@@ -99,7 +115,8 @@ export class LiveSession {
 
   /** Sign-out: this user's cached data and waiting actions leave the device, and so does the background catch-up. */
   async wipe(): Promise<void> {
-    await Promise.all([this.offline?.wipe(), stopBackgroundCatchUp()]);
+    const prefetch = import('../prefetch/predictive-prefetch.js');
+    await Promise.all([this.offline?.wipe(), prefetch.then((m) => m.stopBackgroundCatchUp())]);
   }
 
   /** Stores an action to send when the connection returns; it shows as pending at once. */

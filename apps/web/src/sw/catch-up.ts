@@ -7,6 +7,9 @@ import {
   OfflineDb,
   offlineDbName,
   prefetchDue,
+  prefetchedAt,
+  setPrefetchedAt,
+  storedOpenHours,
 } from '@slotcast/client';
 import { CATCH_UP_TAG } from '../prefetch/catch-up-tag.js';
 
@@ -37,7 +40,7 @@ export async function catchUpIfDue(now = Date.now()): Promise<void> {
   const db = new OfflineDb(userId);
   const cache = new OfflineCache(db);
   try {
-    if (!prefetchDue(await cache.openHours(), now, await cache.prefetchedAt())) return;
+    if (!prefetchDue(await storedOpenHours(db), now, await prefetchedAt(db))) return;
     const sdk = createSlotcastClient({
       baseUrl: '',
       session: 'cookie',
@@ -45,7 +48,7 @@ export async function catchUpIfDue(now = Date.now()): Promise<void> {
       realtime: { cursorStore: new OfflineCursorStore(), socketOptions: { transports: ['websocket'] } },
     });
     const outcome = await catchUpOnce(sdk, cache, { userId });
-    if (outcome === 'caught-up' || outcome === 'resync') await cache.setPrefetchedAt(now);
+    if (outcome === 'caught-up' || outcome === 'resync') await setPrefetchedAt(db, now);
   } finally {
     db.close();
   }

@@ -8,7 +8,6 @@ import {
   NotificationEvent,
 } from '@slotcast/protocol';
 import type { CachedBooking, MetaRow, OfflineDb } from './offline-db.js';
-import { emptyOpenHours, isOpenHours, type OpenHours, recordOpen } from './open-hours.js';
 
 export interface CacheWindow {
   /** ISO instants, [from, to): bookings starting outside are evicted first. */
@@ -46,32 +45,6 @@ export class OfflineCache {
 
   async meta(key: MetaRow['key']): Promise<unknown> {
     return (await this.db.meta.get(key))?.value ?? null;
-  }
-
-  /** When this user usually opens the app (empty until the first open is counted). */
-  async openHours(): Promise<OpenHours> {
-    const v = await this.meta('openHours');
-    return isOpenHours(v) ? v : emptyOpenHours();
-  }
-
-  /** Counts an open of the app now (once per hour). */
-  async recordOpen(): Promise<void> {
-    const { db } = this;
-    await db.transaction('rw', db.meta, async () => {
-      const before = await this.openHours();
-      const after = recordOpen(before, this.now());
-      if (after !== before) await db.meta.put({ key: 'openHours', value: after });
-    });
-  }
-
-  /** When the service worker last caught up ahead of a usual open (ms), or null. */
-  async prefetchedAt(): Promise<number | null> {
-    const v = await this.meta('prefetchedAt');
-    return typeof v === 'number' ? v : null;
-  }
-
-  async setPrefetchedAt(at: number): Promise<void> {
-    await this.db.meta.put({ key: 'prefetchedAt', value: at });
   }
 
   /** When the cache last caught up with the server (ms), or null. */

@@ -1,3 +1,5 @@
+import type { OfflineDb } from './offline-db.js';
+
 /**
  * When this user usually opens the app: a histogram of local hours of the day (24 buckets), kept on the device only
  * (the user's offline store, deleted at sign-out), so the service worker can catch up shortly before the usual time.
@@ -81,4 +83,29 @@ export function prefetchDue(
   const next = nextLikelyOpen(h, now);
   if (next === null || next - now > leadMs) return false;
   return lastPrefetchAt === null || now - lastPrefetchAt >= leadMs;
+}
+
+/** The stored histogram (meta `openHours`; empty until the first open is counted). */
+export async function storedOpenHours(db: OfflineDb): Promise<OpenHours> {
+  const v = (await db.meta.get('openHours'))?.value;
+  return isOpenHours(v) ? v : emptyOpenHours();
+}
+
+/** Counts an open of the app at `at` in the stored histogram (once per hour). */
+export async function countOpen(db: OfflineDb, at = Date.now()): Promise<void> {
+  await db.transaction('rw', db.meta, async () => {
+    const before = await storedOpenHours(db);
+    const after = recordOpen(before, at);
+    if (after !== before) await db.meta.put({ key: 'openHours', value: after });
+  });
+}
+
+/** When the service worker last caught up ahead of a usual open (meta `prefetchedAt`), or null. */
+export async function prefetchedAt(db: OfflineDb): Promise<number | null> {
+  const v = (await db.meta.get('prefetchedAt'))?.value;
+  return typeof v === 'number' ? v : null;
+}
+
+export async function setPrefetchedAt(db: OfflineDb, at: number): Promise<void> {
+  await db.meta.put({ key: 'prefetchedAt', value: at });
 }
