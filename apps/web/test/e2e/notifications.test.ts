@@ -164,7 +164,11 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
     const bob = await login('bob@example.test');
     const booking = await book(bob);
     const { context, page, cdp, registrationId } = await phone('bob@example.test', { permission: 'granted' });
+    // A page the worker controls: it installs while the first page loads and, on a busy machine, may finish after
+    // the next navigation has started.
+    await page.evaluate(() => navigator.serviceWorker.ready);
     await page.goto(`${server.url}/bookings`);
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     const card = page.locator(`[data-booking-id="${booking.id}"]`);
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('requested');
     const deliver = (p: PushPayload) =>
@@ -184,6 +188,7 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
           if (e.data?.type === 'slotcast:push') w.__handed.push(e.data.payload?.id ?? '');
         },
       );
+      navigator.serviceWorker.startMessages();
     });
     await deliver(payloadFor(confirmed));
     await expect
