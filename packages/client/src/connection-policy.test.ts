@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from './clock.js';
 import {
+  batteryIsLow,
   type ConnectionConditions,
   ConnectionPolicy,
   DEFAULT_CONNECTION_POLICY,
   heartbeatInterval,
+  networkKind,
   reconnectBackoff,
 } from './connection-policy.js';
 
@@ -109,5 +111,47 @@ describe('battery-aware connection policy', () => {
     expect(cap('cellular')).toBeLessThan(cap('offline'));
     const base = (network: ConnectionConditions['network']) => reconnectBackoff({ ...visible, network }).baseMs!;
     expect(base('wifi')).toBeLessThan(base('cellular'));
+  });
+
+  it('hands the heartbeat and back-off to the connection at once, and again only when the conditions change them', () => {
+    const calls: string[] = [];
+    const conn = {
+      start: () => void calls.push('start'),
+      stop: () => void calls.push('stop'),
+      setHeartbeat: (ms: number) => void calls.push(`heartbeat ${ms}`),
+      setBackoff: (b: { baseMs: number; capMs: number }) => void calls.push(`backoff ${b.baseMs}-${b.capMs}`),
+    };
+    const policy = new ConnectionPolicy(conn, visible, { clock: new ManualClock() });
+    expect(calls).toEqual(['heartbeat 25000', 'backoff 500-30000']);
+    calls.length = 0;
+    policy.update({ visible: false });
+    policy.update({ network: 'cellular' });
+    policy.update({ batteryLow: true });
+    policy.update({ visible: true });
+    policy.update({ batteryLow: false, network: 'wifi' });
+    expect(calls).toEqual([
+      'heartbeat 60000',
+      'backoff 2000-60000',
+      'heartbeat 120000',
+      'heartbeat 25000',
+      'backoff 500-30000',
+    ]);
+  });
+
+  it('reads cellular from the connection type, or from a 3g-or-slower effective type where the type is unknown', () => {
+    expect(networkKind({ onLine: false, type: 'wifi' })).toBe('offline');
+    expect(networkKind({ onLine: true, type: 'wifi', effectiveType: '2g' })).toBe('wifi');
+    expect(networkKind({ onLine: true, type: 'ethernet' })).toBe('wifi');
+    expect(networkKind({ onLine: true, type: 'cellular', effectiveType: '4g' })).toBe('cellular');
+    expect(networkKind({ onLine: true, effectiveType: '3g' })).toBe('cellular');
+    expect(networkKind({ onLine: true, effectiveType: 'slow-2g' })).toBe('cellular');
+    expect(networkKind({ onLine: true, effectiveType: '4g' })).toBe('unknown');
+    expect(networkKind({ onLine: true })).toBe('unknown');
+  });
+
+  it('counts the battery as low only when not charging and at 20 % or less', () => {
+    expect(batteryIsLow({ charging: false, level: 0.2 })).toBe(true);
+    expect(batteryIsLow({ charging: false, level: 0.21 })).toBe(false);
+    expect(batteryIsLow({ charging: true, level: 0.05 })).toBe(false);
   });
 });

@@ -46,10 +46,42 @@ export function reconnectBackoff(c: ConnectionConditions, s = DEFAULT_CONNECTION
   return { ...s.reconnect[c.network] };
 }
 
+/** What the Network Information API says (fields absent where the browser has no such API). */
+export interface NetworkSignals {
+  onLine: boolean;
+  /** `navigator.connection.type`: Chromium on Android and ChromeOS. */
+  type?: string;
+  /** `navigator.connection.effectiveType`: 'slow-2g' | '2g' | '3g' | '4g', from measured round trips. */
+  effectiveType?: string;
+}
+
+/**
+ * The network as the policy sees it. The physical `type` wins where known; without it (desktop Chromium) a measured
+ * `effectiveType` of 3g or slower counts as cellular, since it costs the radio the same.
+ */
+export function networkKind(n: NetworkSignals): ConnectionConditions['network'] {
+  if (!n.onLine) return 'offline';
+  if (n.type === 'wifi' || n.type === 'ethernet') return 'wifi';
+  if (n.type === 'cellular') return 'cellular';
+  if (n.type === undefined || n.type === 'unknown' || n.type === 'other') {
+    if (n.effectiveType === 'slow-2g' || n.effectiveType === '2g' || n.effectiveType === '3g') return 'cellular';
+  }
+  return 'unknown';
+}
+
+/** Battery API: low means not charging and at most 20 % left. */
+export function batteryIsLow(b: { charging: boolean; level: number }): boolean {
+  return !b.charging && b.level <= 0.2;
+}
+
 /** What the policy drives: the SDK's RealtimeClient (start reconnects with its cursor and replays what was missed). */
 export interface ClosableConnection {
   start(): void;
   stop(): Promise<void> | void;
+  /** Applied whenever the conditions change it (RealtimeClient.setHeartbeat). */
+  setHeartbeat?(ms: number): void;
+  /** Applied whenever the network changes it (RealtimeClient.setBackoff): the coming reconnect attempts' spacing. */
+  setBackoff?(backoff: { baseMs: number; capMs: number }): void;
 }
 
 /**
@@ -63,6 +95,7 @@ export class ConnectionPolicy {
   private closedByPolicy = false;
   private readonly clock: Clock;
   private readonly settings: ConnectionPolicySettings;
+  private applied: { heartbeatMs: number; baseMs: number; capMs: number } | null = null;
 
   constructor(
     private readonly connection: ClosableConnection,
@@ -98,6 +131,7 @@ export class ConnectionPolicy {
   }
 
   private apply(): void {
+    this.tune();
     const canSleep = !this.conditions.visible && this.conditions.pushEnabled;
     if (canSleep) {
       if (!this.closedByPolicy && this.timer === null) {
@@ -114,6 +148,16 @@ export class ConnectionPolicy {
       this.closedByPolicy = false;
       this.connection.start();
     }
+  }
+
+  /** Hands the heartbeat and back-off for the current conditions to the connection, when they changed. */
+  private tune(): void {
+    const heartbeatMs = this.heartbeatMs;
+    const { baseMs, capMs } = this.settings.reconnect[this.conditions.network];
+    const before = this.applied;
+    this.applied = { heartbeatMs, baseMs, capMs };
+    if (before?.heartbeatMs !== heartbeatMs) this.connection.setHeartbeat?.(heartbeatMs);
+    if (before?.baseMs !== baseMs || before?.capMs !== capMs) this.connection.setBackoff?.({ baseMs, capMs });
   }
 
   private cancel(): void {

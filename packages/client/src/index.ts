@@ -28,12 +28,15 @@ export {
 export { type Clock, sleep, systemClock, type TimerHandle } from './clock.js';
 export { fromConnectError, type Reaction, reactionTo } from './connection-errors.js';
 export {
+  batteryIsLow,
   type ClosableConnection,
   type ConnectionConditions,
   ConnectionPolicy,
   type ConnectionPolicySettings,
   DEFAULT_CONNECTION_POLICY,
   heartbeatInterval,
+  type NetworkSignals,
+  networkKind,
   reconnectBackoff,
 } from './connection-policy.js';
 export {
@@ -67,6 +70,7 @@ export { alwaysOnline, browserNetworkStatus, ManualNetworkStatus, type NetworkSt
 export { type NotificationFilters, type NotificationPage, NotificationsApi } from './notifications-api.js';
 export { ActionQueue, type ActionQueueEvents, type ActionResult, type FlushResult } from './offline/action-queue.js';
 export { type ActionSender, sdkActionSender } from './offline/action-sender.js';
+export { type CatchUpOutcome, catchUpOnce } from './offline/background-catch-up.js';
 export {
   type Choice,
   CONFLICT_RULES,
@@ -81,6 +85,18 @@ export { type CacheWindow, OfflineCache } from './offline/offline-cache.js';
 export { OfflineCursorStore } from './offline/offline-cursor-store.js';
 export { type AttentionRow, deleteOfflineDb, OfflineDb, offlineDbName } from './offline/offline-db.js';
 export { cacheWindow, OfflineSession, type OfflineSessionOptions } from './offline/offline-session.js';
+export {
+  countOpen,
+  emptyOpenHours,
+  nextLikelyOpen,
+  type OpenHours,
+  PREFETCH_LEAD_MS,
+  prefetchDue,
+  prefetchedAt,
+  recordOpen,
+  setPrefetchedAt,
+  storedOpenHours,
+} from './offline/open-hours.js';
 export type { QueuedAction, QueuedKind, QueuedPayload } from './offline/queued-action.js';
 export { evict, overBudget, requestPersistence, type StorageBudget } from './offline/storage-hygiene.js';
 export { ProfileApi } from './profile-api.js';

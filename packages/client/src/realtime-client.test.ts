@@ -13,6 +13,8 @@ import { TokenManager } from './token-manager.js';
 const OTHER_ID = '66666666-6666-4666-8666-666666666666';
 const FORBIDDEN_ID = '77777777-7777-4777-8777-777777777777';
 const SILENT_ID = '88888888-8888-4888-8888-888888888888';
+/** Tests' heartbeat interval: long enough that only the tests about heartbeats see one. */
+const HEARTBEAT_MS = 60_000;
 
 /**
  * The system clock, recording every delay the client schedules and which timers are still pending. Every retry goes
@@ -75,12 +77,15 @@ describe('RealtimeClient against a real Socket.IO server', () => {
       socketOptions: { transports: ['websocket'] },
       backoff: { baseMs: 40, capMs: 400 },
       random: () => 0.5,
+      heartbeatMs: HEARTBEAT_MS,
       ...opts,
     });
     client.subscribeState((s) => states.push({ ...s, at: Date.now() }));
     client.start();
     return client;
   }
+  /** The delays the client scheduled, less its heartbeats. */
+  const retryDelays = (clock: { delays: number[] }) => clock.delays.filter((d) => d !== HEARTBEAT_MS);
   const connected = () => expect.poll(() => client?.state.status, { message: 'connected' }).toBe('connected');
 
   it('connects with the token, the protocol version and no cursor the first time, over a WebSocket', async () => {
@@ -145,7 +150,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     expect(cursors.get(USER_ID)).toBe(6);
     const waiting = states.find((s) => s.nextRetryAt !== null)!;
     expect(waiting).toMatchObject({ status: 'reconnecting', attempt: 1, lastError: { code: 'SERVER_DISCONNECT' } });
-    expect(clock.delays).toEqual([20]);
+    expect(retryDelays(clock)).toEqual([20]);
   });
 
   it('moves the cursor to replay:done’s lastEventId when nothing visible was missed', async () => {
@@ -172,7 +177,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
       ['connecting', 3, 'NETWORK'],
     ]);
     // random 0.5 of the ceilings 40, 80, 160.
-    expect(clock.delays).toEqual([20, 40, 80]);
+    expect(retryDelays(clock)).toEqual([20, 40, 80]);
     for (const s of waits) expect(s.nextRetryAt! - s.at).toBeLessThanOrEqual(80);
     expect(client!.state).toMatchObject({ status: 'connected', attempt: 0, nextRetryAt: null, lastError: null });
     expect(server.handshakes).toHaveLength(4);
@@ -221,6 +226,59 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     network.set(true);
     await connected();
     expect(server.handshakes).toHaveLength(2);
+  });
+
+  it('sends a heartbeat at the interval it is given, and a new interval applies to the live socket', async () => {
+    const accepted = server.nextSocket();
+    const clock = recordingClock();
+    const c = start({ clock });
+    const s = await accepted;
+    let beats = 0;
+    s.on('heartbeat', (_payload, ack) => {
+      beats++;
+      ack({ ok: true });
+    });
+    await connected();
+    expect(clock.delays).toEqual([HEARTBEAT_MS]);
+    c.setHeartbeat(30);
+    await expect.poll(() => beats, { message: 'heartbeats at the new interval' }).toBeGreaterThanOrEqual(3);
+    expect(clock.delays.slice(0, 3)).toEqual([HEARTBEAT_MS, 30, 30]);
+    expect(c.state.status).toBe('connected');
+    expect(server.handshakes).toHaveLength(1);
+  });
+
+  it('replaces a socket whose heartbeat goes unanswered, with its cursor, so nothing is lost', async () => {
+    const cursors = new MemoryCursorStore();
+    cursors.set(USER_ID, 7);
+    let accepted = server.nextSocket();
+    const c = start({ cursorStore: cursors, ackTimeoutMs: 100 });
+    // This socket swallows heartbeats, as a connection that died while the phone slept would.
+    await accepted;
+    await connected();
+    accepted = server.nextSocket();
+    expect(await c.checkNow()).toBe(false);
+    const second = await accepted;
+    expect(server.handshakes[1]).toMatchObject({ lastEventId: 7 });
+    expect(states.find((s) => s.nextRetryAt !== null)).toMatchObject({
+      status: 'reconnecting',
+      lastError: { code: 'NETWORK', message: 'heartbeat unanswered' },
+    });
+    second.on('heartbeat', (_payload, ack) => ack({ ok: true }));
+    await connected();
+    // An answered check keeps the socket.
+    expect(await c.checkNow()).toBe(true);
+    expect(c.state.status).toBe('connected');
+    expect(server.handshakes).toHaveLength(2);
+  });
+
+  it('spaces the coming reconnect attempts by the back-off it is given', async () => {
+    server.refuse = (_auth, n) => (n <= 2 ? new Error('unavailable') : null);
+    const clock = recordingClock();
+    const c = start({ clock });
+    c.setBackoff({ baseMs: 200, capMs: 300 });
+    await connected();
+    // random 0.5 of the ceilings 200 and 300 (capped), not of the 40 and 80 it started with.
+    expect(retryDelays(clock)).toEqual([100, 150]);
   });
 
   it('reports polling-fallback when only HTTP long-polling is allowed', async () => {
@@ -334,7 +392,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     await again;
     const waiting = states.find((st) => st.nextRetryAt !== null)!;
     expect(waiting).toMatchObject({ status: 'reconnecting', attempt: 0, lastError: { code: 'SERVER_DRAINING' } });
-    expect(clock.delays).toEqual([90]); // 60 × (1 + 0.5)
+    expect(retryDelays(clock)).toEqual([90]); // 60 × (1 + 0.5)
   });
 
   it('awaits resync listeners, then continues from latestEventId', async () => {

@@ -115,6 +115,21 @@ export class RealtimeClient {
     await this.stream.whenIdle();
   }
 
+  /** The heartbeat interval from now on (ConnectionPolicy sets it from visibility, saveData and the battery). */
+  setHeartbeat(ms: number): void {
+    this.connection.setHeartbeat(ms);
+  }
+
+  /** The reconnect back-off for the coming attempts (ConnectionPolicy sets it by network). */
+  setBackoff(backoff: { baseMs: number; capMs: number }): void {
+    this.connection.setBackoff(backoff);
+  }
+
+  /** Checks the live socket with a heartbeat now; an unanswered one is replaced (cursor + replay). Resolves alive. */
+  checkNow(): Promise<boolean> {
+    return this.connection.checkNow();
+  }
+
   /** Connects now instead of waiting for the scheduled retry; also resumes paused retries. */
   retryNow(): void {
     this.connection.retryNow();

@@ -1,13 +1,14 @@
 import { AuthExpiring, Closing, type HandshakeAuth, PROTOCOL_VERSION, ServerDraining } from '@slotcast/protocol';
 import { io } from 'socket.io-client';
-import { DEFAULT_BACKOFF } from './backoff.js';
-import { type Clock, systemClock } from './clock.js';
+import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
+import { type Clock, systemClock, type TimerHandle } from './clock.js';
 import { fromConnectError, fromThrown, reactionTo } from './connection-errors.js';
+import { DEFAULT_CONNECTION_POLICY } from './connection-policy.js';
 import type { ConnectionError, ConnectionStateStore } from './connection-state.js';
 import { alwaysOnline, type NetworkStatus } from './network-status.js';
 import type { ConnectionOptions } from './realtime-options.js';
 import { ReconnectScheduler } from './reconnect-scheduler.js';
-import type { ClientSocket } from './socket-ack.js';
+import { type ClientSocket, emitWithAck } from './socket-ack.js';
 import { SocketReauth } from './socket-reauth.js';
 import type { TokenManager } from './token-manager.js';
 import { TransportTracker } from './transport-tracker.js';
@@ -48,6 +49,8 @@ export class RealtimeConnection {
   // Every connect, stop and offline bumps this, so an async step of an abandoned attempt does nothing.
   private seq = 0;
   private detach: (() => void)[] = [];
+  private heartbeatMs: number;
+  private heartbeatTimer: TimerHandle | null = null;
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -59,6 +62,7 @@ export class RealtimeConnection {
     this.random = opts.random ?? Math.random;
     const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.retries = new ReconnectScheduler({ ...backoff, clock: this.clock, random: this.random });
+    this.heartbeatMs = opts.heartbeatMs ?? DEFAULT_CONNECTION_POLICY.heartbeatMs.visible;
     this.reauth = new SocketReauth({
       tokens: this.tokens,
       clock: this.clock,
@@ -106,6 +110,32 @@ export class RealtimeConnection {
     for (const off of this.detach.splice(0)) off();
     const patch = { status: 'offline', attempt: 0, nextRetryAt: null, transport: null } as const;
     this.hooks.store.update(lastError ? { ...patch, lastError } : patch);
+  }
+
+  /**
+   * A new heartbeat interval (the connection policy's: longer when hidden, on saveData or a low battery). Socket.IO's
+   * own ping interval is the server's, fixed at the handshake; this is the SDK's round trip on top of it. The next
+   * heartbeat is due one new interval from now.
+   */
+  setHeartbeat(ms: number): void {
+    if (ms === this.heartbeatMs) return;
+    this.heartbeatMs = ms;
+    if (this.socket) this.scheduleHeartbeat(this.socket);
+  }
+
+  /** New spacing for the coming reconnect attempts (the policy's, by network); an attempt already scheduled keeps its time. */
+  setBackoff(backoff: Pick<BackoffOptions, 'baseMs' | 'capMs'>): void {
+    this.retries.setBackoff(backoff);
+  }
+
+  /**
+   * Sends a heartbeat now: after the page comes back to the front, or a pull to refresh, a socket that died while the
+   * device slept is found out in one ack timeout rather than at the next beat (or Socket.IO's ping timeout).
+   * Resolves whether the socket answered (false without a socket).
+   */
+  checkNow(): Promise<boolean> {
+    const socket = this.socket;
+    return socket ? this.beat(socket) : Promise.resolve(false);
   }
 
   retryNow(): void {
@@ -180,6 +210,7 @@ export class RealtimeConnection {
       const { transport, fallback } = this.transport?.connected() ?? { transport: null, fallback: false };
       const status = fallback ? 'polling-fallback' : 'connected';
       this.hooks.store.update({ status, attempt: 0, nextRetryAt: null, transport, lastError: null });
+      this.scheduleHeartbeat(socket);
       this.hooks.connected();
     });
     socket.on('connect_error', (err) => {
@@ -220,6 +251,32 @@ export class RealtimeConnection {
       this.reauth.expiring(socket, info.success ? Date.parse(info.data.expiresAt) : Number.NaN);
     });
     this.hooks.attach(socket, live);
+  }
+
+  private scheduleHeartbeat(socket: ClientSocket): void {
+    this.cancelHeartbeat();
+    this.heartbeatTimer = this.clock.setTimeout(() => {
+      this.heartbeatTimer = null;
+      void this.beat(socket);
+    }, this.heartbeatMs);
+  }
+
+  private cancelHeartbeat(): void {
+    if (this.heartbeatTimer !== null) this.clock.clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  private async beat(socket: ClientSocket): Promise<boolean> {
+    this.cancelHeartbeat();
+    const res = await emitWithAck(socket, 'heartbeat', {}, this.opts.ackTimeoutMs ?? 5_000);
+    if (socket !== this.current) return false;
+    // Any answer, even a coded refusal, proves the way there and back works. A drop is the disconnect handler's.
+    if (res.ok || res.error.code !== 'TIMEOUT') {
+      if (socket.connected) this.scheduleHeartbeat(socket);
+      return socket.connected;
+    }
+    this.scheduleRetry({ code: 'NETWORK', message: 'heartbeat unanswered' });
+    return false;
   }
 
   /** The server refused the connection, or is closing it, with a code. */
@@ -271,7 +328,7 @@ export class RealtimeConnection {
   /** A drain names when to come back; spreading clients over one more such window keeps them from arriving at once. */
   private drainDelay(reconnectInMs: number | undefined): number {
     const base = reconnectInMs !== undefined && reconnectInMs > 0 ? reconnectInMs : 1_000;
-    return Math.min(Math.floor(base * (1 + this.random())), this.opts.backoff?.capMs ?? DEFAULT_BACKOFF.capMs);
+    return Math.min(Math.floor(base * (1 + this.random())), this.retries.capMs ?? DEFAULT_BACKOFF.capMs);
   }
 
   private scheduleRetry(error: ConnectionError, minDelayMs = 0): void {
@@ -339,6 +396,7 @@ export class RealtimeConnection {
 
   private closeSocket(): void {
     this.reauth.cancel();
+    this.cancelHeartbeat();
     this.transport?.dispose();
     this.transport = null;
     const socket = this.current;

@@ -16,7 +16,12 @@ export interface ConnectionOptions {
   random?: () => number;
   /** Full-jitter backoff (base 500 ms, cap 30 s); after `maxAttempts` failures in a row retries pause (offline). */
   backoff?: { baseMs?: number; capMs?: number; maxAttempts?: number };
-  /** How long follow, unfollow and auth:refresh wait for their ack (default 5 s). */
+  /**
+   * Interval of the SDK's heartbeat (an acknowledged `heartbeat` message; unanswered within `ackTimeoutMs` → the
+   * socket is treated as dead and replaced). Default 25 s; the connection policy changes it with setHeartbeat().
+   */
+  heartbeatMs?: number;
+  /** How long follow, unfollow, auth:refresh and heartbeat wait for their ack (default 5 s). */
   ackTimeoutMs?: number;
   /** How long one connection attempt may take (default 10 s). */
   connectTimeoutMs?: number;

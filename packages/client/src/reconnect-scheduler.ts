@@ -12,7 +12,17 @@ export class ReconnectScheduler {
   private failures = 0;
   private timer: TimerHandle | null = null;
 
-  constructor(private readonly opts: ReconnectSchedulerOptions) {}
+  constructor(private opts: ReconnectSchedulerOptions) {}
+
+  /** New spacing for the attempts still to come (the one already scheduled keeps its time); the count is kept. */
+  setBackoff(backoff: Pick<BackoffOptions, 'baseMs' | 'capMs'>): void {
+    this.opts = { ...this.opts, ...backoff };
+  }
+
+  /** The cap the next delays are drawn under. */
+  get capMs(): number | undefined {
+    return this.opts.capMs;
+  }
 
   /** Consecutive failures since the last success. */
   get attempt(): number {

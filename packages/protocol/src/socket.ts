@@ -44,6 +44,9 @@ export type ReauthRequest = z.infer<typeof ReauthRequest>;
 export const MAX_FOLLOWS_PER_MESSAGE = 100;
 export const FollowManyRequest = z.strictObject({ targets: z.array(FollowTarget).min(1).max(MAX_FOLLOWS_PER_MESSAGE) });
 export type FollowManyRequest = z.infer<typeof FollowManyRequest>;
+/** The SDK's liveness check: an empty request the server acknowledges at once (its period is the client's choice). */
+export const HeartbeatRequest = z.strictObject({});
+export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
 
 const ERROR_CODES = Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]];
 export const SocketErrorBody = z.object({
@@ -68,6 +71,8 @@ export type ReauthAck = z.infer<typeof ReauthAck>;
 /** One answer per target of `follow:many`, in the same order. */
 export const FollowManyAck = ack({ results: z.array(FollowAck) });
 export type FollowManyAck = z.infer<typeof FollowManyAck>;
+export const HeartbeatAck = ack({});
+export type HeartbeatAck = z.infer<typeof HeartbeatAck>;
 
 export const EventBatch = z.array(EventEnvelope);
 export const ReplayDone = z.object({
@@ -147,6 +152,8 @@ export const CLIENT_TO_SERVER = {
   /** Several follows in one message (after a reconnect); one answer per target. */
   'follow:many': { request: FollowManyRequest, ack: FollowManyAck },
   'auth:refresh': { request: ReauthRequest, ack: ReauthAck },
+  /** Proves the connection carries messages both ways; the SDK sends it at the interval its connection policy sets. */
+  heartbeat: { request: HeartbeatRequest, ack: HeartbeatAck },
 } as const;
 
 type ServerMessages = typeof SERVER_TO_CLIENT;

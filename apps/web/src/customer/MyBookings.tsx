@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { InstallPrompt } from '../app/InstallPrompt.js';
 import { Link } from '../app/router.js';
 import { useAllCatalogs } from '../bookings/catalog.js';
 import { useBookingRange } from '../bookings/use-booking-range.js';
 import { EnableNotifications } from '../notifications/EnableNotifications.js';
+import { PullToRefresh } from '../refresh/PullToRefresh.js';
 import { useOptionalLive } from '../sdk/slotcast-context.js';
 import { LoadState } from '../ui/LoadState.js';
 import { PageHeading } from '../ui/PageHeading.js';
@@ -22,16 +23,8 @@ export function MyBookings({ focusId }: { focusId?: string } = {}) {
   );
   const { bookings, snapshot, status, error, reload } = useBookingRange(range);
   const live = useOptionalLive();
-  const [refreshing, setRefreshing] = useState(false);
   // Phones have no reload button in standalone mode: reconnect (cursor + replay) and read the list again.
-  const refresh = async () => {
-    setRefreshing(true);
-    try {
-      await (live ? live.refresh() : reload());
-    } finally {
-      setRefreshing(false);
-    }
-  };
+  const refresh = async () => (live ? live.refresh() : reload().then(() => true));
   const upcoming = bookings.filter((b) => Date.parse(b.endAt) >= Date.now());
   const past = bookings.filter((b) => Date.parse(b.endAt) < Date.now()).reverse();
   const focusLoaded = focusId !== undefined && bookings.some((b) => b.id === focusId);
@@ -43,13 +36,8 @@ export function MyBookings({ focusId }: { focusId?: string } = {}) {
   }, [focusId, focusLoaded]);
 
   return (
-    <>
+    <PullToRefresh onRefresh={refresh}>
       <PageHeading>My bookings</PageHeading>
-      <p>
-        <button type="button" className="button button-small" onClick={refresh} disabled={refreshing}>
-          {refreshing ? 'Refreshing…' : 'Refresh'}
-        </button>
-      </p>
       <LoadState status={status} error={error} onRetry={reload} what="your bookings" />
       {bookings.length > 0 && (
         <>
@@ -92,6 +80,6 @@ export function MyBookings({ focusId }: { focusId?: string } = {}) {
           </div>
         </section>
       )}
-    </>
+    </PullToRefresh>
   );
 }

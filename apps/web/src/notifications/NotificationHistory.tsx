@@ -1,5 +1,6 @@
 import { useMemo, useState, useSyncExternalStore } from 'react';
 import { Link } from '../app/router.js';
+import { PullToRefresh } from '../refresh/PullToRefresh.js';
 import { useOptionalLive } from '../sdk/slotcast-context.js';
 import { formatTime } from '../time/zoned.js';
 import { describeError } from '../ui/describe-error.js';
@@ -36,8 +37,11 @@ export function NotificationHistory() {
     }
   };
 
+  // Reconnect (cursor + replay) and read the first page again: what arrived while the socket was closed shows.
+  const refresh = async () => (live ? live.refresh() : false);
+
   return (
-    <>
+    <PullToRefresh onRefresh={refresh}>
       <PageHeading>Notifications</PageHeading>
       {snapshot.loaded && days.length === 0 && <p className="empty">No notifications yet.</p>}
       {days.map((day) => (
@@ -70,6 +74,6 @@ export function NotificationHistory() {
           {loading ? 'Loading…' : 'Load older'}
         </button>
       )}
-    </>
+    </PullToRefresh>
   );
 }

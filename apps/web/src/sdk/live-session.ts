@@ -4,7 +4,6 @@ import { BookingStore } from '../bookings/booking-store.js';
 import { notifyWhileHidden } from '../notifications/local-notification.js';
 import { NotificationStore } from '../notifications/notification-store.js';
 import { OfflineStatusStore } from '../offline/offline-status.js';
-import { watchPageConnection } from './page-connection-policy.js';
 
 /** How long Refresh waits for the socket before it reads the snapshots anyway. */
 const REFRESH_CONNECT_WAIT_MS = 5_000;
@@ -57,7 +56,9 @@ export class LiveSession {
         } else this.notifications.read(event.data);
       }),
       // The cursor fell out of the server's retention: only a fresh snapshot is complete.
-      realtime.on('resync', () => this.reloadAll()),
+      realtime.on('resync', async () => {
+        await this.reloadAll();
+      }),
       realtime.subscribeState((state) => {
         const live = state.status === 'connected' || state.status === 'polling-fallback';
         // A connection without a cursor gets live events only: anything that happened before it (the first
@@ -74,9 +75,30 @@ export class LiveSession {
     );
     void this.loadNotifications();
     realtime.start();
-    // Hidden with push on → the socket sleeps; visible → reconnect with the cursor and replay (docs/push.md).
-    if (typeof document !== 'undefined' && typeof navigator !== 'undefined')
-      this.offs.push(watchPageConnection(realtime));
+    // Page-only watchers, loaded apart so the first screen's script stays within its budget (docs/performance.md):
+    // hidden with push on → the socket sleeps; visible → reconnect with the cursor and replay (docs/push.md); and
+    // predictive prefetch: count this open, and let the service worker catch up before the usual ones.
+    if (typeof document !== 'undefined' && typeof navigator !== 'undefined') {
+      this.watchLazily(async () => (await import('./page-connection-policy.js')).watchPageConnection(realtime));
+      const offline = this.offline;
+      if (offline) {
+        this.watchLazily(async () => (await import('../prefetch/predictive-prefetch.js')).watchOpenHours(offline.db));
+      }
+    }
+  }
+
+  /** Starts a watcher once its module has loaded; stop() ends it, also when it had not started yet. */
+  private watchLazily(start: () => Promise<() => void>): void {
+    let stop: (() => void) | null = null;
+    let stopped = false;
+    void start().then((off) => {
+      if (stopped) off();
+      else stop = off;
+    });
+    this.offs.push(() => {
+      stopped = true;
+      stop?.();
+    });
   }
 
   async stop(): Promise<void> {
@@ -91,9 +113,10 @@ export class LiveSession {
     return this.offline ? (await this.offline.queue.pending()).length : 0;
   }
 
-  /** Sign-out: this user's cached data and waiting actions leave the device. */
+  /** Sign-out: this user's cached data and waiting actions leave the device, and so does the background catch-up. */
   async wipe(): Promise<void> {
-    await this.offline?.wipe();
+    const prefetch = import('../prefetch/predictive-prefetch.js');
+    await Promise.all([this.offline?.wipe(), prefetch.then((m) => m.stopBackgroundCatchUp())]);
   }
 
   /** Stores an action to send when the connection returns; it shows as pending at once. */
@@ -170,12 +193,18 @@ export class LiveSession {
   /**
    * The user asked (Refresh on a phone): reconnect now if the socket is down (also when the battery-aware policy put
    * it to sleep), and read every snapshot again once it is live, so what the user sees is caught up and stays live.
-   * Never waits long: offline, or an attempt that failed, reads the snapshots at once.
+   * Never waits long: offline, or an attempt that failed, reads the snapshots at once. Resolves whether it is live
+   * and the snapshots were read.
    */
-  async refresh(): Promise<void> {
-    this.sdk.realtime.retryNow();
+  async refresh(): Promise<boolean> {
+    const { realtime } = this.sdk;
+    // A socket that looks open may have died while the phone slept: a heartbeat finds out (and replaces it).
+    await realtime.checkNow();
+    realtime.retryNow();
     await this.settled(REFRESH_CONNECT_WAIT_MS);
-    await this.reloadAll();
+    const results = await this.reloadAll();
+    const { status } = realtime.state;
+    return (status === 'connected' || status === 'polling-fallback') && results.every((r) => r.status === 'fulfilled');
   }
 
   /** Resolves when the connection is live, or no attempt is under way any more, or after `timeoutMs`. */
@@ -201,8 +230,8 @@ export class LiveSession {
     });
   }
 
-  async reloadAll(): Promise<void> {
-    await Promise.allSettled([this.loadNotifications(), ...[...this.reloaders].map((r) => r())]);
+  async reloadAll(): Promise<PromiseSettledResult<void>[]> {
+    return Promise.allSettled([this.loadNotifications(), ...[...this.reloaders].map((r) => r())]);
   }
 
   async loadNotifications(): Promise<void> {

@@ -1,10 +1,17 @@
-import { type ConnectionConditions, ConnectionPolicy, type RealtimeClient } from '@slotcast/client';
+import {
+  batteryIsLow,
+  type ConnectionConditions,
+  ConnectionPolicy,
+  networkKind,
+  type RealtimeClient,
+} from '@slotcast/client';
 
 /** A shorter "hidden → close" threshold for this browser (ms); the default is the SDK's documented 60 s. */
 export const CLOSE_HIDDEN_AFTER_KEY = 'slotcast:close-hidden-after-ms';
 
 interface NetworkInformationLike extends EventTarget {
   type?: string;
+  effectiveType?: string;
   saveData?: boolean;
 }
 interface BatteryLike extends EventTarget {
@@ -13,11 +20,8 @@ interface BatteryLike extends EventTarget {
 }
 
 function network(): ConnectionConditions['network'] {
-  if (!navigator.onLine) return 'offline';
-  const type = (navigator as { connection?: NetworkInformationLike }).connection?.type;
-  if (type === 'wifi' || type === 'ethernet') return 'wifi';
-  if (type === 'cellular') return 'cellular';
-  return 'unknown';
+  const c = (navigator as { connection?: NetworkInformationLike }).connection;
+  return networkKind({ onLine: navigator.onLine, type: c?.type, effectiveType: c?.effectiveType });
 }
 
 /** Push reaches this device: permission granted and the service worker holds a subscription. */
@@ -43,7 +47,9 @@ function closeHiddenAfterMs(): number | undefined {
  * Battery APIs where they exist, the push subscription): hidden long enough with push on → the socket closes and
  * push tells the user; visible again → it reconnects with its cursor and replays what was missed. Returns a stop.
  */
-export function watchPageConnection(realtime: Pick<RealtimeClient, 'start' | 'stop'>): () => void {
+export function watchPageConnection(
+  realtime: Pick<RealtimeClient, 'start' | 'stop' | 'setHeartbeat' | 'setBackoff' | 'checkNow'>,
+): () => void {
   const connection = (navigator as { connection?: NetworkInformationLike }).connection;
   const after = closeHiddenAfterMs();
   const policy = new ConnectionPolicy(
@@ -65,7 +71,10 @@ export function watchPageConnection(realtime: Pick<RealtimeClient, 'start' | 'st
       })
       .catch(() => {});
   const onVisibility = () => {
-    policy.update({ visible: document.visibilityState === 'visible' });
+    const visible = document.visibilityState === 'visible';
+    policy.update({ visible });
+    // A socket kept open while hidden may have died with the radio asleep: find out now, not at the next beat.
+    if (visible && !policy.sleeping) void realtime.checkNow();
     // Push may have been turned on or off meanwhile (in this tab's banner, or the browser's settings).
     refreshPush();
   };
@@ -77,7 +86,7 @@ export function watchPageConnection(realtime: Pick<RealtimeClient, 'start' | 'st
   refreshPush();
   let battery: BatteryLike | null = null;
   const onBattery = () => {
-    if (battery) policy.update({ batteryLow: !battery.charging && battery.level <= 0.2 });
+    if (battery) policy.update({ batteryLow: batteryIsLow(battery) });
   };
   const getBattery = (navigator as { getBattery?: () => Promise<BatteryLike> }).getBattery;
   void getBattery

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { registerCatchUp } from './catch-up.js';
 import { registerPush } from './push.js';
 
 /**
@@ -29,3 +30,6 @@ sw.addEventListener('message', (event) => {
 
 // Push: show a notification per booking, run its actions, route a click (installable PWA and web push).
 registerPush(sw);
+
+// Predictive prefetch: catch the offline store up shortly before the hours the user usually opens the app.
+registerCatchUp(sw);

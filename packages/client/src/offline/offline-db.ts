@@ -26,10 +26,11 @@ export interface CachedCatalogue {
 
 /**
  * Small facts about the cache: `cursor` (the last event id reflected in these tables), `syncedAt` (when the cache
- * last caught up with the server), `needsSnapshot` (a resync moved the cursor; only a snapshot makes it whole).
+ * last caught up with the server), `needsSnapshot` (a resync moved the cursor; only a snapshot makes it whole),
+ * `openHours` (when the user usually opens the app, open-hours.ts), `prefetchedAt` (the service worker's last catch-up).
  */
 export interface MetaRow {
-  key: 'cursor' | 'syncedAt' | 'needsSnapshot' | 'role';
+  key: 'cursor' | 'syncedAt' | 'needsSnapshot' | 'role' | 'openHours' | 'prefetchedAt';
   value: unknown;
 }
 

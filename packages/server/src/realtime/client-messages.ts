@@ -4,6 +4,7 @@ import {
   type FollowAck,
   FollowManyRequest,
   FollowTarget,
+  HeartbeatRequest,
   ReauthRequest,
   SlotcastError,
 } from '@slotcast/protocol';
@@ -92,6 +93,13 @@ export function clientMessageHandlers({ auth, access, expiry, logger }: ClientMe
         }
         expiry.schedule(this, d.expiresAt);
         return { expiresAt: claims.expiresAt.toISOString() };
+      });
+    },
+    // No work and no budget: answering proves the socket and this node's event loop are alive.
+    heartbeat(raw, ack) {
+      void answer<'heartbeat'>(ack, async () => {
+        HeartbeatRequest.parse(raw);
+        return {};
       });
     },
   };

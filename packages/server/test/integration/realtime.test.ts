@@ -127,6 +127,14 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     bob.close();
   });
 
+  it('acknowledges the SDK heartbeat at once, and refuses a malformed one with VALIDATION_FAILED', async () => {
+    const bob = await listen(server, { token: w.bob.token });
+    expect(await bob.socket.timeout(5000).emitWithAck('heartbeat', {})).toEqual({ ok: true });
+    const invalid = await bob.socket.timeout(5000).emitWithAck('heartbeat', { extra: 1 } as never);
+    expect(invalid).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION_FAILED' }) });
+    bob.close();
+  });
+
   it('rejects a browser handshake from a foreign Origin', async () => {
     const err = await connectError(
       server,

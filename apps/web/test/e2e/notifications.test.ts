@@ -1,0 +1,272 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type {
+  Booking,
+  Notification,
+  PushPayload,
+  Resource,
+  Service,
+  Slot,
+  TokenPair,
+  Vendor,
+} from '@slotcast/protocol';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './support/browser.js';
+import { buildWebApp, freePort, SlotcastProcess } from './support/slotcast-process.js';
+
+const available = chromiumAvailable();
+if (!available) {
+  const msg = `Chromium not found at ${CHROMIUM_PATH}: the notifications end-to-end suite cannot run`;
+  if (process.env.CI) throw new Error(msg);
+  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
+}
+
+const PASSWORD = 'slotcast-demo';
+
+/** Permission denied, no double show, local notifications, the history screen: the customer's side of push. */
+describe.skipIf(!available)('notifications on the customer’s phone in Chromium', () => {
+  let tmp: string;
+  let server: SlotcastProcess;
+  let browser: Browser;
+  let owner: string;
+  let dayOffset = 2;
+
+  const api = async <T>(method: string, p: string, token?: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${server.url}/api/v1${p}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const login = async (email: string) =>
+    (await api<TokenPair>('POST', '/auth/login', undefined, { email, password: PASSWORD })).accessToken;
+
+  /** Free start times at the salon, on days no other test uses: the first is booked by `book`. */
+  let spare: string[] = [];
+  /** A new booking request of `customer` at the salon, on a day no other test uses. */
+  const book = async (customer: string): Promise<Booking> => {
+    const salon = (await api<Vendor[]>('GET', '/vendors')).find((v) => v.slug === 'studio-mira')!;
+    const [service] = await api<Service[]>('GET', `/vendors/${salon.id}/services`);
+    const [resource] = await api<Resource[]>('GET', `/vendors/${salon.id}/resources`);
+    const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+    const { slots } = await api<{ slots: Slot[] }>(
+      'GET',
+      `/resources/${resource!.id}/availability?serviceId=${service!.id}&from=${day(dayOffset)}&to=${day(dayOffset + 7)}`,
+    );
+    dayOffset += 8;
+    spare = slots.slice(1).map((s) => s.startAt);
+    return api<Booking>('POST', '/bookings', customer, {
+      resourceId: resource!.id,
+      serviceId: service!.id,
+      startAt: slots[0]!.startAt,
+    });
+  };
+
+  /** A phone-sized context, signed in as `email`, with the service worker's registration id for CDP. */
+  const phone = async (
+    email: string,
+    opts: { permission: 'granted' | 'denied'; hidden?: boolean },
+  ): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; registrationId: string }> => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    const { targetInfo } = await cdp.send('Target.getTargetInfo');
+    const browserCdp = await browser.newBrowserCDPSession();
+    await browserCdp.send('Browser.setPermission', {
+      origin: server.url,
+      browserContextId: targetInfo.browserContextId,
+      permission: { name: 'notifications' },
+      setting: opts.permission,
+    });
+    // Kept attached: Chromium drops a session's permission overrides when it detaches.
+    context.once('close', () => void browserCdp.detach().catch(() => {}));
+    // Headless Chromium never hides a tab: visibility is emulated (the socket stays live: push is not subscribed).
+    await context.addInitScript(() => {
+      const w = window as unknown as { __hidden: boolean };
+      w.__hidden = false;
+      Object.defineProperty(Document.prototype, 'visibilityState', {
+        configurable: true,
+        get: () => (w.__hidden ? 'hidden' : 'visible'),
+      });
+    });
+    const registered = new Promise<string>((resolve) =>
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const r = registrations.find((x) => x.scopeURL === `${server.url}/` && !x.isDeleted);
+        if (r) resolve(r.registrationId);
+      }),
+    );
+    await cdp.send('ServiceWorker.enable');
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    return { context, page, cdp, registrationId: await registered };
+  };
+
+  const shown = (page: Page) =>
+    page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.ready;
+      return (await reg.getNotifications()).map((n) => ({ title: n.title, tag: n.tag }));
+    });
+
+  const payloadFor = (n: Notification): PushPayload => ({
+    v: 1,
+    id: n.id,
+    eventId: 1,
+    bookingId: n.bookingId,
+    category: n.category,
+    title: n.title,
+    body: n.body,
+    url: `/bookings/${n.bookingId}`,
+    actions: [],
+  });
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-notifications-'));
+    const dist = path.join(tmp, 'dist');
+    buildWebApp(dist);
+    server = new SlotcastProcess({ port: await freePort(), dataDir: path.join(tmp, 'data'), webDist: dist });
+    await server.start();
+    browser = await launchChromium();
+    owner = await login('owner@studio-mira.test');
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('with notifications blocked, explains so and keeps showing changes live', async () => {
+    const alice = await login('alice@example.test');
+    const booking = await book(alice);
+    const { context, page } = await phone('alice@example.test', { permission: 'denied' });
+    await page.goto(`${server.url}/bookings`);
+    await expect(page.getByTestId('push-denied').textContent()).resolves.toContain('Notifications are off');
+    expect(await page.getByRole('button', { name: /enable notifications/i }).count()).toBe(0);
+    const card = page.locator(`[data-booking-id="${booking.id}"]`);
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('requested');
+    await api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('confirmed');
+    expect(await shown(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('shows no push while the app is in front (its socket showed it); hidden with a live socket, shows it at once and not again for the push', async () => {
+    const bob = await login('bob@example.test');
+    const booking = await book(bob);
+    const { context, page, cdp, registrationId } = await phone('bob@example.test', { permission: 'granted' });
+    // A page the worker controls: it installs while the first page loads and, on a busy machine, may finish after
+    // the next navigation has started.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.goto(`${server.url}/bookings`);
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    const card = page.locator(`[data-booking-id="${booking.id}"]`);
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('requested');
+    const deliver = (p: PushPayload) =>
+      cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: JSON.stringify(p) });
+
+    // In front: the worker hands the push to the window (the sentinel that it was handled) and shows nothing.
+    await api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('confirmed');
+    const confirmed = (await api<{ items: Notification[] }>('GET', '/notifications?limit=1', bob)).items[0]!;
+    // Listening before the push is delivered, so the hand-over cannot come first.
+    await page.evaluate(() => {
+      const w = window as unknown as { __handed: string[] };
+      w.__handed = [];
+      navigator.serviceWorker.addEventListener(
+        'message',
+        (e: MessageEvent<{ type: string; payload?: { id: string } }>) => {
+          if (e.data?.type === 'slotcast:push') w.__handed.push(e.data.payload?.id ?? '');
+        },
+      );
+      navigator.serviceWorker.startMessages();
+    });
+    await deliver(payloadFor(confirmed));
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __handed: string[] }).__handed), { timeout: 15_000 })
+      .toEqual([confirmed.id]);
+    expect(await shown(page)).toEqual([]);
+
+    // Hidden, socket still live (no push subscription on this device): the change shows as a notification at once.
+    await page.evaluate(() => {
+      (window as unknown as { __hidden: boolean }).__hidden = true;
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await api<Booking>('POST', `/bookings/${booking.id}/cancel`, owner, { version: booking.version + 1 });
+    await expect
+      .poll(() => shown(page), { timeout: 15_000 })
+      .toEqual([{ title: 'Your booking was cancelled', tag: `booking-${booking.id}` }]);
+    // Its push arrives later: not shown again. A newer push for the booking, delivered after it, proves it was
+    // handled: the count goes to 2, not 3.
+    // The worker asks the browser whether a window is visible, which the emulation cannot fool: leave the app.
+    const cancelled = (await api<{ items: Notification[] }>('GET', '/notifications?limit=1', bob)).items[0]!;
+    expect(cancelled.title).toBe('Your booking was cancelled');
+    await page.goto('about:blank');
+    await deliver(payloadFor(cancelled));
+    await deliver({ ...payloadFor(cancelled), id: crypto.randomUUID(), title: 'Booking note' });
+    const look = async () => {
+      const viewer = await context.newPage();
+      await viewer.goto(`${server.url}/`);
+      const list = await shown(viewer);
+      await viewer.close();
+      return list;
+    };
+    await expect
+      .poll(look, { timeout: 15_000 })
+      .toEqual([{ title: '2 updates · Booking note', tag: `booking-${booking.id}` }]);
+    await context.close();
+  });
+
+  it('lists the history by day and by booking, older ones on "Load older", each booking linking to its page', async () => {
+    const alice = await login('alice@example.test');
+    const first = await book(alice);
+    const second = await book(alice);
+    await api<Booking>('POST', `/bookings/${first.id}/confirm`, owner, { version: first.version });
+    await api<Booking>('POST', `/bookings/${second.id}/decline`, owner, { version: second.version });
+    await api<Booking>('POST', `/bookings/${first.id}/cancel`, owner, { version: first.version + 1 });
+    // Then more than a page (50) of newer ones: a third booking moved back and forth.
+    let third = await book(alice);
+    const [a, b] = [third.startAt, spare[0]!];
+    third = await api<Booking>('POST', `/bookings/${third.id}/confirm`, owner, { version: third.version });
+    for (let i = 0; i < 50; i++) {
+      third = await api<Booking>('POST', `/bookings/${third.id}/reschedule`, owner, {
+        version: third.version,
+        startAt: i % 2 === 0 ? b : a,
+      });
+    }
+    const { context, page } = await phone('alice@example.test', { permission: 'granted' });
+    await page.getByRole('link', { name: 'Notifications', exact: true }).first().click();
+    await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    const today = page.getByTestId('history-day').first();
+    await today.getByText('Your booking was moved').first().waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('history-day').count()).toBe(1);
+    expect(await today.getByText('Your booking was cancelled').count()).toBe(0);
+    await page.getByRole('button', { name: 'Load older' }).click();
+    await today.getByText('Your booking was cancelled').waitFor({ timeout: 15_000 });
+    // One card per booking: the first booking's two changes together, the second's apart.
+    const cardOf = (id: string) => today.locator('article').filter({ has: page.locator(`a[href="/bookings/${id}"]`) });
+    const firstItems = await cardOf(first.id).getByRole('listitem').allTextContents();
+    expect(firstItems).toHaveLength(2);
+    expect(firstItems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Your booking was cancelled'),
+        expect.stringContaining('Booking confirmed'),
+      ]),
+    );
+    expect(await cardOf(second.id).getByRole('listitem').allTextContents()).toEqual([
+      expect.stringContaining('Booking declined'),
+    ]);
+    await cardOf(second.id).getByRole('link', { name: 'Open the booking' }).click();
+    await expect.poll(() => page.url()).toBe(`${server.url}/bookings/${second.id}`);
+    await context.close();
+  });
+});
