@@ -22,6 +22,8 @@ import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './limits/login-throttle.j
 import { type LimiterFactory, memoryLimiters, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { redisLimiters } from './limits/redis-limiters.js';
 import { fileMailer, type Mailer, smtpMailer } from './mail/mailer.js';
+import { type ComposeNotificationMail, createNotificationMailComposer } from './mail/notification-mail.js';
+import { UnsubscribeTokens } from './mail/unsubscribe-tokens.js';
 import { loadAlertThresholds } from './observability/alert-rules.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
@@ -77,6 +79,8 @@ export interface Slotcast {
   deliveries: DeliveryService;
   reminders: ReminderService;
   push: PushService;
+  /** Builds notification mails (unsubscribe link, calendar file) for the email sender of `notification_outbox`. */
+  notificationMail: ComposeNotificationMail;
   signer: TokenSigner;
   logger: Logger;
   metrics: Metrics;
@@ -160,6 +164,12 @@ export async function createSlotcast(
     endpointHosts: config.PUSH_ENDPOINT_HOSTS,
   });
   const analytics = new AnalyticsService(db, overrides.now);
+  const unsubscribeTokens = new UnsubscribeTokens(secret);
+  const notificationMail = createNotificationMailComposer({
+    unsubscribeTokens,
+    fromAddress: mailAddressOf(config.MAIL_FROM),
+    now: overrides.now,
+  });
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -207,6 +217,7 @@ export async function createSlotcast(
     people: new PeopleService({ db }),
     notifications,
     preferences,
+    unsubscribeTokens,
     push,
     analytics,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -311,6 +322,7 @@ export async function createSlotcast(
     deliveries,
     reminders,
     push,
+    notificationMail,
     signer,
     logger,
     metrics,
@@ -372,6 +384,11 @@ async function jwtSecret(config: Config, logger: Logger): Promise<string> {
     logger.info({ file }, 'generated a development JWT secret');
     return secret;
   }
+}
+
+/** `Slotcast <no-reply@example.com>` → `no-reply@example.com`. */
+function mailAddressOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
 }
 
 /** SMTP when SMTP_URL is set; otherwise mails go to DATA_DIR/mail/ and the log (development). */

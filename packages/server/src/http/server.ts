@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { LoginThrottle } from '../limits/login-throttle.js';
+import type { UnsubscribeTokens } from '../mail/unsubscribe-tokens.js';
 import type { AccountService } from '../usecases/accounts.js';
 import type { Caller } from '../usecases/actor.js';
 import type { AnalyticsService } from '../usecases/analytics.js';
@@ -29,6 +30,7 @@ import { notificationRoutes } from './routes/notification-routes.js';
 import { preferenceRoutes } from './routes/preference-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { pushRoutes } from './routes/push-routes.js';
+import { unsubscribeRoutes } from './routes/unsubscribe-routes.js';
 import { securityHeaders } from './security-headers.js';
 import { sessionCookies } from './session-cookie.js';
 import { validatorCompiler } from './validate.js';
@@ -43,6 +45,8 @@ export interface HttpDeps {
   catalog: CatalogService;
   notifications: NotificationService;
   preferences: PreferenceService;
+  /** Checks the links of notification mails' one-click unsubscribe. */
+  unsubscribeTokens: UnsubscribeTokens;
   bookings: BookingService;
   push: PushService;
   people: PeopleService;
@@ -135,6 +139,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   bookingRoutes(app, routeDeps);
   notificationRoutes(app, routeDeps);
   preferenceRoutes(app, routeDeps);
+  unsubscribeRoutes(app, routeDeps);
   pushRoutes(app, routeDeps);
   adminRoutes(app, routeDeps);
   analyticsRoutes(app, routeDeps);

@@ -1,5 +1,6 @@
 import type {
   FrequencyReport,
+  NotificationCategory,
   NotificationPreferences,
   QuietHours,
   UpdateNotificationPreferences,
@@ -61,6 +62,20 @@ export class PreferenceService {
       if (body.reminderOffsetsMinutes !== undefined)
         await setReminderOffsets(tx, caller.userId, body.reminderOffsetsMinutes, at);
       return this.get(caller, tx);
+    });
+  }
+
+  /**
+   * One-click unsubscribe: the email channel of one category off for one user, as their own choice (it counts as
+   * turned off in the frequency report, once: a second use of the link changes and records nothing). The caller has
+   * checked the link's signature; the user may since have been deleted.
+   */
+  async turnOffEmail(userId: string, category: NotificationCategory): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await rolesOf(tx, [userId])).has(userId)) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('user'));
+      const own = (await ownCells(tx, [userId])).get(userId) ?? [];
+      if (own.some((c) => c.category === category && c.channel === 'email' && !c.enabled)) return;
+      await setOwnCells(tx, userId, [{ category, channel: 'email', enabled: false }], this.now());
     });
   }
 

@@ -1,0 +1,166 @@
+import {
+  API_PREFIX,
+  APP_PATHS,
+  type BookingStatus,
+  bookingPath,
+  NOTIFICATION_MAILS,
+  type NotificationMailParams,
+  ROUTES,
+} from '@slotcast/protocol';
+import type { OutboxRow } from '../store/deliveries-repo.js';
+import { calendarInvite } from './calendar-invite.js';
+import type { UnsubscribeTokens } from './unsubscribe-tokens.js';
+
+/** What a mail says about its booking (read by the sender when it claims the outbox row). */
+export interface BookingMailFacts {
+  id: string;
+  status: BookingStatus;
+  start: Date;
+  end: Date;
+  /** The resource's zone (the recipient's own zone is in `recipient`). */
+  timeZone: string;
+  vendorName: string;
+  resourceName: string;
+  serviceName: string | null;
+  version: number;
+}
+
+export interface NotificationMailInput {
+  recipient: { userId: string; email: string; name: string; timeZone: string };
+  message: OutboxRow;
+  booking: BookingMailFacts | null;
+  /** The web app's origin (config PUBLIC_URL). */
+  publicUrl: string;
+}
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  headers: Record<string, string>;
+  attachments?: { filename: string; content: string; contentType: string }[];
+}
+
+export type ComposeNotificationMail = (input: NotificationMailInput) => Promise<OutgoingMail>;
+
+const origin = (publicUrl: string) => publicUrl.replace(/\/+$/, '');
+
+/** The bare minimum: the message and a link to its booking, no unsubscribe, no calendar file. */
+export async function plainNotificationMail(input: NotificationMailInput): Promise<OutgoingMail> {
+  const { message, booking } = input;
+  const link = booking ? `\n\n${origin(input.publicUrl)}${bookingPath(booking.id)}` : '';
+  return { to: input.recipient.email, subject: message.title, text: `${message.body}${link}\n`, headers: {} };
+}
+
+export interface NotificationMailDeps {
+  unsubscribeTokens: UnsubscribeTokens;
+  /** The sending address (from MAIL_FROM): the calendar file's organizer. */
+  fromAddress: string;
+  /** An optional `mailto:` offered besides the one-click link in List-Unsubscribe (RFC 2369). */
+  unsubscribeMailto?: string;
+  now?: () => Date;
+}
+
+/**
+ * The full notification mail: text and HTML from the protocol's catalogue (NOTIFICATION_MAILS), times in the
+ * recipient's zone, links to the booking and to the preferences screen; for a mail about one category a one-click
+ * unsubscribe (RFC 8058) for that category's email; for confirmed, moved and cancelled bookings an .ics file.
+ */
+export function createNotificationMailComposer(deps: NotificationMailDeps): ComposeNotificationMail {
+  const now = deps.now ?? (() => new Date());
+  return async ({ recipient, message, booking, publicUrl }) => {
+    const base = origin(publicUrl);
+    const at = now();
+    const headers: Record<string, string> = {
+      // RFC 3834: machine-made; out-of-office responders do not answer it.
+      'Auto-Submitted': 'auto-generated',
+    };
+    let unsubscribe: NotificationMailParams['unsubscribe'] = null;
+    // A digest of several categories has no single category to stop: it links to the preferences screen instead.
+    if (message.category) {
+      const token = await deps.unsubscribeTokens.sign({ userId: recipient.userId, category: message.category }, at);
+      const href = `${base}${API_PREFIX}${ROUTES.unsubscribe.path}?token=${encodeURIComponent(token)}`;
+      unsubscribe = { href, category: message.category };
+      headers['List-Unsubscribe'] = [
+        `<${href}>`,
+        ...(deps.unsubscribeMailto ? [`<${deps.unsubscribeMailto}>`] : []),
+      ].join(', ');
+      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    }
+    const preferencesLink = `${base}${APP_PATHS.notificationSettings}`;
+    if (message.kind === 'digest' || !booking) {
+      const content = NOTIFICATION_MAILS.digest({
+        name: recipient.name,
+        title: message.title,
+        body: message.body,
+        link: booking
+          ? { href: `${base}${bookingPath(booking.id)}`, label: 'Open the booking' }
+          : { href: `${base}${APP_PATHS.notifications}`, label: 'See your notifications' },
+        preferencesLink,
+        unsubscribe,
+      });
+      return { to: recipient.email, ...content, headers };
+    }
+
+    const bookingUrl = `${base}${bookingPath(booking.id)}`;
+    const calendar = calendarChange(message, booking);
+    const what = booking.serviceName ?? booking.resourceName;
+    const content = NOTIFICATION_MAILS.single({
+      name: recipient.name,
+      title: `${message.title} · ${booking.vendorName}`,
+      body: message.body,
+      when: formatSpan(booking.start, booking.end, recipient.timeZone),
+      where: `${booking.resourceName}, ${booking.vendorName}`,
+      link: { href: bookingUrl, label: 'Open the booking' },
+      preferencesLink,
+      unsubscribe,
+      calendar,
+    });
+    const attachments = calendar
+      ? [
+          calendarInvite(
+            {
+              id: booking.id,
+              start: booking.start,
+              end: booking.end,
+              version: booking.version,
+              summary: `${what} · ${booking.vendorName}`,
+              location: `${booking.resourceName}, ${booking.vendorName}`,
+              url: bookingUrl,
+            },
+            {
+              host: new URL(base).hostname,
+              organizer: { name: booking.vendorName, email: deps.fromAddress },
+              cancel: calendar === 'remove',
+              now: at,
+            },
+          ),
+        ]
+      : undefined;
+    return { to: recipient.email, ...content, headers, ...(attachments ? { attachments } : {}) };
+  };
+}
+
+/** Which calendar file a single mail carries: the booking as it stands now, so a late mail never undoes a change. */
+function calendarChange(message: OutboxRow, b: BookingMailFacts): NotificationMailParams['calendar'] {
+  if (b.status === 'confirmed' && message.category === 'confirmation') return 'add';
+  if (b.status === 'confirmed' && message.category === 'change') return 'update';
+  if (b.status === 'cancelled' && message.category === 'cancellation') return 'remove';
+  return null;
+}
+
+/** "Tue 3 Dec 2026, 14:00–15:00 (Europe/Berlin)": the recipient's wall clock, with the zone named. */
+export function formatSpan(start: Date, end: Date, timeZone: string): string {
+  const f = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${f.formatRange(start, end)} (${timeZone})`;
+}
