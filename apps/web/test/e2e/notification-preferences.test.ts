@@ -1,9 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, seriousA11yViolations } from './support/browser.js';
+import { UnsubscribeTokens } from '../../../../packages/server/src/mail/unsubscribe-tokens.js';
+import {
+  CHROMIUM_PATH,
+  chromiumAvailable,
+  launchChromium,
+  recordCspViolations,
+  seriousA11yViolations,
+} from './support/browser.js';
 import { buildWebApp, freePort, SlotcastProcess, webRoot } from './support/slotcast-process.js';
 
 const available = chromiumAvailable();
@@ -136,6 +143,42 @@ describe.skipIf(!available)('notification preferences in Chromium', () => {
     expect(await remind.getByRole('checkbox', { name: '1 day before' }).isChecked()).toBe(true);
     expect(await remind.getByRole('checkbox', { name: '30 minutes before' }).isChecked()).toBe(true);
     expect(await remind.getByRole('checkbox', { name: '2 hours before' }).isChecked()).toBe(false);
+    await ctx.close();
+  });
+
+  it('the unsubscribe link of a mail asks first, then turns that category’s email off, with nothing for axe or the CSP', async () => {
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bob@example.test', password: PASSWORD }),
+    });
+    const { user, accessToken } = (await login.json()) as { user: { id: string }; accessToken: string };
+    // The link a mail would carry, signed with this node's secret (development keeps it in DATA_DIR).
+    const secret = readFileSync(path.join(tmp, 'data', 'jwt-secret'), 'utf8').trim();
+    const token = await new UnsubscribeTokens(secret).sign({ userId: user.id, category: 'cancellation' });
+    const emailOn = async () => {
+      const res = await fetch(`${server.url}/api/v1/me/notification-preferences`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      return ((await res.json()) as { effective: Record<string, { email: boolean }> }).effective.cancellation!.email;
+    };
+    expect(await emailOn()).toBe(true);
+
+    const ctx = await browser.newContext(PHONE);
+    const csp: string[] = [];
+    recordCspViolations(ctx, csp);
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/api/v1/mail/unsubscribe?token=${token}`);
+    await page.getByRole('heading', { name: 'Stop these emails?' }).waitFor();
+    await a11y(page, 'unsubscribe: confirm');
+    expect(await emailOn()).toBe(true);
+
+    await page.getByRole('button', { name: 'Stop these emails' }).click();
+    await page.getByRole('heading', { name: 'You are unsubscribed' }).waitFor();
+    expect(await page.getByText('You will no longer get emails about cancellations.').count()).toBe(1);
+    await a11y(page, 'unsubscribe: done');
+    expect(await emailOn()).toBe(false);
+    expect(csp).toEqual([]);
     await ctx.close();
   });
 });
