@@ -7,7 +7,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
-  html: string;
+  /** Optional: a text-only mail is fine (a notification composer may leave it out). */
+  html?: string;
   headers?: Record<string, string>;
   attachments?: { filename: string; content: string | Buffer; contentType?: string }[];
   /** Stable Message-ID (without angle brackets): a resend after a crash carries the same one, so it can be deduped. */

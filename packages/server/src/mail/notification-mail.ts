@@ -150,17 +150,34 @@ function calendarChange(message: OutboxRow, b: BookingMailFacts): NotificationMa
   return null;
 }
 
-/** "Tue 3 Dec 2026, 14:00–15:00 (Europe/Berlin)": the recipient's wall clock, with the zone named. */
+/**
+ * "Tue, 3 Dec 2026, 14:00–15:00 (Europe/Berlin)": the recipient's wall clock, with the zone named. When the zone's
+ * offset changes in between (a DST night), each time names its offset ("01:30 GMT-4–01:30 GMT-5"), never one bare time.
+ */
 export function formatSpan(start: Date, end: Date, timeZone: string): string {
-  const f = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
+  const opts = { timeZone, hourCycle: 'h23' } as const;
+  const day = new Intl.DateTimeFormat('en-GB', {
+    ...opts,
     weekday: 'short',
     day: 'numeric',
     month: 'short',
     year: 'numeric',
+  });
+  const offsetChanges = zoneName(start, timeZone) !== zoneName(end, timeZone);
+  const time = new Intl.DateTimeFormat('en-GB', {
+    ...opts,
     hour: '2-digit',
     minute: '2-digit',
-    hourCycle: 'h23',
+    ...(offsetChanges ? { timeZoneName: 'short' } : {}),
   });
-  return `${f.formatRange(start, end)} (${timeZone})`;
+  const sameDay = day.format(start) === day.format(end);
+  const span = sameDay
+    ? `${day.format(start)}, ${time.format(start)}–${time.format(end)}`
+    : `${day.format(start)}, ${time.format(start)} – ${day.format(end)}, ${time.format(end)}`;
+  return `${span} (${timeZone})`;
 }
+
+const zoneName = (d: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
+    .formatToParts(d)
+    .find((p) => p.type === 'timeZoneName')?.value;
