@@ -23,6 +23,7 @@ import { type LimiterFactory, memoryLimiters, RateLimits, rateLimitSettings } fr
 import { redisLimiters } from './limits/redis-limiters.js';
 import { fileMailer, type Mailer, smtpMailer } from './mail/mailer.js';
 import { type ComposeNotificationMail, createNotificationMailComposer } from './mail/notification-mail.js';
+import { MailOpenMarks } from './mail/open-marks.js';
 import { UnsubscribeTokens } from './mail/unsubscribe-tokens.js';
 import { loadAlertThresholds } from './observability/alert-rules.js';
 import { instrumentDb } from './observability/instrumented-db.js';
@@ -165,8 +166,10 @@ export async function createSlotcast(
   });
   const analytics = new AnalyticsService(db, overrides.now);
   const unsubscribeTokens = new UnsubscribeTokens(secret);
+  const openMarks = new MailOpenMarks(secret);
   const notificationMail = createNotificationMailComposer({
     unsubscribeTokens,
+    openMarks,
     fromAddress: mailAddressOf(config.MAIL_FROM),
     now: overrides.now,
   });
@@ -218,6 +221,10 @@ export async function createSlotcast(
     notifications,
     preferences,
     unsubscribeTokens,
+    onMailLinkFollowed: async (mark) => {
+      const outboxId = openMarks.verify(mark);
+      if (outboxId !== null) await preferences.recordMailOpen(outboxId);
+    },
     push,
     analytics,
     bodyLimit: config.BODY_LIMIT_BYTES,

@@ -45,6 +45,8 @@ export interface HttpDeps {
   catalog: CatalogService;
   notifications: NotificationService;
   preferences: PreferenceService;
+  /** A mail's booking link was followed (`?n=` on an app page). */
+  onMailLinkFollowed?: (mark: string) => Promise<void>;
   /** Checks the links of notification mails' one-click unsubscribe. */
   unsubscribeTokens: UnsubscribeTokens;
   bookings: BookingService;
@@ -148,6 +150,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     extraChecks: deps.readinessChecks,
     isDraining: deps.isDraining,
   });
-  await webStatic(app, { dist: deps.webDist });
+  await webStatic(app, { dist: deps.webDist, onMailLinkFollowed: deps.onMailLinkFollowed });
   return app;
 }

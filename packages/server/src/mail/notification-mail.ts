@@ -9,6 +9,7 @@ import {
 } from '@slotcast/protocol';
 import type { OutboxRow } from '../store/deliveries-repo.js';
 import { calendarInvite } from './calendar-invite.js';
+import type { MailOpenMarks } from './open-marks.js';
 import type { UnsubscribeTokens } from './unsubscribe-tokens.js';
 
 /** What a mail says about its booking (read by the sender when it claims the outbox row). */
@@ -44,6 +45,9 @@ export interface OutgoingMail {
 
 export type ComposeNotificationMail = (input: NotificationMailInput) => Promise<OutgoingMail>;
 
+/** The query parameter of a mail's booking link that marks the message as opened (see open-marks.ts). */
+export const MAIL_OPEN_PARAM = 'n';
+
 const origin = (publicUrl: string) => publicUrl.replace(/\/+$/, '');
 
 /** The bare minimum: the message and a link to its booking, no unsubscribe, no calendar file. */
@@ -59,6 +63,8 @@ export interface NotificationMailDeps {
   fromAddress: string;
   /** An optional `mailto:` offered besides the one-click link in List-Unsubscribe (RFC 2369). */
   unsubscribeMailto?: string;
+  /** Marks the booking link with `n=<outbox id>.<mac>`: following it counts as opening the message. */
+  openMarks?: MailOpenMarks;
   now?: () => Date;
 }
 
@@ -104,6 +110,9 @@ export function createNotificationMailComposer(deps: NotificationMailDeps): Comp
     }
 
     const bookingUrl = `${base}${bookingPath(booking.id)}`;
+    const followed = deps.openMarks
+      ? `${bookingUrl}?${MAIL_OPEN_PARAM}=${encodeURIComponent(deps.openMarks.sign(message.id))}`
+      : bookingUrl;
     const calendar = calendarChange(message, booking);
     const what = booking.serviceName ?? booking.resourceName;
     const content = NOTIFICATION_MAILS.single({
@@ -112,7 +121,7 @@ export function createNotificationMailComposer(deps: NotificationMailDeps): Comp
       body: message.body,
       when: formatSpan(booking.start, booking.end, recipient.timeZone),
       where: `${booking.resourceName}, ${booking.vendorName}`,
-      link: { href: bookingUrl, label: 'Open the booking' },
+      link: { href: followed, label: 'Open the booking' },
       preferencesLink,
       unsubscribe,
       calendar,

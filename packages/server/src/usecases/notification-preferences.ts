@@ -14,6 +14,7 @@ import type { DeliveryPrefs } from '../domain/quiet-hours.js';
 import { getVendor } from '../store/catalog-repo.js';
 import type { Db, Queryable } from '../store/db.js';
 import { frequencyCounts } from '../store/frequency-report-repo.js';
+import { recordOpen } from '../store/notification-opens-repo.js';
 import {
   NO_QUIET_HOURS,
   ownCells,
@@ -79,6 +80,11 @@ export class PreferenceService {
     });
   }
 
+  /** A mail's booking link was followed: the message counts as opened in the frequency report (first time only). */
+  async recordMailOpen(outboxId: number): Promise<void> {
+    await recordOpen(this.db, outboxId, this.now());
+  }
+
   async vendorDefaults(caller: Caller, vendorId: string, db: Queryable = this.db): Promise<VendorNotificationDefaults> {
     requireVendorManager(caller, vendorId);
     if (!(await getVendor(db, vendorId))) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('vendor'));
@@ -142,6 +148,7 @@ export class PreferenceService {
             sent: 0,
             pushSent: 0,
             emailSent: 0,
+            emailOpened: 0,
             opened: 0,
             medianSecondsToOpen: null,
             turnedOff: 0,

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { Booking, NotificationPreferences, Problem } from '@slotcast/protocol';
+import type { Booking, FrequencyReport, NotificationPreferences, Problem } from '@slotcast/protocol';
 import ICAL from 'ical.js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpMailer } from '../../src/mail/mailer.js';
 import type { BookingMailFacts, NotificationMailInput } from '../../src/mail/notification-mail.js';
 import { UnsubscribeTokens } from '../../src/mail/unsubscribe-tokens.js';
-import { claimDue, type OutboxRow } from '../../src/store/deliveries-repo.js';
+import { claimDue, markSent, type OutboxRow } from '../../src/store/deliveries-repo.js';
 import { DB_KINDS } from '../support/databases.js';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { headerOf, type ReceivedMail, startSmtpSink } from '../support/smtp-sink.js';
@@ -20,6 +23,9 @@ describe.each(DB_KINDS)('notification mails over SMTP on %s', (kind) => {
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   let w: World;
   const logLines: string[] = [];
+  // A web app to serve: booking links from mails land on its pages.
+  const webDist = mkdtempSync(path.join(tmpdir(), 'slotcast-mail-web-'));
+  writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><title>Slotcast</title>');
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
@@ -29,7 +35,7 @@ describe.each(DB_KINDS)('notification mails over SMTP on %s', (kind) => {
         done();
       },
     });
-    server = await startTestServer(kind, { MAIL_FROM: 'Slotcast <bookings@mail.test>' }, undefined, {
+    server = await startTestServer(kind, { MAIL_FROM: 'Slotcast <bookings@mail.test>', WEB_DIST: webDist }, undefined, {
       logger: pino({ level: 'info' }, stream),
     });
     w = await buildWorld(server);
@@ -37,6 +43,7 @@ describe.each(DB_KINDS)('notification mails over SMTP on %s', (kind) => {
   afterAll(async () => {
     await server?.close();
     await smtp?.close();
+    rmSync(webDist, { recursive: true, force: true });
   });
 
   /** The next email outbox row of `party`, claimed as the email sender claims it. */
@@ -83,6 +90,7 @@ describe.each(DB_KINDS)('notification mails over SMTP on %s', (kind) => {
     const messageId = `outbox:${message.id}:${randomUUID()}@slotcast`;
     await mailer.send({ ...mail, messageId });
     mailer.close();
+    await markSent(server.slotcast.db, [message.id], new Date());
     await expect.poll(() => smtp.mails.some((m) => m.messageId === `<${messageId}>`)).toBe(true);
     return smtp.mails.find((m) => m.messageId === `<${messageId}>`)!;
   };
@@ -298,5 +306,34 @@ describe.each(DB_KINDS)('notification mails over SMTP on %s', (kind) => {
     const token = new URL(unsubscribeUrl(confirmed.mail)).searchParams.get('token')!;
     expect(logLines.join('')).toContain('/api/v1/mail/unsubscribe');
     expect(logLines.join('')).not.toContain(token.split('.')[2]);
+  });
+
+  it('counts a followed booking link as the mail opened, once; a forged mark counts nothing', async () => {
+    const report = async () => {
+      const res = await api<FrequencyReport>(
+        server,
+        'GET',
+        `/admin/notification-frequency?from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`,
+        { token: w.admin.token },
+      );
+      return res.body.categories.find((c) => c.category === 'confirmation')!;
+    };
+    expect(await report()).toMatchObject({ emailSent: 1, emailOpened: 0 });
+    const link = /Open the booking: (\S+)/.exec(confirmed.mail.text)![1]!;
+    const url = new URL(link);
+    expect(url.pathname).toBe(`/bookings/${confirmed.booking.id}`);
+    const mark = url.searchParams.get('n')!;
+    expect(mark).toMatch(/^\d+\.[\w-]{22}$/);
+
+    // The same message id with a made-up MAC, and no mark at all: nothing counted, the page still served.
+    const forged = `${mark.split('.')[0]}.${'A'.repeat(22)}`;
+    expect((await fetch(`${server.url}${url.pathname}?n=${forged}`)).status).toBe(200);
+    expect((await fetch(`${server.url}${url.pathname}?n=garbage`)).status).toBe(200);
+    expect(await report()).toMatchObject({ emailSent: 1, emailOpened: 0 });
+
+    expect((await fetch(link)).status).toBe(200);
+    expect(await report()).toMatchObject({ emailSent: 1, emailOpened: 1 });
+    await fetch(link);
+    expect(await report()).toMatchObject({ emailSent: 1, emailOpened: 1 });
   });
 });
