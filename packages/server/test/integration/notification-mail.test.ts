@@ -183,6 +183,7 @@ describe.each(DB_KINDS)('notification mails over SMTP on %s', (kind) => {
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('cache-control')).toBe('no-store');
     const html = await page.text();
     expect(html).toContain('booking confirmations');
     expect(html).toContain('name="List-Unsubscribe" value="One-Click"');

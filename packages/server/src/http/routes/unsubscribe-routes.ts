@@ -39,15 +39,17 @@ export function unsubscribeRoutes(
     const handle = routeHandlers(scope, deps);
     const preferencesLink = APP_PATHS.notificationSettings;
 
-    handle(ROUTES.showUnsubscribe, async ({ query }) => {
+    handle(ROUTES.showUnsubscribe, async ({ query, reply }) => {
       const { category } = await unsubscribeTokens.verify(query.token);
+      // The page holds the link's token (in its form): no cache keeps it.
+      reply.header('cache-control', 'no-store');
       const action = `${API_PREFIX}${ROUTES.unsubscribe.path}?token=${encodeURIComponent(query.token)}`;
       return { body: UNSUBSCRIBE_PAGES.confirm({ category, action, preferencesLink }) };
     });
     handle(ROUTES.unsubscribe, async ({ query, reply }) => {
       const { userId, category } = await unsubscribeTokens.verify(query.token);
       await preferences.turnOffEmail(userId, category);
-      // Whoever posted learns nothing about the user; the page is the same for every valid link of this category.
+      // Whoever posted learns nothing about the user: the page is the same for every valid link of this category.
       reply.header('cache-control', 'no-store');
       return { body: UNSUBSCRIBE_PAGES.done({ category, preferencesLink }) };
     });
