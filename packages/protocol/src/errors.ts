@@ -66,6 +66,7 @@ export const DETAILS = {
   idempotencyKeyFormat: () => 'Idempotency-Key must be 8 to 200 visible ASCII characters',
   tooManyRequests: () => 'Too many requests; slow down and retry later',
   tooManySignIns: () => 'Too many failed sign-ins; try again later',
+  unsubscribeLinkInvalid: () => 'This unsubscribe link is not valid or has expired',
   verifyBeforeBooking: () => 'Open the link we emailed you to verify your address, then book',
   slugTaken: () => 'slug is taken',
   databaseUnreachable: () => 'The database is unreachable',

@@ -126,6 +126,8 @@ export const FrequencyReport = z.object({
       /** Push and email messages handed to their sender (a digest counts once, under no category). */
       pushSent: z.number().int(),
       emailSent: z.number().int(),
+      /** Of `emailSent`, those whose booking link was followed (first time each). */
+      emailOpened: z.number().int(),
       /** Of `sent`, read in the app so far. */
       opened: z.number().int(),
       /** Median seconds from made to read, over the opened ones; null when none was opened. */

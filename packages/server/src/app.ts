@@ -22,7 +22,9 @@ import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './limits/login-throttle.j
 import { type LimiterFactory, memoryLimiters, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { redisLimiters } from './limits/redis-limiters.js';
 import { fileMailer, type Mailer, smtpMailer } from './mail/mailer.js';
-import { type ComposeNotificationMail, plainNotificationMail } from './mail/notification-mail.js';
+import { type ComposeNotificationMail, createNotificationMailComposer } from './mail/notification-mail.js';
+import { MailOpenMarks } from './mail/open-marks.js';
+import { UnsubscribeTokens } from './mail/unsubscribe-tokens.js';
 import { loadAlertThresholds } from './observability/alert-rules.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
@@ -84,6 +86,8 @@ export interface Slotcast {
   push: PushService;
   /** The sender loop of push and email (null on a node with WORKERS_ENABLED=false). */
   outbox: OutboxSender | null;
+  /** Builds notification mails (unsubscribe link, calendar file) for the email sender of `notification_outbox`. */
+  notificationMail: ComposeNotificationMail;
   signer: TokenSigner;
   logger: Logger;
   metrics: Metrics;
@@ -174,6 +178,14 @@ export async function createSlotcast(
   });
   const analytics = new AnalyticsService(db, overrides.now);
   const engagement = new EngagementService(db, overrides.now);
+  const unsubscribeTokens = new UnsubscribeTokens(secret);
+  const openMarks = new MailOpenMarks(secret);
+  const notificationMail = createNotificationMailComposer({
+    unsubscribeTokens,
+    openMarks,
+    fromAddress: mailAddressOf(config.MAIL_FROM),
+    now: overrides.now,
+  });
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -221,6 +233,11 @@ export async function createSlotcast(
     people: new PeopleService({ db }),
     notifications,
     preferences,
+    unsubscribeTokens,
+    onMailLinkFollowed: async (mark) => {
+      const outboxId = openMarks.verify(mark);
+      if (outboxId !== null) await preferences.recordMailOpen(outboxId);
+    },
     push,
     analytics,
     engagement,
@@ -336,7 +353,7 @@ export async function createSlotcast(
         emailChannel({
           db,
           mailer,
-          compose: overrides.composeMail ?? plainNotificationMail,
+          compose: overrides.composeMail ?? notificationMail,
           publicUrl,
           logger: logger.child({ component: 'mail' }),
         }),
@@ -360,6 +377,7 @@ export async function createSlotcast(
     reminders,
     push,
     outbox,
+    notificationMail,
     signer,
     logger,
     metrics,
@@ -424,6 +442,11 @@ async function jwtSecret(config: Config, logger: Logger): Promise<string> {
     logger.info({ file }, 'generated a development JWT secret');
     return secret;
   }
+}
+
+/** `Slotcast <no-reply@example.com>` → `no-reply@example.com`. */
+function mailAddressOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
 }
 
 /** SMTP when SMTP_URL is set; otherwise mails go to DATA_DIR/mail/ and the log (development). */

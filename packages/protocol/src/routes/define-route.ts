@@ -18,12 +18,17 @@ export interface RouteDef {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The body is a form (application/x-www-form-urlencoded or multipart/form-data), not JSON. */
+  form?: true;
   /** Accepts an Idempotency-Key header: a retry with the same key and body returns the first response. */
   idempotent?: boolean;
   /** Idempotent by nature (no key needed): the SDK may send it again when the answer was lost. */
   safeToRetry?: boolean;
-  /** The success response; `schema: null` for a response without a body (204). */
-  response: { status: number; schema: z.ZodType | null; description: string };
+  /**
+   * The success response; `schema: null` for a response without a body (204). `html: true` (with `schema: null`):
+   * a small page for a person who followed a link, not JSON; the handler returns its text.
+   */
+  response: { status: number; schema: z.ZodType | null; description: string; html?: true };
   /** What this route answers besides the codes every route can answer (validation, token, unavailable). */
   errors: readonly ErrorCode[];
 }
@@ -50,9 +55,11 @@ export type RouteParams<R extends RouteDef> = R['params'] extends z.ZodType
 export type RouteQuery<R extends RouteDef> = R['query'] extends z.ZodType ? z.output<R['query']> : Record<never, never>;
 export type RouteBody<R extends RouteDef> = Output<R['body']>;
 /** What a handler returns and a client receives. */
-export type RouteResponse<R extends RouteDef> = R['response']['schema'] extends z.ZodType
-  ? z.output<R['response']['schema']>
-  : undefined;
+export type RouteResponse<R extends RouteDef> = R['response'] extends { html: true }
+  ? string
+  : R['response']['schema'] extends z.ZodType
+    ? z.output<R['response']['schema']>
+    : undefined;
 /** What a client sends (before defaults and transforms). */
 export type RouteBodyInput<R extends RouteDef> = Input<R['body']>;
 export type RouteQueryInput<R extends RouteDef> = Input<R['query']>;

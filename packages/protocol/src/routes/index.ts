@@ -4,6 +4,7 @@ import * as analytics from './analytics.js';
 import * as auth from './auth.js';
 import * as bookings from './bookings.js';
 import * as catalog from './catalog.js';
+import * as mail from './mail.js';
 import * as notifications from './notifications.js';
 import * as preferences from './preferences.js';
 import * as profile from './profile.js';
@@ -20,6 +21,7 @@ export const ROUTES = {
   ...bookings,
   ...notifications,
   ...preferences,
+  ...mail,
   ...push,
   ...admin,
   ...analytics,

@@ -4,6 +4,8 @@ import { PROBLEM_JSON } from './problem.js';
 
 /** What Fastify itself answers to a request body it cannot take. */
 const BODY_ERRORS = ['MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'] as const;
+/** What a route with `form: true` reads (RFC 8058 one-click unsubscribe posts either). */
+export const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'] as const;
 
 export interface OpenApiDocument {
   openapi: string;
@@ -81,7 +83,9 @@ export function addToDocument(doc: OpenApiDocument, route: RouteDef) {
       description: route.response.description,
       ...(route.response.schema
         ? { content: { 'application/json': { schema: toJson(route.response.schema, 'output') } } }
-        : {}),
+        : route.response.html
+          ? { content: { 'text/html': { schema: { type: 'string' } } } }
+          : {}),
     },
   };
   // What every route can answer, besides its own errors: a bad or expired token is refused even on public routes.
@@ -115,7 +119,17 @@ export function addToDocument(doc: OpenApiDocument, route: RouteDef) {
     ...(route.auth === 'required' ? { security: [{ bearer: [] }] } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: toJson(route.body, 'input') } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(
+              (route.form ? FORM_TYPES : ['application/json']).map((type) => [
+                type,
+                { schema: toJson(route.body!, 'input') },
+              ]),
+            ),
+          },
+        }
       : {}),
     responses,
   };

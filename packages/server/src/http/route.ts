@@ -102,6 +102,7 @@ export function registerRoute<R extends RouteDef>(
       const out = await handler(ctx);
       if (out.replayed) reply.header('idempotent-replayed', 'true');
       reply.code(out.statusCode ?? route.response.status);
+      if (route.response.html) reply.type('text/html; charset=utf-8');
       return out.body ?? null;
     },
   });

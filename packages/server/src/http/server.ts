@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { LoginThrottle } from '../limits/login-throttle.js';
+import type { UnsubscribeTokens } from '../mail/unsubscribe-tokens.js';
 import type { AccountService } from '../usecases/accounts.js';
 import type { Caller } from '../usecases/actor.js';
 import type { AnalyticsService } from '../usecases/analytics.js';
@@ -30,6 +31,7 @@ import { notificationRoutes } from './routes/notification-routes.js';
 import { preferenceRoutes } from './routes/preference-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { pushRoutes } from './routes/push-routes.js';
+import { unsubscribeRoutes } from './routes/unsubscribe-routes.js';
 import { securityHeaders } from './security-headers.js';
 import { sessionCookies } from './session-cookie.js';
 import { validatorCompiler } from './validate.js';
@@ -44,6 +46,10 @@ export interface HttpDeps {
   catalog: CatalogService;
   notifications: NotificationService;
   preferences: PreferenceService;
+  /** A mail's booking link was followed (`?n=` on an app page). */
+  onMailLinkFollowed?: (mark: string) => Promise<void>;
+  /** Checks the links of notification mails' one-click unsubscribe. */
+  unsubscribeTokens: UnsubscribeTokens;
   bookings: BookingService;
   push: PushService;
   people: PeopleService;
@@ -137,6 +143,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   bookingRoutes(app, routeDeps);
   notificationRoutes(app, routeDeps);
   preferenceRoutes(app, routeDeps);
+  unsubscribeRoutes(app, routeDeps);
   pushRoutes(app, routeDeps);
   adminRoutes(app, routeDeps);
   analyticsRoutes(app, routeDeps);
@@ -145,6 +152,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     extraChecks: deps.readinessChecks,
     isDraining: deps.isDraining,
   });
-  await webStatic(app, { dist: deps.webDist });
+  await webStatic(app, { dist: deps.webDist, onMailLinkFollowed: deps.onMailLinkFollowed });
   return app;
 }

@@ -12,7 +12,14 @@ const NOT_THE_APP = /^\/(api|socket\.io|docs)(\/|$)/;
  * index.html, so `/bookings/…` survives a reload; any other path gets the app's 404 page with status 404. Hashed assets are cached for good; index.html never is, so a
  * deploy is picked up on the next load.
  */
-export async function webStatic(app: FastifyInstance, opts: { dist: string | undefined }): Promise<void> {
+export async function webStatic(
+  app: FastifyInstance,
+  opts: {
+    dist: string | undefined;
+    /** A page link followed from a mail (`?n=…`): counted as the message opened. Never fails the page. */
+    onMailLinkFollowed?: (mark: string) => Promise<void>;
+  },
+): Promise<void> {
   if (!opts.dist) return;
   const root = path.resolve(opts.dist);
   if (!existsSync(path.join(root, 'index.html'))) {
@@ -29,8 +36,12 @@ export async function webStatic(app: FastifyInstance, opts: { dist: string | und
       reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  const sendIndex = (request: FastifyRequest, reply: FastifyReply) => {
+  const sendIndex = async (request: FastifyRequest, reply: FastifyReply) => {
     const urlPath = request.url.split('?')[0] ?? '/';
+    const mark = (request.query as Record<string, unknown> | undefined)?.n;
+    if (typeof mark === 'string' && opts.onMailLinkFollowed && isAppPath(urlPath)) {
+      await opts.onMailLinkFollowed(mark).catch((err) => request.log.warn({ err }, 'mail open not recorded'));
+    }
     // A missing asset (a stale tab after a deploy) is a 404, not the app's HTML under a .js name.
     if (NOT_THE_APP.test(urlPath) || path.extname(urlPath) !== '') return reply.callNotFound();
     // An unknown page: the app renders its "not found" page, and crawlers and link checkers see a 404.

@@ -7,6 +7,7 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Optional: a text-only mail is fine (a notification composer may leave it out). */
   html?: string;
   headers?: Record<string, string>;
   attachments?: { filename: string; content: string | Buffer; contentType?: string }[];

@@ -1,13 +1,24 @@
-import type { BookingStatus } from '@slotcast/protocol';
-import { DateTime } from 'luxon';
+import {
+  API_PREFIX,
+  APP_PATHS,
+  type BookingStatus,
+  bookingPath,
+  NOTIFICATION_MAILS,
+  type NotificationMailParams,
+  ROUTES,
+} from '@slotcast/protocol';
 import type { OutboxRow } from '../store/deliveries-repo.js';
+import { calendarInvite } from './calendar-invite.js';
+import type { MailOpenMarks } from './open-marks.js';
+import type { UnsubscribeTokens } from './unsubscribe-tokens.js';
 
-/** What a mail about one booking may say of it, read when the mail is composed (not when the event happened). */
+/** What a mail says about its booking (read by the sender when it claims the outbox row). */
 export interface BookingMailFacts {
   id: string;
   status: BookingStatus;
   start: Date;
   end: Date;
+  /** The resource's zone (the recipient's own zone is in `recipient`). */
   timeZone: string;
   vendorName: string;
   resourceName: string;
@@ -18,9 +29,8 @@ export interface BookingMailFacts {
 export interface NotificationMailInput {
   recipient: { userId: string; email: string; name: string; timeZone: string };
   message: OutboxRow;
-  /** Filled for a single message about one booking; null for digests and messages without a booking. */
   booking: BookingMailFacts | null;
-  /** The web app's origin (config PUBLIC_URL), for links. */
+  /** The web app's origin (config PUBLIC_URL). */
   publicUrl: string;
 }
 
@@ -33,31 +43,150 @@ export interface OutgoingMail {
   attachments?: { filename: string; content: string; contentType: string }[];
 }
 
-/** Injected at wiring time: the email channel of the outbox sender calls it for every message it mails. */
 export type ComposeNotificationMail = (input: NotificationMailInput) => Promise<OutgoingMail>;
 
-/**
- * A plain-text notification mail: greeting, the message, the booking's time in the recipient's zone, and links to the
- * booking (or the notification history) and to the preferences screen.
- */
+/** The query parameter of a mail's booking link that marks the message as opened (see open-marks.ts). */
+export const MAIL_OPEN_PARAM = 'n';
+
+const origin = (publicUrl: string) => publicUrl.replace(/\/+$/, '');
+
+/** The bare minimum: the message and a link to its booking, no unsubscribe, no calendar file. */
 export async function plainNotificationMail(input: NotificationMailInput): Promise<OutgoingMail> {
-  const { recipient, message, booking } = input;
-  const origin = input.publicUrl.replace(/\/$/, '');
-  const lines = [`Hello ${recipient.name},`, '', message.title, '', message.body];
-  if (booking) {
-    const start = DateTime.fromJSDate(booking.start, { zone: recipient.timeZone });
-    const what = [booking.serviceName, booking.resourceName].filter(Boolean).join(' with ');
-    lines.push(
-      '',
-      `${booking.vendorName}: ${what}, ${start.toFormat("cccc d LLLL yyyy 'at' HH:mm")} (${recipient.timeZone})`,
-    );
-  }
-  const link = message.bookingId ? `${origin}/bookings/${message.bookingId}` : `${origin}/notifications`;
-  lines.push('', `Open in Slotcast: ${link}`, `Choose what we send you: ${origin}/preferences`);
-  return {
-    to: recipient.email,
-    subject: message.title,
-    text: `${lines.join('\n')}\n`,
-    headers: { 'X-Slotcast-Category': message.category ?? 'digest' },
+  const { message, booking } = input;
+  const link = booking ? `\n\n${origin(input.publicUrl)}${bookingPath(booking.id)}` : '';
+  return { to: input.recipient.email, subject: message.title, text: `${message.body}${link}\n`, headers: {} };
+}
+
+export interface NotificationMailDeps {
+  unsubscribeTokens: UnsubscribeTokens;
+  /** The sending address (from MAIL_FROM): the calendar file's organizer. */
+  fromAddress: string;
+  /** An optional `mailto:` offered besides the one-click link in List-Unsubscribe (RFC 2369). */
+  unsubscribeMailto?: string;
+  /** Marks the booking link with `n=<outbox id>.<mac>`: following it counts as opening the message. */
+  openMarks?: MailOpenMarks;
+  now?: () => Date;
+}
+
+/**
+ * The full notification mail: text and HTML from the protocol's catalogue (NOTIFICATION_MAILS), times in the
+ * recipient's zone, links to the booking and to the preferences screen; for a mail about one category a one-click
+ * unsubscribe (RFC 8058) for that category's email; for confirmed, moved and cancelled bookings an .ics file.
+ */
+export function createNotificationMailComposer(deps: NotificationMailDeps): ComposeNotificationMail {
+  const now = deps.now ?? (() => new Date());
+  return async ({ recipient, message, booking, publicUrl }) => {
+    const base = origin(publicUrl);
+    const at = now();
+    const headers: Record<string, string> = {
+      // RFC 3834: machine-made; out-of-office responders do not answer it.
+      'Auto-Submitted': 'auto-generated',
+    };
+    let unsubscribe: NotificationMailParams['unsubscribe'] = null;
+    // A digest of several categories has no single category to stop: it links to the preferences screen instead.
+    if (message.category) {
+      const token = await deps.unsubscribeTokens.sign({ userId: recipient.userId, category: message.category }, at);
+      const href = `${base}${API_PREFIX}${ROUTES.unsubscribe.path}?token=${encodeURIComponent(token)}`;
+      unsubscribe = { href, category: message.category };
+      headers['List-Unsubscribe'] = [
+        `<${href}>`,
+        ...(deps.unsubscribeMailto ? [`<${deps.unsubscribeMailto}>`] : []),
+      ].join(', ');
+      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    }
+    const preferencesLink = `${base}${APP_PATHS.notificationSettings}`;
+    if (message.kind === 'digest' || !booking) {
+      const content = NOTIFICATION_MAILS.digest({
+        name: recipient.name,
+        title: message.title,
+        body: message.body,
+        link: booking
+          ? { href: `${base}${bookingPath(booking.id)}`, label: 'Open the booking' }
+          : { href: `${base}${APP_PATHS.notifications}`, label: 'See your notifications' },
+        preferencesLink,
+        unsubscribe,
+      });
+      return { to: recipient.email, ...content, headers };
+    }
+
+    const bookingUrl = `${base}${bookingPath(booking.id)}`;
+    const followed = deps.openMarks
+      ? `${bookingUrl}?${MAIL_OPEN_PARAM}=${encodeURIComponent(deps.openMarks.sign(message.id))}`
+      : bookingUrl;
+    const calendar = calendarChange(message, booking);
+    const what = booking.serviceName ?? booking.resourceName;
+    const content = NOTIFICATION_MAILS.single({
+      name: recipient.name,
+      title: `${message.title} · ${booking.vendorName}`,
+      body: message.body,
+      when: formatSpan(booking.start, booking.end, recipient.timeZone),
+      where: `${booking.resourceName}, ${booking.vendorName}`,
+      link: { href: followed, label: 'Open the booking' },
+      preferencesLink,
+      unsubscribe,
+      calendar,
+    });
+    const attachments = calendar
+      ? [
+          calendarInvite(
+            {
+              id: booking.id,
+              start: booking.start,
+              end: booking.end,
+              version: booking.version,
+              summary: `${what} · ${booking.vendorName}`,
+              location: `${booking.resourceName}, ${booking.vendorName}`,
+              url: bookingUrl,
+            },
+            {
+              host: new URL(base).hostname,
+              organizer: { name: booking.vendorName, email: deps.fromAddress },
+              cancel: calendar === 'remove',
+              now: at,
+            },
+          ),
+        ]
+      : undefined;
+    return { to: recipient.email, ...content, headers, ...(attachments ? { attachments } : {}) };
   };
 }
+
+/** Which calendar file a single mail carries: the booking as it stands now, so a late mail never undoes a change. */
+function calendarChange(message: OutboxRow, b: BookingMailFacts): NotificationMailParams['calendar'] {
+  if (b.status === 'confirmed' && message.category === 'confirmation') return 'add';
+  if (b.status === 'confirmed' && message.category === 'change') return 'update';
+  if (b.status === 'cancelled' && message.category === 'cancellation') return 'remove';
+  return null;
+}
+
+/**
+ * "Tue, 3 Dec 2026, 14:00–15:00 (Europe/Berlin)": the recipient's wall clock, with the zone named. When the zone's
+ * offset changes in between (a DST night), each time names its offset ("01:30 GMT-4–01:30 GMT-5"), never one bare time.
+ */
+export function formatSpan(start: Date, end: Date, timeZone: string): string {
+  const opts = { timeZone, hourCycle: 'h23' } as const;
+  const day = new Intl.DateTimeFormat('en-GB', {
+    ...opts,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  });
+  const offsetChanges = zoneName(start, timeZone) !== zoneName(end, timeZone);
+  const time = new Intl.DateTimeFormat('en-GB', {
+    ...opts,
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(offsetChanges ? { timeZoneName: 'short' } : {}),
+  });
+  const sameDay = day.format(start) === day.format(end);
+  const span = sameDay
+    ? `${day.format(start)}, ${time.format(start)}–${time.format(end)}`
+    : `${day.format(start)}, ${time.format(start)} – ${day.format(end)}, ${time.format(end)}`;
+  return `${span} (${timeZone})`;
+}
+
+const zoneName = (d: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
+    .formatToParts(d)
+    .find((p) => p.type === 'timeZoneName')?.value;

@@ -6,6 +6,7 @@ export interface CategoryCounts {
   sent: number;
   pushSent: number;
   emailSent: number;
+  emailOpened: number;
   opened: number;
   medianSecondsToOpen: number | null;
   turnedOff: number;
@@ -21,10 +22,11 @@ export async function frequencyCounts(db: Queryable, from: Date, to: Date): Prom
          FROM notifications WHERE created_at >= $1 AND created_at < $2 GROUP BY category`,
       [from, to],
     ),
-    db.query<{ category: NotificationCategory; push: number; email: number }>(
+    db.query<{ category: NotificationCategory; push: number; email: number; email_opened: number }>(
       `SELECT category, count(*) FILTER (WHERE channel = 'push')::int AS push,
-              count(*) FILTER (WHERE channel = 'email')::int AS email
-         FROM notification_outbox
+              count(*) FILTER (WHERE channel = 'email')::int AS email,
+              count(o.outbox_id) FILTER (WHERE channel = 'email')::int AS email_opened
+         FROM notification_outbox LEFT JOIN notification_opens o ON o.outbox_id = notification_outbox.id
         WHERE kind = 'single' AND outcome = 'sent' AND sent_at >= $1 AND sent_at < $2 GROUP BY category`,
       [from, to],
     ),
@@ -38,7 +40,16 @@ export async function frequencyCounts(db: Queryable, from: Date, to: Date): Prom
   const entry = (category: NotificationCategory) => {
     let e = out.get(category);
     if (!e) {
-      e = { category, sent: 0, pushSent: 0, emailSent: 0, opened: 0, medianSecondsToOpen: null, turnedOff: 0 };
+      e = {
+        category,
+        sent: 0,
+        pushSent: 0,
+        emailSent: 0,
+        emailOpened: 0,
+        opened: 0,
+        medianSecondsToOpen: null,
+        turnedOff: 0,
+      };
       out.set(category, e);
     }
     return e;
@@ -49,7 +60,12 @@ export async function frequencyCounts(db: Queryable, from: Date, to: Date): Prom
       opened: Number(r.opened),
       medianSecondsToOpen: r.median === null ? null : Number(r.median),
     });
-  for (const r of outbox) Object.assign(entry(r.category), { pushSent: Number(r.push), emailSent: Number(r.email) });
+  for (const r of outbox)
+    Object.assign(entry(r.category), {
+      pushSent: Number(r.push),
+      emailSent: Number(r.email),
+      emailOpened: Number(r.email_opened),
+    });
   for (const r of off) entry(r.category).turnedOff = Number(r.n);
   return [...out.values()];
 }

@@ -1,5 +1,6 @@
 import type {
   FrequencyReport,
+  NotificationCategory,
   NotificationPreferences,
   QuietHours,
   UpdateNotificationPreferences,
@@ -19,6 +20,7 @@ import type { DeliveryPrefs } from '../domain/quiet-hours.js';
 import { getVendor } from '../store/catalog-repo.js';
 import type { Db, Queryable } from '../store/db.js';
 import { frequencyCounts } from '../store/frequency-report-repo.js';
+import { recordOpen } from '../store/notification-opens-repo.js';
 import {
   frequenciesOf,
   NO_QUIET_HOURS,
@@ -79,6 +81,25 @@ export class PreferenceService {
         await setReminderOffsets(tx, caller.userId, body.reminderOffsetsMinutes, at);
       return this.get(caller, tx);
     });
+  }
+
+  /**
+   * One-click unsubscribe: the email channel of one category off for one user, as their own choice (it counts as
+   * turned off in the frequency report, once: a second use of the link changes and records nothing). The caller has
+   * checked the link's signature; the user may since have been deleted.
+   */
+  async turnOffEmail(userId: string, category: NotificationCategory): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await rolesOf(tx, [userId])).has(userId)) throw new SlotcastError('NOT_FOUND', DETAILS.noSuch('user'));
+      const own = (await ownCells(tx, [userId])).get(userId) ?? [];
+      if (own.some((c) => c.category === category && c.channel === 'email' && !c.enabled)) return;
+      await setOwnCells(tx, userId, [{ category, channel: 'email', enabled: false }], this.now());
+    });
+  }
+
+  /** A mail's booking link was followed: the message counts as opened in the frequency report (first time only). */
+  async recordMailOpen(outboxId: number): Promise<void> {
+    await recordOpen(this.db, outboxId, this.now());
   }
 
   async vendorDefaults(caller: Caller, vendorId: string, db: Queryable = this.db): Promise<VendorNotificationDefaults> {
@@ -147,6 +168,7 @@ export class PreferenceService {
             sent: 0,
             pushSent: 0,
             emailSent: 0,
+            emailOpened: 0,
             opened: 0,
             medianSecondsToOpen: null,
             turnedOff: 0,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Booking, BookingAction, ErrorCode, Problem } from '@slotcast/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { UnsubscribeTokens } from '../../src/mail/unsubscribe-tokens.js';
 import { ActionTokens } from '../../src/push/action-tokens.js';
 import { DB_KINDS } from '../support/databases.js';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
@@ -71,6 +72,9 @@ const party = (w: World, who: Who): Party | null =>
   })[who];
 
 const unique = () => randomUUID().slice(0, 8);
+
+const aliceUnsubscribeToken = (w: World) =>
+  new UnsubscribeTokens(TEST_JWT_SECRET).sign({ userId: w.alice.user.id, category: 'expiry' });
 
 /** A booking of Alice's at vendor A, brought into `status` by an admin. */
 async function aliceBooking(ctx: Ctx, status: 'requested' | 'confirmed' | 'checked_in' = 'requested') {
@@ -382,6 +386,24 @@ const MATRIX: Record<string, MatrixCase[]> = {
     {
       variant: "Alice's cancel token, pressed by anyone: done once, the same answer for all",
       request: async (ctx) => ({ path: '/push/actions', body: { token: await aliceCancelToken(ctx) } }),
+      expected: all(200),
+    },
+  ],
+  // The signed link is the only authority: whoever holds Alice's link (her mail provider, anyone) gets the same answer.
+  'GET /api/v1/mail/unsubscribe': [
+    {
+      variant: "Alice's expiry-mail link: a page, nothing changed",
+      request: async ({ w }) => ({ path: `/mail/unsubscribe?token=${await aliceUnsubscribeToken(w)}` }),
+      expected: all(200),
+    },
+  ],
+  'POST /api/v1/mail/unsubscribe': [
+    {
+      variant: "Alice's expiry-mail link, one-click: her cell only",
+      request: async ({ w }) => ({
+        path: `/mail/unsubscribe?token=${await aliceUnsubscribeToken(w)}`,
+        body: { 'List-Unsubscribe': 'One-Click' },
+      }),
       expected: all(200),
     },
   ],

@@ -8,7 +8,13 @@ export interface ReceivedMail {
   text: string;
   html: string;
   messageId: string;
+  /** Every header as sent, unfolded: lower-case name → values. */
+  headers: Map<string, string[]>;
+  attachments: { filename: string; contentType: string; content: string }[];
 }
+
+/** The one value of header `name` (lower case), or undefined. */
+export const headerOf = (mail: ReceivedMail, name: string) => mail.headers.get(name)?.[0];
 
 /**
  * A real SMTP server on loopback that requires the sign-in nodemailer is given (AUTH PLAIN/LOGIN) and keeps what it
@@ -39,6 +45,12 @@ export async function startSmtpSink(): Promise<{
             text: m.text ?? '',
             html: typeof m.html === 'string' ? m.html : '',
             messageId: m.messageId ?? '',
+            headers: rawHeaders(m),
+            attachments: m.attachments.map((a) => ({
+              filename: a.filename ?? '',
+              contentType: a.contentType,
+              content: a.content.toString('utf8'),
+            })),
           });
           cb();
         })
@@ -53,6 +65,18 @@ export async function startSmtpSink(): Promise<{
     to: (address) => mails.filter((m) => m.to.includes(address)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+function rawHeaders(m: ParsedMail): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { key, line } of m.headerLines) {
+    const value = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
+    out.set(key, [...(out.get(key) ?? []), value]);
+  }
+  return out;
 }
 
 /** The token of the first link in a mail's text with `?<param>=`. */

@@ -159,7 +159,9 @@ export async function api<T = unknown>(
   if (body !== undefined) headers['content-type'] ??= 'application/json';
   const res = await fetch(`${server.url}/api/v1${path}`, { method, headers, body });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
+  // JSON and problem+json parsed; a page (the unsubscribe link's) stays text.
+  const json = /json/.test(res.headers.get('content-type') ?? 'json');
+  return { status: res.status, body: (text ? (json ? JSON.parse(text) : text) : null) as T, headers: res.headers };
 }
 
 /** An instant on the 30-minute grid, `days` days ahead at `hour`:`minute` UTC. */
