@@ -44,6 +44,7 @@ const row = (category: NotificationCategory | null, kind: 'single' | 'digest' = 
   items: 1,
   dedupeKey: 'event:1',
   dueAt: new Date('2026-11-01T09:00:00Z'),
+  attempts: 1,
 });
 const input = (message: OutboxRow, b: BookingMailFacts | null): NotificationMailInput => ({
   recipient: { userId: message.userId, email: 'ana@example.test', name: 'Ana', timeZone: 'Asia/Tokyo' },

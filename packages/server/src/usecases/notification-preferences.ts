@@ -1,6 +1,5 @@
 import type {
   FrequencyReport,
-  NotificationCategory,
   NotificationPreferences,
   QuietHours,
   UpdateNotificationPreferences,

@@ -128,7 +128,7 @@ describe.each(DB_KINDS)('push and email through the outbox on %s', (kind) => {
     await expect.poll(() => smtp.to(w.alice.user.email).map((m) => m.subject), POLL).toEqual([digest]);
     const [mail] = smtp.to(w.alice.user.email);
     expect(mail!.messageId).toMatch(/^<outbox-\d+@slotcast>$/);
-    expect(mail!.text).toContain('https://book.example.test/preferences');
+    expect(mail!.text).toContain('https://book.example.test/settings/notifications');
 
     // Sentinel: a confirmation after the window goes at once, and arrives after any second digest would have.
     at(morning, { minutes: 5 });
@@ -165,7 +165,8 @@ describe.each(DB_KINDS)('push and email through the outbox on %s', (kind) => {
     // The cancellation's mail and its (absent) push row are written in one transaction: the mail is the sentinel.
     await expect
       .poll(() => smtp.to(w.bob.user.email).map((m) => m.subject), POLL)
-      .toEqual(['Booking confirmed', 'Your booking was cancelled']);
+      // A mail's subject names the vendor after the notification's title.
+      .toEqual(['Booking confirmed · Vendor vendor-b', 'Your booking was cancelled · Vendor vendor-b']);
     const rows = await server.slotcast.db.query(
       "SELECT id FROM notification_outbox WHERE user_id = $1 AND channel = 'push' AND category = 'cancellation'",
       [w.bob.user.id],
