@@ -98,7 +98,7 @@ async function main() {
       async (n) => {
         const db = await new Promise<IDBDatabase>((resolve, reject) => {
           const names = indexedDB.open(
-            `slotcast-offline:${JSON.parse(localStorage.getItem('slotcast:session') ?? '{}').user?.id}`,
+            `slotcast-offline:${JSON.parse(localStorage.getItem('slotcast:last-user') ?? '{}').id}`,
           );
           names.onsuccess = () => resolve(names.result);
           names.onerror = () => reject(names.error);
@@ -143,7 +143,7 @@ async function main() {
     await page.evaluate(
       (items) =>
         new Promise<void>((resolve, reject) => {
-          const userId = JSON.parse(localStorage.getItem('slotcast:session') ?? '{}').user?.id;
+          const userId = JSON.parse(localStorage.getItem('slotcast:last-user') ?? '{}').id;
           const open = indexedDB.open(`slotcast-offline:${userId}`);
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
@@ -174,7 +174,7 @@ async function main() {
       page.evaluate(
         () =>
           new Promise<number>((resolve, reject) => {
-            const userId = JSON.parse(localStorage.getItem('slotcast:session') ?? '{}').user?.id;
+            const userId = JSON.parse(localStorage.getItem('slotcast:last-user') ?? '{}').id;
             const open = indexedDB.open(`slotcast-offline:${userId}`);
             open.onerror = () => reject(open.error);
             open.onsuccess = () => {
