@@ -124,9 +124,10 @@ export class LiveSession {
       () => window.removeEventListener('online', flush),
       () => document.removeEventListener('visibilitychange', onVisible),
       queue.on('change', () => void this.offlineStatus.refresh()),
-      // An action sent (or refused) from the outbox: the server's booking goes on screen.
-      queue.on('settled', ({ booking }) => {
-        if (booking) this.bookings.apply(booking, { highlight: false });
+      // Actions sent (or refused) from the outbox: the server's bookings go on screen, one render per batch.
+      queue.on('settledBatch', (results) => {
+        const bookings = results.flatMap((r) => (r.booking ? [r.booking] : []));
+        if (bookings.length > 0) this.bookings.applyAll(bookings, { highlight: false });
       }),
       this.sdk.realtime.on('replayDone', () => this.caughtUp()),
     );

@@ -108,7 +108,12 @@ export class OfflineCache {
 
   /** An action's answer (a booking the server just returned). */
   async putBooking(booking: Booking): Promise<void> {
-    await this.db.transaction('rw', this.db.bookings, () => this.putNewer([booking]));
+    await this.putBookings([booking]);
+  }
+
+  /** Several actions' answers; joins the caller's transaction when there is one. */
+  async putBookings(bookings: readonly Booking[]): Promise<void> {
+    await this.db.transaction('rw', this.db.bookings, () => this.putNewer(bookings));
   }
 
   /**
