@@ -27,8 +27,10 @@ export function useBookingRange(range: BookingRange): {
   const load = useAsync(
     async (signal) => {
       const all: Booking[] = [];
+      // Anything cached after this moment may be newer than the pages read: the snapshot does not remove it.
+      const readAt = Date.now();
       for await (const b of sdk.api.bookings.iterate({ from, to, limit: 200 }, { signal })) all.push(b);
-      live.rememberBookings(all);
+      live.rememberBookings(all, { window: { from, to }, readAt });
       return all.length;
     },
     [sdk, live, from, to],

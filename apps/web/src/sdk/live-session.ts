@@ -1,4 +1,10 @@
-import { type ConnectionState, OfflineSession, type QueuedPayload, type SlotcastClient } from '@slotcast/client';
+import {
+  type CacheWindow,
+  type ConnectionState,
+  OfflineSession,
+  type QueuedPayload,
+  type SlotcastClient,
+} from '@slotcast/client';
 import type { Booking, User } from '@slotcast/protocol';
 import { BookingStore } from '../bookings/booking-store.js';
 import { notifyWhileHidden } from '../notifications/local-notification.js';
@@ -103,10 +109,20 @@ export class LiveSession {
     if (typeof navigator === 'undefined' || navigator.onLine) void this.offline.queue.flush();
   }
 
-  /** A snapshot read over REST: shown, and kept for the next offline start. */
-  rememberBookings(bookings: readonly Booking[]): void {
+  /**
+   * A snapshot read over REST: shown, and kept for the next offline start. It holds every booking starting in
+   * `scope.window` as of `scope.readAt`: cached ones it lacks (deleted, moved away, no longer visible) leave the cache
+   * and the screen.
+   */
+  rememberBookings(bookings: readonly Booking[], scope?: { window: CacheWindow; readAt: number }): void {
     this.bookings.merge(bookings);
-    void this.offline?.cache.putSnapshot(bookings).then(() => this.offlineStatus.refresh());
+    void this.offline?.cache
+      .putSnapshot(bookings, scope)
+      .then((gone) => {
+        this.bookings.remove(gone);
+        return this.offlineStatus.refresh();
+      })
+      .catch((err) => console.warn('slotcast: could not store the snapshot offline', err));
   }
 
   /** Renders from the cache first, keeps the status current, and flushes the outbox whenever it may work. */
