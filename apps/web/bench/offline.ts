@@ -123,6 +123,7 @@ async function main() {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     const reloads: number[] = [];
+    const phases: Record<string, number>[] = [];
     for (let i = 0; i < RELOADS; i++) {
       await page.reload({ waitUntil: 'commit' });
       await page.locator('tr[data-booking-id]').first().waitFor({ timeout: 30_000 });
@@ -133,8 +134,21 @@ async function main() {
           ),
       );
       reloads.push(ms);
+      // Where the time went: the document, the app's own marks (slotcast:*), first paint.
+      phases.push(
+        await page.evaluate(() => {
+          const out: Record<string, number> = {};
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+          if (nav) out.responseEnd = nav.responseEnd;
+          for (const e of performance.getEntriesByType('paint')) out[e.name] = e.startTime;
+          for (const e of performance.getEntriesByType('mark'))
+            if (e.name.startsWith('slotcast:')) out[e.name] = e.startTime;
+          return out;
+        }),
+      );
     }
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    const reloadsOrder = [...reloads];
     reloads.sort((a, b) => a - b);
 
     // 2. 100 confirms taken offline: written to the outbox as the queue writes them (ActionQueue.enqueue), in one
@@ -197,6 +211,13 @@ async function main() {
     console.log('\nbench:offline');
     console.log(
       `  offline reload → cached bookings painted (${bookings.length} cached, 4× CPU): median ${Math.round(median)} ms, max ${Math.round(reloads.at(-1)!)} ms over ${RELOADS}`,
+    );
+    const medianPhases = phases[reloadsOrder.indexOf(median)] ?? {};
+    console.log(
+      `    phases of the median reload (ms from navigation start): ${Object.entries(medianPhases)
+        .sort((a, b) => a[1] - b[1])
+        .map(([k, v]) => `${k} ${Math.round(v)}`)
+        .join(', ')}`,
     );
     console.log(
       `  ${ACTIONS} queued confirms flushed after reconnect: ${Math.round(flushMs)} ms (${((ACTIONS / flushMs) * 1000).toFixed(1)} actions/s), applied ${applied}/${ACTIONS}`,

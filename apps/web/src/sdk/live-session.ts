@@ -149,7 +149,9 @@ export class LiveSession {
     );
     void (async () => {
       try {
+        performance.mark('slotcast:store-open');
         const [bookings, notifications] = await Promise.all([cache.bookings(), cache.notifications()]);
+        performance.mark('slotcast:store-read');
         this.bookings.merge(bookings);
         if (!this.notifications.getSnapshot().loaded && notifications.length > 0) {
           const unreadCount = notifications.filter((n) => n.readAt === null).length;
