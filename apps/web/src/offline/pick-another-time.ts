@@ -25,7 +25,7 @@ export async function pickAnotherTimePath(
   }
   if (p.kind !== 'book') return null;
   const { resourceId, serviceId, startAt } = p.input;
-  const cache = live.offline?.cache;
+  const cache = live.offlineReady;
   let vendorId: string | null = null;
   for (const v of await loadVendors(sdk, cache).catch(() => [])) {
     const catalog = await loadCatalog(sdk, v.id, cache).catch(() => null);

@@ -1,10 +1,4 @@
-import {
-  type CacheWindow,
-  type ConnectionState,
-  OfflineSession,
-  type QueuedPayload,
-  type SlotcastClient,
-} from '@slotcast/client';
+import type { CacheWindow, ConnectionState, OfflineSession, QueuedPayload, SlotcastClient } from '@slotcast/client';
 import type { Booking, User } from '@slotcast/protocol';
 import { BookingStore } from '../bookings/booking-store.js';
 import { notifyWhileHidden } from '../notifications/local-notification.js';
@@ -27,25 +21,62 @@ export class LiveSession {
   private readonly requestListeners = new Set<(booking: Booking) => void>();
   private readonly offs: (() => void)[] = [];
   private everConnected = false;
-  /** The user's IndexedDB store and outbox; null where the platform has no IndexedDB (component tests). */
-  readonly offline: OfflineSession | null;
+  /**
+   * The user's IndexedDB store and outbox, once open; null before (its code loads after the first paint) and where
+   * the platform has no IndexedDB (component tests). `offlineReady` settles when it is known which.
+   */
+  offline: OfflineSession | null = null;
+  readonly offlineReady: Promise<OfflineSession | null>;
+  private resolveOffline!: (offline: OfflineSession | null) => void;
   readonly offlineStatus: OfflineStatusStore;
+  private stopped = false;
 
   constructor(
     private readonly sdk: SlotcastClient,
-    user?: Pick<User, 'id' | 'role'>,
+    private readonly user?: Pick<User, 'id' | 'role'>,
   ) {
-    this.offline =
-      user && typeof indexedDB !== 'undefined' ? new OfflineSession(sdk, { userId: user.id, role: user.role }) : null;
-    this.offlineStatus = new OfflineStatusStore(this.offline);
+    this.offlineReady = new Promise((resolve) => {
+      this.resolveOffline = resolve;
+    });
+    this.offlineStatus = new OfflineStatusStore(this.hasStore);
+    if (!this.hasStore) this.resolveOffline(null);
+  }
+
+  private get hasStore(): boolean {
+    return this.user !== undefined && typeof indexedDB !== 'undefined';
   }
 
   start(): void {
+    const { user } = this;
+    if (!user || !this.hasStore) {
+      this.resolveOffline(null);
+      this.startLive();
+      return;
+    }
+    // The store's code (Dexie) is a chunk of its own, loaded now rather than with the app, so the first paint does not
+    // wait for it; the cached data is painted as soon as it is read.
+    void import('@slotcast/client/offline')
+      .then(({ OfflineSession }) => {
+        if (this.stopped) return;
+        this.offline = new OfflineSession(this.sdk, { userId: user.id, role: user.role });
+        this.offlineStatus.connect(this.offline);
+        // Before realtime.start(): every event handled from now on is written to the cache with its cursor.
+        this.offline.attach();
+        this.startOffline();
+      })
+      .catch((err) => {
+        console.warn('slotcast: could not open the offline store', err);
+        this.offlineStatus.set({ hydrated: true });
+      })
+      .finally(() => {
+        this.resolveOffline(this.offline);
+        if (!this.stopped) this.startLive();
+      });
+  }
+
+  private startLive(): void {
     const { realtime } = this.sdk;
     let wasLive = false;
-    // Before realtime.start(): every event handled from now on is written to the cache with its cursor.
-    this.offline?.attach();
-    this.startOffline();
     this.offs.push(
       // A frame at a time: one snapshot and one render for a replayed or live batch, not one per event.
       realtime.onEventFrame((events) => {
@@ -86,6 +117,8 @@ export class LiveSession {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.resolveOffline(null);
     for (const off of this.offs.splice(0)) off();
     this.reloaders.clear();
     await this.sdk.realtime.stop();
@@ -94,19 +127,24 @@ export class LiveSession {
 
   /** Actions waiting to be sent (the sign-out question). */
   async waitingActions(): Promise<number> {
-    return this.offline ? (await this.offline.queue.pending()).length : 0;
+    const offline = await this.offlineReady;
+    return offline ? (await offline.queue.pending()).length : 0;
   }
 
-  /** Sign-out: this user's cached data and waiting actions leave the device. */
+  /** Sign-out: this user's cached data and waiting actions leave the device (also when it was never opened here). */
   async wipe(): Promise<void> {
-    await this.offline?.wipe();
+    if (this.offline) return this.offline.wipe();
+    if (!this.user || !this.hasStore) return;
+    const { deleteOfflineDb } = await import('@slotcast/client/offline');
+    await deleteOfflineDb(this.user.id);
   }
 
   /** Stores an action to send when the connection returns; it shows as pending at once. */
   async queueAction(payload: QueuedPayload, expected: Booking | null, idempotencyKey?: string): Promise<void> {
-    if (!this.offline) throw new Error('no offline store on this device');
-    await this.offline.queue.enqueue({ payload, expected, idempotencyKey });
-    if (typeof navigator === 'undefined' || navigator.onLine) void this.offline.queue.flush();
+    const offline = this.offline ?? (await this.offlineReady);
+    if (!offline) throw new Error('no offline store on this device');
+    await offline.queue.enqueue({ payload, expected, idempotencyKey });
+    if (typeof navigator === 'undefined' || navigator.onLine) void offline.queue.flush();
   }
 
   /**
@@ -116,8 +154,8 @@ export class LiveSession {
    */
   rememberBookings(bookings: readonly Booking[], scope?: { window: CacheWindow; readAt: number }): void {
     this.bookings.merge(bookings);
-    void this.offline?.cache
-      .putSnapshot(bookings, scope)
+    void this.offlineReady
+      .then((offline) => offline?.cache.putSnapshot(bookings, scope) ?? [])
       .then((gone) => {
         this.bookings.remove(gone);
         return this.offlineStatus.refresh();
@@ -228,7 +266,7 @@ export class LiveSession {
     try {
       const page = await this.sdk.api.notifications.list({ limit: 50 });
       this.notifications.load(page);
-      void this.offline?.cache.putNotifications(page.items).catch(() => {});
+      void this.offlineReady.then((offline) => offline?.cache.putNotifications(page.items)).catch(() => {});
     } catch (err) {
       console.warn('slotcast: could not load notifications', err);
     }
