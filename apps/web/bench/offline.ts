@@ -147,6 +147,24 @@ async function main() {
         }),
       );
     }
+    // One more reload under the sampling profiler: where the main thread's time goes, by function (self time).
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+    await page.reload({ waitUntil: 'commit' });
+    await page.locator('tr[data-booking-id]').first().waitFor({ timeout: 30_000 });
+    const { profile } = await cdp.send('Profiler.stop');
+    const selfMs = new Map<string, number>();
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const counts = new Map<number, number>();
+    for (const id of profile.samples ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const perSample = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples?.length ?? 1);
+    for (const [id, n] of counts) {
+      const f = byId.get(id)!.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+      selfMs.set(key, (selfMs.get(key) ?? 0) + n * perSample);
+    }
+    const top = [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 15);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     const reloadsOrder = [...reloads];
     reloads.sort((a, b) => a - b);
@@ -218,6 +236,9 @@ async function main() {
         .sort((a, b) => a[1] - b[1])
         .map(([k, v]) => `${k} ${Math.round(v)}`)
         .join(', ')}`,
+    );
+    console.log(
+      `    profiled reload, self time by function: ${top.map(([k, v]) => `${k} ${Math.round(v)} ms`).join('; ')}`,
     );
     console.log(
       `  ${ACTIONS} queued confirms flushed after reconnect: ${Math.round(flushMs)} ms (${((ACTIONS / flushMs) * 1000).toFixed(1)} actions/s), applied ${applied}/${ACTIONS}`,

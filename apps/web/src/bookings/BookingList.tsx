@@ -1,5 +1,5 @@
 import type { Booking, BookingStatus } from '@slotcast/protocol';
-import { memo, useId, useState } from 'react';
+import { memo, useEffect, useId, useState } from 'react';
 import { formatDate, formatTime } from '../time/zoned.js';
 import { shortId } from './BookingPanel.js';
 import { ALL_STATUSES, STATUS_LABEL } from './booking-status.js';
@@ -138,6 +138,9 @@ export function BookingList({
   // Rows render a page at a time: a month of a busy vendor is a thousand rows, and drawing them all would hold the
   // first paint (from the offline store at a reload, too) for seconds on a phone. The filters narrow the list.
   const [limit, setLimit] = useState(LIST_PAGE);
+  useEffect(() => {
+    if (bookings.length > 0) performance.mark('slotcast:list-rendered');
+  }, [bookings.length]);
   if (bookings.length === 0) return <p className="empty">{emptyText}</p>;
   const rest = bookings.length - limit;
   return (

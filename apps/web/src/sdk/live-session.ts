@@ -191,6 +191,7 @@ export class LiveSession {
         const [bookings, notifications] = await Promise.all([cache.bookings(), cache.notifications()]);
         performance.mark('slotcast:store-read');
         this.bookings.merge(bookings);
+        performance.mark('slotcast:store-merged');
         if (!this.notifications.getSnapshot().loaded && notifications.length > 0) {
           const unreadCount = notifications.filter((n) => n.readAt === null).length;
           this.notifications.load({ items: notifications, unreadCount, nextCursor: null });

@@ -40,6 +40,9 @@ export default function VendorApp({ user }: { user: User }) {
   const path = usePath();
   const live = useLive();
   const catalog = useCatalog(user.vendorId);
+  useEffect(() => {
+    if (catalog.data) performance.mark('slotcast:catalog');
+  }, [catalog.data]);
   const sound = useSoundCue();
   const { play } = sound;
 
