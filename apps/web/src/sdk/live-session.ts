@@ -6,6 +6,9 @@ import { NotificationStore } from '../notifications/notification-store.js';
 import { OfflineStatusStore } from '../offline/offline-status.js';
 import { watchPageConnection } from './page-connection-policy.js';
 
+/** When the offline store's housekeeping (eviction, persistence) runs after start. */
+const TIDY_AFTER_MS = 20_000;
+
 /** How long Refresh waits for the socket before it reads the snapshots anyway. */
 const REFRESH_CONNECT_WAIT_MS = 5_000;
 
@@ -201,7 +204,13 @@ export class LiveSession {
       }
       this.offlineStatus.set({ hydrated: true });
       await this.offlineStatus.refresh();
-      await offline.tidy().catch((err) => console.warn('slotcast: offline store housekeeping failed', err));
+      // Housekeeping later, not now: its write transactions would hold back the reads the first screen waits for
+      // (the catalogue), and a persistence request may wait on the browser.
+      if (this.stopped) return;
+      const timer = setTimeout(() => {
+        void offline.tidy().catch((err) => console.warn('slotcast: offline store housekeeping failed', err));
+      }, TIDY_AFTER_MS);
+      this.offs.push(() => clearTimeout(timer));
     })();
   }
 
