@@ -9,7 +9,7 @@ import { type ConflictRule, classifyMeanwhile, conflictRule, type Meanwhile } fr
 import type { OfflineCache } from './offline-cache.js';
 import type { AttentionRow, OfflineDb } from './offline-db.js';
 import type { QueuedAction, QueuedKind, QueuedPayload } from './queued-action.js';
-import { ResultWriter, type SentResult } from './result-writer.js';
+import { ResultWriter } from './result-writer.js';
 
 export interface ActionResult {
   action: QueuedAction;
@@ -47,6 +47,13 @@ export interface ActionQueueOptions {
 }
 
 export type FlushResult = 'done' | 'busy' | 'waiting';
+
+/** A sent action's answer, waiting to be written. */
+interface SentResult {
+  seq: number;
+  booking: Booking | null;
+  result: ActionResult;
+}
 
 /** Statuses that decide a refusal as final: the request reached the server, and repeating it cannot help. */
 const FINAL = new Set([400, 403, 404, 409, 410, 422]);
@@ -93,7 +100,7 @@ export class ActionQueue {
   private readonly clock: Clock;
   private readonly channel: BroadcastChannel | null;
   private timer: TimerHandle | null = null;
-  private readonly results = new ResultWriter(
+  private readonly results = new ResultWriter<SentResult>(
     (batch) => this.writeResults(batch),
     (batch) => this.settled(batch.map((r) => r.result)),
   );

@@ -1,28 +1,18 @@
-import type { Booking } from '@slotcast/protocol';
-import type { ActionResult } from './action-queue.js';
-
-/** A sent action's answer, waiting to be written. */
-export interface SentResult {
-  seq: number;
-  booking: Booking | null;
-  result: ActionResult;
-}
-
 /**
  * Coalesces the answers of concurrent sends into few IndexedDB transactions: the first answer is written at once,
  * and those arriving while a write runs go together in the next one. Each `add` resolves once its answer is stored,
  * so a lane never sends the next action of a booking before the previous answer is safe in the cache.
  */
-export class ResultWriter {
-  private queued: { item: SentResult; done: () => void; fail: (err: unknown) => void }[] = [];
+export class ResultWriter<T> {
+  private queued: { item: T; done: () => void; fail: (err: unknown) => void }[] = [];
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly write: (batch: readonly SentResult[]) => Promise<void>,
-    private readonly written: (batch: readonly SentResult[]) => void,
+    private readonly write: (batch: readonly T[]) => Promise<void>,
+    private readonly written: (batch: readonly T[]) => void,
   ) {}
 
-  add(item: SentResult): Promise<void> {
+  add(item: T): Promise<void> {
     return new Promise((done, fail) => {
       this.queued.push({ item, done, fail });
       this.running ??= this.run();
