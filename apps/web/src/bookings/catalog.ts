@@ -18,6 +18,14 @@ const vendorLists = new WeakMap<SlotcastClient, Promise<Vendor[]>>();
  * copy when it can: the schedule opens offline with its resources' names and hours.
  */
 async function withOfflineCopy<T>(offline: OfflineStore, key: string, read: () => Promise<T>): Promise<T> {
+  // A device that knows it is offline reads the copy first: the network attempts (a token refresh, three reads)
+  // would only fail, and the first screen waits for the catalogue.
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+    const copy = await Promise.resolve(offline)
+      .then((o) => o?.cache.catalogue<T>(key) ?? null)
+      .catch(() => null);
+    if (copy) return copy;
+  }
   try {
     const value = await read();
     void Promise.resolve(offline)
