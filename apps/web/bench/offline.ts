@@ -98,7 +98,7 @@ async function main() {
       async (n) => {
         const db = await new Promise<IDBDatabase>((resolve, reject) => {
           const names = indexedDB.open(
-            `slotcast-offline:${JSON.parse(localStorage.getItem('slotcast:session') ?? '{}').user?.id}`,
+            `slotcast-offline:${JSON.parse(localStorage.getItem('slotcast:last-user') ?? '{}').id}`,
           );
           names.onsuccess = () => resolve(names.result);
           names.onerror = () => reject(names.error);
@@ -123,6 +123,7 @@ async function main() {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     const reloads: number[] = [];
+    const phases: Record<string, number>[] = [];
     for (let i = 0; i < RELOADS; i++) {
       await page.reload({ waitUntil: 'commit' });
       await page.locator('tr[data-booking-id]').first().waitFor({ timeout: 30_000 });
@@ -133,8 +134,39 @@ async function main() {
           ),
       );
       reloads.push(ms);
+      // Where the time went: the document, the app's own marks (slotcast:*), first paint.
+      phases.push(
+        await page.evaluate(() => {
+          const out: Record<string, number> = {};
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+          if (nav) out.responseEnd = nav.responseEnd;
+          for (const e of performance.getEntriesByType('paint')) out[e.name] = e.startTime;
+          for (const e of performance.getEntriesByType('mark'))
+            if (e.name.startsWith('slotcast:')) out[e.name] = e.startTime;
+          return out;
+        }),
+      );
     }
+    // One more reload under the sampling profiler: where the main thread's time goes, by function (self time).
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+    await page.reload({ waitUntil: 'commit' });
+    await page.locator('tr[data-booking-id]').first().waitFor({ timeout: 30_000 });
+    const { profile } = await cdp.send('Profiler.stop');
+    const selfMs = new Map<string, number>();
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const counts = new Map<number, number>();
+    for (const id of profile.samples ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const perSample = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples?.length ?? 1);
+    for (const [id, n] of counts) {
+      const f = byId.get(id)!.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+      selfMs.set(key, (selfMs.get(key) ?? 0) + n * perSample);
+    }
+    const top = [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 15);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    const reloadsOrder = [...reloads];
     reloads.sort((a, b) => a - b);
 
     // 2. 100 confirms taken offline: written to the outbox as the queue writes them (ActionQueue.enqueue), in one
@@ -143,7 +175,7 @@ async function main() {
     await page.evaluate(
       (items) =>
         new Promise<void>((resolve, reject) => {
-          const userId = JSON.parse(localStorage.getItem('slotcast:session') ?? '{}').user?.id;
+          const userId = JSON.parse(localStorage.getItem('slotcast:last-user') ?? '{}').id;
           const open = indexedDB.open(`slotcast-offline:${userId}`);
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
@@ -174,7 +206,7 @@ async function main() {
       page.evaluate(
         () =>
           new Promise<number>((resolve, reject) => {
-            const userId = JSON.parse(localStorage.getItem('slotcast:session') ?? '{}').user?.id;
+            const userId = JSON.parse(localStorage.getItem('slotcast:last-user') ?? '{}').id;
             const open = indexedDB.open(`slotcast-offline:${userId}`);
             open.onerror = () => reject(open.error);
             open.onsuccess = () => {
@@ -197,6 +229,16 @@ async function main() {
     console.log('\nbench:offline');
     console.log(
       `  offline reload → cached bookings painted (${bookings.length} cached, 4× CPU): median ${Math.round(median)} ms, max ${Math.round(reloads.at(-1)!)} ms over ${RELOADS}`,
+    );
+    const medianPhases = phases[reloadsOrder.indexOf(median)] ?? {};
+    console.log(
+      `    phases of the median reload (ms from navigation start): ${Object.entries(medianPhases)
+        .sort((a, b) => a[1] - b[1])
+        .map(([k, v]) => `${k} ${Math.round(v)}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `    profiled reload, self time by function: ${top.map(([k, v]) => `${k} ${Math.round(v)} ms`).join('; ')}`,
     );
     console.log(
       `  ${ACTIONS} queued confirms flushed after reconnect: ${Math.round(flushMs)} ms (${((ACTIONS / flushMs) * 1000).toFixed(1)} actions/s), applied ${applied}/${ACTIONS}`,

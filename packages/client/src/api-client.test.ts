@@ -83,6 +83,23 @@ describe('ApiClient', () => {
     expect(server.requests[0]!.headers['idempotency-key']).toBe('user-retry-0001');
   });
 
+  it('does not retry a lost connection while the device says it is offline, so callers fall back at once', async () => {
+    server.fallback = hangUp;
+    const online = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.defineProperty(globalThis, 'navigator', { value: { onLine: false }, configurable: true });
+    try {
+      await expect(api.bookings.get(BOOKING_ID)).rejects.toBeInstanceOf(SlotcastNetworkError);
+      expect(server.requests).toHaveLength(1);
+      expect(sleeps).toEqual([]);
+    } finally {
+      if (online) Object.defineProperty(globalThis, 'navigator', online);
+      else delete (globalThis as { navigator?: unknown }).navigator;
+    }
+    // Online (or not known to be offline), the same failure is retried.
+    await expect(api.bookings.get(BOOKING_ID)).rejects.toBeInstanceOf(SlotcastNetworkError);
+    expect(server.requests).toHaveLength(1 + 4);
+  });
+
   it('gives up after a bounded number of retries with the last problem', async () => {
     server.fallback = (_r, res) => json(res, 503, problem('SERVICE_UNAVAILABLE', 503));
     const err = await api.bookings.get(BOOKING_ID).catch((e) => e);

@@ -151,7 +151,9 @@ export class HttpTransport {
         res = await this.fetchImpl(url, { method: spec.method, headers, body, signal: spec.signal });
       } catch (err) {
         if (spec.signal?.aborted) throw err;
-        if (mayResend && retries < this.retry.maxRetries) {
+        // A device that knows it is offline gets the error at once: a retry within seconds cannot help, and callers
+        // with something to show meanwhile (the offline store, the outbox) take over sooner. Online again, they retry.
+        if (mayResend && retries < this.retry.maxRetries && !deviceOffline()) {
           retries++;
           await sleep(this.clock, this.backoff(retries), spec.signal);
           continue;
@@ -228,4 +230,9 @@ async function readJson(res: Response): Promise<unknown> {
   } catch {
     return null;
   }
+}
+
+/** The browser says there is no network at all (navigator.onLine is reliable when false); never true in Node. */
+function deviceOffline(): boolean {
+  return (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false;
 }

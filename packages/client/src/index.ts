@@ -81,10 +81,12 @@ export {
   type Notice,
   type Outcome,
 } from './offline/conflict-rules.js';
+export { lazyOfflineCursorStore } from './offline/lazy-cursor-store.js';
 export { type CacheWindow, OfflineCache } from './offline/offline-cache.js';
-export { OfflineCursorStore } from './offline/offline-cursor-store.js';
-export { type AttentionRow, deleteOfflineDb, OfflineDb, offlineDbName } from './offline/offline-db.js';
-export { cacheWindow, OfflineSession, type OfflineSessionOptions } from './offline/offline-session.js';
+// The store itself (Dexie) is in `@slotcast/client/offline`, loaded when an app opens it; here, its types only.
+export type { OfflineCursorStore } from './offline/offline-cursor-store.js';
+export type { AttentionRow, OfflineDb } from './offline/offline-db.js';
+export type { OfflineSession, OfflineSessionOptions } from './offline/offline-session.js';
 export {
   countOpen,
   emptyOpenHours,

@@ -1,7 +1,8 @@
 import { isApiError } from '@slotcast/client';
-import type { Booking, TimelineEntry, User, Vendor } from '@slotcast/protocol';
+import { type Booking, bookingPath, type TimelineEntry, type User, type Vendor } from '@slotcast/protocol';
 import { useEffect, useSyncExternalStore } from 'react';
-import { Link } from '../app/router.js';
+import { Link, navigate, useSearch } from '../app/router.js';
+import { useAttentionResolver } from '../offline/pick-another-time.js';
 import { useLive, useSdk } from '../sdk/slotcast-context.js';
 import { formatDate, formatTime } from '../time/zoned.js';
 import { LoadState } from '../ui/LoadState.js';
@@ -66,6 +67,10 @@ function BookingDetails({
   const resource = catalog.data?.resources.find((r) => r.id === booking.resourceId);
   const vendorName = catalog.data?.vendor.name ?? 'the vendor';
   const tz = booking.timezone;
+  // "Pick another time" for a refused reschedule lands here with the form open; the new time resolves the notice.
+  const live = useLive();
+  const attention = useAttentionResolver(live);
+  const openForm = new URLSearchParams(useSearch()).get('reschedule') === '1' ? 'reschedule' : null;
 
   return (
     <article
@@ -119,6 +124,12 @@ function BookingDetails({
           resources={catalog.data?.resources ?? []}
           service={service}
           resourceName={resource?.name ?? 'Resource'}
+          openForm={openForm}
+          onRescheduled={() => {
+            if (!attention.fromAttention) return;
+            void attention.resolve().catch(() => {});
+            navigate(bookingPath(booking.id), { replace: true });
+          }}
         />
       </section>
       <Timeline booking={booking} staffView={staffView} vendorName={vendorName} />

@@ -123,7 +123,7 @@ export function BookingPanel({
   );
 }
 
-type Form = null | 'decline' | 'cancel' | 'reschedule';
+export type Form = null | 'decline' | 'cancel' | 'reschedule';
 
 export function BookingActions({
   booking,
@@ -132,6 +132,8 @@ export function BookingActions({
   resources,
   service,
   resourceName,
+  openForm = null,
+  onRescheduled,
 }: {
   booking: Booking;
   userRole: Role;
@@ -139,9 +141,17 @@ export function BookingActions({
   resources: readonly Resource[];
   service: Service | undefined;
   resourceName: string;
+  /** A form open from the start ("Pick another time" opens the reschedule form). */
+  openForm?: Form;
+  /** The reschedule was applied or queued. */
+  onRescheduled?: () => void;
 }) {
   const { run, pending, result, clear } = useBookingAction(booking);
-  const [form, setForm] = useState<Form>(null);
+  const [form, setForm] = useState<Form>(openForm);
+  // Opened again for a form (a second "Pick another time" on this page): show it.
+  useEffect(() => {
+    if (openForm) setForm(openForm);
+  }, [openForm]);
   const [reason, setReason] = useState('');
   const id = useId();
   const actions = actionsFor(booking.status, role);
@@ -218,7 +228,10 @@ export function BookingActions({
           forCustomer={role === 'customer'}
           onCancel={() => setForm(null)}
           onSubmit={async (input) => {
-            if (await run('reschedule', input)) setForm(null);
+            if (await run('reschedule', input)) {
+              setForm(null);
+              onRescheduled?.();
+            }
           }}
         />
       )}

@@ -118,4 +118,11 @@ describe('BookingStore', () => {
     expect(store.applyAll([{ ...other, version: 2 }])).toEqual(['stale']);
     expect(calls).toBe(1);
   });
+  it('drops bookings the server no longer shows, unless a newer version arrived meanwhile', () => {
+    const store = new BookingStore();
+    store.merge([base, other]);
+    store.apply({ ...other, version: 2 }, { highlight: false });
+    store.remove([base, other]);
+    expect([...store.getSnapshot().byId.keys()]).toEqual([other.id]);
+  });
 });

@@ -66,6 +66,21 @@ export class BookingStore {
     if (next) this.publish({ byId: next, fresh: this.snapshot.fresh });
   }
 
+  /**
+   * Bookings the server no longer shows this user (a snapshot's window without them): dropped, unless a newer version
+   * arrived meanwhile.
+   */
+  remove(gone: readonly Booking[]): void {
+    let byId: Map<string, Booking> | null = null;
+    for (const b of gone) {
+      const known = (byId ?? this.snapshot.byId).get(b.id);
+      if (!known || known.version > b.version) continue;
+      byId ??= new Map(this.snapshot.byId);
+      byId.delete(b.id);
+    }
+    if (byId) this.publish({ byId, fresh: this.snapshot.fresh });
+  }
+
   /** A booking from a live event (or an action's answer); returns what it was to this store. */
   apply(booking: Booking, opts: { highlight?: boolean } = {}): Freshness | 'stale' {
     return this.applyAll([booking], opts)[0]!;

@@ -17,19 +17,35 @@ const vendorLists = new WeakMap<SlotcastClient, Promise<Vendor[]>>();
  * A catalogue read that falls back to the offline store's copy when the server cannot be reached, and refreshes that
  * copy when it can: the schedule opens offline with its resources' names and hours.
  */
-async function withOfflineCopy<T>(cache: OfflineCache | undefined, key: string, read: () => Promise<T>): Promise<T> {
+async function withOfflineCopy<T>(offline: OfflineStore, key: string, read: () => Promise<T>): Promise<T> {
+  // A device that knows it is offline reads the copy first: the network attempts (a token refresh, three reads)
+  // would only fail, and the first screen waits for the catalogue.
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+    const copy = await Promise.resolve(offline)
+      .then((o) => o?.cache.catalogue<T>(key) ?? null)
+      .catch(() => null);
+    if (copy) return copy;
+  }
   try {
     const value = await read();
-    void cache?.putCatalogue(key, value).catch(() => {});
+    void Promise.resolve(offline)
+      .then((o) => o?.cache.putCatalogue(key, value))
+      .catch(() => {});
     return value;
   } catch (err) {
-    const copy = await cache?.catalogue<T>(key).catch(() => null);
+    // The store may still be opening (its code loads after the first paint): the copy is worth the wait.
+    const copy = await Promise.resolve(offline)
+      .then((o) => o?.cache.catalogue<T>(key) ?? null)
+      .catch(() => null);
     if (copy) return copy;
     throw err;
   }
 }
 
-export function loadVendors(sdk: SlotcastClient, cache?: OfflineCache): Promise<Vendor[]> {
+/** The offline store, or the promise of it (LiveSession.offlineReady); none outside a signed-in session. */
+type OfflineStore = Promise<{ cache: OfflineCache } | null> | undefined;
+
+export function loadVendors(sdk: SlotcastClient, cache?: OfflineStore): Promise<Vendor[]> {
   let p = vendorLists.get(sdk);
   if (!p) {
     p = withOfflineCopy(cache, 'vendors', () => sdk.api.vendors.list());
@@ -39,7 +55,7 @@ export function loadVendors(sdk: SlotcastClient, cache?: OfflineCache): Promise<
   return p;
 }
 
-export function loadCatalog(sdk: SlotcastClient, vendorId: string, offline?: OfflineCache): Promise<VendorCatalog> {
+export function loadCatalog(sdk: SlotcastClient, vendorId: string, offline?: OfflineStore): Promise<VendorCatalog> {
   let byVendor = cache.get(sdk);
   if (!byVendor) cache.set(sdk, (byVendor = new Map()));
   let p = byVendor.get(vendorId);
@@ -59,7 +75,7 @@ export function loadCatalog(sdk: SlotcastClient, vendorId: string, offline?: Off
 
 export function useVendors(): AsyncState<Vendor[]> & { reload: () => Promise<void> } {
   const sdk = useSdk();
-  const cache = useOptionalLive()?.offline?.cache;
+  const cache = useOptionalLive()?.offlineReady;
   return useAsync(() => loadVendors(sdk, cache), [sdk, cache]);
 }
 
@@ -67,14 +83,14 @@ export function useCatalog(
   vendorId: string | null,
 ): AsyncState<VendorCatalog | null> & { reload: () => Promise<void> } {
   const sdk = useSdk();
-  const cache = useOptionalLive()?.offline?.cache;
+  const cache = useOptionalLive()?.offlineReady;
   return useAsync(() => (vendorId ? loadCatalog(sdk, vendorId, cache) : Promise.resolve(null)), [sdk, vendorId, cache]);
 }
 
 /** Every vendor's catalogue (admins and customers see bookings across vendors). */
 export function useAllCatalogs(): AsyncState<Map<string, VendorCatalog>> & { reload: () => Promise<void> } {
   const sdk = useSdk();
-  const cache = useOptionalLive()?.offline?.cache;
+  const cache = useOptionalLive()?.offlineReady;
   return useAsync(async () => {
     const vendors = await loadVendors(sdk, cache);
     const all = await Promise.all(vendors.map((v) => loadCatalog(sdk, v.id, cache)));

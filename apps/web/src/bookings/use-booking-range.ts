@@ -27,8 +27,10 @@ export function useBookingRange(range: BookingRange): {
   const load = useAsync(
     async (signal) => {
       const all: Booking[] = [];
+      // Anything cached after this moment may be newer than the pages read: the snapshot does not remove it.
+      const readAt = Date.now();
       for await (const b of sdk.api.bookings.iterate({ from, to, limit: 200 }, { signal })) all.push(b);
-      live.rememberBookings(all);
+      live.rememberBookings(all, { window: { from, to }, readAt });
       return all.length;
     },
     [sdk, live, from, to],
@@ -53,6 +55,9 @@ export function useBookingRange(range: BookingRange): {
   // screen, a read that fails offline is the sync status's news, not the page's.
   const offline = useSyncExternalStore(live.offlineStatus.subscribe, live.offlineStatus.getSnapshot);
   const fromCache = live.offline !== null && offline.hydrated;
-  const status = load.data === undefined && !fromCache ? load.status : 'ready';
+  // While the store is still being opened and read, a failed read (offline) is not the page's last word: the cached
+  // copy is on its way.
+  const waitingForCache = !offline.hydrated && load.status === 'error';
+  const status = load.data !== undefined || fromCache ? 'ready' : waitingForCache ? 'loading' : load.status;
   return { bookings, snapshot, status, error: load.error, reload };
 }

@@ -4,9 +4,10 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import { Link } from '../app/router.js';
 import { useCatalog } from '../bookings/catalog.js';
 import { OFFLINE_COPY } from '../offline/offline-copy.js';
+import { useAttentionResolver } from '../offline/pick-another-time.js';
 import { useOnline } from '../offline/use-online.js';
 import { useLive, useSdk } from '../sdk/slotcast-context.js';
-import { addDays, formatLocalDate, formatTime, todayIn, userTimeZone } from '../time/zoned.js';
+import { addDays, formatLocalDate, formatTime, todayIn, userTimeZone, zonedParts } from '../time/zoned.js';
 import { rovingKeys } from '../ui/roving-focus.js';
 import './book-flow.css';
 import { describeError } from '../ui/describe-error.js';
@@ -47,10 +48,13 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
   const id = useId();
   const catalog = useCatalog(vendorId);
   const online = useOnline();
-  const [serviceId, setServiceId] = useState<string | null>(null);
+  // Opened by "Pick another time" for a refused booking: the same service and resource, on the day it wanted.
+  const [prefill] = useState(() => new URLSearchParams(window.location.search));
+  const attention = useAttentionResolver(live);
+  const [serviceId, setServiceId] = useState<string | null>(prefill.get('service'));
   const [date, setDate] = useState<string | null>(null);
   /** A resource the customer insists on; null = any (each time once, on the first resource free then). */
-  const [resourcePick, setResourcePick] = useState<string | null>(null);
+  const [resourcePick, setResourcePick] = useState<string | null>(prefill.get('resource'));
   const [choice, setChoice] = useState<SlotChoice | null>(null);
   const [note, setNote] = useState('');
   const [booking, setBooking] = useState<Booking | null>(null);
@@ -72,7 +76,12 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
     const today = todayIn(tz);
     return Array.from({ length: 14 }, (_, i) => addDays(today, i));
   }, [tz]);
-  const day = date ?? days[0]!;
+  const wantedDay = useMemo(() => {
+    const at = prefill.get('at');
+    const wanted = at && !Number.isNaN(Date.parse(at)) ? zonedParts(at, tz).date : null;
+    return wanted && days.includes(wanted) ? wanted : null;
+  }, [prefill, tz, days]);
+  const day = date ?? wantedDay ?? days[0]!;
 
   // Someone else's booking takes a slot from under us: the resource's schedule notices say so, live.
   useEffect(() => {
@@ -132,6 +141,8 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
       });
       live.bookings.apply(b, { highlight: false });
       setBooking(b);
+      // The new time replaces the refused booking it was picked for.
+      void attention.resolve().catch(() => {});
     } catch (err) {
       setError({
         text: describeError(err),

@@ -18,8 +18,16 @@ export class OfflineStatusStore {
   private snapshot: OfflineSnapshot = EMPTY;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly offline: OfflineSession | null) {
-    if (!offline) this.snapshot = { ...EMPTY, hydrated: true };
+  private offline: OfflineSession | null = null;
+
+  /** `expectStore`: an offline store will be connected (screens wait for it to be read before they say "loading"). */
+  constructor(expectStore: boolean) {
+    if (!expectStore) this.snapshot = { ...EMPTY, hydrated: true };
+  }
+
+  /** The store, once its code is loaded and it is open. */
+  connect(offline: OfflineSession): void {
+    this.offline = offline;
   }
 
   readonly getSnapshot = (): OfflineSnapshot => this.snapshot;

@@ -1,9 +1,12 @@
-import { type ConnectionState, OfflineSession, type QueuedPayload, type SlotcastClient } from '@slotcast/client';
+import type { CacheWindow, ConnectionState, OfflineSession, QueuedPayload, SlotcastClient } from '@slotcast/client';
 import type { Booking, User } from '@slotcast/protocol';
 import { BookingStore } from '../bookings/booking-store.js';
 import { notifyWhileHidden } from '../notifications/local-notification.js';
 import { NotificationStore } from '../notifications/notification-store.js';
 import { OfflineStatusStore } from '../offline/offline-status.js';
+
+/** When the offline store's housekeeping (eviction, persistence) runs after start. */
+const TIDY_AFTER_MS = 20_000;
 
 /** How long Refresh waits for the socket before it reads the snapshots anyway. */
 const REFRESH_CONNECT_WAIT_MS = 5_000;
@@ -20,25 +23,62 @@ export class LiveSession {
   private readonly requestListeners = new Set<(booking: Booking) => void>();
   private readonly offs: (() => void)[] = [];
   private everConnected = false;
-  /** The user's IndexedDB store and outbox; null where the platform has no IndexedDB (component tests). */
-  readonly offline: OfflineSession | null;
+  /**
+   * The user's IndexedDB store and outbox, once open; null before (its code loads after the first paint) and where
+   * the platform has no IndexedDB (component tests). `offlineReady` settles when it is known which.
+   */
+  offline: OfflineSession | null = null;
+  readonly offlineReady: Promise<OfflineSession | null>;
+  private resolveOffline!: (offline: OfflineSession | null) => void;
   readonly offlineStatus: OfflineStatusStore;
+  private stopped = false;
 
   constructor(
     private readonly sdk: SlotcastClient,
-    user?: Pick<User, 'id' | 'role'>,
+    private readonly user?: Pick<User, 'id' | 'role'>,
   ) {
-    this.offline =
-      user && typeof indexedDB !== 'undefined' ? new OfflineSession(sdk, { userId: user.id, role: user.role }) : null;
-    this.offlineStatus = new OfflineStatusStore(this.offline);
+    this.offlineReady = new Promise((resolve) => {
+      this.resolveOffline = resolve;
+    });
+    this.offlineStatus = new OfflineStatusStore(this.hasStore);
+    if (!this.hasStore) this.resolveOffline(null);
+  }
+
+  private get hasStore(): boolean {
+    return this.user !== undefined && typeof indexedDB !== 'undefined';
   }
 
   start(): void {
+    const { user } = this;
+    if (!user || !this.hasStore) {
+      this.resolveOffline(null);
+      this.startLive();
+      return;
+    }
+    // The store's code (Dexie) is a chunk of its own, loaded now rather than with the app, so the first paint does not
+    // wait for it; the cached data is painted as soon as it is read.
+    void import('@slotcast/client/offline')
+      .then(({ OfflineSession }) => {
+        if (this.stopped) return;
+        this.offline = new OfflineSession(this.sdk, { userId: user.id, role: user.role });
+        this.offlineStatus.connect(this.offline);
+        // Before realtime.start(): every event handled from now on is written to the cache with its cursor.
+        this.offline.attach();
+        this.startOffline();
+      })
+      .catch((err) => {
+        console.warn('slotcast: could not open the offline store', err);
+        this.offlineStatus.set({ hydrated: true });
+      })
+      .finally(() => {
+        this.resolveOffline(this.offline);
+        if (!this.stopped) this.startLive();
+      });
+  }
+
+  private startLive(): void {
     const { realtime } = this.sdk;
     let wasLive = false;
-    // Before realtime.start(): every event handled from now on is written to the cache with its cursor.
-    this.offline?.attach();
-    this.startOffline();
     this.offs.push(
       // A frame at a time: one snapshot and one render for a replayed or live batch, not one per event.
       realtime.onEventFrame((events) => {
@@ -80,10 +120,12 @@ export class LiveSession {
     // predictive prefetch: count this open, and let the service worker catch up before the usual ones.
     if (typeof document !== 'undefined' && typeof navigator !== 'undefined') {
       this.watchLazily(async () => (await import('./page-connection-policy.js')).watchPageConnection(realtime));
-      const offline = this.offline;
-      if (offline) {
-        this.watchLazily(async () => (await import('../prefetch/predictive-prefetch.js')).watchOpenHours(offline.db));
-      }
+      // The offline store opens after the first paint; the histogram lives in it.
+      this.watchLazily(async () => {
+        const offline = await this.offlineReady;
+        if (!offline) return () => {};
+        return (await import('../prefetch/predictive-prefetch.js')).watchOpenHours(offline.db);
+      });
     }
   }
 
@@ -102,6 +144,8 @@ export class LiveSession {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.resolveOffline(null);
     for (const off of this.offs.splice(0)) off();
     this.reloaders.clear();
     await this.sdk.realtime.stop();
@@ -110,26 +154,46 @@ export class LiveSession {
 
   /** Actions waiting to be sent (the sign-out question). */
   async waitingActions(): Promise<number> {
-    return this.offline ? (await this.offline.queue.pending()).length : 0;
+    const offline = await this.offlineReady;
+    return offline ? (await offline.queue.pending()).length : 0;
   }
 
   /** Sign-out: this user's cached data and waiting actions leave the device, and so does the background catch-up. */
   async wipe(): Promise<void> {
-    const prefetch = import('../prefetch/predictive-prefetch.js');
-    await Promise.all([this.offline?.wipe(), prefetch.then((m) => m.stopBackgroundCatchUp())]);
+    const prefetch = import('../prefetch/predictive-prefetch.js').then((m) => m.stopBackgroundCatchUp());
+    await Promise.all([this.wipeStore(), prefetch]);
+  }
+
+  /** The offline store goes, also when it was never opened here. */
+  private async wipeStore(): Promise<void> {
+    if (this.offline) return this.offline.wipe();
+    if (!this.user || !this.hasStore) return;
+    const { deleteOfflineDb } = await import('@slotcast/client/offline');
+    await deleteOfflineDb(this.user.id);
   }
 
   /** Stores an action to send when the connection returns; it shows as pending at once. */
   async queueAction(payload: QueuedPayload, expected: Booking | null, idempotencyKey?: string): Promise<void> {
-    if (!this.offline) throw new Error('no offline store on this device');
-    await this.offline.queue.enqueue({ payload, expected, idempotencyKey });
-    if (typeof navigator === 'undefined' || navigator.onLine) void this.offline.queue.flush();
+    const offline = this.offline ?? (await this.offlineReady);
+    if (!offline) throw new Error('no offline store on this device');
+    await offline.queue.enqueue({ payload, expected, idempotencyKey });
+    if (typeof navigator === 'undefined' || navigator.onLine) void offline.queue.flush();
   }
 
-  /** A snapshot read over REST: shown, and kept for the next offline start. */
-  rememberBookings(bookings: readonly Booking[]): void {
+  /**
+   * A snapshot read over REST: shown, and kept for the next offline start. It holds every booking starting in
+   * `scope.window` as of `scope.readAt`: cached ones it lacks (deleted, moved away, no longer visible) leave the cache
+   * and the screen.
+   */
+  rememberBookings(bookings: readonly Booking[], scope?: { window: CacheWindow; readAt: number }): void {
     this.bookings.merge(bookings);
-    void this.offline?.cache.putSnapshot(bookings).then(() => this.offlineStatus.refresh());
+    void this.offlineReady
+      .then((offline) => offline?.cache.putSnapshot(bookings, scope) ?? [])
+      .then((gone) => {
+        this.bookings.remove(gone);
+        return this.offlineStatus.refresh();
+      })
+      .catch((err) => console.warn('slotcast: could not store the snapshot offline', err));
   }
 
   /** Renders from the cache first, keeps the status current, and flushes the outbox whenever it may work. */
@@ -147,16 +211,20 @@ export class LiveSession {
       () => window.removeEventListener('online', flush),
       () => document.removeEventListener('visibilitychange', onVisible),
       queue.on('change', () => void this.offlineStatus.refresh()),
-      // An action sent (or refused) from the outbox: the server's booking goes on screen.
-      queue.on('settled', ({ booking }) => {
-        if (booking) this.bookings.apply(booking, { highlight: false });
+      // Actions sent (or refused) from the outbox: the server's bookings go on screen, one render per batch.
+      queue.on('settledBatch', (results) => {
+        const bookings = results.flatMap((r) => (r.booking ? [r.booking] : []));
+        if (bookings.length > 0) this.bookings.applyAll(bookings, { highlight: false });
       }),
       this.sdk.realtime.on('replayDone', () => this.caughtUp()),
     );
     void (async () => {
       try {
+        performance.mark('slotcast:store-open');
         const [bookings, notifications] = await Promise.all([cache.bookings(), cache.notifications()]);
+        performance.mark('slotcast:store-read');
         this.bookings.merge(bookings);
+        performance.mark('slotcast:store-merged');
         if (!this.notifications.getSnapshot().loaded && notifications.length > 0) {
           const unreadCount = notifications.filter((n) => n.readAt === null).length;
           this.notifications.load({ items: notifications, unreadCount, nextCursor: null });
@@ -166,7 +234,13 @@ export class LiveSession {
       }
       this.offlineStatus.set({ hydrated: true });
       await this.offlineStatus.refresh();
-      await offline.tidy().catch((err) => console.warn('slotcast: offline store housekeeping failed', err));
+      // Housekeeping later, not now: its write transactions would hold back the reads the first screen waits for
+      // (the catalogue), and a persistence request may wait on the browser.
+      if (this.stopped) return;
+      const timer = setTimeout(() => {
+        void offline.tidy().catch((err) => console.warn('slotcast: offline store housekeeping failed', err));
+      }, TIDY_AFTER_MS);
+      this.offs.push(() => clearTimeout(timer));
     })();
   }
 
@@ -238,7 +312,7 @@ export class LiveSession {
     try {
       const page = await this.sdk.api.notifications.list({ limit: 50 });
       this.notifications.load(page);
-      void this.offline?.cache.putNotifications(page.items).catch(() => {});
+      void this.offlineReady.then((offline) => offline?.cache.putNotifications(page.items)).catch(() => {});
     } catch (err) {
       console.warn('slotcast: could not load notifications', err);
     }

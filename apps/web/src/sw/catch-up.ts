@@ -3,14 +3,12 @@ import {
   catchUpOnce,
   createSlotcastClient,
   OfflineCache,
-  OfflineCursorStore,
-  OfflineDb,
-  offlineDbName,
   prefetchDue,
   prefetchedAt,
   setPrefetchedAt,
   storedOpenHours,
 } from '@slotcast/client';
+import { OfflineCursorStore, OfflineDb, offlineDbName } from '@slotcast/client/offline';
 import { CATCH_UP_TAG } from '../prefetch/catch-up-tag.js';
 
 /** Periodic Background Sync's event (Chromium), not in TypeScript's lib yet. */

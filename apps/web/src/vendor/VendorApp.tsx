@@ -13,7 +13,10 @@ import { useSoundCue } from './sound-cue.js';
 
 // Pages other than the schedule load when opened, so a vendor's first load stays within its budget; charts load
 // only with the insights page.
-const BookingsPage = lazy(() => import('../bookings/BookingsPage.js').then((m) => ({ default: m.BookingsPage })));
+const loadBookingsPage = () => import('../bookings/BookingsPage.js');
+const BookingsPage = lazy(() => loadBookingsPage().then((m) => ({ default: m.BookingsPage })));
+// Opened at that address (a reload of the list): fetched now, alongside the vendor's catalogue, not after it.
+if (typeof window !== 'undefined' && window.location.pathname === APP_PATHS.bookings) void loadBookingsPage();
 const InsightsPage = lazy(() => import('../insights/InsightsPage.js'));
 
 function SpeakerIcon({ on }: { on: boolean }) {
@@ -40,6 +43,9 @@ export default function VendorApp({ user }: { user: User }) {
   const path = usePath();
   const live = useLive();
   const catalog = useCatalog(user.vendorId);
+  useEffect(() => {
+    if (catalog.data) performance.mark('slotcast:catalog');
+  }, [catalog.data]);
   const sound = useSoundCue();
   const { play } = sound;
 

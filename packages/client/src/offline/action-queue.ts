@@ -9,6 +9,7 @@ import { type ConflictRule, classifyMeanwhile, conflictRule, type Meanwhile } fr
 import type { OfflineCache } from './offline-cache.js';
 import type { AttentionRow, OfflineDb } from './offline-db.js';
 import type { QueuedAction, QueuedKind, QueuedPayload } from './queued-action.js';
+import { ResultWriter } from './result-writer.js';
 
 export interface ActionResult {
   action: QueuedAction;
@@ -23,6 +24,8 @@ export interface ActionQueueEvents {
   change: undefined;
   /** One action was settled by this tab's flush. */
   settled: ActionResult;
+  /** The actions settled together (one write): a screen applies them in one render. */
+  settledBatch: readonly ActionResult[];
 }
 
 /** The part of the Web Locks API the queue uses; absent (Node, old browsers), one tab-local lock stands in. */
@@ -45,8 +48,45 @@ export interface ActionQueueOptions {
 
 export type FlushResult = 'done' | 'busy' | 'waiting';
 
+/** A sent action's answer, waiting to be written. */
+interface SentResult {
+  seq: number;
+  booking: Booking | null;
+  result: ActionResult;
+}
+
 /** Statuses that decide a refusal as final: the request reached the server, and repeating it cannot help. */
 const FINAL = new Set([400, 403, 404, 409, 410, 422]);
+
+/** Requests in flight at once during a flush: a browser opens at most six HTTP/1.1 connections to one origin. */
+const FLUSH_CONCURRENCY = 6;
+
+/**
+ * The order the server's rules need, as segments of lanes: a lane is one booking's actions (or one notification's),
+ * in the order taken; lanes of one segment are independent. Book and reschedule claim a slot, so each is a segment of
+ * its own, after everything before it and before everything after it.
+ */
+export function segments(actions: readonly QueuedAction[]): QueuedAction[][][] {
+  const out: QueuedAction[][][] = [];
+  let lanes = new Map<string, QueuedAction[]>();
+  const close = () => {
+    if (lanes.size > 0) out.push([...lanes.values()]);
+    lanes = new Map();
+  };
+  for (const a of actions) {
+    if (a.kind === 'book' || a.kind === 'reschedule') {
+      close();
+      out.push([[a]]);
+      continue;
+    }
+    const key = a.payload.kind === 'mark-read' ? `n:${a.payload.notificationId}` : `b:${a.bookingId}`;
+    const lane = lanes.get(key);
+    if (lane) lane.push(a);
+    else lanes.set(key, [a]);
+  }
+  close();
+  return out;
+}
 
 /**
  * The outbox: actions taken offline (or whose answer was lost), persisted in IndexedDB and sent in the order taken.
@@ -60,6 +100,10 @@ export class ActionQueue {
   private readonly clock: Clock;
   private readonly channel: BroadcastChannel | null;
   private timer: TimerHandle | null = null;
+  private readonly results = new ResultWriter<SentResult>(
+    (batch) => this.writeResults(batch),
+    (batch) => this.settled(batch.map((r) => r.result)),
+  );
   private localLock: Promise<unknown> | null = null;
   private stopped = false;
 
@@ -117,8 +161,11 @@ export class ActionQueue {
   }
 
   /**
-   * Sends everything waiting, in order, if no other tab is doing it. Stops at the first action that could not reach
-   * the server (order matters: a cancel must not overtake the confirm before it) and retries after a back-off.
+   * Sends everything waiting, if no other tab is doing it. Order is kept where the server's rules depend on it:
+   * actions on one booking go one after the other, and an action that claims a slot (book, reschedule) waits for
+   * everything taken before it and holds back everything after it (a cancel before it may free its slot). Between
+   * those barriers, different bookings are sent concurrently. A lane that cannot reach the server stops there, and
+   * nothing queued behind its segment overtakes it; the queue retries after a back-off.
    */
   async flush(): Promise<FlushResult> {
     if (this.stopped) return 'done';
@@ -126,12 +173,48 @@ export class ActionQueue {
     return this.withLock(async () => {
       for (;;) {
         if (this.stopped) return 'done';
-        const next = await this.opts.db.outbox.orderBy('seq').first();
-        if (!next) return 'done';
-        const ok = await this.sendOne(next);
-        if (!ok) return 'waiting';
+        const rows = await this.opts.db.outbox.orderBy('seq').toArray();
+        if (rows.length === 0) return 'done';
+        for (const segment of segments(rows)) {
+          if (this.stopped) return 'done';
+          const wait = await this.sendSegment(segment);
+          if (wait !== null) {
+            this.schedule(wait);
+            return 'waiting';
+          }
+        }
+        // Actions taken during the flush (or re-sent on a newer version) go in the next round.
       }
     });
+  }
+
+  /** One segment's lanes, a few at a time; resolves with the back-off to wait, or null when every lane finished. */
+  private async sendSegment(segment: QueuedAction[][]): Promise<number | null> {
+    const { db } = this.opts;
+    await db.outbox.bulkUpdate(segment.flat().map((a) => ({ key: a.seq!, changes: { state: 'syncing' as const } })));
+    this.changed();
+    let wait: number | null = null;
+    const lanes = [...segment];
+    const worker = async () => {
+      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+        for (const action of lane) {
+          if (this.stopped) return;
+          const failed = await this.sendOne(action);
+          if (failed !== null) {
+            wait = Math.max(wait ?? 0, failed);
+            // The rest of this lane waits behind the action that did not get through.
+            const rest = lane.slice(lane.indexOf(action) + 1);
+            if (rest.length > 0) {
+              await db.outbox.bulkUpdate(rest.map((a) => ({ key: a.seq!, changes: { state: 'pending' as const } })));
+            }
+            break;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FLUSH_CONCURRENCY, lanes.length) }, worker));
+    await this.results.drained();
+    return wait;
   }
 
   /** Cancels the retry timer and the channel; the rows stay for the next start. */
@@ -141,36 +224,39 @@ export class ActionQueue {
     this.channel?.close();
   }
 
-  private async sendOne(action: QueuedAction): Promise<boolean> {
-    const { db, cache } = this.opts;
+  /** Sends one action (again, if the conflict table re-bases it); resolves with null once settled, or the back-off. */
+  private async sendOne(action: QueuedAction): Promise<number | null> {
+    const { db } = this.opts;
     const seq = action.seq!;
-    await db.outbox.update(seq, { state: 'syncing' });
-    this.changed();
     try {
       const booking = await this.opts.send(action);
-      await db.transaction('rw', [db.outbox, db.bookings], async () => {
-        await db.outbox.delete(seq);
-        if (booking) await cache.putBooking(booking);
+      // Written with the other answers that arrive meanwhile, in one transaction: the row leaves the outbox
+      // together with the booking it produced.
+      await this.results.add({
+        seq,
+        booking,
+        result: { action, outcome: 'sent', meanwhile: null, rule: null, booking },
       });
-      this.settled({ action, outcome: 'sent', meanwhile: null, rule: null, booking });
-      return true;
+      return null;
     } catch (err) {
-      if (err instanceof SlotcastApiError && FINAL.has(err.status)) return this.refused(action, err);
+      if (err instanceof SlotcastApiError && FINAL.has(err.status)) {
+        const rebased = await this.refused(action, err);
+        if (!rebased) return null;
+        return this.sendOne(rebased);
+      }
       // Not known to have reached the server (network, 5xx, 429, 401 while signing in again): resend the same
       // request, same key, later.
       const attempts = action.attempts + 1;
       await db.outbox.update(seq, { state: 'pending', attempts, lastError: String((err as Error)?.message ?? err) });
       this.changed();
-      const wait =
-        err instanceof SlotcastApiError && err.retryAfterMs !== null
-          ? err.retryAfterMs
-          : backoffDelay(attempts, { ...this.opts.backoff, random: this.opts.random });
-      this.schedule(wait);
-      return false;
+      return err instanceof SlotcastApiError && err.retryAfterMs !== null
+        ? err.retryAfterMs
+        : backoffDelay(attempts, { ...this.opts.backoff, random: this.opts.random });
     }
   }
 
-  private async refused(action: QueuedAction, err: SlotcastApiError): Promise<boolean> {
+  /** Settles a refused action by the conflict table; returns the action to send again when the table re-bases it. */
+  private async refused(action: QueuedAction, err: SlotcastApiError): Promise<QueuedAction | null> {
     const { db, cache } = this.opts;
     const seq = action.seq!;
     let current: Booking | null = err.current ?? null;
@@ -182,14 +268,18 @@ export class ActionQueue {
     if (rule.outcome === 'applied' && current && action.rebasedFrom === undefined) {
       // Still makes sense on the state as it is now: one more try from the current version, under a new key (the
       // old key names a request with the old version). Only once: a second refusal goes to the user.
-      await db.outbox.update(seq, {
+      const rebased: QueuedAction = {
+        ...action,
         expected: current,
         idempotencyKey: randomKey(),
         rebasedFrom: action.expected?.version ?? null,
-        state: 'pending',
+        state: 'syncing',
+      };
+      await db.transaction('rw', [db.outbox, db.bookings], async () => {
+        await db.outbox.put(rebased);
+        await cache.putBooking(current);
       });
-      if (current) await cache.putBooking(current);
-      return true;
+      return rebased;
     }
     // An "applied" rule that cannot be applied (no current state, or refused again after one re-send) is refused.
     const final: ConflictRule =
@@ -211,8 +301,18 @@ export class ActionQueue {
         await db.attention.put(row);
       }
     });
-    this.settled({ action, outcome, meanwhile, rule: final, booking: current });
-    return true;
+    this.settled([{ action, outcome, meanwhile, rule: final, booking: current }]);
+    return null;
+  }
+
+  /** Answers that arrived together: their rows leave the outbox and their bookings enter the cache at once. */
+  private async writeResults(batch: readonly SentResult[]): Promise<void> {
+    const { db, cache } = this.opts;
+    const bookings = batch.flatMap((r) => (r.booking ? [r.booking] : []));
+    await db.transaction('rw', [db.outbox, db.bookings], async () => {
+      await db.outbox.bulkDelete(batch.map((r) => r.seq));
+      await cache.putBookings(bookings);
+    });
   }
 
   private async withLock(fn: () => Promise<FlushResult>): Promise<FlushResult> {
@@ -246,8 +346,9 @@ export class ActionQueue {
     this.timer = null;
   }
 
-  private settled(result: ActionResult): void {
-    this.emitter.emit('settled', result);
+  private settled(results: readonly ActionResult[]): void {
+    for (const r of results) this.emitter.emit('settled', r);
+    this.emitter.emit('settledBatch', results);
     this.changed();
   }
 

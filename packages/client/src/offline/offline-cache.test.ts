@@ -75,6 +75,44 @@ describe('OfflineCache', () => {
     expect(await cache.syncedAt()).toBe(1_000);
   });
 
+  it('drops cached bookings of the snapshot window that the snapshot no longer holds, and only those', async () => {
+    let now = 1_000;
+    const timed = new OfflineCache(db, () => now);
+    const at = (day: number) => `2030-01-${String(day).padStart(2, '0')}T10:00:00.000Z`;
+    const ids = ['1', '2', '3', '4', '5', '6'].map((d) => `f000000${d}-0000-4000-8000-00000000000${d}`);
+    const [kept, deleted, moved, outside, queued, newer] = ids as [string, string, string, string, string, string];
+    // Cached before the read: one still on the server, one deleted there, one it moved to a later time (outside the
+    // window, and so absent from the window's snapshot), one outside the window, one a waiting action refers to.
+    await timed.putSnapshot([
+      booking(kept, { startAt: at(2) }),
+      booking(deleted, { startAt: at(3) }),
+      booking(moved, { startAt: at(4) }),
+      booking(outside, { startAt: at(20) }),
+      booking(queued, { startAt: at(5) }),
+    ]);
+    await db.outbox.add({
+      kind: 'confirm',
+      payload: { kind: 'confirm' },
+      bookingId: queued,
+      expected: booking(queued, { startAt: at(5) }),
+      idempotencyKey: 'k',
+      state: 'pending',
+      attempts: 0,
+      createdAt: 1_000,
+    });
+    const window = { from: at(1), to: at(10) };
+    const readAt = 2_000;
+    // An event written after the read began: the snapshot cannot hold it yet.
+    now = 2_500;
+    await timed.putBooking(booking(newer, { startAt: at(6) }));
+
+    const removed = await timed.putSnapshot([booking(kept, { startAt: at(2), version: 2 })], { window, readAt });
+
+    expect(removed.map((b) => b.id).sort()).toEqual([deleted, moved].sort());
+    expect((await timed.bookings()).map((b) => b.id).sort()).toEqual([kept, outside, queued, newer].sort());
+    expect((await timed.booking(kept))?.version).toBe(2);
+  });
+
   it('marks notifications read by a notification.read event', async () => {
     const notification = {
       id: 'e0000000-0000-4000-8000-000000000005',

@@ -90,15 +90,39 @@ export class OfflineCache {
     });
   }
 
-  /** A REST snapshot: newer versions win, as with events; a snapshot after a resync makes the cache whole again. */
-  async putSnapshot(bookings: readonly Booking[]): Promise<void> {
+  /**
+   * A REST snapshot: newer versions win, as with events; a snapshot after a resync makes the cache whole again.
+   * With `scope`, the snapshot is the whole truth for bookings starting in `scope.window`: cached rows there that it
+   * does not hold were deleted, moved away or are no longer visible to this user, and leave the cache (returned, so
+   * the screen drops them too). Two kinds stay: rows written since `scope.readAt` (an event newer than the read, which
+   * the snapshot could not contain) and rows a waiting or refused action refers to (that action settles them).
+   */
+  async putSnapshot(bookings: readonly Booking[], scope?: { window: CacheWindow; readAt: number }): Promise<Booking[]> {
     const { db } = this;
-    await db.transaction('rw', [db.bookings, db.meta], async () => {
+    return db.transaction('rw', [db.bookings, db.meta, db.outbox, db.attention], async () => {
       await this.putNewer(bookings);
       await db.meta.bulkPut([
         { key: 'needsSnapshot', value: false },
         { key: 'syncedAt', value: this.now() },
       ]);
+      if (!scope) return [];
+      const held = new Set(bookings.map((b) => b.id));
+      const { from, to } = scope.window;
+      const stale = await db.bookings
+        .where('startAt')
+        .between(from, to, true, false)
+        .filter((r) => !held.has(r.id) && r.cachedAt < scope.readAt)
+        .toArray();
+      if (stale.length === 0) return [];
+      const ids = stale.map((r) => r.id);
+      const [waiting, refused] = await Promise.all([
+        db.outbox.where('bookingId').anyOf(ids).toArray(),
+        db.attention.where('bookingId').anyOf(ids).toArray(),
+      ]);
+      const referred = new Set([...waiting, ...refused].map((a) => a.bookingId));
+      const gone = stale.filter((r) => !referred.has(r.id));
+      await db.bookings.bulkDelete(gone.map((r) => r.id));
+      return gone.map((r) => r.booking);
     });
   }
 
@@ -108,7 +132,12 @@ export class OfflineCache {
 
   /** An action's answer (a booking the server just returned). */
   async putBooking(booking: Booking): Promise<void> {
-    await this.db.transaction('rw', this.db.bookings, () => this.putNewer([booking]));
+    await this.putBookings([booking]);
+  }
+
+  /** Several actions' answers; joins the caller's transaction when there is one. */
+  async putBookings(bookings: readonly Booking[]): Promise<void> {
+    await this.db.transaction('rw', this.db.bookings, () => this.putNewer(bookings));
   }
 
   /**
