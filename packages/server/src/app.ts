@@ -26,6 +26,7 @@ import { loadAlertThresholds } from './observability/alert-rules.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
 import { publishOpsSamples } from './observability/ops-publisher.js';
+import { isClusterReader } from './observability/ops-reader.js';
 import { OpsSampler } from './observability/ops-sampler.js';
 import { realtimeObserver } from './observability/realtime-observer.js';
 import { socketStats } from './observability/socket-stats.js';
@@ -260,11 +261,13 @@ export async function createSlotcast(
     readinessChecks,
     thresholds: loadAlertThresholds(config.ALERT_RULES_FILE),
     now: () => (overrides.opsClock ?? systemClock).now(),
+    isRelay: () => bus.isRelay,
   });
   const opsPublisher = publishOpsSamples({
     intervalMs: opsIntervalMs,
     clock: overrides.opsClock ?? systemClock,
-    sample: () => sampler.sample(),
+    // Every interval its own figures; the cluster-wide reads only on one node while an admin watches.
+    sample: async () => sampler.sample({ clusterReads: await isClusterReader(io.of('/'), config.nodeId) }),
     emit: (sample) => io.to(ADMIN_ROOM).emit('ops:sample', sample),
     logger,
   });
