@@ -190,6 +190,7 @@ export async function createSlotcast(
     onReject: (limiter) => metrics.rateLimitRejections.inc({ limiter }),
     onStoreError: (err) => logger.warn({ err }, 'rate-limit store failed; request let through'),
     factory: overrides.limiterFactory ?? sharedLimiters?.factory,
+    concurrency: sharedLimiters?.concurrency,
   });
 
   // Failed sign-ins: on even when request rate limits are off, shared through Redis like them.
