@@ -42,7 +42,15 @@ export const OpsSample = z.object({
   eventLoopLagP99Ms: z.number().min(0).nullable(),
   memory: z.object({ rssBytes: Count, heapUsedBytes: Count }),
   /** Database, Redis, RabbitMQ, ...: what /readyz checks, as this node sees it. */
-  dependencies: z.array(z.object({ name: z.string(), up: z.boolean(), detail: z.string().optional() })),
+  dependencies: z.array(
+    z.object({
+      name: z.string(),
+      up: z.boolean(),
+      detail: z.string().optional(),
+      /** How long this node's check took (a round trip to the database or Redis, the broker connection's state). */
+      latencyMs: z.number().min(0).optional(),
+    }),
+  ),
   /** This node's part in the outbox relay: `leader` publishes the outbox to RabbitMQ; `none` without a broker. */
   relay: z.enum(['leader', 'standby', 'none']).optional(),
   /** Durable consumers running on this node and how far each is behind. */

@@ -35,6 +35,23 @@ async function orNull<T>(p: Promise<T>): Promise<T | null> {
   }
 }
 
+/** A dependency check as the view shows it: up or down (with why), and how long the check took. */
+async function timedCheck(c: ReadinessCheck): Promise<OpsSample['dependencies'][number]> {
+  const started = performance.now();
+  const latencyMs = () => Math.round((performance.now() - started) * 10) / 10;
+  try {
+    await withTimeout(c.check(), READ_TIMEOUT_MS);
+    return { name: c.name, up: true, latencyMs: latencyMs() };
+  } catch (err) {
+    return {
+      name: c.name,
+      up: false,
+      detail: err instanceof Error ? err.message : String(err),
+      latencyMs: latencyMs(),
+    };
+  }
+}
+
 async function metricValues(metrics: Metrics, name: string) {
   const m = metrics.registry.getSingleMetric(name);
   return m ? (await m.get()).values : [];
@@ -93,15 +110,9 @@ export class OpsSampler {
 
     const lagSeconds = lagValues[0]?.value ?? null;
     const pool = opts.pool();
-    const [dbUp, cluster, ...checks] = await Promise.all([
-      orNull(answers(opts.db).then(() => true)),
+    const [cluster, ...checks] = await Promise.all([
       clusterReads ? this.clusterReads(nowDate) : null,
-      ...opts.readinessChecks.map((c) =>
-        withTimeout(c.check(), READ_TIMEOUT_MS).then(
-          () => ({ name: c.name, up: true }),
-          (err: unknown) => ({ name: c.name, up: false, detail: err instanceof Error ? err.message : String(err) }),
-        ),
-      ),
+      ...[{ name: 'database', check: () => answers(opts.db) }, ...opts.readinessChecks].map(timedCheck),
     ]);
     opts.metrics.opsSamples.inc({ kind: 'local' });
     const t = opts.thresholds;
@@ -116,7 +127,7 @@ export class OpsSampler {
       perMinute: { connects: connectsPerMinute, disconnectsByReason },
       eventLoopLagP99Ms: lagSeconds === null ? null : lagSeconds * 1000,
       memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
-      dependencies: [{ name: 'database', up: dbUp === true }, ...checks],
+      dependencies: checks,
       relay: relay === undefined ? 'none' : relay ? 'leader' : 'standby',
       consumers: consumerValues
         .map((v) => ({ name: String(v.labels.consumer), lagEvents: Math.max(0, v.value) }))

@@ -5,6 +5,7 @@ import './operations.css';
 
 const LEVEL_TEXT: Record<HealthLevel, string> = { green: 'OK', amber: 'Warning', red: 'Critical' };
 const RELAY_TEXT = { leader: 'Publishing', standby: 'Standby', none: 'No broker' } as const;
+const ms = (latency: number | undefined) => (latency === undefined ? '' : `, ${num(latency, 1)} ms`);
 const mb = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
 const num = (n: number, digits = 0) => n.toLocaleString(undefined, { maximumFractionDigits: digits });
 const duration = (seconds: number) =>
@@ -114,7 +115,9 @@ export function OperationsPage() {
                 </td>
                 <td>
                   {s.dependencies
-                    .map((d) => `${d.name} ${d.up ? 'up' : `down${d.detail ? ` (${d.detail})` : ''}`}`)
+                    .map(
+                      (d) => `${d.name} ${d.up ? 'up' : `down${d.detail ? ` (${d.detail})` : ''}`}${ms(d.latencyMs)}`,
+                    )
                     .join(', ')}
                 </td>
                 <td>{RELAY_TEXT[s.relay ?? 'none']}</td>
