@@ -32,6 +32,7 @@ describe.skipIf(skip)('the live operations view of a 3-node cluster', () => {
   let stack: Awaited<ReturnType<typeof startStack>>;
   let w: World;
   const open: Listener[] = [];
+  let firstAdmin: Listener | undefined;
 
   beforeAll(async () => {
     stack = await startStack(3, {
@@ -49,6 +50,7 @@ describe.skipIf(skip)('the live operations view of a 3-node cluster', () => {
     const [n1, n2, n3] = stack.cluster.nodes as [NodeProcess, NodeProcess, NodeProcess];
     const admin = await listen(stack.as(n1.url), { token: w.admin.token });
     open.push(admin);
+    firstAdmin = admin;
     // As the admin app keeps them: the newest sample of each node and when it arrived.
     const samples = new Map<string, Received>();
     const fromNode = new Map<string, OpsSample[]>();
@@ -90,5 +92,22 @@ describe.skipIf(skip)('the live operations view of a 3-node cluster', () => {
     expect(after.nodes.filter((n) => !n.down).map((n) => n.sample.node)).toEqual(['node1', 'node2']);
     expect(after.sockets.total).toBe(3);
     expect(down()?.rule).toBe(`${NODE_DOWN_RULE}: no sample for over ${DOWN_AFTER_MS / 1000}s (critical)`);
+  });
+
+  it('hands the cluster-wide reads to the node of the admin still watching when the first one leaves', async () => {
+    const n2 = stack.cluster.nodes[1]!;
+    const second = await listen(stack.as(n2.url), { token: w.admin.token });
+    open.push(second);
+    const seen: OpsSample[] = [];
+    second.socket.on('ops:sample', (s) => seen.push(s));
+    firstAdmin!.close();
+    await expect.poll(() => seen.findIndex((s) => s.node === 'node2' && s.eventLog), { timeout: 15_000 }).not.toBe(-1);
+    // Sentinel: two more samples from node 1 (the first may have been decided before the admin left); the second
+    // was taken with no admin there, and has only node 1's own figures.
+    const from = seen.findIndex((s) => s.node === 'node2' && s.eventLog);
+    const node1After = () => seen.slice(from).filter((s) => s.node === 'node1');
+    await expect.poll(() => node1After().length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    expect(node1After()[1]!.eventLog).toBeUndefined();
+    expect(node1After()[1]!.sockets.byRole.admin ?? 0).toBe(0);
   });
 });
