@@ -59,4 +59,14 @@ describe.skipIf(skip)('open sockets per user counted across the cluster through 
       .toBe(true);
     expect((await connectError(n2, auth)).data).toMatchObject({ code: 'RATE_LIMITED' });
   });
+
+  it('keeps the cap per node while Redis is down, and still lets users in', async () => {
+    const n2 = stack.as(stack.cluster.nodes[1]!.url);
+    await stack.redis.stop();
+    const auth = { token: w.bob.token };
+    // Bob's socket on node 1 was counted in Redis; node 2 now counts on its own, up to the same cap.
+    open.push(await listen(n2, auth));
+    open.push(await listen(n2, auth));
+    expect((await connectError(n2, auth)).data).toMatchObject({ code: 'RATE_LIMITED' });
+  });
 });
