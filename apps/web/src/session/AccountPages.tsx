@@ -1,6 +1,7 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useSdk } from '../sdk/slotcast-context.js';
 import { describeError } from '../ui/describe-error.js';
+import { EmailField, FormError, PasswordField, useFormAction } from './form-parts.js';
 
 /** Opens from the mailed link `/?verify=<token>`: confirms the address, then the app carries on. */
 export function VerifyEmailPage({ token, onDone }: { token: string; onDone: () => void }) {
@@ -41,17 +42,10 @@ export function ForgotPasswordPage({ onBack }: { onBack: () => void }) {
   const id = useId();
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await sdk.api.auth.requestPasswordReset(email);
-      setSent(true);
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
+  const { busy, error, submit } = useFormAction(async () => {
+    await sdk.api.auth.requestPasswordReset(email);
+    setSent(true);
+  });
   return (
     <div className="signin">
       <h1 className="page-heading">Reset your password</h1>
@@ -61,23 +55,9 @@ export function ForgotPasswordPage({ onBack }: { onBack: () => void }) {
         </p>
       ) : (
         <form onSubmit={submit} className="card signin-form">
-          <div className="form-row">
-            <label htmlFor={`${id}-email`}>Email</label>
-            <input
-              id={`${id}-email`}
-              type="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </div>
-          {error && (
-            <p className="notice notice-error" role="alert">
-              {error}
-            </p>
-          )}
-          <button type="submit" className="button button-primary">
+          <EmailField id={`${id}-email`} autoComplete="username" value={email} onChange={setEmail} />
+          <FormError error={error} />
+          <button type="submit" className="button button-primary" disabled={busy}>
             Send reset link
           </button>
         </form>
@@ -95,17 +75,10 @@ export function ResetPasswordPage({ token, onDone }: { token: string; onDone: ()
   const id = useId();
   const [password, setPassword] = useState('');
   const [done, setDone] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await sdk.api.auth.resetPassword(token, password);
-      setDone(true);
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
+  const { busy, error, submit } = useFormAction(async () => {
+    await sdk.api.auth.resetPassword(token, password);
+    setDone(true);
+  });
   return (
     <div className="signin">
       <h1 className="page-heading">Choose a new password</h1>
@@ -120,24 +93,9 @@ export function ResetPasswordPage({ token, onDone }: { token: string; onDone: ()
         </>
       ) : (
         <form onSubmit={submit} className="card signin-form">
-          <div className="form-row">
-            <label htmlFor={`${id}-password`}>New password</label>
-            <input
-              id={`${id}-password`}
-              type="password"
-              autoComplete="new-password"
-              minLength={10}
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </div>
-          {error && (
-            <p className="notice notice-error" role="alert">
-              {error}
-            </p>
-          )}
-          <button type="submit" className="button button-primary">
+          <PasswordField id={`${id}-password`} isNew value={password} onChange={setPassword} />
+          <FormError error={error} />
+          <button type="submit" className="button button-primary" disabled={busy}>
             Set new password
           </button>
         </form>

@@ -1,7 +1,7 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { useSdk } from '../sdk/slotcast-context.js';
-import { describeError } from '../ui/describe-error.js';
 import { focusHeadingOnNextPage } from '../ui/PageHeading.js';
+import { EmailField, FormError, PasswordField, useFormAction } from './form-parts.js';
 
 const ENDED: Record<string, string> = {
   'refresh-failed': 'Your session expired. Please sign in again.',
@@ -26,27 +26,11 @@ export function SignInPage({
   const id = useId();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const errorRef = useRef<HTMLParagraphElement>(null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      // The page that replaces this form announces itself: its heading takes focus.
-      focusHeadingOnNextPage();
-      await sdk.api.auth.login({ email, password });
-    } catch (err) {
-      setError(describeError(err));
-      setBusy(false);
-    }
-  };
-  // After a failed sign-in, focus goes to the error, so it is read out and the form is one Tab away.
-  useEffect(() => {
-    if (error) errorRef.current?.focus();
-  }, [error]);
+  const { busy, error, submit } = useFormAction(async () => {
+    // The page that replaces this form announces itself: its heading takes focus.
+    focusHeadingOnNextPage();
+    await sdk.api.auth.login({ email, password });
+  });
 
   return (
     <div className="signin">
@@ -57,33 +41,9 @@ export function SignInPage({
         </p>
       )}
       <form onSubmit={submit} className="card signin-form" aria-describedby={error ? `${id}-error` : undefined}>
-        <div className="form-row">
-          <label htmlFor={`${id}-email`}>Email</label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
-        <div className="form-row">
-          <label htmlFor={`${id}-password`}>Password</label>
-          <input
-            id={`${id}-password`}
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </div>
-        {error && (
-          <p id={`${id}-error`} className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef}>
-            {error}
-          </p>
-        )}
+        <EmailField id={`${id}-email`} autoComplete="username" value={email} onChange={setEmail} />
+        <PasswordField id={`${id}-password`} isNew={false} value={password} onChange={setPassword} />
+        <FormError id={`${id}-error`} error={error} />
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

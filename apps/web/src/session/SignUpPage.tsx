@@ -1,6 +1,6 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useSdk } from '../sdk/slotcast-context.js';
-import { describeError } from '../ui/describe-error.js';
+import { EmailField, FormError, PasswordField, TextField, useFormAction } from './form-parts.js';
 
 /** The vendor's address in URLs, from its name: `Studio Mira Hair` → `studio-mira-hair`. */
 function slugOf(name: string): string {
@@ -23,72 +23,34 @@ export function SignUpPage({ onSignIn }: { onSignIn: () => void }) {
   const [password, setPassword] = useState('');
   const [business, setBusiness] = useState(false);
   const [vendorName, setVendorName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      if (business) {
-        await sdk.api.auth.registerVendor({
-          name,
-          email,
-          password,
-          vendor: { name: vendorName, slug: slugOf(vendorName) },
-        });
-      } else {
-        await sdk.api.auth.register({ name, email, password });
-      }
-    } catch (err) {
-      setError(describeError(err));
-      setBusy(false);
+  const { busy, error, submit } = useFormAction(async () => {
+    if (business) {
+      await sdk.api.auth.registerVendor({
+        name,
+        email,
+        password,
+        vendor: { name: vendorName, slug: slugOf(vendorName) },
+      });
+    } else {
+      await sdk.api.auth.register({ name, email, password });
     }
-  };
+  });
 
   return (
     <div className="signin">
       <h1 className="page-heading">Create your Slotcast account</h1>
       <form onSubmit={submit} className="card signin-form" aria-describedby={error ? `${id}-error` : undefined}>
-        <div className="form-row">
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input
-            id={`${id}-name`}
-            autoComplete="name"
-            required
-            maxLength={120}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="form-row">
-          <label htmlFor={`${id}-email`}>Email</label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
-        <div className="form-row">
-          <label htmlFor={`${id}-password`}>Password</label>
-          <input
-            id={`${id}-password`}
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={10}
-            aria-describedby={`${id}-password-hint`}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-          <p id={`${id}-password-hint`} className="muted">
-            At least 10 characters.
-          </p>
-        </div>
+        <TextField
+          id={`${id}-name`}
+          label="Name"
+          autoComplete="name"
+          required
+          maxLength={120}
+          value={name}
+          onChange={setName}
+        />
+        <EmailField id={`${id}-email`} autoComplete="email" value={email} onChange={setEmail} />
+        <PasswordField id={`${id}-password`} isNew label="Password" value={password} onChange={setPassword} />
         <div className="form-row">
           <label>
             <input type="checkbox" checked={business} onChange={(e) => setBusiness(e.target.checked)} /> I run a
@@ -96,23 +58,17 @@ export function SignUpPage({ onSignIn }: { onSignIn: () => void }) {
           </label>
         </div>
         {business && (
-          <div className="form-row">
-            <label htmlFor={`${id}-vendor`}>Business name</label>
-            <input
-              id={`${id}-vendor`}
-              autoComplete="organization"
-              required
-              maxLength={120}
-              value={vendorName}
-              onChange={(e) => setVendorName(e.target.value)}
-            />
-          </div>
+          <TextField
+            id={`${id}-vendor`}
+            label="Business name"
+            autoComplete="organization"
+            required
+            maxLength={120}
+            value={vendorName}
+            onChange={setVendorName}
+          />
         )}
-        {error && (
-          <p id={`${id}-error`} className="notice notice-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError id={`${id}-error`} error={error} />
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? 'Creating your account…' : 'Create account'}
         </button>

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium, seriousA11yViolations } from './support/browser.js';
+import { bookFirstHaircut } from './support/demo-flows.js';
 import { buildWebApp, freePort, SlotcastProcess } from './support/slotcast-process.js';
 
 const available = chromiumAvailable();
@@ -74,20 +75,7 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
     await expect.poll(() => socketsTotal(admin), { timeout: 15_000 }).toBe(before + 1);
 
     const waitingBefore = await waitingIds(admin);
-    await shop.getByRole('link', { name: 'Studio Mira Hair' }).click();
-    await shop.getByRole('radio', { name: /Haircut/ }).check();
-    const days = shop.locator('.day-strip button');
-    for (let i = 1; i < (await days.count()); i++) {
-      const day = await days.nth(i).getAttribute('data-day');
-      await days.nth(i).click();
-      await shop.locator(`fieldset[data-day="${day}"][aria-busy="false"]`).waitFor();
-      const slots = shop.getByTestId('slots').getByRole('button');
-      if ((await slots.count()) === 0) continue;
-      await slots.first().click();
-      await shop.getByRole('button', { name: 'Book Haircut' }).click();
-      await shop.getByRole('heading', { name: 'Booked at Studio Mira Hair' }).waitFor();
-      break;
-    }
+    await bookFirstHaircut(shop);
     await expect.poll(async () => (await waitingIds(admin)).length, { timeout: 15_000 }).toBe(waitingBefore.length + 1);
     const requested = (await waitingIds(admin)).filter((id) => !waitingBefore.includes(id));
     expect(requested).toHaveLength(1);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium, seriousA11yViolations } from './support/browser.js';
+import { bookFirstHaircut } from './support/demo-flows.js';
 import { buildWebApp, freePort, SlotcastProcess, webRoot } from './support/slotcast-process.js';
 
 const available = chromiumAvailable();
@@ -105,25 +106,6 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     return (await res.json()) as { id: string; startAt: string; resourceId: string };
   };
 
-  /** Books the first free Haircut at Studio Mira from tomorrow on. */
-  const bookHaircut = async (page: Page): Promise<void> => {
-    await page.getByRole('link', { name: 'Studio Mira Hair' }).click();
-    await page.getByRole('radio', { name: /Haircut/ }).check();
-    const days = page.locator('.day-strip button');
-    for (let i = 1; i < (await days.count()); i++) {
-      const day = await days.nth(i).getAttribute('data-day');
-      await days.nth(i).click();
-      await page.locator(`fieldset[data-day="${day}"][aria-busy="false"]`).waitFor();
-      const slots = page.getByTestId('slots').getByRole('button');
-      if ((await slots.count()) === 0) continue;
-      await slots.first().click();
-      await page.getByRole('button', { name: 'Book Haircut' }).click();
-      await page.getByRole('heading', { name: 'Booked at Studio Mira Hair' }).waitFor();
-      return;
-    }
-    throw new Error('no free Haircut slot in the next two weeks');
-  };
-
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-people-'));
@@ -158,7 +140,7 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     // Staff watch their bookings list; her request arrives live, with her name.
     const staff = await signedIn(desk, 'staff@studio-mira.test', '/bookings');
     await shop.getByRole('link', { name: 'Book', exact: true }).click();
-    await bookHaircut(shop);
+    await bookFirstHaircut(shop);
     const row = staff.getByTestId('booking-list').locator('tr[data-status="requested"]').first();
     await row.waitFor();
     await expect

@@ -12,6 +12,7 @@ import {
   recordCspViolations,
   seriousA11yViolations,
 } from './support/browser.js';
+import { bookFirstHaircut } from './support/demo-flows.js';
 import { buildWebApp, freePort, SlotcastProcess, webRoot } from './support/slotcast-process.js';
 
 // In CI a missing Chromium fails the run; on a developer's machine the suite is skipped, loudly.
@@ -69,23 +70,6 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
   const unreadLabel = (page: Page) => page.getByTestId('notification-bell').getAttribute('aria-label');
 
   /** Picks Haircut at Studio Mira on the first day from tomorrow with a free time, books its first slot; the day. */
-  const bookHaircut = async (page: Page): Promise<string> => {
-    await page.getByRole('link', { name: 'Studio Mira Hair' }).click();
-    await page.getByRole('radio', { name: /Haircut/ }).check();
-    const days = page.locator('.day-strip button');
-    for (let i = 1; i < (await days.count()); i++) {
-      const day = await days.nth(i).getAttribute('data-day');
-      await days.nth(i).click();
-      await page.locator(`fieldset[data-day="${day}"][aria-busy="false"]`).waitFor();
-      const slots = page.getByTestId('slots').getByRole('button');
-      if ((await slots.count()) === 0) continue;
-      await slots.first().click();
-      await page.getByRole('button', { name: 'Book Haircut' }).click();
-      await page.getByRole('heading', { name: 'Booked at Studio Mira Hair' }).waitFor();
-      return day!;
-    }
-    throw new Error('no free Haircut slot in the next two weeks');
-  };
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -195,7 +179,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await a11y(shop, 'customer: service and slots');
     await shot(shop, '05-customer-slots');
     await shop.getByRole('link', { name: 'All places' }).click();
-    firstDay = await bookHaircut(shop);
+    firstDay = await bookFirstHaircut(shop);
     await shop.getByTestId('booking-status').getByText('Requested').waitFor();
     await a11y(shop, 'customer: booked');
     await shot(shop, '06-customer-requested');
@@ -266,7 +250,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await desk.route('**/socket.io/**', (route) => route.abort());
     await server.start();
     await waitLive(shop);
-    const second = await bookHaircut(shop);
+    const second = await bookFirstHaircut(shop);
     expect(second).not.toBe('');
     await desk.unroute('**/socket.io/**');
     await desk.getByRole('button', { name: 'Retry now' }).click();
@@ -386,7 +370,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
     expect(await page.getByTestId('verify-notice').count()).toBe(0);
     await waitLive(page);
-    await bookHaircut(page);
+    await bookFirstHaircut(page);
     await fresh.close();
   });
 
