@@ -8,6 +8,7 @@ export * from './events.js';
 export * from './mail.js';
 export * from './notifications.js';
 export * from './ops.js';
+export * from './ops-view.js';
 export * from './preferences.js';
 export * from './push.js';
 export * from './routes/index.js';

@@ -29,6 +29,7 @@ import { loadAlertThresholds } from './observability/alert-rules.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
 import { publishOpsSamples } from './observability/ops-publisher.js';
+import { isClusterReader } from './observability/ops-reader.js';
 import { OpsSampler } from './observability/ops-sampler.js';
 import { realtimeObserver } from './observability/realtime-observer.js';
 import { socketStats } from './observability/socket-stats.js';
@@ -215,6 +216,7 @@ export async function createSlotcast(
     onReject: (limiter) => metrics.rateLimitRejections.inc({ limiter }),
     onStoreError: (err) => logger.warn({ err }, 'rate-limit store failed; request let through'),
     factory: overrides.limiterFactory ?? sharedLimiters?.factory,
+    concurrency: sharedLimiters?.concurrency,
   });
 
   // Failed sign-ins: on even when request rate limits are off, shared through Redis like them.
@@ -305,11 +307,13 @@ export async function createSlotcast(
     readinessChecks,
     thresholds: loadAlertThresholds(config.ALERT_RULES_FILE),
     now: () => (overrides.opsClock ?? systemClock).now(),
+    isRelay: () => bus.isRelay,
   });
   const opsPublisher = publishOpsSamples({
     intervalMs: opsIntervalMs,
     clock: overrides.opsClock ?? systemClock,
-    sample: () => sampler.sample(),
+    // Every interval its own figures; the cluster-wide reads only on one node while an admin watches.
+    sample: async () => sampler.sample({ clusterReads: await isClusterReader(io.of('/'), config.nodeId) }),
     emit: (sample) => io.to(ADMIN_ROOM).emit('ops:sample', sample),
     logger,
   });

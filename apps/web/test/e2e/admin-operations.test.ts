@@ -29,7 +29,11 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
   };
   const socketsTotal = async (page: Page) => Number(await page.getByTestId('ops-sockets-total').textContent());
-  const waitingRows = (page: Page) => page.getByTestId('ops-waiting').locator('tbody tr').count();
+  /** The waiting requests the admin sees, by the booking id's first 8 characters as the table shows them. */
+  const waitingIds = async (page: Page) =>
+    (await page.getByTestId('ops-waiting').count())
+      ? await page.getByTestId('ops-waiting').locator('tbody tr td:first-child code').allTextContents()
+      : [];
 
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-ops-'));
@@ -40,7 +44,7 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
       dataDir: path.join(tmp, 'data'),
       webDist: dist,
       // Samples every second, so the view moves within the test's patience.
-      env: { OPS_SAMPLE_INTERVAL_SECONDS: '1' },
+      env: { OPS_SAMPLE_INTERVAL_SECONDS: '1', NODE_ID: 'e2e-node' },
     });
     await server.start();
     browser = await launchChromium();
@@ -52,7 +56,7 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('moves when a customer connects and books: sockets up, the request in the waiting list; axe clean', async () => {
+  it('moves when a customer connects and books and the vendor confirms (two more browsers drive it); axe clean', async () => {
     const admin = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
     await signIn(admin, 'admin@slotcast.test');
     await admin.getByRole('link', { name: 'Operations' }).click();
@@ -61,22 +65,36 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
     await expect.poll(() => socketsTotal(admin), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     const before = await socketsTotal(admin);
     await expect(admin.getByText('SlotcastOutboxLag: > 30 for 120s (critical)').count()).resolves.toBe(1);
+    await expect(admin.getByTestId('ops-node-e2e-node').count()).resolves.toBe(1);
     const a11y = await seriousA11yViolations(admin);
     expect(a11y, JSON.stringify(a11y, null, 2)).toEqual([]);
 
+    // A customer on a phone: one more socket, then her request at the end of the waiting list.
     const shop = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     await signIn(shop, 'alice@example.test');
     await expect.poll(() => socketsTotal(admin), { timeout: 15_000 }).toBe(before + 1);
 
-    const waitingBefore = (await admin.getByTestId('ops-waiting').count()) ? await waitingRows(admin) : 0;
+    const waitingBefore = await waitingIds(admin);
     await bookFirstHaircut(shop);
-    await expect
-      .poll(async () => ((await admin.getByTestId('ops-waiting').count()) ? waitingRows(admin) : 0), {
-        timeout: 15_000,
-      })
-      .toBe(waitingBefore + 1);
+    await expect.poll(async () => (await waitingIds(admin)).length, { timeout: 15_000 }).toBe(waitingBefore.length + 1);
+    const requested = (await waitingIds(admin)).filter((id) => !waitingBefore.includes(id));
+    expect(requested).toHaveLength(1);
+
+    // The vendor's desk: one more socket; confirming her request takes it off the admin's waiting list.
+    const desk = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+    await signIn(desk, 'staff@studio-mira.test');
+    await expect.poll(() => socketsTotal(admin), { timeout: 15_000 }).toBe(before + 2);
+    await desk.getByRole('link', { name: 'Bookings' }).click();
+    const row = desk.locator(`tr[data-booking-id^="${requested[0]}"]`);
+    await row.getByRole('button').first().click();
+    await desk.getByTestId('booking-panel').getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => waitingIds(admin), { timeout: 15_000 }).not.toContain(requested[0]);
+    expect((await waitingIds(admin)).length).toBe(waitingBefore.length);
+    const after = await seriousA11yViolations(admin);
+    expect(after, JSON.stringify(after, null, 2)).toEqual([]);
 
     await shop.context().close();
+    await desk.context().close();
     await expect.poll(() => socketsTotal(admin), { timeout: 15_000 }).toBe(before);
   });
 

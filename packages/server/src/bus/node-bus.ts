@@ -15,6 +15,8 @@ export interface BusCheck {
  */
 export interface NodeBus extends EventBus {
   readonly kind: 'embedded' | 'amqp';
+  /** With a broker: whether this node is the one relaying the outbox to it now. */
+  readonly isRelay?: boolean;
   subscribe(handler: (batch: StoredEvent[]) => void): () => void;
   /** A local commit happened: look at the log now rather than at the next NOTIFY or poll. */
   poke(): void;

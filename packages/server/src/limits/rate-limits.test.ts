@@ -31,12 +31,14 @@ describe('RateLimits', () => {
     expect(await limits.take('socket_follow', 'u')).toBeNull();
     expect(await limits.take('socket_follow', 'u')).toBeNull();
     expect(await limits.take('socket_follow', 'u')).not.toBeNull();
-    expect([1, 2, 3].map(() => limits.acquireSocket('u'))).toEqual([true, true, false]);
+    expect(await Promise.all(['s1', 's2', 's3'].map((s) => limits.acquireSocket('u', s)))).toEqual([true, true, false]);
     divisor = 1;
-    expect(limits.acquireSocket('u')).toBe(true);
-    limits.releaseSocket('u');
-    limits.releaseSocket('u');
-    expect(limits.acquireSocket('u')).toBe(true);
+    expect(await limits.acquireSocket('u', 's3')).toBe(true);
+    await limits.releaseSocket('u', 's1');
+    await limits.releaseSocket('u', 's1');
+    expect(await limits.acquireSocket('u', 's4')).toBe(true);
+    expect(await limits.acquireSocket('u', 's5')).toBe(true);
+    expect(await limits.acquireSocket('u', 's6')).toBe(false);
   });
 
   it('lets everything through when disabled, and when its store fails', async () => {

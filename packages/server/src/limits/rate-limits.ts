@@ -52,27 +52,30 @@ export type LimiterFactory = (opts: { keyPrefix: string; points: number; duratio
 export const memoryLimiters: LimiterFactory = (o) => new RateLimiterMemory(o);
 
 /**
- * Open sockets per user. In memory, so per node; a Redis-backed implementation of the same interface would make it
- * cluster-wide.
+ * Open sockets per user. `holder` names the socket (unique in the cluster), so a release is exact and a store can
+ * expire the slots of a node that died. In memory by default (per node); `RedisConcurrency` (redis-concurrency.ts)
+ * counts across the cluster.
  */
 export interface ConcurrencyLimiter {
   /** Takes a slot for `key` unless `max` are taken; true when taken. */
-  acquire(key: string, max: number): boolean;
-  release(key: string): void;
+  acquire(key: string, holder: string, max: number): Promise<boolean>;
+  release(key: string, holder: string): Promise<void>;
 }
 
 export class MemoryConcurrency implements ConcurrencyLimiter {
-  private readonly held = new Map<string, number>();
-  acquire(key: string, max: number): boolean {
-    const n = this.held.get(key) ?? 0;
-    if (n >= max) return false;
-    this.held.set(key, n + 1);
+  private readonly held = new Map<string, Set<string>>();
+  async acquire(key: string, holder: string, max: number): Promise<boolean> {
+    const set = this.held.get(key) ?? new Set();
+    if (set.has(holder)) return true;
+    if (set.size >= max) return false;
+    this.held.set(key, set.add(holder));
     return true;
   }
-  release(key: string): void {
-    const n = (this.held.get(key) ?? 0) - 1;
-    if (n > 0) this.held.set(key, n);
-    else this.held.delete(key);
+  async release(key: string, holder: string): Promise<void> {
+    const set = this.held.get(key);
+    if (!set) return;
+    set.delete(holder);
+    if (set.size === 0) this.held.delete(key);
   }
 }
 
@@ -124,16 +127,16 @@ export class RateLimits {
     }
   }
 
-  /** A socket slot for the user; false when they already hold the maximum. */
-  acquireSocket(userId: string): boolean {
+  /** A socket slot for the user, held by `socketId`; false when they already hold the maximum. */
+  async acquireSocket(userId: string, socketId: string): Promise<boolean> {
     if (!this.enabled) return true;
     const max = Math.max(1, Math.floor(this.deps.settings.socketsPerUser / this.deps.divisor()));
-    if (this.concurrency.acquire(userId, max)) return true;
+    if (await this.concurrency.acquire(userId, socketId, max)) return true;
     this.deps.onReject('socket_concurrency');
     return false;
   }
 
-  releaseSocket(userId: string): void {
-    if (this.enabled) this.concurrency.release(userId);
+  async releaseSocket(userId: string, socketId: string): Promise<void> {
+    if (this.enabled) await this.concurrency.release(userId, socketId);
   }
 }

@@ -60,6 +60,8 @@ export class Metrics {
   readonly pushSends: Counter<'provider' | 'outcome'>;
   readonly rateLimitDisconnects: Counter;
   readonly rateLimitDivisor: Gauge;
+  /** Live operations samples this node took, by kind: `local` (every interval) or `cluster` (an admin watched). */
+  readonly opsSamples: Counter<'kind'>;
 
   readonly dbQueryDuration: Histogram<'op'>;
   readonly dbErrors: Counter<'op'>;
@@ -193,6 +195,12 @@ export class Metrics {
     this.rateLimitDisconnects = new Counter({
       name: 'slotcast_rate_limit_disconnects_total',
       help: 'Sockets closed for flooding after repeated rate-limit rejections',
+      registers,
+    });
+    this.opsSamples = new Counter({
+      name: 'slotcast_ops_samples_total',
+      help: 'Live operations samples taken: local every interval; cluster only on the node reading for watching admins',
+      labelNames: ['kind'],
       registers,
     });
     this.rateLimitDivisor = new Gauge({

@@ -21,6 +21,8 @@ export interface OpsSamplerOptions {
   now: () => number;
   /** Longest list of waiting requests in a sample. */
   waitingLimit?: number;
+  /** This node's part in the outbox relay; undefined without a broker. */
+  isRelay?: () => boolean | undefined;
 }
 
 const READ_TIMEOUT_MS = 2000;
@@ -33,14 +35,34 @@ async function orNull<T>(p: Promise<T>): Promise<T | null> {
   }
 }
 
+/** A dependency check as the view shows it: up or down (with why), and how long the check took. */
+async function timedCheck(c: ReadinessCheck): Promise<OpsSample['dependencies'][number]> {
+  const started = performance.now();
+  const latencyMs = () => Math.round((performance.now() - started) * 10) / 10;
+  try {
+    await withTimeout(c.check(), READ_TIMEOUT_MS);
+    return { name: c.name, up: true, latencyMs: latencyMs() };
+  } catch (err) {
+    return {
+      name: c.name,
+      up: false,
+      detail: err instanceof Error ? err.message : String(err),
+      latencyMs: latencyMs(),
+    };
+  }
+}
+
 async function metricValues(metrics: Metrics, name: string) {
   const m = metrics.registry.getSingleMetric(name);
   return m ? (await m.get()).values : [];
 }
 
 /**
- * Builds this node's live operations sample. Rates are the counters' growth since the previous sample; a read that
- * fails or hangs leaves its part empty, so one dead dependency does not silence the rest of the view.
+ * Builds this node's live operations sample. Its own figures (sockets, rates, lag, memory, what it sees of its
+ * dependencies) cost no shared read and are taken every interval; the cluster-wide reads (outbox, log head, bookings,
+ * waiting requests) are added only when `clusterReads` is asked for (ops-reader.ts: one node, while an admin watches).
+ * Rates are the counters' growth since the previous sample; a read that fails or hangs leaves its part empty, so one
+ * dead dependency does not silence the rest of the view.
  */
 export class OpsSampler {
   private last: { at: number; connects: number; disconnects: Map<string, number> };
@@ -49,7 +71,7 @@ export class OpsSampler {
     this.last = { at: opts.now(), connects: 0, disconnects: new Map() };
   }
 
-  async sample(): Promise<OpsSample> {
+  async sample({ clusterReads }: { clusterReads: boolean }): Promise<OpsSample> {
     const { opts } = this;
     const at = opts.now();
     const nowDate = new Date(at);
@@ -88,21 +110,14 @@ export class OpsSampler {
 
     const lagSeconds = lagValues[0]?.value ?? null;
     const pool = opts.pool();
-    const [dbUp, outbox, head, today, waiting, ...checks] = await Promise.all([
-      orNull(answers(opts.db).then(() => true)),
-      orNull(outboxStats(opts.db)),
-      orNull(latestEventId(opts.db)),
-      orNull(bookingsTodayByStatus(opts.db, nowDate)),
-      orNull(waitingRequests(opts.db, nowDate, opts.waitingLimit ?? 20)),
-      ...opts.readinessChecks.map((c) =>
-        withTimeout(c.check(), READ_TIMEOUT_MS).then(
-          () => ({ name: c.name, up: true }),
-          (err: unknown) => ({ name: c.name, up: false, detail: err instanceof Error ? err.message : String(err) }),
-        ),
-      ),
+    const [cluster, ...checks] = await Promise.all([
+      clusterReads ? this.clusterReads(nowDate) : null,
+      ...[{ name: 'database', check: () => answers(opts.db) }, ...opts.readinessChecks].map(timedCheck),
     ]);
+    opts.metrics.opsSamples.inc({ kind: 'local' });
     const t = opts.thresholds;
     const mem = process.memoryUsage();
+    const relay = opts.isRelay?.();
     return {
       node: opts.nodeId,
       sampledAt: nowDate.toISOString(),
@@ -112,19 +127,30 @@ export class OpsSampler {
       perMinute: { connects: connectsPerMinute, disconnectsByReason },
       eventLoopLagP99Ms: lagSeconds === null ? null : lagSeconds * 1000,
       memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
-      dependencies: [{ name: 'database', up: dbUp === true }, ...checks],
-      outbox,
-      eventLog: { headId: head ?? 0 },
+      dependencies: checks,
+      relay: relay === undefined ? 'none' : relay ? 'leader' : 'standby',
       consumers: consumerValues
         .map((v) => ({ name: String(v.labels.consumer), lagEvents: Math.max(0, v.value) }))
         .sort((a, b) => a.name.localeCompare(b.name)),
-      bookingsToday: today ?? {},
-      waiting: waiting ?? [],
+      ...(cluster ?? {}),
       health: [
         indicator('Event-loop lag p99 (s)', lagSeconds, t.eventLoopLag),
-        indicator('Outbox relay lag (s)', outbox?.oldestAgeSeconds ?? null, t.outboxLag),
+        ...(cluster ? [indicator('Outbox relay lag (s)', cluster.outbox?.oldestAgeSeconds ?? null, t.outboxLag)] : []),
         indicator('Requests waiting for a database connection', pool.waiting, t.dbPoolWaiting),
       ],
     };
+  }
+
+  /** The reads that see the whole cluster's data: made by one node, and only while an admin watches. */
+  private async clusterReads(nowDate: Date) {
+    const { opts } = this;
+    const [outbox, head, today, waiting] = await Promise.all([
+      orNull(outboxStats(opts.db)),
+      orNull(latestEventId(opts.db)),
+      orNull(bookingsTodayByStatus(opts.db, nowDate)),
+      orNull(waitingRequests(opts.db, nowDate, opts.waitingLimit ?? 20)),
+    ]);
+    opts.metrics.opsSamples.inc({ kind: 'cluster' });
+    return { outbox, eventLog: { headId: head ?? 0 }, bookingsToday: today ?? {}, waiting: waiting ?? [] };
   }
 }

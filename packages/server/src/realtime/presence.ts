@@ -1,5 +1,5 @@
 import type { Role } from '@slotcast/protocol';
-import type { Server } from 'socket.io';
+import type { Namespace, Server } from 'socket.io';
 
 export interface PresenceCounts {
   total: number;
@@ -18,6 +18,12 @@ export function tagSocketsWithNode(io: Server, nodeId: string): void {
     (socket.data as Record<string, unknown>)[NODE_KEY] = nodeId;
     next();
   });
+}
+
+/** The nodes that hold a socket in `room`, across the cluster (fetchSockets goes through the adapter). */
+export async function nodesIn(nsp: Pick<Namespace, 'in'>, room: string): Promise<Set<string>> {
+  const sockets = await nsp.in(room).fetchSockets();
+  return new Set(sockets.map((s) => String((s.data as Record<string, unknown>)[NODE_KEY])));
 }
 
 const empty = (): PresenceCounts => ({ total: 0, byRole: { customer: 0, staff: 0, admin: 0 } });

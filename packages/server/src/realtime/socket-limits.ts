@@ -46,26 +46,32 @@ export function attachSocketLimits(io: GatewayServer, limits: RateLimits, metric
   if (!limits.enabled) return;
   io.use((socket, next) => {
     const userId = socket.data.userId;
-    if (!limits.acquireSocket(userId)) {
-      logger.info({ userId }, 'socket refused: too many open sockets for the user');
-      return next(
-        refused({
-          code: 'RATE_LIMITED',
-          message: 'Too many open connections for this user',
-          retryAfterMs: CONCURRENCY_RETRY_MS,
-        }),
-      );
-    }
-    // The engine connection closes however the socket ends (or if it never finishes connecting).
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      limits.releaseSocket(userId);
-    };
-    socket.conn.once('close', release);
-    socket.once('disconnect', release);
-    next();
+    void limits.acquireSocket(userId, socket.id).then((taken) => {
+      if (!taken) {
+        logger.info({ userId }, 'socket refused: too many open sockets for the user');
+        return next(
+          refused({
+            code: 'RATE_LIMITED',
+            message: 'Too many open connections for this user',
+            retryAfterMs: CONCURRENCY_RETRY_MS,
+          }),
+        );
+      }
+      // The engine connection closes however the socket ends (or if it never finishes connecting).
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        void limits
+          .releaseSocket(userId, socket.id)
+          .catch((err: unknown) => logger.warn({ err, userId }, 'socket slot not released; it expires with its lease'));
+      };
+      socket.conn.once('close', release);
+      socket.once('disconnect', release);
+      // The connection may have gone while the slot was being taken (a Redis round trip): give it back at once.
+      if (socket.conn.readyState === 'closed') return release();
+      next();
+    }, next);
   });
 
   io.on('connection', (socket) => {

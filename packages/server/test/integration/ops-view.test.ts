@@ -6,6 +6,13 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { type Listener, listen } from '../support/sockets.js';
 import { book, buildWorld, slotAt, type World } from '../support/world.js';
 
+/** Samples this node has taken so far, by kind (slotcast_ops_samples_total). */
+async function samplesTaken(server: TestServer): Promise<{ local: number; cluster: number }> {
+  const { values } = await server.slotcast.metrics.opsSamples.get();
+  const of = (kind: string) => values.find((v) => v.labels.kind === kind)?.value ?? 0;
+  return { local: of('local'), cluster: of('cluster') };
+}
+
 /** Records every ops:sample a socket receives. */
 function samplesOf(l: Listener): OpsSample[] {
   const got: OpsSample[] = [];
@@ -44,15 +51,16 @@ describe.each(DB_KINDS)('live operations view on %s', (kind) => {
     expect(s.sockets.byTransport.polling).toBe(1);
     expect(s.sockets.total).toBe(3);
     expect(s.perMinute.connects).toBeGreaterThan(0);
-    expect(s.waiting.map((r) => r.bookingId)).toContain(requested.id);
-    expect(s.eventLog.headId).toBeGreaterThan(0);
-    expect(s.dependencies).toContainEqual({ name: 'database', up: true });
+    expect(s.waiting?.map((r) => r.bookingId)).toContain(requested.id);
+    expect(s.eventLog?.headId).toBeGreaterThan(0);
+    expect(s.dependencies).toContainEqual({ name: 'database', up: true, latencyMs: expect.any(Number) });
     expect(s.health.map((h) => h.rule)).toEqual([
       expect.stringMatching(/^SlotcastEventLoopLagHigh: > 0\.2 for 600s \(warning\)$|no value/),
       'SlotcastOutboxLag: > 30 for 120s (critical)',
       'SlotcastDatabasePoolExhausted: > 0 for 300s (warning)',
     ]);
     expect(s.health[2]).toMatchObject({ level: 'green', value: 0 });
+    expect(s.relay).toBe('none');
 
     // Sentinel: a booking event reaches the customer and the staff after any sample would have.
     const sentinel = (await book(server, w.alice, w.a, slotAt(3, 12))).body as Booking;
@@ -79,5 +87,32 @@ describe.each(DB_KINDS)('live operations view on %s', (kind) => {
     expect(s.perMinute.disconnectsByReason['client namespace disconnect']).toBeGreaterThan(0);
     expect(s.sockets.total).toBe(1);
     admin.close();
+  });
+
+  it('reads the cluster-wide figures only while an admin watches, and takes its own sample every interval', async () => {
+    await expect.poll(() => server.slotcast.gateway.io.of('/').sockets.size).toBe(0);
+    const start = await samplesTaken(server);
+
+    // Nobody watching: the local sample is the sentinel that the interval ran; the cluster-wide reads did not.
+    const bob = await listen(server, { token: w.bob.token });
+    clock.advance(5000);
+    await expect.poll(async () => (await samplesTaken(server)).local).toBe(start.local + 1);
+    expect((await samplesTaken(server)).cluster).toBe(start.cluster);
+
+    const admin = await listen(server, { token: w.admin.token });
+    const adminSamples = samplesOf(admin);
+    clock.advance(5000);
+    await expect.poll(() => adminSamples.length).toBe(1);
+    expect(await samplesTaken(server)).toEqual({ local: start.local + 2, cluster: start.cluster + 1 });
+    expect(adminSamples[0]!.eventLog?.headId).toBeGreaterThan(0);
+    expect(adminSamples[0]!.health.map((h) => h.name)).toContain('Outbox relay lag (s)');
+
+    // The admin leaves: the next interval is local only again.
+    admin.close();
+    await expect.poll(() => server.slotcast.gateway.io.of('/').sockets.size).toBe(1);
+    clock.advance(5000);
+    await expect.poll(async () => (await samplesTaken(server)).local).toBe(start.local + 3);
+    expect((await samplesTaken(server)).cluster).toBe(start.cluster + 1);
+    bob.close();
   });
 });

@@ -1,10 +1,11 @@
-import type { HealthLevel } from '@slotcast/protocol';
+import { clusterView, type HealthLevel, STATUS_ORDER } from '@slotcast/protocol';
 import { PageHeading } from '../../ui/PageHeading.js';
-import { clusterView, STATUS_ORDER } from './cluster-view.js';
 import { useOpsSamples } from './use-ops-samples.js';
 import './operations.css';
 
 const LEVEL_TEXT: Record<HealthLevel, string> = { green: 'OK', amber: 'Warning', red: 'Critical' };
+const RELAY_TEXT = { leader: 'Publishing', standby: 'Standby', none: 'No broker' } as const;
+const ms = (latency: number | undefined) => (latency === undefined ? '' : `, ${num(latency, 1)} ms`);
 const mb = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
 const num = (n: number, digits = 0) => n.toLocaleString(undefined, { maximumFractionDigits: digits });
 const duration = (seconds: number) =>
@@ -93,11 +94,12 @@ export function OperationsPage() {
               <th scope="col">Event-loop lag p99</th>
               <th scope="col">Memory (RSS / heap)</th>
               <th scope="col">Dependencies</th>
+              <th scope="col">Outbox relay</th>
             </tr>
           </thead>
           <tbody>
             {view.nodes.map(({ sample: s, down, ageMs }) => (
-              <tr key={s.node} className={down ? 'ops-row-red' : undefined}>
+              <tr key={s.node} className={down ? 'ops-row-red' : undefined} data-testid={`ops-node-${s.node}`}>
                 <td>{s.node}</td>
                 <td>{down ? `Down (no sample for ${Math.round(ageMs / 1000)} s)` : 'Up'}</td>
                 <td>{s.sockets.total}</td>
@@ -113,9 +115,12 @@ export function OperationsPage() {
                 </td>
                 <td>
                   {s.dependencies
-                    .map((d) => `${d.name} ${d.up ? 'up' : `down${d.detail ? ` (${d.detail})` : ''}`}`)
+                    .map(
+                      (d) => `${d.name} ${d.up ? 'up' : `down${d.detail ? ` (${d.detail})` : ''}`}${ms(d.latencyMs)}`,
+                    )
                     .join(', ')}
                 </td>
+                <td>{RELAY_TEXT[s.relay ?? 'none']}</td>
               </tr>
             ))}
           </tbody>
@@ -127,7 +132,7 @@ export function OperationsPage() {
           <section aria-labelledby="ops-bus">
             <h2 id="ops-bus">Event log and consumers</h2>
             <p>
-              Log head: event {latest.eventLog.headId}.{' '}
+              Log head: event {latest.eventLog?.headId ?? '—'}.{' '}
               {latest.outbox
                 ? `Outbox: ${latest.outbox.unpublished} unpublished, oldest ${num(latest.outbox.oldestAgeSeconds, 1)} s.`
                 : 'Outbox: unknown.'}
@@ -140,7 +145,7 @@ export function OperationsPage() {
                 </tr>
               </thead>
               <tbody>
-                {latest.consumers.map((c) => (
+                {view.consumers.map((c) => (
                   <tr key={c.name}>
                     <td>{c.name}</td>
                     <td>{c.lagEvents}</td>
@@ -165,7 +170,7 @@ export function OperationsPage() {
               <tbody>
                 <tr>
                   {STATUS_ORDER.map((s) => (
-                    <td key={s}>{latest.bookingsToday[s] ?? 0}</td>
+                    <td key={s}>{latest.bookingsToday?.[s] ?? 0}</td>
                   ))}
                 </tr>
               </tbody>
@@ -174,7 +179,7 @@ export function OperationsPage() {
 
           <section aria-labelledby="ops-waiting">
             <h2 id="ops-waiting">Requests waiting for confirmation, longest first</h2>
-            {latest.waiting.length === 0 ? (
+            {(latest.waiting ?? []).length === 0 ? (
               <p className="empty">None waiting.</p>
             ) : (
               <table className="ops-table" data-testid="ops-waiting">
@@ -187,7 +192,7 @@ export function OperationsPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {latest.waiting.map((r) => (
+                  {(latest.waiting ?? []).map((r) => (
                     <tr key={r.bookingId}>
                       <td>
                         <code>{r.bookingId.slice(0, 8)}</code>

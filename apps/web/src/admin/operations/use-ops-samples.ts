@@ -1,6 +1,6 @@
+import type { Received } from '@slotcast/protocol';
 import { useEffect, useState } from 'react';
 import { useSdk } from '../../sdk/slotcast-context.js';
-import type { Received } from './cluster-view.js';
 
 /**
  * The newest sample of every node, as the server pushes them to the admin room (nothing is polled), and the time,

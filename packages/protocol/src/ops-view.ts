@@ -1,4 +1,8 @@
-import type { BookingStatus, HealthIndicator, HealthLevel, OpsSample } from '@slotcast/protocol';
+import type { BookingStatus } from './entities.js';
+import type { HealthIndicator, HealthLevel, OpsSample } from './ops.js';
+
+// The live operations view folded from the nodes' `ops:sample`s: the admin app renders it, and the cluster suite
+// checks the same fold, so "a node is down" means one thing wherever it is read.
 
 /** A node as the view shows it: its newest sample, and whether that sample is too old (the node is down). */
 export interface NodeView {
@@ -13,7 +17,9 @@ export interface ClusterView {
   perMinute: { connects: number; disconnectsByReason: Record<string, number> };
   /** Every node's indicators, plus one per node that stopped sending (SlotcastInstanceDown). */
   health: (HealthIndicator & { node: string })[];
-  /** Cluster-wide reads (the log, consumers, bookings, waiting requests), from the newest live sample. */
+  /** Each durable consumer's lag: the largest any live node reports (the node running it knows best). */
+  consumers: { name: string; lagEvents: number }[];
+  /** The newest live sample that carries the cluster-wide reads (log head, outbox, bookings, waiting requests). */
   latest: OpsSample | null;
   worst: HealthLevel;
 }
@@ -24,11 +30,14 @@ const add = (into: Record<string, number>, from: Record<string, number>) => {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 };
 
-/** A sample and when this browser received it (ages are measured on one clock, so skew between hosts is moot). */
+/** A sample and when the viewer received it (ages are measured on one clock, so skew between hosts is moot). */
 export interface Received {
   sample: OpsSample;
   receivedAt: number;
 }
+
+/** The rule that turns a silent node red, as the view names it. */
+export const NODE_DOWN_RULE = 'SlotcastInstanceDown';
 
 /** Folds the newest sample of each node into the cluster's figures at `now`. Pure, so it is tested on its own. */
 export function clusterView(samples: ReadonlyMap<string, Received>, now: number): ClusterView {
@@ -41,6 +50,7 @@ export function clusterView(samples: ReadonlyMap<string, Received>, now: number)
   const sockets = { total: 0, byRole: {} as Record<string, number>, byTransport: {} as Record<string, number> };
   const perMinute = { connects: 0, disconnectsByReason: {} as Record<string, number> };
   const health: ClusterView['health'] = [];
+  const consumers = new Map<string, number>();
   let latest: OpsSample | null = null;
   for (const n of nodes) {
     const s = n.sample;
@@ -50,7 +60,7 @@ export function clusterView(samples: ReadonlyMap<string, Received>, now: number)
         name: 'Node sends its samples',
         level: 'red',
         value: Math.round(n.ageMs / 1000),
-        rule: `SlotcastInstanceDown: no sample for over ${s.downAfterMs / 1000}s (critical)`,
+        rule: `${NODE_DOWN_RULE}: no sample for over ${s.downAfterMs / 1000}s (critical)`,
       });
       continue;
     }
@@ -60,10 +70,21 @@ export function clusterView(samples: ReadonlyMap<string, Received>, now: number)
     perMinute.connects += s.perMinute.connects;
     add(perMinute.disconnectsByReason, s.perMinute.disconnectsByReason);
     for (const h of s.health) health.push({ ...h, node: s.node });
-    if (!latest || s.sampledAt > latest.sampledAt) latest = s;
+    for (const c of s.consumers) consumers.set(c.name, Math.max(consumers.get(c.name) ?? 0, c.lagEvents));
+    if (s.eventLog && (!latest || s.sampledAt > latest.sampledAt)) latest = s;
   }
   const worst = health.reduce<HealthLevel>((w, h) => (RANK[h.level] > RANK[w] ? h.level : w), 'green');
-  return { nodes, sockets, perMinute, health, latest, worst };
+  return {
+    nodes,
+    sockets,
+    perMinute,
+    health,
+    consumers: [...consumers]
+      .map(([name, lagEvents]) => ({ name, lagEvents }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    latest,
+    worst,
+  };
 }
 
 export const STATUS_ORDER: BookingStatus[] = [

@@ -1,6 +1,6 @@
-import type { OpsSample } from '@slotcast/protocol';
 import { describe, expect, it } from 'vitest';
-import { clusterView, type Received } from './cluster-view.js';
+import type { OpsSample } from './ops.js';
+import { clusterView, type Received } from './ops-view.js';
 
 const sample = (node: string, over: Partial<OpsSample> = {}): OpsSample => ({
   node,
@@ -46,6 +46,21 @@ describe('cluster view of the nodes’ samples', () => {
       expect.objectContaining({ node: 'n1', level: 'red', rule: expect.stringContaining('SlotcastInstanceDown') }),
     );
     expect(v.worst).toBe('red');
+  });
+
+  it('takes the cluster-wide reads from the newest live sample that has them, and each consumer’s largest lag', () => {
+    const reader = sample('n1', { sampledAt: '2026-03-01T10:00:00.000Z', consumers: [{ name: 'mail', lagEvents: 4 }] });
+    const local = sample('n2', {
+      sampledAt: '2026-03-01T10:00:01.000Z',
+      consumers: [{ name: 'mail', lagEvents: 0 }],
+      outbox: undefined,
+      eventLog: undefined,
+      bookingsToday: undefined,
+      waiting: undefined,
+    });
+    const v = clusterView(new Map([at(0, reader), at(0, local)]), 1);
+    expect(v.latest?.node).toBe('n1');
+    expect(v.consumers).toEqual([{ name: 'mail', lagEvents: 4 }]);
   });
 
   it('takes the worst level of any indicator', () => {
