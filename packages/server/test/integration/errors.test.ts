@@ -40,6 +40,11 @@ interface Ctx {
   nextSlot: () => string;
   /** A resource open 09:00–17:00 UTC every day, with a service offered on it alone. */
   dayRoom: { resourceId: string; serviceId: string };
+  /**
+   * Two resources open around the clock in a zone where the next hour stays within today's local date (a booking
+   * may not cross local midnight), so a booking inside the cancellation cut-off can be made at any time of day.
+   */
+  soonRooms: { resourceIds: [string, string]; serviceId: string };
 }
 
 interface ErrorCase {
@@ -63,6 +68,15 @@ const dayAt = (days: number, hour: number, minute = 0) => {
 };
 /** The first grid slot at least two minutes away: inside the world's 60-minute cancellation cut-off. */
 const soonSlot = () => new Date(Math.ceil((Date.now() + 120_000) / 1_800_000) * 1_800_000).toISOString();
+
+const soonBooking = async (ctx: Ctx, room: 0 | 1) => {
+  const res = await call<Booking>(ctx.server, 'POST', '/bookings', {
+    token: ctx.w.alice.token,
+    body: { resourceId: ctx.soonRooms.resourceIds[room], serviceId: ctx.soonRooms.serviceId, startAt: soonSlot() },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+};
 
 const bookingBody = (ctx: Ctx, extra: Record<string, unknown> = {}) => ({
   resourceId: ctx.w.a.resource.id,
@@ -576,7 +590,7 @@ const CASES: ErrorCase[] = [
     name: 'a customer cancelling after the cut-off',
     status: 409,
     code: 'BOOKING_CANCELLATION_WINDOW_CLOSED',
-    setup: (ctx) => aliceBooking(ctx, soonSlot()),
+    setup: (ctx) => soonBooking(ctx, 0),
     request: (ctx, b) => transition(ctx, b as Booking, 'cancel', ctx.w.alice.token),
   },
   {
@@ -584,7 +598,7 @@ const CASES: ErrorCase[] = [
     status: 409,
     code: 'BOOKING_CANCELLATION_WINDOW_CLOSED',
     // On the second resource: the case before holds soonSlot() on the first.
-    setup: (ctx) => aliceBooking(ctx, soonSlot(), ctx.w.a.resource2.id),
+    setup: (ctx) => soonBooking(ctx, 1),
     request: (ctx, b) =>
       call(ctx.server, 'POST', `/bookings/${(b as Booking).id}/reschedule`, {
         token: ctx.w.alice.token,
@@ -648,6 +662,28 @@ describe.each(DB_KINDS)('error responses on %s', (kind) => {
     });
     expect([room.status, service.status]).toEqual([201, 201]);
     ctx.dayRoom = { resourceId: room.body.id, serviceId: service.body.id };
+    // From 21:00 UTC on, UTC's day ends within the cut-off: use a zone twelve hours behind instead.
+    const zone = new Date().getUTCHours() >= 21 ? 'Etc/GMT+12' : 'UTC';
+    const allDay = [{ start: '00:00', end: '24:00' }];
+    const soon = await Promise.all(
+      ['Late room 1', 'Late room 2'].map((name) =>
+        call<{ id: string }>(ctx.server, 'POST', `/vendors/${ctx.w.a.vendor.id}/resources`, {
+          token: ctx.w.a.owner.token,
+          body: {
+            name,
+            timezone: zone,
+            weeklyHours: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
+          },
+        }),
+      ),
+    );
+    const ids = soon.map((r) => r.body.id) as [string, string];
+    const soonService = await call<{ id: string }>(ctx.server, 'POST', `/vendors/${ctx.w.a.vendor.id}/services`, {
+      token: ctx.w.a.owner.token,
+      body: { name: 'Late session', durationMinutes: 60, priceMinor: 100, currency: 'EUR', resourceIds: ids },
+    });
+    expect([...soon.map((r) => r.status), soonService.status]).toEqual([201, 201, 201]);
+    ctx.soonRooms = { resourceIds: ids, serviceId: soonService.body.id };
     ctx.doc = (await api<OpenApiDoc>(ctx.server, 'GET', '/openapi.json')).body;
   });
   afterAll(async () => {
