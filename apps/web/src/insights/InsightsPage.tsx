@@ -53,7 +53,9 @@ export default function InsightsPage({ vendors }: { vendors?: { id: string; name
   const path = usePath();
   const filters = readFilters(useSearch());
   const [showTable, setShowTable] = useState(false);
-  const today = new Date().toISOString().slice(0, 10);
+  // Today where the reader is (en-CA writes YYYY-MM-DD): the figures are by each vendor's local day, and an owner
+  // reads them in the vendor's zone; UTC's date would leave out this evening's or this morning's bookings.
+  const today = new Intl.DateTimeFormat('en-CA').format(new Date());
   const range = rangeOf(filters.days, today);
   const set = (f: Partial<InsightsFilters>) =>
     navigate(`${path}${filtersToSearch({ ...filters, ...f })}`, { replace: true });

@@ -99,7 +99,12 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
   });
 
   it('shows a vendor owner their heatmap with its table, the trends table view, passes axe, and downloads CSV', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    // In the demo vendor's zone, as its owner is: "today" on the insights page is the reader's local day.
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      acceptDownloads: true,
+      timezoneId: 'Europe/Berlin',
+    });
     const owner = await context.newPage();
     await signIn(owner, 'owner@studio-mira.test');
     await owner.getByRole('link', { name: 'Insights' }).click();

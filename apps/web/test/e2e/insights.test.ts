@@ -56,7 +56,12 @@ describe.skipIf(!available)('insights in Chromium: engagement for admins, resour
   });
 
   it('shows an admin engagement, socket activity and notifications with table views; axe clean; CSV downloads', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    // In the demo vendor's zone, as its owner is: "today" on the insights page is the reader's local day.
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      acceptDownloads: true,
+      timezoneId: 'Europe/Berlin',
+    });
     const admin = await context.newPage();
     await signIn(admin, 'admin@slotcast.test');
     await admin.getByRole('link', { name: 'Insights' }).click();
@@ -99,7 +104,12 @@ describe.skipIf(!available)('insights in Chromium: engagement for admins, resour
   });
 
   it('shows a vendor owner their resources and lead times, no engagement, axe clean; CSV downloads', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    // In the demo vendor's zone, as its owner is: "today" on the insights page is the reader's local day.
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      acceptDownloads: true,
+      timezoneId: 'Europe/Berlin',
+    });
     const owner = await context.newPage();
     await signIn(owner, 'owner@studio-mira.test');
     await owner.getByRole('link', { name: 'Insights' }).click();
