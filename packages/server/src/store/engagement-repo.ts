@@ -19,12 +19,20 @@ export interface SocketHourActivity {
   socketSeconds: number;
 }
 
+/** Advisory lock key serialising activity flushes across nodes (the relay's leadership lock is another). */
+const ACTIVITY_FLUSH_LOCK = 0x5107_ac71;
+
+/** Adds a node's batch of activity; call in a transaction (it takes a transaction-scoped lock). */
 export async function addActivity(
   db: Queryable,
   users: readonly UserDayActivity[],
   hours: readonly SocketHourActivity[],
 ): Promise<void> {
   if (users.length) {
+    // Nodes flush one at a time: the steps of a new user-day depend on the user's other days, which a concurrent
+    // flush of another day of the same user (two tabs on two nodes across midnight) would not see yet. Call inside
+    // a transaction; the lock is released at its end.
+    await db.query('SELECT pg_advisory_xact_lock($1)', [ACTIVITY_FLUSH_LOCK]);
     // A user's first row of a day (xmax = 0: inserted, not updated) adds them to the day's active users once.
     await db.query(
       `WITH x AS (

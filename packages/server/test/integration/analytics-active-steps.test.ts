@@ -41,11 +41,8 @@ describe.each(DB_KINDS)('weekly and monthly active users on %s', (kind) => {
     while (order.length) {
       const batch = order.splice(0, 1 + Math.floor(rand() * 40));
       const seen = new Set<string>();
-      await addActivity(
-        t.db,
-        batch.filter((r) => !seen.has(r.day + r.userId) && seen.add(r.day + r.userId)),
-        [],
-      );
+      const fresh = batch.filter((r) => !seen.has(r.day + r.userId) && seen.add(r.day + r.userId));
+      await t.db.transaction((tx) => addActivity(tx, fresh, []));
     }
 
     for (let d = 0; d < 115; d += 3) {
