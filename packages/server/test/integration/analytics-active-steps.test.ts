@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Role } from '@slotcast/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addActivity, distinctActive, type UserDayActivity } from '../../src/store/engagement-repo.js';
@@ -45,6 +46,19 @@ describe.each(DB_KINDS)('weekly and monthly active users on %s', (kind) => {
       await t.db.transaction((tx) => addActivity(tx, fresh, []));
     }
 
+    await expectDistinctMatch();
+    // Migration 061's backfill derives the same steps from the user-days alone.
+    const migration = readFileSync(
+      new URL('../../src/store/migrations/061_analytics_distinct_steps_and_resource_weeks.sql', import.meta.url),
+      'utf8',
+    );
+    const backfill = /INSERT INTO analytics_active_steps[^;]*;/.exec(migration)![0];
+    await t.db.query('DELETE FROM analytics_active_steps');
+    await t.db.query(backfill);
+    await expectDistinctMatch();
+  });
+
+  async function expectDistinctMatch() {
     for (let d = 0; d < 115; d += 3) {
       const expected = await t.db.query<{ role: Role; weekly: number; monthly: number }>(
         `SELECT role, count(*) FILTER (WHERE last >= $1::date - 6)::int AS weekly, count(*)::int AS monthly
@@ -60,5 +74,5 @@ describe.each(DB_KINDS)('weekly and monthly active users on %s', (kind) => {
       }
       expect(await distinctActive(t.db, day(d)), day(d)).toEqual(want);
     }
-  });
+  }
 });
