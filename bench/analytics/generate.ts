@@ -111,6 +111,15 @@ export async function generateHistory(db: Db, s: HistoryShape, log: (step: strin
      SELECT resource_id, vendor_id, metric, (at AT TIME ZONE tz)::date, count(*) FROM (${facts}) f GROUP BY 1, 2, 3, 4`,
   );
   await step(
+    'rollups: analytics_resource_weekly',
+    `INSERT INTO analytics_resource_weekly (week, resource_id, made, held, cancelled, no_show)
+     SELECT date_trunc('week', local_day)::date, resource_id,
+            coalesce(sum(n) FILTER (WHERE metric = 'made'), 0), coalesce(sum(n) FILTER (WHERE metric = 'held'), 0),
+            coalesce(sum(n) FILTER (WHERE metric = 'cancelled'), 0),
+            coalesce(sum(n) FILTER (WHERE metric = 'no_show'), 0)
+       FROM analytics_resource_daily WHERE metric <> 'confirmed' GROUP BY 1, 2`,
+  );
+  await step(
     'rollups: analytics_lead_times, analytics_confirm_times',
     `INSERT INTO analytics_lead_times (vendor_id, local_day, bucket, n, seconds)
      SELECT vendor_id, (created_at AT TIME ZONE tz)::date,
@@ -149,6 +158,17 @@ export async function generateHistory(db: Db, s: HistoryShape, log: (step: strin
     'rollups: analytics_active_daily',
     `INSERT INTO analytics_active_daily (day, role, users, sessions, connects)
      SELECT day, role, count(*), sum(sessions), sum(connects) FROM analytics_user_days GROUP BY 1, 2`,
+  );
+  await step(
+    'rollups: analytics_active_steps',
+    // Migration 061's rule: each user-day covers the windows from it to the next day in its role, at most 7 (30).
+    `INSERT INTO analytics_active_steps (day, role, weekly, monthly)
+     SELECT s.day, u.role, sum(s.w), sum(s.m)
+       FROM (SELECT role, day, lead(day) OVER (PARTITION BY user_id, role ORDER BY day) AS next
+               FROM analytics_user_days) u
+      CROSS JOIN LATERAL (VALUES (u.day, 1, 1), (least(u.day + 7, u.next), -1, 0), (least(u.day + 30, u.next), 0, -1))
+            s(day, w, m)
+      GROUP BY 1, 2`,
   );
   await step(
     'rollups: analytics_socket_hours',

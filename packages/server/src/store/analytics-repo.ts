@@ -1,7 +1,7 @@
 import type { ConfirmTime, LeadTime, RollupCount, RollupMetric } from '../domain/analytics-rollup.js';
 import type { Queryable } from './db.js';
 
-// The analytics rollups (migrations 050, 056): written by the analytics worker in its consumer transaction, read by the
+// The analytics rollups (migrations 050, 056, 061): written by the analytics worker in its consumer transaction, read by the
 // insights routes. Days and hours are in the zone of the booking's resource, so a vendor's 9 o'clock is 9 o'clock
 // across a DST change. Reads for one vendor and for all are separate statements, not `$n IS NULL OR vendor_id = $n`:
 // the pool's named statements get generic plans, and a generic plan of that OR cannot use the vendor's index.
@@ -39,16 +39,31 @@ export async function addRollupCounts(tx: Queryable, counts: readonly RollupCoun
   );
 }
 
-/** The same counts per resource and local day (busiest resources): one statement per batch. */
+/** The same counts per resource and local day, and per resource and ISO week (busiest resources): one statement. */
 export async function addResourceCounts(tx: Queryable, counts: readonly RollupCount[]): Promise<void> {
   if (!counts.length) return;
   await tx.query(
-    `INSERT INTO analytics_resource_daily (resource_id, vendor_id, metric, local_day, n)
-     SELECT x.resource_id, x.vendor_id, x.metric, (x.at AT TIME ZONE r.timezone)::date, count(*)::int
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS x(vendor_id, resource_id, metric, at)
-       JOIN resources r ON r.id = x.resource_id
-      GROUP BY 1, 2, 3, 4
-     ON CONFLICT (vendor_id, local_day, resource_id, metric) DO UPDATE SET n = analytics_resource_daily.n + EXCLUDED.n`,
+    `WITH c AS (
+       SELECT x.resource_id, x.vendor_id, x.metric, (x.at AT TIME ZONE r.timezone)::date AS local_day,
+              count(*)::int AS added
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS x(vendor_id, resource_id, metric, at)
+         JOIN resources r ON r.id = x.resource_id
+        GROUP BY 1, 2, 3, 4
+     ), d AS (
+       INSERT INTO analytics_resource_daily (resource_id, vendor_id, metric, local_day, n) SELECT * FROM c
+       ON CONFLICT (vendor_id, local_day, resource_id, metric) DO UPDATE SET n = analytics_resource_daily.n + EXCLUDED.n
+     )
+     INSERT INTO analytics_resource_weekly (week, resource_id, made, held, cancelled, no_show)
+     SELECT date_trunc('week', local_day)::date, resource_id,
+            coalesce(sum(added) FILTER (WHERE metric = 'made'), 0), coalesce(sum(added) FILTER (WHERE metric = 'held'), 0),
+            coalesce(sum(added) FILTER (WHERE metric = 'cancelled'), 0),
+            coalesce(sum(added) FILTER (WHERE metric = 'no_show'), 0)
+       FROM c WHERE metric <> 'confirmed'
+      GROUP BY 1, 2
+     ON CONFLICT (week, resource_id) DO UPDATE SET made = analytics_resource_weekly.made + EXCLUDED.made,
+       held = analytics_resource_weekly.held + EXCLUDED.held,
+       cancelled = analytics_resource_weekly.cancelled + EXCLUDED.cancelled,
+       no_show = analytics_resource_weekly.no_show + EXCLUDED.no_show`,
     [
       counts.map((c) => c.vendorId),
       counts.map((c) => c.resourceId),
@@ -94,6 +109,18 @@ export async function resourceTotals(
   db: Queryable,
   q: { vendorId: string | null; from: string; to: string; limit: number },
 ): Promise<ResourceTotals[]> {
+  // Across vendors, whole ISO weeks inside the range come from the weekly rollup and only the days before the first
+  // and after the last from the daily one.
+  const counts = q.vendorId
+    ? `SELECT resource_id, metric, n FROM analytics_resource_daily
+        WHERE local_day BETWEEN $1::date AND $2::date AND vendor_id = $4`
+    : `SELECT resource_id, metric, n FROM analytics_resource_daily
+        WHERE local_day BETWEEN $1::date AND $5::date OR local_day BETWEEN $6::date AND $2::date
+       UNION ALL
+       SELECT resource_id, m.metric, m.n FROM analytics_resource_weekly
+        CROSS JOIN LATERAL (VALUES ('made', made), ('held', held), ('cancelled', cancelled), ('no_show', no_show))
+              AS m(metric, n)
+        WHERE week BETWEEN $4::date AND $7::date`;
   const rows = await db.query<{
     id: string;
     name: string;
@@ -108,14 +135,13 @@ export async function resourceTotals(
                     coalesce(sum(n) FILTER (WHERE metric = 'held'), 0)::int AS held,
                     coalesce(sum(n) FILTER (WHERE metric = 'cancelled'), 0)::int AS cancelled,
                     coalesce(sum(n) FILTER (WHERE metric = 'no_show'), 0)::int AS no_show
-               FROM analytics_resource_daily
-              WHERE local_day BETWEEN $1::date AND $2::date ${q.vendorId ? 'AND vendor_id = $4' : ''}
+               FROM (${counts}) c
               GROUP BY resource_id
               ORDER BY held DESC, made DESC, resource_id
               LIMIT $3) a
        JOIN resources r ON r.id = a.resource_id
       ORDER BY a.held DESC, a.made DESC, a.resource_id`,
-    q.vendorId ? [q.from, q.to, q.limit, q.vendorId] : [q.from, q.to, q.limit],
+    q.vendorId ? [q.from, q.to, q.limit, q.vendorId] : [q.from, q.to, q.limit, ...weekSplit(q.from, q.to)],
   );
   return rows.map((r) => ({
     resourceId: r.id,
@@ -125,6 +151,26 @@ export async function resourceTotals(
     cancelled: Number(r.cancelled),
     noShow: Number(r.no_show),
   }));
+}
+
+const dayMs = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * [from, to] as whole ISO weeks (Mondays firstWeek…lastWeek) and the days around them: [from, headEnd] before and
+ * [tailStart, to] after. Without a whole week, the head is the whole range and the tail and weeks are empty.
+ */
+export function weekSplit(
+  from: string,
+  to: string,
+): [firstWeek: string, headEnd: string, tailStart: string, lastWeek: string] {
+  const f = Date.parse(`${from}T00:00:00Z`);
+  const t = Date.parse(`${to}T00:00:00Z`);
+  const weekday = (ms: number) => (new Date(ms).getUTCDay() + 6) % 7; // Monday 0
+  const firstWeek = f + ((7 - weekday(f)) % 7) * dayMs;
+  const lastWeek = t - ((weekday(t) + 1) % 7) * dayMs - 6 * dayMs;
+  if (firstWeek > lastWeek) return [isoDay(firstWeek), to, isoDay(t + dayMs), isoDay(lastWeek)];
+  return [isoDay(firstWeek), isoDay(firstWeek - dayMs), isoDay(lastWeek + 7 * dayMs), isoDay(lastWeek)];
 }
 
 /** Bookings made over local days [from, to] per lead-time bucket, with the bucket's summed seconds. */

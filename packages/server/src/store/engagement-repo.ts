@@ -1,7 +1,7 @@
 import type { Role } from '@slotcast/protocol';
 import type { Queryable } from './db.js';
 
-// Engagement rollups (migration 056), fed from sockets by usecases/socket-activity.ts: a node adds its batch of
+// Engagement rollups (migrations 056, 061), fed from sockets by usecases/socket-activity.ts: a node adds its batch of
 // activity once per flush, two statements whatever the number of sockets.
 
 export interface UserDayActivity {
@@ -19,12 +19,20 @@ export interface SocketHourActivity {
   socketSeconds: number;
 }
 
+/** Advisory lock key serialising activity flushes across nodes (the relay's leadership lock is another). */
+const ACTIVITY_FLUSH_LOCK = 0x5107_ac71;
+
+/** Adds a node's batch of activity; call in a transaction (it takes a transaction-scoped lock). */
 export async function addActivity(
   db: Queryable,
   users: readonly UserDayActivity[],
   hours: readonly SocketHourActivity[],
 ): Promise<void> {
   if (users.length) {
+    // Nodes flush one at a time: the steps of a new user-day depend on the user's other days, which a concurrent
+    // flush of another day of the same user (two tabs on two nodes across midnight) would not see yet. Call inside
+    // a transaction; the lock is released at its end.
+    await db.query('SELECT pg_advisory_xact_lock($1)', [ACTIVITY_FLUSH_LOCK]);
     // A user's first row of a day (xmax = 0: inserted, not updated) adds them to the day's active users once.
     await db.query(
       `WITH x AS (
@@ -35,6 +43,32 @@ export async function addActivity(
          ON CONFLICT (day, user_id) DO UPDATE SET sessions = analytics_user_days.sessions + EXCLUDED.sessions,
            connects = analytics_user_days.connects + EXCLUDED.connects
          RETURNING day, user_id, role, (xmax = 0) AS first
+       ), fresh AS (
+         -- New user-days, with the user's previous day in the role before this batch (this statement's snapshot
+         -- does not see the rows it inserts) and their next day before or in it.
+         SELECT f.day, f.role,
+                (SELECT max(e.day) FROM analytics_user_days e
+                  WHERE e.user_id = f.user_id AND e.role = f.role AND e.day < f.day) AS prev,
+                least((SELECT min(e.day) FROM analytics_user_days e
+                        WHERE e.user_id = f.user_id AND e.role = f.role AND e.day > f.day),
+                      (SELECT min(b.day) FROM up b
+                        WHERE b.first AND b.user_id = f.user_id AND b.role = f.role AND b.day > f.day)) AS next
+           FROM up f WHERE f.first
+       ), steps AS (
+         -- The 7- and 30-day windows a new day covers first (migration 061): +1 where they start, -1 after.
+         INSERT INTO analytics_active_steps (day, role, weekly, monthly)
+         SELECT s.day, f.role, sum(s.w), sum(s.m)
+           FROM fresh f
+          CROSS JOIN LATERAL (VALUES
+            (greatest(f.day, f.prev + 7), 1, 0, greatest(f.day, f.prev + 7) < least(f.day + 7, f.next)),
+            (least(f.day + 7, f.next), -1, 0, greatest(f.day, f.prev + 7) < least(f.day + 7, f.next)),
+            (greatest(f.day, f.prev + 30), 0, 1, greatest(f.day, f.prev + 30) < least(f.day + 30, f.next)),
+            (least(f.day + 30, f.next), 0, -1, greatest(f.day, f.prev + 30) < least(f.day + 30, f.next))
+          ) s(day, w, m, covers)
+          WHERE s.covers
+          GROUP BY 1, 2
+         ON CONFLICT (day, role) DO UPDATE SET weekly = analytics_active_steps.weekly + EXCLUDED.weekly,
+           monthly = analytics_active_steps.monthly + EXCLUDED.monthly
        )
        INSERT INTO analytics_active_daily (day, role, users, sessions, connects)
        SELECT up.day, up.role, count(*) FILTER (WHERE up.first), sum(x.sessions), sum(x.connects)
@@ -94,15 +128,13 @@ export async function dailyActive(
 }
 
 /**
- * Distinct users by role active in the 7 and the 30 days up to `to`, in one pass over the 30 days' rows: each user's
- * last active day, then counts of those recent enough. A user seen in two roles counts in each.
+ * Distinct users by role active in the 7 and the 30 days up to `to`: the sum of the steps up to it (migration 061),
+ * a few rows per day of history. A user seen in two roles counts in each.
  */
 export async function distinctActive(db: Queryable, to: string): Promise<{ weekly: RoleCounts; monthly: RoleCounts }> {
   const rows = await db.query<{ role: Role; weekly: number; monthly: number }>(
-    `SELECT role, count(*) FILTER (WHERE last >= $1::date - 6)::int AS weekly, count(*)::int AS monthly
-       FROM (SELECT user_id, role, max(day) AS last FROM analytics_user_days
-              WHERE day BETWEEN $1::date - 29 AND $1::date GROUP BY user_id, role) u
-      GROUP BY role`,
+    `SELECT role, sum(weekly)::int AS weekly, sum(monthly)::int AS monthly
+       FROM analytics_active_steps WHERE day <= $1::date GROUP BY role`,
     [to],
   );
   const pick = (k: 'weekly' | 'monthly') => roleCounts(rows.map((r) => ({ role: r.role, n: r[k] })));

@@ -324,6 +324,23 @@ describe.each(DB_KINDS)('analytics rollups of a generated history on %s', (kind)
       vA!.leadTime.buckets.map((x, i) => x.count + vB!.leadTime.buckets[i]!.count),
     );
     expect(vAll!.resources).toHaveLength(4);
+    // Across vendors whole weeks come from the weekly rollup and the ends from the daily one: the same counts.
+    const counts = (r: VendorInsightsResponse['resources']) =>
+      new Map(r.map(({ resourceId, name: _, ...c }) => [resourceId, c]));
+    for (const [days, to] of [
+      [90, '2026-12-31'],
+      [30, '2026-11-15'],
+      [30, '2026-11-20'],
+      [7, '2026-11-19'],
+      [7, '2026-11-22'],
+    ]) {
+      const [all, a, b] = await Promise.all(
+        ['', `&vendorId=${w.a.vendor.id}`, `&vendorId=${w.b.vendor.id}`].map((v) =>
+          get<VendorInsightsResponse>(`/analytics/vendor-insights?days=${days}&to=${to}${v}`),
+        ),
+      );
+      expect(counts(all!.resources), `${days} days to ${to}`).toEqual(counts([...a!.resources, ...b!.resources]));
+    }
   });
 
   it('refuses another vendor’s insights to an owner with 403 problem+json, and engagement to anyone but admins', async () => {
