@@ -11,7 +11,7 @@ import { WebPushService } from '../support/push/web-push-service.js';
 import type { TestServer } from '../support/server.js';
 import { api, book, buildWorld, slotAt, type World } from '../support/world.js';
 import { killAllStarted, startCluster } from './support/cluster.js';
-import { freePort, PrivatePostgres, scratchDir, waitFor } from './support/services.js';
+import { freePort, PrivatePostgres, scratchDir } from './support/services.js';
 
 const missing = inject('clusterMissing');
 const BOOKINGS = 24;
@@ -86,8 +86,8 @@ describe.skipIf(missing.length > 0)('reminders from a 2-node cluster', () => {
   const sentCount = async () =>
     Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM reminders WHERE sent_at IS NOT NULL'))[0]!.n);
   /**
-   * The nodes run on the wall clock, which a test cannot move: instead their reminders' due times are brought to now,
-   * one every `stepMs`, as if the clock ran through them, so both schedulers keep finding due reminders for seconds.
+   * The nodes run on the wall clock, which a test cannot move: instead their reminders' due times are brought to now
+   * (plus `stepMs` per reminder), as if the clock had run on to them.
    */
   const fallDue = (bookingIds: string[], stepMs: number) =>
     db.query(
@@ -117,19 +117,51 @@ describe.skipIf(missing.length > 0)('reminders from a 2-node cluster', () => {
       })
     ).body.items;
 
-  it('sends each booking × offset reminder exactly once while a node is killed mid-run', async () => {
+  it('sends each booking × offset reminder exactly once when the node sending them is killed mid-send', async () => {
     const bookingIds: string[] = [];
     for (let i = 0; i < BOOKINGS; i++) bookingIds.push(await bookConfirmed(2 + Math.floor(i / 12), 6 + (i % 12)));
     // The reminders worker (a durable consumer) schedules them from the confirmations.
     await expect.poll(async () => (await scheduled(bookingIds)).length, { timeout: 60_000 }).toBe(BOOKINGS * OFFSETS);
     const expected = (await scheduled(bookingIds)).map((r) => -Number(r.id)).sort((a, b) => a - b);
 
-    await fallDue(bookingIds, 100);
-    // Mid-run: some reminders sent, most still to come.
-    await waitFor('first reminders sent', async () => (await sentCount()) >= 6, 30_000, 20);
-    const [victim] = cluster.nodes;
-    await victim!.kill();
-    expect(await sentCount()).toBeLessThan(BOOKINGS * OFFSETS);
+    // Stop the sender inside its transaction: an uncommitted in-app row under one reminder's key makes whichever node
+    // takes the due reminders wait there, all of them taken and marked sent but nothing committed; then kill it.
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let holding!: () => void;
+    const held = new Promise<void>((r) => {
+      holding = r;
+    });
+    const blocker = db
+      .transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO notifications (user_id, source_event_id, booking_id, category, priority, title, body)
+           VALUES ($1, $2, NULL, 'system', 0, 'blocker', 'blocker')`,
+          [w.alice.user.id, Math.max(...expected)],
+        );
+        holding();
+        await released;
+        throw new Error('rolled back');
+      })
+      .catch(() => {});
+    await held;
+    await fallDue(bookingIds, 0);
+    const waiting = () =>
+      db.query<{ name: string }>(
+        `SELECT application_name AS name FROM pg_stat_activity
+          WHERE application_name = ANY($1::text[]) AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO notifications%'`,
+        [cluster.nodes.map((n) => n.id)],
+      );
+    await expect.poll(async () => (await waiting()).length, { timeout: 30_000, interval: 100 }).toBe(1);
+    const [{ name }] = (await waiting()) as [{ name: string }];
+    const victim = cluster.nodes.find((n) => n.id === name)!;
+    // The other node finds every due reminder locked (SKIP LOCKED) and takes none.
+    expect(await sentCount()).toBe(0);
+    await victim.kill();
+    release();
+    await blocker;
 
     const seen = () => reminderPushes().map((p) => p.eventId);
     await expect.poll(() => new Set(seen()).size, { timeout: 60_000, interval: 200 }).toBe(BOOKINGS * OFFSETS);
