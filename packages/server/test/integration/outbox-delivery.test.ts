@@ -300,4 +300,44 @@ describe.each(DB_KINDS)('push and email through the outbox on %s', (kind) => {
     await pruneSentOutbox(db, new Date(now.getTime() - 30 * 86_400_000));
     expect(await keys()).toEqual(['retention:2']);
   });
+
+  it('lets the cancellation of a booking starting within the user’s urgent hours break through quiet hours, and holds the rest', async () => {
+    const night2 = night.plus({ days: 1 });
+    at(night2);
+    await subscribe(w.alice, 'alice-tablet');
+    await prefs(w.alice, {
+      quietHours: {
+        timeZone: ZONE,
+        windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '22:00', end: '07:00' }],
+        urgentWithinHours: 24,
+      },
+    });
+    // One starts within a day of the clock (early next morning), the other days later.
+    const bookAt = async (startAt: string) => {
+      const res = await book(server, w.alice, w.b, startAt);
+      expect(res).toMatchObject({ status: 201 });
+      return res.body as Booking;
+    };
+    const near = await bookAt(night2.plus({ hours: 6, minutes: 30 }).toUTC().toISO()!);
+    const far = await bookAt(night2.plus({ days: 4, minutes: 30 }).toUTC().toISO()!);
+    const cancel = async (b: Booking) => {
+      const confirmed = (await confirm(w.b.owner, b)).body;
+      const res = await api(server, 'POST', `/bookings/${b.id}/cancel`, {
+        token: w.b.owner.token,
+        body: { version: confirmed.version },
+      });
+      expect(res.status).toBe(200);
+    };
+    await cancel(far);
+    await cancel(near);
+    const fresh = () => payloads('alice-tablet');
+    await expect
+      .poll(() => fresh().map((p) => [p.title, p.bookingId]), POLL)
+      .toEqual([['Your booking was cancelled', near.id]]);
+    // The confirmations and the far cancellation wait for the morning; its digest is the sentinel.
+    at(night2.plus({ days: 1 }).set({ hour: 7 }));
+    await server.slotcast.deliveries.releaseHeld(now);
+    await expect.poll(() => fresh().length, POLL).toBe(2);
+    expect(fresh()[1]!.title).toMatch(/^While you were away: /);
+  });
 });

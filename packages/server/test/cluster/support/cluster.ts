@@ -61,6 +61,8 @@ export class NodeProcess {
           HOST: '127.0.0.1',
           PORT: String(this.port),
           NODE_ID: this.id,
+          // Its database sessions carry its name (pg_stat_activity.application_name), so a test can tell whose they are.
+          PGAPPNAME: this.id,
           JWT_SECRET: 'cluster-secret-cluster-secret-cluster-secret-0123',
           LOG_LEVEL: process.env.CLUSTER_LOG_LEVEL ?? 'warn',
           RATE_LIMITS_ENABLED: 'false',
