@@ -1,4 +1,6 @@
-// `npm run bench:offline`: the offline store in Chromium against a real Slotcast server (embedded PGlite, demo data).
+// `npm run bench:offline`: the offline store in Chromium against a real Slotcast server (demo data) on PostgreSQL, as
+// deployed beyond one node (a scratch database beside TEST_DATABASE_URL, dropped at the end); `-- --pglite` (or no
+// TEST_DATABASE_URL) runs it on the embedded PGlite instead (one connection: every write waits for the one before).
 // 1. Offline reload to the staff bookings painted from IndexedDB, with 1,000 bookings cached, at 4× CPU throttling.
 // 2. 100 actions taken offline (confirms), flushed after reconnect: time until all are applied, and the rate.
 // 3. IndexedDB usage per 1,000 cached bookings (Chromium's navigator.storage.estimate().usageDetails.indexedDB).
@@ -7,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSlotcastClient, type SlotcastClient } from '@slotcast/client';
 import type { Booking } from '@slotcast/protocol';
+import { createScratchDatabase, redactUrl } from '../../../bench/lib/scratch-database.js';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../test/e2e/support/browser.js';
 import { buildWebApp, freePort, SlotcastProcess } from '../test/e2e/support/slotcast-process.js';
 
@@ -62,10 +65,16 @@ async function main() {
   // guards against abuse, not against a benchmark. The limit is lifted for this server only.
   process.env.RATE_LIMITS_ENABLED = 'false';
   const tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-bench-offline-'));
+  const adminUrl = process.argv.includes('--pglite') ? undefined : process.env.TEST_DATABASE_URL;
+  const scratch = adminUrl ? await createScratchDatabase(adminUrl, 'slotcast_bench_offline') : null;
+  console.log(
+    scratch ? `server on PostgreSQL: ${scratch.name} on ${redactUrl(adminUrl!)}` : 'server on embedded PGlite',
+  );
   const server = new SlotcastProcess({
     port: await freePort(),
     dataDir: path.join(tmp, 'data'),
     webDist: path.join(tmp, 'dist'),
+    ...(scratch ? { databaseUrl: scratch.url } : {}),
   });
   const browser = await (async () => {
     buildWebApp(path.join(tmp, 'dist'));
@@ -250,6 +259,7 @@ async function main() {
   } finally {
     await browser.close();
     await server.stop();
+    await scratch?.drop();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

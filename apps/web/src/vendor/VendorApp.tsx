@@ -19,6 +19,26 @@ const BookingsPage = lazy(() => loadBookingsPage().then((m) => ({ default: m.Boo
 if (typeof window !== 'undefined' && window.location.pathname === APP_PATHS.bookings) void loadBookingsPage();
 const InsightsPage = lazy(() => import('../insights/InsightsPage.js'));
 
+// The vendor's time zone as last seen in its catalogue: the list's date range is computed in it, before the catalogue
+// is there, so it does not move when the catalogue arrives.
+const timeZoneKey = (vendorId: string) => `slotcast:vendor-tz:${vendorId}`;
+function rememberTimeZone(vendorId: string, timeZone: string | undefined): void {
+  try {
+    if (timeZone) localStorage.setItem(timeZoneKey(vendorId), timeZone);
+  } catch {
+    // Storage unavailable (private mode): the browser's zone is the fallback.
+  }
+}
+function rememberedTimeZone(vendorId: string): string {
+  try {
+    const tz = localStorage.getItem(timeZoneKey(vendorId));
+    if (tz) return tz;
+  } catch {
+    // As above.
+  }
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
 function SpeakerIcon({ on }: { on: boolean }) {
   return (
     <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
@@ -44,7 +64,9 @@ export default function VendorApp({ user }: { user: User }) {
   const live = useLive();
   const catalog = useCatalog(user.vendorId);
   useEffect(() => {
-    if (catalog.data) performance.mark('slotcast:catalog');
+    if (!catalog.data) return;
+    performance.mark('slotcast:catalog');
+    rememberTimeZone(catalog.data.vendor.id, catalog.data.resources[0]?.timezone);
   }, [catalog.data]);
   const sound = useSoundCue();
   const { play } = sound;
@@ -57,27 +79,31 @@ export default function VendorApp({ user }: { user: User }) {
   );
 
   if (!user.vendorId) return <p>This staff account belongs to no vendor.</p>;
-  if (!catalog.data) {
-    return (
-      <LoadState
-        status={catalog.status === 'error' ? 'error' : 'loading'}
-        error={catalog.error}
-        onRetry={catalog.reload}
-        what="your vendor"
-      />
-    );
-  }
-  const { vendor, resources, services } = catalog.data;
+  const vendorId = user.vendorId;
   const page = (p: string) => {
-    const booking = matchPath(APP_PATHS.booking, p);
-    if (booking) return <BookingPage key={booking.id} bookingId={booking.id!} user={user} />;
+    // The list needs only the bookings to be drawn (from the offline store, on a reload): it does not wait for the
+    // catalogue, which fills in the resource and service names when it arrives (same element, nothing remounts).
     if (p === APP_PATHS.bookings) {
+      const timeZone = catalog.data?.resources[0]?.timezone ?? rememberedTimeZone(vendorId);
       return (
         <Suspense fallback={<LoadState status="loading" error={null} onRetry={() => {}} what="bookings" />}>
-          <BookingsPage user={user} catalogs={catalogs} title="Bookings" timeZone={resources[0]?.timezone ?? 'UTC'} />
+          <BookingsPage user={user} catalogs={catalogs} title="Bookings" timeZone={timeZone} />
         </Suspense>
       );
     }
+    if (!catalog.data) {
+      return (
+        <LoadState
+          status={catalog.status === 'error' ? 'error' : 'loading'}
+          error={catalog.error}
+          onRetry={catalog.reload}
+          what="your vendor"
+        />
+      );
+    }
+    const { vendor, resources, services } = catalog.data;
+    const booking = matchPath(APP_PATHS.booking, p);
+    if (booking) return <BookingPage key={booking.id} bookingId={booking.id!} user={user} />;
     if (p === APP_PATHS.insights && user.isOwner) {
       return (
         <Suspense fallback={<LoadState status="loading" error={null} onRetry={() => {}} what="insights" />}>

@@ -43,6 +43,8 @@ export interface SlotcastProcessOptions {
   webDist: string;
   /** More settings (e.g. SMTP_URL, PUBLIC_URL, VAPID keys, NODE_EXTRA_CA_CERTS, a shorter OPS_SAMPLE_INTERVAL_SECONDS). */
   env?: Record<string, string>;
+  /** PostgreSQL instead of the embedded PGlite (a multi-node deployment's database); demo data is seeded into it. */
+  databaseUrl?: string;
 }
 
 /**
@@ -73,6 +75,7 @@ export class SlotcastProcess {
     };
     // The embedded defaults: PGlite in dataDir, in-process bus and adapter, whatever the surrounding shell has set.
     for (const key of ['DATABASE_URL', 'REDIS_URL', 'AMQP_URL', 'JWT_SECRET']) delete env[key];
+    if (this.opts.databaseUrl) env.DATABASE_URL = this.opts.databaseUrl;
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'packages/server/src/main.ts')], {
       cwd: repoRoot,
       env,
