@@ -15,14 +15,9 @@ import { MAX_PAYLOAD_BYTES, type PushMessage, type PushOutcome, type PushSender 
 import { getBookings } from '../store/bookings-repo.js';
 import type { Queryable } from '../store/db.js';
 import type { OutboxRow } from '../store/deliveries-repo.js';
-import {
-  devicesOfUsers,
-  type PushRecipientDevice,
-  recordSends,
-  removeSubscriptions,
-  sentAmong,
-} from '../store/push-repo.js';
+import { devicesOfUsers, type PushRecipientDevice, removeSubscriptions, sentAmong } from '../store/push-repo.js';
 import type { ChannelSender, SendResult } from './outbox-sender.js';
+import { PushSendRecorder } from './push-send-recorder.js';
 
 /** Pushes in flight per node and claim: enough to hide a push service's latency, few enough not to flood it. */
 export const DEFAULT_SEND_CONCURRENCY = 64;
@@ -43,7 +38,7 @@ const LIVE = new Set(['requested', 'confirmed']);
 /**
  * The push channel of the outbox sender: each claimed message to every device of its user. Per claim, not per row:
  * one query for the devices, one for what was already accepted, one for the bookings, the sends in parallel
- * (bounded), then one small insert per accepted push.
+ * (bounded), each accepted push recorded through a group commit (PushSendRecorder).
  *
  * Exactly one push per (device, message): each accepted push is recorded in push_sends as soon as the service took
  * it, and a message claimed again (another device asked to retry, or this node died and the lease ran out) skips
@@ -54,6 +49,7 @@ export function pushChannel(deps: PushChannelDeps): ChannelSender {
   const senders = new Map(deps.senders.map((s) => [s.kind, s]));
   const now = deps.now ?? (() => new Date());
   const limit = pLimit(deps.sendConcurrency ?? DEFAULT_SEND_CONCURRENCY);
+  const recorder = new PushSendRecorder(deps.db, now);
   return {
     channel: 'push',
     async send(rows: OutboxRow[]): Promise<SendResult> {
@@ -89,10 +85,9 @@ export function pushChannel(deps: PushChannelDeps): ChannelSender {
               limit(async () => {
                 const outcome = await senders.get(device.provider)!.send(device, await messageFor(device.role));
                 deps.onOutcome?.(device.provider, outcome.kind);
-                // Recorded at once, not with the claim: a node killed mid-claim leaves only this one round trip
-                // between the service's 201 and the record that keeps the next claimer off this device.
-                if (outcome.kind === 'sent')
-                  await recordSends(deps.db, [{ subscriptionId: device.id, outboxId: row.id }], now());
+                // Recorded at once, not with the claim: a node killed mid-claim leaves about one round trip (the
+                // group commit in flight) between the service's 201 and the record that keeps the next claimer off.
+                if (outcome.kind === 'sent') await recorder.record(device.id, row.id);
                 else if (outcome.kind === 'gone') gone.push(device.id);
                 else if (outcome.kind === 'retry') {
                   retry = true;
