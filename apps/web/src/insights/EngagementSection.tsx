@@ -36,7 +36,8 @@ export function EngagementSection({ days, range }: { days: '7' | '30' | '90'; ra
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const data = useAsync(async () => {
     const [engagement, sockets, frequency] = await Promise.all([
-      sdk.api.analytics.engagement({ days, to: range.to }),
+      // Active users are kept by UTC day; socket activity is shown in the reader's zone, over the reader's days.
+      sdk.api.analytics.engagement({ days, to: new Date().toISOString().slice(0, 10) }),
       sdk.api.analytics.socketHeatmap({ ...range, timeZone }),
       sdk.api.analytics.notificationFrequency({
         from: `${range.from}T00:00:00.000Z`,
