@@ -1,65 +1,32 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { PushDevice, PushPayload } from '@slotcast/protocol';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import webpush from 'web-push';
-import type { Db } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrate.js';
-import { openPostgres } from '../../src/store/postgres.js';
-import { loopbackCertificate } from '../support/push/tls.js';
-import { WebPushService } from '../support/push/web-push-service.js';
-import type { TestServer } from '../support/server.js';
-import { api, book, buildWorld, slotAt, type World } from '../support/world.js';
-import { killAllStarted, startCluster } from './support/cluster.js';
-import { freePort, PrivatePostgres, scratchDir, waitFor } from './support/services.js';
+import { api, book, slotAt, type World } from '../support/world.js';
+import { startPushCluster } from './support/push-cluster.js';
+import { waitFor } from './support/services.js';
 
 const missing = inject('clusterMissing');
 const DEVICES = ['staff-1', 'staff-2', 'staff-3', 'owner-1', 'owner-2'];
 const BOOKINGS = 30;
 
 describe.skipIf(missing.length > 0)('push from a 2-node cluster', () => {
-  let pgServer: PrivatePostgres;
-  let cluster: Awaited<ReturnType<typeof startCluster>>;
-  let db: Db;
+  let stack: Awaited<ReturnType<typeof startPushCluster>>;
+  let cluster: typeof stack.cluster;
   let w: World;
-  let webPush: WebPushService;
-  const as = (url: string) => ({ slotcast: { db }, url }) as unknown as TestServer;
+  let webPush: typeof stack.webPush;
+  let as: typeof stack.as;
 
   beforeAll(async () => {
-    const dir = scratchDir('cluster-push');
-    const tls = await loopbackCertificate();
-    const vapid = webpush.generateVAPIDKeys();
-    webPush = new WebPushService(tls, vapid.publicKey);
-    await webPush.start();
-    // The nodes are processes of their own: they trust the local push service's certificate through Node's CA list.
-    const ca = path.join(dir, 'push-ca.pem');
-    writeFileSync(ca, tls.cert);
-    pgServer = new PrivatePostgres(await freePort());
-    await pgServer.drop();
-    await pgServer.create();
-    const admin = await openPostgres(pgServer.url());
-    await admin.query('CREATE DATABASE slotcast');
-    await admin.close();
-    db = await openPostgres(pgServer.url('slotcast'), { poolSize: 4 });
-    await migrate(db);
-    cluster = await startCluster(
-      2,
+    stack = await startPushCluster(
+      'cluster-push',
       {
-        DATABASE_URL: pgServer.url('slotcast'),
-        DATABASE_POOL_SIZE: '8',
-        NODE_EXTRA_CA_CERTS: ca,
-        VAPID_PUBLIC_KEY: vapid.publicKey,
-        VAPID_PRIVATE_KEY: vapid.privateKey,
-        VAPID_SUBJECT: 'mailto:ops@slotcast.test',
-        PUSH_ENDPOINT_HOSTS: '127.0.0.1',
         // Every request on its own push, and a killed node's claims taken over within seconds.
         NOTIFY_BATCH_WINDOW_SECONDS: '0',
         OUTBOX_LEASE_SECONDS: '3',
         OUTBOX_SWEEP_SECONDS: '1',
       },
-      dir,
+      {},
     );
-    w = await buildWorld(as(cluster.lb.url));
+    ({ cluster, w, webPush, as } = stack);
     for (const name of DEVICES) {
       const party = name.startsWith('staff') ? w.a.staff : w.a.owner;
       const device = webPush.register(webPush.device(name));
@@ -72,11 +39,7 @@ describe.skipIf(missing.length > 0)('push from a 2-node cluster', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await killAllStarted();
-    await db?.close();
-    await pgServer?.stop();
-    await webPush?.close();
+    await stack?.stop();
   });
 
   it('pushes each notification exactly once to every device while a node is killed mid-stream', async () => {

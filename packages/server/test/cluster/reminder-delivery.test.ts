@@ -1,17 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Booking, NotificationPage, PushDevice, PushPayload } from '@slotcast/protocol';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import webpush from 'web-push';
-import type { Db } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrate.js';
-import { openPostgres } from '../../src/store/postgres.js';
-import { loopbackCertificate } from '../support/push/tls.js';
-import { WebPushService } from '../support/push/web-push-service.js';
-import type { TestServer } from '../support/server.js';
-import { api, book, buildWorld, slotAt, type World } from '../support/world.js';
-import { killAllStarted, startCluster } from './support/cluster.js';
-import { freePort, PrivatePostgres, scratchDir } from './support/services.js';
+import { api, book, slotAt, type World } from '../support/world.js';
+import { startPushCluster } from './support/push-cluster.js';
 
 const missing = inject('clusterMissing');
 const BOOKINGS = 24;
@@ -20,39 +10,17 @@ const OFFSETS = 2;
 const PHONE = 'alice-phone';
 
 describe.skipIf(missing.length > 0)('reminders from a 2-node cluster', () => {
-  let pgServer: PrivatePostgres;
-  let cluster: Awaited<ReturnType<typeof startCluster>>;
-  let db: Db;
+  let stack: Awaited<ReturnType<typeof startPushCluster>>;
+  let cluster: typeof stack.cluster;
+  let db: typeof stack.db;
   let w: World;
-  let webPush: WebPushService;
-  const as = (url: string) => ({ slotcast: { db }, url }) as unknown as TestServer;
+  let webPush: typeof stack.webPush;
+  let as: typeof stack.as;
 
   beforeAll(async () => {
-    const dir = scratchDir('cluster-reminders');
-    const tls = await loopbackCertificate();
-    const vapid = webpush.generateVAPIDKeys();
-    webPush = new WebPushService(tls, vapid.publicKey);
-    await webPush.start();
-    const ca = path.join(dir, 'push-ca.pem');
-    writeFileSync(ca, tls.cert);
-    pgServer = new PrivatePostgres(await freePort());
-    await pgServer.drop();
-    await pgServer.create();
-    const admin = await openPostgres(pgServer.url());
-    await admin.query('CREATE DATABASE slotcast');
-    await admin.close();
-    db = await openPostgres(pgServer.url('slotcast'), { poolSize: 4 });
-    await migrate(db);
-    cluster = await startCluster(
-      2,
+    stack = await startPushCluster(
+      'cluster-reminders',
       {
-        DATABASE_URL: pgServer.url('slotcast'),
-        DATABASE_POOL_SIZE: '8',
-        NODE_EXTRA_CA_CERTS: ca,
-        VAPID_PUBLIC_KEY: vapid.publicKey,
-        VAPID_PRIVATE_KEY: vapid.privateKey,
-        VAPID_SUBJECT: 'mailto:ops@slotcast.test',
-        PUSH_ENDPOINT_HOSTS: '127.0.0.1',
         // Both nodes look for due reminders every second; every reminder on its own push; a killed node's outbox
         // claims taken over within seconds.
         REMINDER_SWEEP_SECONDS: '1',
@@ -60,9 +28,9 @@ describe.skipIf(missing.length > 0)('reminders from a 2-node cluster', () => {
         OUTBOX_LEASE_SECONDS: '3',
         OUTBOX_SWEEP_SECONDS: '1',
       },
-      dir,
+      { autoConfirm: true },
     );
-    w = await buildWorld(as(cluster.lb.url), { autoConfirm: true });
+    ({ cluster, db, w, webPush, as } = stack);
     const device = webPush.register(webPush.device(PHONE));
     const res = await api<PushDevice>(as(cluster.lb.url), 'POST', '/push/subscriptions', {
       token: w.alice.token,
@@ -72,11 +40,7 @@ describe.skipIf(missing.length > 0)('reminders from a 2-node cluster', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await killAllStarted();
-    await db?.close();
-    await pgServer?.stop();
-    await webPush?.close();
+    await stack?.stop();
   });
 
   const scheduled = (bookingIds: string[]) =>
