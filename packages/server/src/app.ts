@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { TokenSigner } from './auth/tokens.js';
 import { handOffCommitted } from './bus/commit-handoff.js';
 import { createBus } from './bus/create-bus.js';
-import type { DurableSubscription } from './bus/durable.js';
 import type { StoredEvent } from './bus/event-bus.js';
 import type { NodeBus } from './bus/node-bus.js';
 import type { Config } from './config.js';
@@ -21,10 +17,11 @@ import { LoadGovernor } from './limits/load-governor.js';
 import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './limits/login-throttle.js';
 import { type LimiterFactory, memoryLimiters, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { redisLimiters } from './limits/redis-limiters.js';
-import { fileMailer, type Mailer, smtpMailer } from './mail/mailer.js';
+import type { Mailer } from './mail/mailer.js';
 import { type ComposeNotificationMail, createNotificationMailComposer } from './mail/notification-mail.js';
 import { MailOpenMarks } from './mail/open-marks.js';
 import { UnsubscribeTokens } from './mail/unsubscribe-tokens.js';
+import { jwtSecret, mailAddressOf, mailerFor, openDatabase } from './node-resources.js';
 import { loadAlertThresholds } from './observability/alert-rules.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
@@ -46,8 +43,6 @@ import { CatalogCache } from './store/catalog-cache.js';
 import { type Db, ping } from './store/db.js';
 import { outboxStats } from './store/event-log.js';
 import { migrate } from './store/migrate.js';
-import { openPglite } from './store/pglite.js';
-import { openPostgres } from './store/postgres.js';
 import { AccountService } from './usecases/accounts.js';
 import { AnalyticsService } from './usecases/analytics.js';
 import { AuthService } from './usecases/auth.js';
@@ -62,13 +57,8 @@ import { PushService } from './usecases/push.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
 import { ReminderService } from './usecases/reminders.js';
 import { flushSocketActivity, SocketActivity } from './usecases/socket-activity.js';
-import { startAnalyticsWorker } from './workers/analytics-worker.js';
-import { emailChannel } from './workers/email-sender.js';
-import { startMailWorker } from './workers/mail-worker.js';
-import { startNotificationsWorker } from './workers/notifications-worker.js';
-import { OutboxSender } from './workers/outbox-sender.js';
-import { pushChannel } from './workers/push-sender.js';
-import { startRemindersWorker } from './workers/reminders-worker.js';
+import { startNodeWorkers } from './workers/node-workers.js';
+import type { OutboxSender } from './workers/outbox-sender.js';
 import { startWorkers } from './workers/workers.js';
 
 export interface Slotcast {
@@ -317,54 +307,23 @@ export async function createSlotcast(
     emit: (sample) => io.to(ADMIN_ROOM).emit('ops:sample', sample),
     logger,
   });
-  // Durable workers (bus.subscribeDurable): on every node by default; a node with WORKERS_ENABLED=false leaves them
-  // to the others and spends itself on requests and sockets.
   const mailer = overrides.mailer ?? mailerFor(config, logger);
-  const durableWorkers: DurableSubscription[] = [];
-  if (config.WORKERS_ENABLED) {
-    durableWorkers.push(await startNotificationsWorker(bus, notifications));
-    durableWorkers.push(await startRemindersWorker(bus, reminders));
-    durableWorkers.push(await startAnalyticsWorker(bus, analytics));
-    durableWorkers.push(
-      await startMailWorker(bus, { mailer, publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }),
-    );
-  }
-  // Push and email leave only through the outbox, which the notifications worker (above) fills in its transaction.
-  let outbox: OutboxSender | null = null;
-  if (config.WORKERS_ENABLED) {
-    const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
-    outbox = new OutboxSender({
-      db,
-      logger: logger.child({ component: 'outbox' }),
-      now: overrides.now,
-      leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
-      retryDelaysMs: config.PUSH_RETRY_DELAYS_MS,
-      sweepMs: config.OUTBOX_SWEEP_SECONDS * 1000,
-      senders: [
-        // No push provider configured: push rows wait (and are pruned) rather than being marked sent to nobody.
-        ...(pushSetup.senders.length
-          ? [
-              pushChannel({
-                db,
-                senders: pushSetup.senders,
-                actionTokens,
-                logger: logger.child({ component: 'push' }),
-                now: overrides.now,
-                onOutcome: (provider, outcome) => metrics.pushSends.inc({ provider, outcome }),
-              }),
-            ]
-          : []),
-        emailChannel({
-          db,
-          mailer,
-          compose: overrides.composeMail ?? notificationMail,
-          publicUrl,
-          logger: logger.child({ component: 'mail' }),
-        }),
-      ],
-    });
-    await outbox.start();
-  }
+  const nodeWorkers = await startNodeWorkers({
+    config,
+    bus,
+    db,
+    logger,
+    metrics,
+    notifications,
+    reminders,
+    analytics,
+    mailer,
+    composeMail: overrides.composeMail ?? notificationMail,
+    pushSenders: pushSetup.senders,
+    actionTokens,
+    now: overrides.now,
+  });
+  const { outbox } = nodeWorkers;
 
   return {
     config,
@@ -404,8 +363,7 @@ export async function createSlotcast(
       opsPublisher.stop();
       await activityFlusher.stop();
       workers.stop();
-      await Promise.all(durableWorkers.map((w) => w.stop()));
-      await outbox?.stop();
+      await nodeWorkers.stop();
       await Promise.all(pushSetup.senders.map((s) => s.close?.()));
       mailer.close();
       await gateway!.drain(1000);
@@ -419,43 +377,4 @@ export async function createSlotcast(
       metrics.close();
     },
   };
-}
-
-async function openDatabase(config: Config): Promise<Db> {
-  if (config.DATABASE_URL) {
-    return openPostgres(config.DATABASE_URL, {
-      poolSize: config.DATABASE_POOL_SIZE,
-      queueLimit: config.DATABASE_POOL_QUEUE,
-    });
-  }
-  const dir = path.resolve(config.DATA_DIR, 'pglite');
-  await mkdir(dir, { recursive: true });
-  return openPglite(dir);
-}
-
-/** In development a secret is made once and kept in DATA_DIR, so sessions survive a restart. */
-async function jwtSecret(config: Config, logger: Logger): Promise<string> {
-  if (config.JWT_SECRET) return config.JWT_SECRET;
-  const file = path.resolve(config.DATA_DIR, 'jwt-secret');
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch {
-    const secret = randomBytes(48).toString('base64url');
-    await mkdir(config.DATA_DIR, { recursive: true });
-    await writeFile(file, secret, { mode: 0o600 });
-    logger.info({ file }, 'generated a development JWT secret');
-    return secret;
-  }
-}
-
-/** `Slotcast <no-reply@example.com>` → `no-reply@example.com`. */
-function mailAddressOf(from: string): string {
-  return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
-}
-
-/** SMTP when SMTP_URL is set; otherwise mails go to DATA_DIR/mail/ and the log (development). */
-function mailerFor(config: Config, logger: Logger): Mailer {
-  return config.SMTP_URL
-    ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
-    : fileMailer(path.resolve(config.DATA_DIR, 'mail'), config.MAIL_FROM, logger);
 }

@@ -1,0 +1,89 @@
+import type { Logger } from 'pino';
+import type { DurableSubscription } from '../bus/durable.js';
+import type { NodeBus } from '../bus/node-bus.js';
+import type { Config } from '../config.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { ComposeNotificationMail } from '../mail/notification-mail.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { ActionTokens } from '../push/action-tokens.js';
+import type { PushSender } from '../push/push-provider.js';
+import type { Db } from '../store/db.js';
+import type { AnalyticsService } from '../usecases/analytics.js';
+import type { NotificationService } from '../usecases/notifications.js';
+import type { ReminderService } from '../usecases/reminders.js';
+import { startAnalyticsWorker } from './analytics-worker.js';
+import { emailChannel } from './email-sender.js';
+import { startMailWorker } from './mail-worker.js';
+import { startNotificationsWorker } from './notifications-worker.js';
+import { OutboxSender } from './outbox-sender.js';
+import { pushChannel } from './push-sender.js';
+import { startRemindersWorker } from './reminders-worker.js';
+
+/**
+ * A node's workers (WORKERS_ENABLED; a node with it off leaves them to the others and spends itself on requests and
+ * sockets): the durable consumers that see every event once (notifications, reminders, analytics, account mail) and
+ * the outbox sender, the one way push and email leave — the notifications worker fills the outbox in its transaction.
+ */
+export async function startNodeWorkers(deps: {
+  config: Config;
+  bus: NodeBus;
+  db: Db;
+  logger: Logger;
+  metrics: Metrics;
+  notifications: NotificationService;
+  reminders: ReminderService;
+  analytics: AnalyticsService;
+  mailer: Mailer;
+  composeMail: ComposeNotificationMail;
+  pushSenders: PushSender[];
+  actionTokens: ActionTokens;
+  now?: () => Date;
+}): Promise<{ outbox: OutboxSender | null; stop(): Promise<void> }> {
+  const { config, bus, db, logger, now } = deps;
+  if (!config.WORKERS_ENABLED) return { outbox: null, stop: async () => {} };
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
+  const durable: DurableSubscription[] = [
+    await startNotificationsWorker(bus, deps.notifications),
+    await startRemindersWorker(bus, deps.reminders),
+    await startAnalyticsWorker(bus, deps.analytics),
+    await startMailWorker(bus, { mailer: deps.mailer, publicUrl }),
+  ];
+  const outbox = new OutboxSender({
+    db,
+    logger: logger.child({ component: 'outbox' }),
+    now,
+    leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
+    retryDelaysMs: config.PUSH_RETRY_DELAYS_MS,
+    sweepMs: config.OUTBOX_SWEEP_SECONDS * 1000,
+    senders: [
+      // No push provider configured: push rows wait (and are pruned) rather than being marked sent to nobody.
+      ...(deps.pushSenders.length
+        ? [
+            pushChannel({
+              db,
+              senders: deps.pushSenders,
+              actionTokens: deps.actionTokens,
+              logger: logger.child({ component: 'push' }),
+              now,
+              onOutcome: (provider, outcome) => deps.metrics.pushSends.inc({ provider, outcome }),
+            }),
+          ]
+        : []),
+      emailChannel({
+        db,
+        mailer: deps.mailer,
+        compose: deps.composeMail,
+        publicUrl,
+        logger: logger.child({ component: 'mail' }),
+      }),
+    ],
+  });
+  await outbox.start();
+  return {
+    outbox,
+    async stop() {
+      await Promise.all(durable.map((w) => w.stop()));
+      await outbox.stop();
+    },
+  };
+}
