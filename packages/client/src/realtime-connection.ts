@@ -1,14 +1,15 @@
 import { AuthExpiring, Closing, type HandshakeAuth, PROTOCOL_VERSION, ServerDraining } from '@slotcast/protocol';
 import { io } from 'socket.io-client';
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
-import { type Clock, systemClock, type TimerHandle } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import { fromConnectError, fromThrown, reactionTo } from './connection-errors.js';
 import { DEFAULT_CONNECTION_POLICY } from './connection-policy.js';
 import type { ConnectionError, ConnectionStateStore } from './connection-state.js';
 import { alwaysOnline, type NetworkStatus } from './network-status.js';
 import type { ConnectionOptions } from './realtime-options.js';
 import { ReconnectScheduler } from './reconnect-scheduler.js';
-import { type ClientSocket, emitWithAck } from './socket-ack.js';
+import type { ClientSocket } from './socket-ack.js';
+import { SocketHeartbeat } from './socket-heartbeat.js';
 import { SocketReauth } from './socket-reauth.js';
 import type { TokenManager } from './token-manager.js';
 import { TransportTracker } from './transport-tracker.js';
@@ -49,8 +50,7 @@ export class RealtimeConnection {
   // Every connect, stop and offline bumps this, so an async step of an abandoned attempt does nothing.
   private seq = 0;
   private detach: (() => void)[] = [];
-  private heartbeatMs: number;
-  private heartbeatTimer: TimerHandle | null = null;
+  private readonly heartbeat: SocketHeartbeat;
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -62,7 +62,13 @@ export class RealtimeConnection {
     this.random = opts.random ?? Math.random;
     const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.retries = new ReconnectScheduler({ ...backoff, clock: this.clock, random: this.random });
-    this.heartbeatMs = opts.heartbeatMs ?? DEFAULT_CONNECTION_POLICY.heartbeatMs.visible;
+    this.heartbeat = new SocketHeartbeat({
+      clock: this.clock,
+      intervalMs: opts.heartbeatMs ?? DEFAULT_CONNECTION_POLICY.heartbeatMs.visible,
+      ackTimeoutMs: opts.ackTimeoutMs ?? 5_000,
+      isCurrent: (socket) => socket === this.current,
+      onUnanswered: () => this.scheduleRetry({ code: 'NETWORK', message: 'heartbeat unanswered' }),
+    });
     this.reauth = new SocketReauth({
       tokens: this.tokens,
       clock: this.clock,
@@ -118,9 +124,7 @@ export class RealtimeConnection {
    * heartbeat is due one new interval from now.
    */
   setHeartbeat(ms: number): void {
-    if (ms === this.heartbeatMs) return;
-    this.heartbeatMs = ms;
-    if (this.socket) this.scheduleHeartbeat(this.socket);
+    this.heartbeat.setInterval(ms, this.socket);
   }
 
   /** New spacing for the coming reconnect attempts (the policy's, by network); an attempt already scheduled keeps its time. */
@@ -135,7 +139,7 @@ export class RealtimeConnection {
    */
   checkNow(): Promise<boolean> {
     const socket = this.socket;
-    return socket ? this.beat(socket) : Promise.resolve(false);
+    return socket ? this.heartbeat.beat(socket) : Promise.resolve(false);
   }
 
   retryNow(): void {
@@ -210,7 +214,7 @@ export class RealtimeConnection {
       const { transport, fallback } = this.transport?.connected() ?? { transport: null, fallback: false };
       const status = fallback ? 'polling-fallback' : 'connected';
       this.hooks.store.update({ status, attempt: 0, nextRetryAt: null, transport, lastError: null });
-      this.scheduleHeartbeat(socket);
+      this.heartbeat.schedule(socket);
       this.hooks.connected();
     });
     socket.on('connect_error', (err) => {
@@ -251,32 +255,6 @@ export class RealtimeConnection {
       this.reauth.expiring(socket, info.success ? Date.parse(info.data.expiresAt) : Number.NaN);
     });
     this.hooks.attach(socket, live);
-  }
-
-  private scheduleHeartbeat(socket: ClientSocket): void {
-    this.cancelHeartbeat();
-    this.heartbeatTimer = this.clock.setTimeout(() => {
-      this.heartbeatTimer = null;
-      void this.beat(socket);
-    }, this.heartbeatMs);
-  }
-
-  private cancelHeartbeat(): void {
-    if (this.heartbeatTimer !== null) this.clock.clearTimeout(this.heartbeatTimer);
-    this.heartbeatTimer = null;
-  }
-
-  private async beat(socket: ClientSocket): Promise<boolean> {
-    this.cancelHeartbeat();
-    const res = await emitWithAck(socket, 'heartbeat', {}, this.opts.ackTimeoutMs ?? 5_000);
-    if (socket !== this.current) return false;
-    // Any answer, even a coded refusal, proves the way there and back works. A drop is the disconnect handler's.
-    if (res.ok || res.error.code !== 'TIMEOUT') {
-      if (socket.connected) this.scheduleHeartbeat(socket);
-      return socket.connected;
-    }
-    this.scheduleRetry({ code: 'NETWORK', message: 'heartbeat unanswered' });
-    return false;
   }
 
   /** The server refused the connection, or is closing it, with a code. */
@@ -396,7 +374,7 @@ export class RealtimeConnection {
 
   private closeSocket(): void {
     this.reauth.cancel();
-    this.cancelHeartbeat();
+    this.heartbeat.cancel();
     this.transport?.dispose();
     this.transport = null;
     const socket = this.current;
