@@ -8,7 +8,7 @@ import type { StoredEvent } from './bus/event-bus.js';
 import type { NodeBus } from './bus/node-bus.js';
 import type { Config } from './config.js';
 import { clientAddressOf } from './http/client-address.js';
-import type { ReadinessCheck } from './http/health-routes.js';
+import { type ReadinessCheck, runReadinessChecks } from './http/health-routes.js';
 import { metricsRoute } from './http/metrics-route.js';
 import { limitRequests } from './http/rate-limit-hook.js';
 import { observeRequests } from './http/request-observability.js';
@@ -60,6 +60,9 @@ import { flushSocketActivity, SocketActivity } from './usecases/socket-activity.
 import { startNodeWorkers } from './workers/node-workers.js';
 import type { OutboxSender } from './workers/outbox-sender.js';
 import { startWorkers } from './workers/workers.js';
+
+/** How long the dependency gauge waits for each dependency (a scrape waits at most 1 s for a source). */
+const DEPENDENCY_CHECK_TIMEOUT_MS = 800;
 
 export interface Slotcast {
   config: Config;
@@ -266,6 +269,14 @@ export async function createSlotcast(
     sockets: () => socketStats(io.of('/')),
     pool: () => rawDb.stats(),
     outbox: () => outboxStats(rawDb),
+    // Each check bounded below a scrape's patience: one that hangs reads as down, not as a stale "up".
+    dependencies: async () => {
+      const results = await runReadinessChecks(
+        [{ name: 'database', check: () => ping(db) }, ...readinessChecks],
+        DEPENDENCY_CHECK_TIMEOUT_MS,
+      );
+      return Object.fromEntries(Object.entries(results).map(([name, r]) => [name, r === 'ok']));
+    },
   });
   if (limits.enabled) governor.start();
   // Scale-out: rooms, revocations and fetchSockets across nodes; events still go out from each node's own bus.

@@ -11,6 +11,8 @@ export interface MetricSources {
   pool?: () => PoolStats;
   /** Events committed but not yet published (the outbox). */
   outbox?: () => Promise<{ oldestAgeSeconds: number; unpublished: number }>;
+  /** Whether each dependency /readyz checks (database, redis, rabbitmq) answers now; bounded by its own timeout. */
+  dependencies?: () => Promise<Record<string, boolean>>;
 }
 
 const BUS_COUNTERS: BusCounter[] = [
@@ -226,6 +228,17 @@ export class Metrics {
       async collect() {
         const outbox = await readWithTimeout(sources().outbox, collectErrors, 'outbox');
         if (outbox) this.set(outbox.unpublished);
+      },
+    });
+
+    new Gauge({
+      name: 'slotcast_dependency_up',
+      help: 'Whether this node reaches a dependency now (1) or not (0): database, redis, rabbitmq as configured',
+      labelNames: ['dependency'],
+      registers,
+      async collect() {
+        const deps = await sources().dependencies?.();
+        for (const [dependency, up] of Object.entries(deps ?? {})) this.set({ dependency }, up ? 1 : 0);
       },
     });
 

@@ -87,6 +87,14 @@ describe.skipIf(missing.length > 0)('a 3-node cluster behind HAProxy', () => {
   const unpublished = async () =>
     Number((await db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM events WHERE published_at IS NULL'))[0]!.n);
   const nodeById = (id: string) => cluster.nodes.find((n) => n.id === id)!;
+  /** `slotcast_dependency_up{dependency="redis"}` as each node's /metrics says it now (NaN where it is missing). */
+  const redisUp = () =>
+    Promise.all(
+      cluster.nodes.map(async (n) => {
+        const text = await (await fetch(`${n.url}/metrics`)).text();
+        return Number(/^slotcast_dependency_up\{dependency="redis"\} (\d+)$/m.exec(text)?.[1] ?? Number.NaN);
+      }),
+    );
   const presence = async () =>
     (await api<PresenceResponse>(as(lb()), 'GET', '/admin/presence', { token: w.admin.token })).body;
 
@@ -254,12 +262,13 @@ describe.skipIf(missing.length > 0)('a 3-node cluster behind HAProxy', () => {
     await victim!.start();
   });
 
-  it('loses no event while Redis restarts', async () => {
+  it('loses no event while Redis restarts, and every node reports it down meanwhile', async () => {
     await underLoad(async () => {
       await redis.stop();
-      await sleep(2000);
+      // After the adapter's 15 s grace, as /readyz sees it.
+      await waitFor('every node to report Redis down', async () => (await redisUp()).every((up) => up === 0), 30_000);
       await redis.start();
-      await sleep(1000);
+      await waitFor('every node to report Redis up', async () => (await redisUp()).every((up) => up === 1), 15_000);
     });
     await waitFor('presence across nodes again', async () => (await presence()).total === clients.length, 15_000);
   });

@@ -116,8 +116,9 @@ describe.each(DB_KINDS)('GET /metrics on %s', (kind) => {
     expect(seriesValue(m, 'slotcast_replay_failures_total')).toBe(0);
   });
 
-  it('reports the outbox, the database pool and query times, event-loop lag and memory', () => {
+  it('reports the outbox, the database pool and query times, event-loop lag, memory and the database as up', () => {
     expect(m.get('slotcast_outbox_lag_seconds')?.type).toBe('gauge');
+    expect(seriesValue(m, 'slotcast_dependency_up', { dependency: 'database' })).toBe(1);
     expect(seriesValue(m, 'slotcast_outbox_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(seriesValue(m, 'slotcast_db_pool_connections', { state: 'total' })).toBeGreaterThanOrEqual(1);
     expect(seriesValue(m, 'slotcast_db_query_duration_seconds_count', { op: 'transaction' })).toBeGreaterThan(0);
