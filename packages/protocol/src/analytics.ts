@@ -36,12 +36,17 @@ export const TrendsQuery = z.strictObject({
 });
 export type TrendsQuery = z.infer<typeof TrendsQuery>;
 
-export const TrendTotals = z.object({
+/** What a period or a day counts: bookings made, appointments held, confirmed, cancelled, no-shows. */
+const TrendCounts = z.object({
   made: z.number().int(),
   held: z.number().int(),
   confirmed: z.number().int(),
   cancelled: z.number().int(),
   noShow: z.number().int(),
+});
+
+export const TrendTotals = z.object({
+  ...TrendCounts.shape,
   /** cancelled / made; null when nothing was made. */
   cancellationRate: z.number().nullable(),
   /** no-shows / (held + no-shows); null without any appointment. */
@@ -50,14 +55,7 @@ export const TrendTotals = z.object({
 });
 export type TrendTotals = z.infer<typeof TrendTotals>;
 
-export const TrendDay = z.object({
-  day: IsoDate,
-  made: z.number().int(),
-  held: z.number().int(),
-  confirmed: z.number().int(),
-  cancelled: z.number().int(),
-  noShow: z.number().int(),
-});
+export const TrendDay = z.object({ day: IsoDate, ...TrendCounts.shape });
 export type TrendDay = z.infer<typeof TrendDay>;
 
 export const TrendsResponse = z.object({
