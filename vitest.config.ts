@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // Coverage (`npm run coverage`, and `npm test`): collected over the unit, integration and web projects in one run.
-// Each package has its own threshold; below it the run fails. Thresholds only go up (see docs/testing.md).
+// Each package has its own threshold; below it the run fails. Thresholds only go up (README, "Test it").
 const threshold = (lines: number, branches: number) => ({ lines, branches });
 // `expect.poll` gives up after 10 s, not 1 s: suites share a small, loaded machine (a test still fails when it is red).
 const expectOptions = { poll: { timeout: 10_000, interval: 25 } };
@@ -74,6 +74,8 @@ export default defineConfig({
           expect: expectOptions,
           include: ['apps/web/test/e2e/**/*.test.ts'],
           environment: 'node',
+          // Builds the web app once for every suite.
+          globalSetup: ['apps/web/test/e2e/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

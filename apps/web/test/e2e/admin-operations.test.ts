@@ -1,33 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, seriousA11yViolations } from './support/browser.js';
+import { seriousA11yViolations } from './support/browser.js';
 import { bookFirstHaircut } from './support/demo-flows.js';
-import { buildWebApp, freePort, SlotcastProcess } from './support/slotcast-process.js';
+import { chromiumOrSkip, WebStack } from './support/web-stack.js';
 
-const available = chromiumAvailable();
-if (!available) {
-  const msg = `Chromium not found at ${CHROMIUM_PATH}: the admin operations suite cannot run (apt-get install chromium)`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
-}
-
-const PASSWORD = 'slotcast-demo';
+const available = chromiumOrSkip('the admin operations suite');
 
 describe.skipIf(!available)('admin operations and vendor insights in Chromium', () => {
-  let tmp: string;
-  let server: SlotcastProcess;
-  let browser: Browser;
+  let stack: WebStack;
 
-  const signIn = async (page: Page, email: string) => {
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  };
   const socketsTotal = async (page: Page) => Number(await page.getByTestId('ops-sockets-total').textContent());
   /** The waiting requests the admin sees, by the booking id's first 8 characters as the table shows them. */
   const waitingIds = async (page: Page) =>
@@ -36,29 +19,18 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
       : [];
 
   beforeAll(async () => {
-    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-ops-'));
-    const dist = path.join(tmp, 'dist');
-    buildWebApp(dist);
-    server = new SlotcastProcess({
-      port: await freePort(),
-      dataDir: path.join(tmp, 'data'),
-      webDist: dist,
+    stack = await WebStack.start({
+      name: 'ops',
       // Samples every second, so the view moves within the test's patience.
-      env: { OPS_SAMPLE_INTERVAL_SECONDS: '1', NODE_ID: 'e2e-node' },
+      env: () => ({ OPS_SAMPLE_INTERVAL_SECONDS: '1', NODE_ID: 'e2e-node' }),
     });
-    await server.start();
-    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   it('moves when a customer connects and books and the vendor confirms (two more browsers drive it); axe clean', async () => {
-    const admin = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-    await signIn(admin, 'admin@slotcast.test');
+    const admin = await (await stack.browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+    await stack.signIn(admin, 'admin@slotcast.test');
     await admin.getByRole('link', { name: 'Operations' }).click();
     await admin.getByRole('heading', { name: 'Operations, live' }).waitFor();
     await admin.getByTestId('ops-summary').waitFor({ timeout: 15_000 });
@@ -70,8 +42,8 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
     expect(a11y, JSON.stringify(a11y, null, 2)).toEqual([]);
 
     // A customer on a phone: one more socket, then her request at the end of the waiting list.
-    const shop = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-    await signIn(shop, 'alice@example.test');
+    const shop = await (await stack.browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await stack.signIn(shop, 'alice@example.test');
     await expect.poll(() => socketsTotal(admin), { timeout: 15_000 }).toBe(before + 1);
 
     const waitingBefore = await waitingIds(admin);
@@ -81,8 +53,8 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
     expect(requested).toHaveLength(1);
 
     // The vendor's desk: one more socket; confirming her request takes it off the admin's waiting list.
-    const desk = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-    await signIn(desk, 'staff@studio-mira.test');
+    const desk = await (await stack.browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+    await stack.signIn(desk, 'staff@studio-mira.test');
     await expect.poll(() => socketsTotal(admin), { timeout: 15_000 }).toBe(before + 2);
     await desk.getByRole('link', { name: 'Bookings' }).click();
     const row = desk.locator(`tr[data-booking-id^="${requested[0]}"]`);
@@ -100,13 +72,13 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
 
   it('shows a vendor owner their heatmap with its table, the trends table view, passes axe, and downloads CSV', async () => {
     // In the demo vendor's zone, as its owner is: "today" on the insights page is the reader's local day.
-    const context = await browser.newContext({
+    const context = await stack.browser.newContext({
       viewport: { width: 1366, height: 900 },
       acceptDownloads: true,
       timezoneId: 'Europe/Berlin',
     });
     const owner = await context.newPage();
-    await signIn(owner, 'owner@studio-mira.test');
+    await stack.signIn(owner, 'owner@studio-mira.test');
     await owner.getByRole('link', { name: 'Insights' }).click();
     await owner.getByRole('heading', { name: 'Insights' }).waitFor();
     // The booking made in the previous test reaches the rollups through the analytics worker.
@@ -135,7 +107,7 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
       owner.waitForEvent('download'),
       owner.getByRole('button', { name: 'Download heatmap as CSV' }).click(),
     ]);
-    const file = path.join(tmp, 'heatmap.csv');
+    const file = path.join(stack.tmp, 'heatmap.csv');
     await download.saveAs(file);
     const lines = readFileSync(file, 'utf8').trim().split('\r\n');
     expect(lines[0]).toBe('weekday,hour,count');

@@ -1,20 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, seriousA11yViolations } from './support/browser.js';
+import { seriousA11yViolations } from './support/browser.js';
 import { bookFirstHaircut } from './support/demo-flows.js';
-import { buildWebApp, freePort, SlotcastProcess, webRoot } from './support/slotcast-process.js';
+import { webRoot } from './support/slotcast-process.js';
+import { chromiumOrSkip, DEMO_PASSWORD, WebStack } from './support/web-stack.js';
 
-const available = chromiumAvailable();
-if (!available) {
-  const msg = `Chromium not found at ${CHROMIUM_PATH}: the booking-page journeys cannot run (apt-get install chromium)`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
-}
+const available = chromiumOrSkip('the booking-page journeys');
 
-const PASSWORD = 'slotcast-demo';
 const SHOTS = path.join(webRoot, 'test-results');
 const PHONE = {
   viewport: { width: 390, height: 844 },
@@ -46,9 +40,7 @@ function smallTapTargets(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!available)('booking pages, people and not-found pages in Chromium', () => {
-  let tmp: string;
-  let server: SlotcastProcess;
-  let browser: Browser;
+  let stack: WebStack;
 
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: path.join(SHOTS, `people-${name}.png`), fullPage: true });
@@ -58,9 +50,9 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
   };
   const signedIn = async (ctx: BrowserContext, email: string, at = '/') => {
     const page = await ctx.newPage();
-    await page.goto(`${server.url}${at}`);
+    await page.goto(`${stack.url}${at}`);
     await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await expect
@@ -78,11 +70,11 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
    */
   const bookOverApi = async (email: string, at?: { startAt: string; resourceId: string }) => {
     const json = async <T>(url: string, init?: RequestInit) =>
-      (await fetch(`${server.url}/api/v1${url}`, init)).json() as Promise<T>;
+      (await fetch(`${stack.url}/api/v1${url}`, init)).json() as Promise<T>;
     const { accessToken } = await json<{ accessToken: string }>('/auth/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: PASSWORD }),
+      body: JSON.stringify({ email, password: DEMO_PASSWORD }),
     });
     const vendors = await json<{ id: string; name: string }[]>('/vendors');
     const salon = vendors.find((v) => v.name === 'Studio Mira Hair')!;
@@ -97,7 +89,7 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
       );
       target = { resourceId, startAt: free.slots.at(-1)!.startAt };
     }
-    const res = await fetch(`${server.url}/api/v1/bookings`, {
+    const res = await fetch(`${stack.url}/api/v1/bookings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
       body: JSON.stringify({ ...target, serviceId: haircut.id }),
@@ -108,22 +100,13 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-people-'));
-    const dist = path.join(tmp, 'dist');
-    buildWebApp(dist);
-    server = new SlotcastProcess({ port: await freePort(), dataDir: path.join(tmp, 'data'), webDist: dist });
-    await server.start();
-    browser = await launchChromium();
+    stack = await WebStack.start({ name: 'people' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   it('a customer shares her phone and books; staff see who booked, open it from the notification and confirm; she follows it on its page and moves it', async () => {
-    const phone = await browser.newContext({ ...PHONE, timezoneId: 'America/New_York' });
-    const desk = await browser.newContext({ ...DESK, timezoneId: 'Europe/Berlin' });
+    const phone = await stack.browser.newContext({ ...PHONE, timezoneId: 'America/New_York' });
+    const desk = await stack.browser.newContext({ ...DESK, timezoneId: 'Europe/Berlin' });
 
     // The customer fills in her profile on her phone.
     const shop = await signedIn(phone, 'alice@example.test', '/profile');
@@ -197,10 +180,10 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     await block.waitFor();
     expect(await block.locator('.block-customer').textContent()).toBe('Alice Marchetti');
     await shot(staff, '03b-staff-schedule-with-name');
-    await staff.goto(`${server.url}${bookingUrl}`);
+    await staff.goto(`${stack.url}${bookingUrl}`);
 
     // She opens the same page on her phone: confirmed, with who did what, and the vendor's rules.
-    await shop.goto(`${server.url}${bookingUrl}`);
+    await shop.goto(`${stack.url}${bookingUrl}`);
     await shop.getByTestId('booking-page-status').getByText('Confirmed').waitFor();
     await shop.getByTestId('timeline').getByText('Requested by you').waitFor();
     await shop.getByTestId('timeline').getByText('Confirmed by Studio Mira Hair').waitFor();
@@ -230,7 +213,7 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
   });
 
   it('on a phone, a customer picks a time by touch or keys; the Book bar stays in view and lets go of a time taken meanwhile', async () => {
-    const phone = await browser.newContext({ ...PHONE, timezoneId: 'America/New_York' });
+    const phone = await stack.browser.newContext({ ...PHONE, timezoneId: 'America/New_York' });
     const shop = await signedIn(phone, 'bob@example.test');
     await shop.getByRole('heading', { name: 'Book an appointment' }).waitFor();
     expect(await smallTapTargets(shop), 'directory tap targets').toEqual([]);
@@ -284,15 +267,15 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
   });
 
   it('at the desk: focus after sign-in, new requests read out and counted in the title, a word after signing out elsewhere', async () => {
-    const desk = await browser.newContext({ ...DESK, timezoneId: 'Europe/Berlin' });
+    const desk = await stack.browser.newContext({ ...DESK, timezoneId: 'Europe/Berlin' });
     const page = await desk.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${stack.url}/`);
     await page.getByLabel('Email').fill('owner@studio-mira.test');
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'do not match' }).waitFor();
     expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alert');
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Schedule' }).waitFor();
     await expect
@@ -330,7 +313,7 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
 
     // Signing out in another tab: this one says why it is back at the sign-in page.
     const other = await desk.newPage();
-    await other.goto(`${server.url}/bookings`);
+    await other.goto(`${stack.url}/bookings`);
     await other.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Slotcast' }).waitFor();
     await page.getByText(/signed out (in|from) another tab/).waitFor();
@@ -339,7 +322,7 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
   });
 
   it('staff move a booking while the day fills up: a time taken meanwhile leaves the form at once, with a word', async () => {
-    const desk = await browser.newContext({ ...DESK, timezoneId: 'Europe/Berlin' });
+    const desk = await stack.browser.newContext({ ...DESK, timezoneId: 'Europe/Berlin' });
     const booking = await bookOverApi('bob@example.test');
     const staff = await signedIn(desk, 'staff@studio-mira.test', `/bookings/${booking.id}`);
     await staff.getByRole('heading', { level: 1, name: /^Haircut/ }).waitFor();
@@ -361,7 +344,7 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
   });
 
   it('on a phone, reconnecting keeps the header on one row and ends as soon as the page is shown again or the server answers', async () => {
-    const phone = await browser.newContext({ ...PHONE, timezoneId: 'Europe/London' });
+    const phone = await stack.browser.newContext({ ...PHONE, timezoneId: 'Europe/London' });
     const page = await signedIn(phone, 'alice@example.test');
     const status = page.getByTestId('connection-status');
     const headerRow = page.locator('.app-header .header-row').first();
@@ -415,15 +398,15 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
   });
 
   it('someone else’s booking link and a mistyped address lead to “not found”, with HTTP 404 for the address', async () => {
-    const phone = await browser.newContext({ ...PHONE, timezoneId: 'Europe/London' });
-    const res = await fetch(`${server.url}/no-such-page`);
+    const phone = await stack.browser.newContext({ ...PHONE, timezoneId: 'Europe/London' });
+    const res = await fetch(`${stack.url}/no-such-page`);
     expect(res.status).toBe(404);
     const bob = await signedIn(phone, 'bob@example.test', '/no-such-page');
     await bob.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
     await a11y(bob, 'not found');
     expect(await smallTapTargets(bob), 'not-found tap targets').toEqual([]);
     await shot(bob, '06-not-found');
-    await bob.goto(`${server.url}/bookings/00000000-0000-4000-8000-000000000000`);
+    await bob.goto(`${stack.url}/bookings/00000000-0000-4000-8000-000000000000`);
     await bob.getByRole('heading', { level: 1, name: 'No such booking' }).waitFor();
     await bob.getByRole('link', { name: 'Go to the start page' }).click();
     await bob.getByRole('heading', { name: 'Book an appointment' }).waitFor();

@@ -1,100 +1,37 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Booking, Resource, Service, Slot, TokenPair, Vendor } from '@slotcast/protocol';
-import type { Browser, Page, WebSocket } from 'playwright-core';
+import type { Booking } from '@slotcast/protocol';
+import type { Page, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './support/browser.js';
-import { buildWebApp, freePort, SlotcastProcess } from './support/slotcast-process.js';
+import { emulatePushPhone, setHidden } from './support/phone.js';
+import { chromiumOrSkip, WebStack } from './support/web-stack.js';
 
-const available = chromiumAvailable();
-if (!available) {
-  const msg = `Chromium not found at ${CHROMIUM_PATH}: the connection-policy end-to-end test cannot run`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
-}
-
-const PASSWORD = 'slotcast-demo';
+const available = chromiumOrSkip('the connection-policy end-to-end test');
 
 describe.skipIf(!available)('battery-aware connection in Chromium', () => {
-  let tmp: string;
-  let server: SlotcastProcess;
-  let browser: Browser;
-
-  const api = async <T>(method: string, p: string, token?: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}/api/v1${p}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-  const login = async (email: string) =>
-    (await api<TokenPair>('POST', '/auth/login', undefined, { email, password: PASSWORD })).accessToken;
+  let stack: WebStack;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-policy-'));
-    const dist = path.join(tmp, 'dist');
-    buildWebApp(dist);
-    server = new SlotcastProcess({ port: await freePort(), dataDir: path.join(tmp, 'data'), webDist: dist });
-    await server.start();
-    browser = await launchChromium();
+    stack = await WebStack.start({ name: 'policy' });
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   it('closes the socket while hidden with push on, replays the missed change once when visible again; Refresh catches up', async () => {
-    const alice = await login('alice@example.test');
-    const owner = await login('owner@studio-mira.test');
-    const salon = (await api<Vendor[]>('GET', '/vendors')).find((v) => v.slug === 'studio-mira')!;
-    const [service] = await api<Service[]>('GET', `/vendors/${salon.id}/services`);
-    const [resource] = await api<Resource[]>('GET', `/vendors/${salon.id}/resources`);
-    const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
-    const { slots } = await api<{ slots: Slot[] }>(
-      'GET',
-      `/resources/${resource!.id}/availability?serviceId=${service!.id}&from=${day(2)}&to=${day(9)}`,
-    );
-    const booking = await api<Booking>('POST', '/bookings', alice, {
-      resourceId: resource!.id,
-      serviceId: service!.id,
-      startAt: slots[0]!.startAt,
-    });
+    const alice = await stack.login('alice@example.test');
+    const owner = await stack.login('owner@studio-mira.test');
+    const booking = await stack.requestBooking(alice, await stack.salonSlots(2));
     expect(booking.status).toBe('requested');
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    await context.grantPermissions(['notifications'], { origin: server.url });
+    const context = await stack.browser.newContext({ viewport: { width: 390, height: 844 } });
     // The page's situation, as a phone would report it: headless Chromium has no push service to subscribe with
     // and never hides a tab, so the subscription and the visibility state are the two things emulated here.
-    await context.addInitScript(() => {
-      const w = window as unknown as { __hidden: boolean };
-      w.__hidden = false;
-      Object.defineProperty(Document.prototype, 'visibilityState', {
-        configurable: true,
-        get: () => (w.__hidden ? 'hidden' : 'visible'),
-      });
-      PushManager.prototype.getSubscription = async () =>
-        ({ endpoint: 'https://push.example.test/device' }) as unknown as PushSubscription;
-      localStorage.setItem('slotcast:close-hidden-after-ms', '500');
-    });
+    await emulatePushPhone(context, stack.url);
     const page: Page = await context.newPage();
     const sockets: WebSocket[] = [];
     page.on('websocket', (ws) => {
       sockets.push(ws);
     });
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('Email').fill('alice@example.test');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    await page.goto(`${server.url}/bookings`);
+    await stack.signIn(page, 'alice@example.test');
+    await page.goto(`${stack.url}/bookings`);
     // The sign-in document's socket went with that document; Playwright never reports it closed. Count this page's.
     sockets.length = 0;
     const card = page.locator(`[data-booking-id="${booking.id}"]`);
@@ -105,21 +42,16 @@ describe.skipIf(!available)('battery-aware connection in Chromium', () => {
       Number(/(\d+) unread/.exec((await page.getByTestId('notification-bell').getAttribute('aria-label')) ?? '')?.[1]);
     const unreadBefore = await unread();
 
-    const setHidden = (hidden: boolean) =>
-      page.evaluate((h) => {
-        (window as unknown as { __hidden: boolean }).__hidden = h;
-        document.dispatchEvent(new Event('visibilitychange'));
-      }, hidden);
-    await setHidden(true);
+    await setHidden(page, true);
     await expect
       .poll(() => sockets.every((s) => s.isClosed()), { message: 'the socket to close while hidden', timeout: 15_000 })
       .toBe(true);
 
     // Changed while the socket sleeps (push would tell the user now).
-    await api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
+    await stack.api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
     expect(await card.getAttribute('data-status')).toBe('requested');
 
-    await setHidden(false);
+    await setHidden(page, false);
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('confirmed');
     expect(sockets.length).toBeGreaterThan(openBefore);
     expect(sockets.at(-1)!.isClosed()).toBe(false);
@@ -134,9 +66,9 @@ describe.skipIf(!available)('battery-aware connection in Chromium', () => {
     await page.keyboard.press('Escape');
 
     // Refresh (the phone's pull-to-refresh): with the socket asleep, it reconnects and catches up at once.
-    await setHidden(true);
+    await setHidden(page, true);
     await expect.poll(() => sockets.every((s) => s.isClosed()), { timeout: 15_000 }).toBe(true);
-    await api<Booking>('POST', `/bookings/${booking.id}/cancel`, owner, { version: booking.version + 1 });
+    await stack.api<Booking>('POST', `/bookings/${booking.id}/cancel`, owner, { version: booking.version + 1 });
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('cancelled');
     expect(sockets.at(-1)!.isClosed()).toBe(false);
@@ -144,53 +76,27 @@ describe.skipIf(!available)('battery-aware connection in Chromium', () => {
   });
 
   it('a pull down on a phone reconnects and catches up My bookings and Notifications, saying so', async () => {
-    const bob = await login('bob@example.test');
-    const owner = await login('owner@studio-mira.test');
-    const salon = (await api<Vendor[]>('GET', '/vendors')).find((v) => v.slug === 'studio-mira')!;
-    const [service] = await api<Service[]>('GET', `/vendors/${salon.id}/services`);
-    const [resource] = await api<Resource[]>('GET', `/vendors/${salon.id}/resources`);
-    const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
-    const { slots } = await api<{ slots: Slot[] }>(
-      'GET',
-      `/resources/${resource!.id}/availability?serviceId=${service!.id}&from=${day(10)}&to=${day(17)}`,
-    );
-    const booking = await api<Booking>('POST', '/bookings', bob, {
-      resourceId: resource!.id,
-      serviceId: service!.id,
-      startAt: slots[0]!.startAt,
-    });
+    const bob = await stack.login('bob@example.test');
+    const owner = await stack.login('owner@studio-mira.test');
+    const booking = await stack.requestBooking(bob, await stack.salonSlots(10));
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-    await context.grantPermissions(['notifications'], { origin: server.url });
-    // As above: push "on" and a hidden page are emulated, so the policy closes the socket; the pull happens then.
-    await context.addInitScript(() => {
-      const w = window as unknown as { __hidden: boolean };
-      w.__hidden = false;
-      Object.defineProperty(Document.prototype, 'visibilityState', {
-        configurable: true,
-        get: () => (w.__hidden ? 'hidden' : 'visible'),
-      });
-      PushManager.prototype.getSubscription = async () =>
-        ({ endpoint: 'https://push.example.test/device' }) as unknown as PushSubscription;
-      localStorage.setItem('slotcast:close-hidden-after-ms', '500');
+    const context = await stack.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
     });
+    // As above: push "on" and a hidden page are emulated, so the policy closes the socket; the pull happens then.
+    await emulatePushPhone(context, stack.url);
     const page: Page = await context.newPage();
     const sockets: WebSocket[] = [];
     page.on('websocket', (ws) => {
       sockets.push(ws);
     });
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('Email').fill('bob@example.test');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await stack.signIn(page, 'bob@example.test');
 
     const sleepSocket = async () => {
       await expect.poll(() => sockets.some((s) => !s.isClosed()), { timeout: 15_000 }).toBe(true);
-      await page.evaluate(() => {
-        (window as unknown as { __hidden: boolean }).__hidden = true;
-        document.dispatchEvent(new Event('visibilitychange'));
-      });
+      await setHidden(page, true);
       await expect.poll(() => sockets.every((s) => s.isClosed()), { timeout: 15_000 }).toBe(true);
     };
     // Every text the status line shows, so the brief "Catching up…" is seen however fast the catch-up is.
@@ -223,12 +129,12 @@ describe.skipIf(!available)('battery-aware connection in Chromium', () => {
     };
 
     // My bookings.
-    await page.goto(`${server.url}/bookings`);
+    await page.goto(`${stack.url}/bookings`);
     sockets.length = 0;
     const card = page.locator(`[data-booking-id="${booking.id}"]`);
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('requested');
     await sleepSocket();
-    await api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
+    await stack.api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
     expect(await card.getAttribute('data-status')).toBe('requested');
     await recordStatus();
     await pullDown();
@@ -240,16 +146,13 @@ describe.skipIf(!available)('battery-aware connection in Chromium', () => {
     expect(sockets.at(-1)!.isClosed()).toBe(false);
 
     // Notifications: the cancellation made while the socket slept is listed after the pull.
-    await page.evaluate(() => {
-      (window as unknown as { __hidden: boolean }).__hidden = false;
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await setHidden(page, false);
     await page.getByRole('link', { name: 'Notifications', exact: true }).first().click();
     await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
     const history = page.locator('main');
     await history.getByText('Booking confirmed').first().waitFor({ timeout: 15_000 });
     await sleepSocket();
-    await api<Booking>('POST', `/bookings/${booking.id}/cancel`, owner, { version: booking.version + 1 });
+    await stack.api<Booking>('POST', `/bookings/${booking.id}/cancel`, owner, { version: booking.version + 1 });
     expect(await history.getByText('Your booking was cancelled').count()).toBe(0);
     await recordStatus();
     await pullDown();

@@ -1,69 +1,41 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, seriousA11yViolations } from './support/browser.js';
-import { buildWebApp, freePort, SlotcastProcess } from './support/slotcast-process.js';
+import { seriousA11yViolations } from './support/browser.js';
+import { chromiumOrSkip, WebStack } from './support/web-stack.js';
 
-const available = chromiumAvailable();
-if (!available) {
-  const msg = `Chromium not found at ${CHROMIUM_PATH}: the insights suite cannot run (apt-get install chromium)`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
-}
-
-const PASSWORD = 'slotcast-demo';
+const available = chromiumOrSkip('the insights suite');
 
 describe.skipIf(!available)('insights in Chromium: engagement for admins, resources and lead times for owners', () => {
-  let tmp: string;
-  let server: SlotcastProcess;
-  let browser: Browser;
+  let stack: WebStack;
 
-  const signIn = async (page: Page, email: string) => {
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  };
   const download = async (page: Page, button: string, file: string) => {
     const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
-    const to = path.join(tmp, file);
+    const to = path.join(stack.tmp, file);
     await d.saveAs(to);
     return readFileSync(to, 'utf8').trim().split('\r\n');
   };
 
   beforeAll(async () => {
-    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-insights-'));
-    const dist = path.join(tmp, 'dist');
-    buildWebApp(dist);
-    server = new SlotcastProcess({
-      port: await freePort(),
-      dataDir: path.join(tmp, 'data'),
-      webDist: dist,
+    stack = await WebStack.start({
+      name: 'insights',
       // The admin's own socket reaches the engagement figures within the test's patience.
-      env: { ANALYTICS_ACTIVITY_FLUSH_SECONDS: '1' },
+      env: () => ({ ANALYTICS_ACTIVITY_FLUSH_SECONDS: '1' }),
     });
-    await server.start();
-    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   it('shows an admin engagement, socket activity and notifications with table views; axe clean; CSV downloads', async () => {
     // In the demo vendor's zone, as its owner is: "today" on the insights page is the reader's local day.
-    const context = await browser.newContext({
+    const context = await stack.browser.newContext({
       viewport: { width: 1366, height: 900 },
       acceptDownloads: true,
       timezoneId: 'Europe/Berlin',
     });
     const admin = await context.newPage();
-    await signIn(admin, 'admin@slotcast.test');
+    await stack.signIn(admin, 'admin@slotcast.test');
     await admin.getByRole('link', { name: 'Insights' }).click();
     await admin.getByRole('heading', { name: 'Insights', level: 1 }).waitFor();
     // The admin's own connection is counted once its node has flushed its activity.
@@ -105,13 +77,13 @@ describe.skipIf(!available)('insights in Chromium: engagement for admins, resour
 
   it('shows a vendor owner their resources and lead times, no engagement, axe clean; CSV downloads', async () => {
     // In the demo vendor's zone, as its owner is: "today" on the insights page is the reader's local day.
-    const context = await browser.newContext({
+    const context = await stack.browser.newContext({
       viewport: { width: 1366, height: 900 },
       acceptDownloads: true,
       timezoneId: 'Europe/Berlin',
     });
     const owner = await context.newPage();
-    await signIn(owner, 'owner@studio-mira.test');
+    await stack.signIn(owner, 'owner@studio-mira.test');
     await owner.getByRole('link', { name: 'Insights' }).click();
     await owner.getByRole('heading', { name: 'Insights', level: 1 }).waitFor();
     await owner.getByTestId('vendor-insights-summary').waitFor();

@@ -1,26 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnsubscribeTokens } from '../../../../packages/server/src/mail/unsubscribe-tokens.js';
-import {
-  CHROMIUM_PATH,
-  chromiumAvailable,
-  launchChromium,
-  recordCspViolations,
-  seriousA11yViolations,
-} from './support/browser.js';
-import { buildWebApp, freePort, SlotcastProcess, webRoot } from './support/slotcast-process.js';
+import { recordCspViolations, seriousA11yViolations } from './support/browser.js';
+import { webRoot } from './support/slotcast-process.js';
+import { chromiumOrSkip, DEMO_PASSWORD, WebStack } from './support/web-stack.js';
 
-const available = chromiumAvailable();
-if (!available) {
-  const msg = `Chromium not found at ${CHROMIUM_PATH}: the preferences journey cannot run (apt-get install chromium)`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
-}
+const available = chromiumOrSkip('the preferences journey');
 
-const PASSWORD = 'slotcast-demo';
 const SHOTS = path.join(webRoot, 'test-results');
 const PHONE = {
   viewport: { width: 390, height: 844 },
@@ -56,24 +44,13 @@ async function tabTo(page: Page, name: string, max = 120): Promise<void> {
 }
 
 describe.skipIf(!available)('notification preferences in Chromium', () => {
-  let tmp: string;
-  let server: SlotcastProcess;
-  let browser: Browser;
+  let stack: WebStack;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-prefs-'));
-    const dist = path.join(tmp, 'dist');
-    buildWebApp(dist);
-    server = new SlotcastProcess({ port: await freePort(), dataDir: path.join(tmp, 'data'), webDist: dist });
-    await server.start();
-    browser = await launchChromium();
+    stack = await WebStack.start({ name: 'prefs' });
     mkdirSync(SHOTS, { recursive: true });
   }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   const a11y = async (page: Page, name: string) => {
     const violations = await seriousA11yViolations(page);
@@ -81,13 +58,13 @@ describe.skipIf(!available)('notification preferences in Chromium', () => {
   };
 
   it('a customer on her phone turns a cell off by keyboard, sets quiet hours with a DST-aware preview and reminder times, and finds them saved after a reload', async () => {
-    const ctx = await browser.newContext(PHONE);
+    const ctx = await stack.browser.newContext(PHONE);
     const page = await ctx.newPage();
-    // The page's clock only (the server keeps real time): the preview is computed from Date.now in the browser.
+    // The page's clock only (the server keeps real time): the preview is computed from Date.now in the stack.browser.
     await page.clock.setFixedTime(NOW);
-    await page.goto(`${server.url}/settings/notifications`);
+    await page.goto(`${stack.url}/settings/notifications`);
     await page.getByLabel('Email').fill('alice@example.test');
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     const matrix = page.getByRole('table', { name: 'How each kind of notification reaches you' });
     await matrix.waitFor();
@@ -147,28 +124,28 @@ describe.skipIf(!available)('notification preferences in Chromium', () => {
   });
 
   it('the unsubscribe link of a mail asks first, then turns that category’s email off, with nothing for axe or the CSP', async () => {
-    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    const login = await fetch(`${stack.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bob@example.test', password: PASSWORD }),
+      body: JSON.stringify({ email: 'bob@example.test', password: DEMO_PASSWORD }),
     });
     const { user, accessToken } = (await login.json()) as { user: { id: string }; accessToken: string };
     // The link a mail would carry, signed with this node's secret (development keeps it in DATA_DIR).
-    const secret = readFileSync(path.join(tmp, 'data', 'jwt-secret'), 'utf8').trim();
+    const secret = readFileSync(path.join(stack.tmp, 'data', 'jwt-secret'), 'utf8').trim();
     const token = await new UnsubscribeTokens(secret).sign({ userId: user.id, category: 'cancellation' });
     const emailOn = async () => {
-      const res = await fetch(`${server.url}/api/v1/me/notification-preferences`, {
+      const res = await fetch(`${stack.url}/api/v1/me/notification-preferences`, {
         headers: { authorization: `Bearer ${accessToken}` },
       });
       return ((await res.json()) as { effective: Record<string, { email: boolean }> }).effective.cancellation!.email;
     };
     expect(await emailOn()).toBe(true);
 
-    const ctx = await browser.newContext(PHONE);
+    const ctx = await stack.browser.newContext(PHONE);
     const csp: string[] = [];
     recordCspViolations(ctx, csp);
     const page = await ctx.newPage();
-    await page.goto(`${server.url}/api/v1/mail/unsubscribe?token=${token}`);
+    await page.goto(`${stack.url}/api/v1/mail/unsubscribe?token=${token}`);
     await page.getByRole('heading', { name: 'Stop these emails?' }).waitFor();
     await a11y(page, 'unsubscribe: confirm');
     expect(await emailOn()).toBe(true);

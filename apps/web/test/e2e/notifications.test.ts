@@ -1,72 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type {
-  Booking,
-  Notification,
-  PushPayload,
-  Resource,
-  Service,
-  Slot,
-  TokenPair,
-  Vendor,
-} from '@slotcast/protocol';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Booking, Notification, PushPayload } from '@slotcast/protocol';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './support/browser.js';
-import { buildWebApp, freePort, SlotcastProcess } from './support/slotcast-process.js';
+import { emulateVisibility, setHidden } from './support/phone.js';
+import { chromiumOrSkip, WebStack } from './support/web-stack.js';
 
-const available = chromiumAvailable();
-if (!available) {
-  const msg = `Chromium not found at ${CHROMIUM_PATH}: the notifications end-to-end suite cannot run`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
-}
-
-const PASSWORD = 'slotcast-demo';
+const available = chromiumOrSkip('the notifications end-to-end suite');
 
 /** Permission denied, no double show, local notifications, the history screen: the customer's side of push. */
 describe.skipIf(!available)('notifications on the customer’s phone in Chromium', () => {
-  let tmp: string;
-  let server: SlotcastProcess;
-  let browser: Browser;
+  let stack: WebStack;
   let owner: string;
   let dayOffset = 2;
-
-  const api = async <T>(method: string, p: string, token?: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}/api/v1${p}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-  const login = async (email: string) =>
-    (await api<TokenPair>('POST', '/auth/login', undefined, { email, password: PASSWORD })).accessToken;
 
   /** Free start times at the salon, on days no other test uses: the first is booked by `book`. */
   let spare: string[] = [];
   /** A new booking request of `customer` at the salon, on a day no other test uses. */
   const book = async (customer: string): Promise<Booking> => {
-    const salon = (await api<Vendor[]>('GET', '/vendors')).find((v) => v.slug === 'studio-mira')!;
-    const [service] = await api<Service[]>('GET', `/vendors/${salon.id}/services`);
-    const [resource] = await api<Resource[]>('GET', `/vendors/${salon.id}/resources`);
-    const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
-    const { slots } = await api<{ slots: Slot[] }>(
-      'GET',
-      `/resources/${resource!.id}/availability?serviceId=${service!.id}&from=${day(dayOffset)}&to=${day(dayOffset + 7)}`,
-    );
+    const free = await stack.salonSlots(dayOffset);
     dayOffset += 8;
-    spare = slots.slice(1).map((s) => s.startAt);
-    return api<Booking>('POST', '/bookings', customer, {
-      resourceId: resource!.id,
-      serviceId: service!.id,
-      startAt: slots[0]!.startAt,
-    });
+    spare = free.starts.slice(1);
+    return stack.requestBooking(customer, free);
   };
 
   /** A phone-sized context, signed in as `email`, with the service worker's registration id for CDP. */
@@ -74,13 +27,13 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
     email: string,
     opts: { permission: 'granted' | 'denied'; hidden?: boolean },
   ): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; registrationId: string }> => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await stack.browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     const { targetInfo } = await cdp.send('Target.getTargetInfo');
-    const browserCdp = await browser.newBrowserCDPSession();
+    const browserCdp = await stack.browser.newBrowserCDPSession();
     await browserCdp.send('Browser.setPermission', {
-      origin: server.url,
+      origin: stack.url,
       browserContextId: targetInfo.browserContextId,
       permission: { name: 'notifications' },
       setting: opts.permission,
@@ -88,26 +41,15 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
     // Kept attached: Chromium drops a session's permission overrides when it detaches.
     context.once('close', () => void browserCdp.detach().catch(() => {}));
     // Headless Chromium never hides a tab: visibility is emulated (the socket stays live: push is not subscribed).
-    await context.addInitScript(() => {
-      const w = window as unknown as { __hidden: boolean };
-      w.__hidden = false;
-      Object.defineProperty(Document.prototype, 'visibilityState', {
-        configurable: true,
-        get: () => (w.__hidden ? 'hidden' : 'visible'),
-      });
-    });
+    await emulateVisibility(context);
     const registered = new Promise<string>((resolve) =>
       cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-        const r = registrations.find((x) => x.scopeURL === `${server.url}/` && !x.isDeleted);
+        const r = registrations.find((x) => x.scopeURL === `${stack.url}/` && !x.isDeleted);
         if (r) resolve(r.registrationId);
       }),
     );
     await cdp.send('ServiceWorker.enable');
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await stack.signIn(page, email);
     return { context, page, cdp, registrationId: await registered };
   };
 
@@ -130,54 +72,45 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
   });
 
   beforeAll(async () => {
-    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-notifications-'));
-    const dist = path.join(tmp, 'dist');
-    buildWebApp(dist);
-    server = new SlotcastProcess({ port: await freePort(), dataDir: path.join(tmp, 'data'), webDist: dist });
-    await server.start();
-    browser = await launchChromium();
-    owner = await login('owner@studio-mira.test');
+    stack = await WebStack.start({ name: 'notifications' });
+    owner = await stack.login('owner@studio-mira.test');
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   it('with notifications blocked, explains so and keeps showing changes live', async () => {
-    const alice = await login('alice@example.test');
+    const alice = await stack.login('alice@example.test');
     const booking = await book(alice);
     const { context, page } = await phone('alice@example.test', { permission: 'denied' });
-    await page.goto(`${server.url}/bookings`);
+    await page.goto(`${stack.url}/bookings`);
     await expect(page.getByTestId('push-denied').textContent()).resolves.toContain('Notifications are off');
     expect(await page.getByRole('button', { name: /enable notifications/i }).count()).toBe(0);
     const card = page.locator(`[data-booking-id="${booking.id}"]`);
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('requested');
-    await api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
+    await stack.api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('confirmed');
     expect(await shown(page)).toEqual([]);
     await context.close();
   });
 
   it('shows no push while the app is in front (its socket showed it); hidden with a live socket, shows it at once and not again for the push', async () => {
-    const bob = await login('bob@example.test');
+    const bob = await stack.login('bob@example.test');
     const booking = await book(bob);
     const { context, page, cdp, registrationId } = await phone('bob@example.test', { permission: 'granted' });
     // A page the worker controls: it installs while the first page loads and, on a busy machine, may finish after
     // the next navigation has started.
     await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.goto(`${server.url}/bookings`);
+    await page.goto(`${stack.url}/bookings`);
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     const card = page.locator(`[data-booking-id="${booking.id}"]`);
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('requested');
     const deliver = (p: PushPayload) =>
-      cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: JSON.stringify(p) });
+      cdp.send('ServiceWorker.deliverPushMessage', { origin: stack.url, registrationId, data: JSON.stringify(p) });
 
     // In front: the worker hands the push to the window (the sentinel that it was handled) and shows nothing.
-    await api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
+    await stack.api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('confirmed');
-    const confirmed = (await api<{ items: Notification[] }>('GET', '/notifications?limit=1', bob)).items[0]!;
+    const confirmed = (await stack.api<{ items: Notification[] }>('GET', '/notifications?limit=1', bob)).items[0]!;
     // Listening before the push is delivered, so the hand-over cannot come first.
     await page.evaluate(() => {
       const w = window as unknown as { __handed: string[] };
@@ -197,25 +130,22 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
     expect(await shown(page)).toEqual([]);
 
     // Hidden, socket still live (no push subscription on this device): the change shows as a notification at once.
-    await page.evaluate(() => {
-      (window as unknown as { __hidden: boolean }).__hidden = true;
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
-    await api<Booking>('POST', `/bookings/${booking.id}/cancel`, owner, { version: booking.version + 1 });
+    await setHidden(page, true);
+    await stack.api<Booking>('POST', `/bookings/${booking.id}/cancel`, owner, { version: booking.version + 1 });
     await expect
       .poll(() => shown(page), { timeout: 15_000 })
       .toEqual([{ title: 'Your booking was cancelled', tag: `booking-${booking.id}` }]);
     // Its push arrives later: not shown again. A newer push for the booking, delivered after it, proves it was
     // handled: the count goes to 2, not 3.
     // The worker asks the browser whether a window is visible, which the emulation cannot fool: leave the app.
-    const cancelled = (await api<{ items: Notification[] }>('GET', '/notifications?limit=1', bob)).items[0]!;
+    const cancelled = (await stack.api<{ items: Notification[] }>('GET', '/notifications?limit=1', bob)).items[0]!;
     expect(cancelled.title).toBe('Your booking was cancelled');
     await page.goto('about:blank');
     await deliver(payloadFor(cancelled));
     await deliver({ ...payloadFor(cancelled), id: crypto.randomUUID(), title: 'Booking note' });
     const look = async () => {
       const viewer = await context.newPage();
-      await viewer.goto(`${server.url}/`);
+      await viewer.goto(`${stack.url}/`);
       const list = await shown(viewer);
       await viewer.close();
       return list;
@@ -227,18 +157,18 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
   });
 
   it('lists the history by day and by booking, older ones on "Load older", each booking linking to its page', async () => {
-    const alice = await login('alice@example.test');
+    const alice = await stack.login('alice@example.test');
     const first = await book(alice);
     const second = await book(alice);
-    await api<Booking>('POST', `/bookings/${first.id}/confirm`, owner, { version: first.version });
-    await api<Booking>('POST', `/bookings/${second.id}/decline`, owner, { version: second.version });
-    await api<Booking>('POST', `/bookings/${first.id}/cancel`, owner, { version: first.version + 1 });
+    await stack.api<Booking>('POST', `/bookings/${first.id}/confirm`, owner, { version: first.version });
+    await stack.api<Booking>('POST', `/bookings/${second.id}/decline`, owner, { version: second.version });
+    await stack.api<Booking>('POST', `/bookings/${first.id}/cancel`, owner, { version: first.version + 1 });
     // Then more than a page (50) of newer ones: a third booking moved back and forth.
     let third = await book(alice);
     const [a, b] = [third.startAt, spare[0]!];
-    third = await api<Booking>('POST', `/bookings/${third.id}/confirm`, owner, { version: third.version });
+    third = await stack.api<Booking>('POST', `/bookings/${third.id}/confirm`, owner, { version: third.version });
     for (let i = 0; i < 50; i++) {
-      third = await api<Booking>('POST', `/bookings/${third.id}/reschedule`, owner, {
+      third = await stack.api<Booking>('POST', `/bookings/${third.id}/reschedule`, owner, {
         version: third.version,
         startAt: i % 2 === 0 ? b : a,
       });
@@ -266,7 +196,7 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
       expect.stringContaining('Booking declined'),
     ]);
     await cardOf(second.id).getByRole('link', { name: 'Open the booking' }).click();
-    await expect.poll(() => page.url()).toBe(`${server.url}/bookings/${second.id}`);
+    await expect.poll(() => page.url()).toBe(`${stack.url}/bookings/${second.id}`);
     await context.close();
   });
 });

@@ -1,46 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createSlotcastClient, type SlotcastClient } from '@slotcast/client';
 import type { Booking, BookingEvent } from '@slotcast/protocol';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './support/browser.js';
-import { buildWebApp, freePort, SlotcastProcess } from './support/slotcast-process.js';
+import { spacedHaircutSlots } from './support/demo-flows.js';
+import { chromiumOrSkip, DEMO_PASSWORD, WebStack } from './support/web-stack.js';
 
-const available = chromiumAvailable();
-if (!available) {
-  const msg = `Chromium not found at ${CHROMIUM_PATH}: the offline end-to-end suite cannot run (apt-get install chromium)`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
-}
-
-const PASSWORD = 'slotcast-demo';
-
-/** Three free Haircut slots at Studio Mira from tomorrow on (for two bookings and one move). */
-async function freeSlots(sdk: SlotcastClient): Promise<{ resourceId: string; serviceId: string; starts: string[] }> {
-  const vendor = (await sdk.api.vendors.list()).find((v) => v.name === 'Studio Mira Hair')!;
-  const [resources, services] = await Promise.all([
-    sdk.api.vendors.resources(vendor.id),
-    sdk.api.vendors.services(vendor.id),
-  ]);
-  const service = services.find((s) => s.name.startsWith('Haircut'))!;
-  const resource = resources[0]!;
-  for (let d = 1; d < 14; d++) {
-    const day = new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
-    const { slots } = await sdk.api.resources.availability(resource.id, { serviceId: service.id, from: day, to: day });
-    // Slots far enough apart that a booking of one does not take the next.
-    const spaced = slots.filter((_, i) => i % 8 === 0).slice(0, 3);
-    if (spaced.length === 3)
-      return { resourceId: resource.id, serviceId: service.id, starts: spaced.map((s) => s.startAt) };
-  }
-  throw new Error('no day with three free Haircut slots in the next two weeks');
-}
+const available = chromiumOrSkip('the offline end-to-end suite');
 
 describe.skipIf(!available)('offline-first web app in Chromium against a real server', () => {
-  let tmp: string;
-  let server: SlotcastProcess;
-  let browser: Browser;
+  let stack: WebStack;
   let staff: BrowserContext;
   let desk: Page;
   let customer: SlotcastClient;
@@ -56,17 +24,12 @@ describe.skipIf(!available)('offline-first web app in Chromium against a real se
     events.filter((e) => e.data.booking.id === id && e.type === type).length;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-offline-e2e-'));
-    const dist = path.join(tmp, 'dist');
-    buildWebApp(dist);
-    server = new SlotcastProcess({ port: await freePort(), dataDir: path.join(tmp, 'data'), webDist: dist });
-    await server.start();
-    browser = await launchChromium();
-    staff = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Europe/Berlin' });
+    stack = await WebStack.start({ name: 'offline' });
+    staff = await stack.browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Europe/Berlin' });
 
-    customer = createSlotcastClient({ baseUrl: server.url });
-    await customer.api.auth.login({ email: 'alice@example.test', password: PASSWORD });
-    const free = await freeSlots(customer);
+    customer = createSlotcastClient({ baseUrl: stack.url });
+    await customer.api.auth.login({ email: 'alice@example.test', password: DEMO_PASSWORD });
+    const free = await spacedHaircutSlots(customer);
     a = await customer.api.bookings.create({
       resourceId: free.resourceId,
       serviceId: free.serviceId,
@@ -80,8 +43,8 @@ describe.skipIf(!available)('offline-first web app in Chromium against a real se
     moveTo = free.starts[2]!;
 
     // A second staff session outside the browser records the vendor's events, as the event log hands them out.
-    watcher = createSlotcastClient({ baseUrl: server.url });
-    await watcher.api.auth.login({ email: 'owner@studio-mira.test', password: PASSWORD });
+    watcher = createSlotcastClient({ baseUrl: stack.url });
+    await watcher.api.auth.login({ email: 'owner@studio-mira.test', password: DEMO_PASSWORD });
     watcher.realtime.onEvent((e) => {
       events.push(e);
     });
@@ -90,16 +53,14 @@ describe.skipIf(!available)('offline-first web app in Chromium against a real se
 
   afterAll(async () => {
     await watcher?.realtime.stop();
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('loads the bookings online and keeps them for later', async () => {
     desk = await staff.newPage();
-    await desk.goto(`${server.url}/`);
+    await desk.goto(`${stack.url}/`);
     await desk.getByLabel('Email').fill('owner@studio-mira.test');
-    await desk.getByLabel('Password').fill(PASSWORD);
+    await desk.getByLabel('Password').fill(DEMO_PASSWORD);
     await desk.getByRole('button', { name: 'Sign in' }).click();
     await desk.getByRole('link', { name: 'Bookings' }).click();
     await row(desk, a.id).waitFor();
@@ -164,7 +125,7 @@ describe.skipIf(!available)('offline-first web app in Chromium against a real se
 
   it('with two tabs offline, one action taken in one of them is sent once', async () => {
     const second = await staff.newPage();
-    await second.goto(`${server.url}/bookings`);
+    await second.goto(`${stack.url}/bookings`);
     await row(second, b.id).waitFor();
     await staff.setOffline(true);
     await row(desk, b.id).getByRole('button').first().click();
@@ -183,7 +144,7 @@ describe.skipIf(!available)('offline-first web app in Chromium against a real se
   });
 
   it('a reload while an action is on its way sends it again under the same key, and the server applies it once', async () => {
-    const free = await freeSlots(customer);
+    const free = await spacedHaircutSlots(customer);
     const d = await customer.api.bookings.create({
       resourceId: free.resourceId,
       serviceId: free.serviceId,

@@ -1,20 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Booking, Resource, Service, Slot, TokenPair, Vendor } from '@slotcast/protocol';
-import type { Browser, Page, WebSocket } from 'playwright-core';
+import type { Booking, TokenPair } from '@slotcast/protocol';
+import type { Page, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './support/browser.js';
-import { buildWebApp, freePort, SlotcastProcess } from './support/slotcast-process.js';
+import { emulatePushPhone, setHidden } from './support/phone.js';
+import { chromiumOrSkip, DEMO_PASSWORD, WebStack } from './support/web-stack.js';
 
-const available = chromiumAvailable();
-if (!available) {
-  const msg = `Chromium not found at ${CHROMIUM_PATH}: the predictive prefetch end-to-end test cannot run`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
-}
+const available = chromiumOrSkip('the predictive prefetch end-to-end test');
 
-const PASSWORD = 'slotcast-demo';
 const TAG = 'slotcast-catch-up';
 
 /** Reads one row of the user's offline store (IndexedDB) from a page of the app. */
@@ -37,86 +28,44 @@ const readStore = (page: Page, db: string, store: string, key: string) =>
   );
 
 describe.skipIf(!available)('predictive prefetch in Chromium', () => {
-  let tmp: string;
-  let server: SlotcastProcess;
-  let browser: Browser;
+  let stack: WebStack;
 
-  const api = async <T>(method: string, p: string, token?: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}/api/v1${p}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-  const login = (email: string) => api<TokenPair>('POST', '/auth/login', undefined, { email, password: PASSWORD });
+  const _login = (email: string) =>
+    stack.api<TokenPair>('POST', '/auth/login', undefined, { email, password: DEMO_PASSWORD });
 
   beforeAll(async () => {
-    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-prefetch-'));
-    const dist = path.join(tmp, 'dist');
-    buildWebApp(dist);
-    server = new SlotcastProcess({ port: await freePort(), dataDir: path.join(tmp, 'data'), webDist: dist });
-    await server.start();
-    browser = await launchChromium();
+    stack = await WebStack.start({ name: 'prefetch' });
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   it('counts the open, registers periodic sync when permitted, and the worker catches the store up on periodicsync', async () => {
-    const alice = await login('alice@example.test');
-    const owner = (await login('owner@studio-mira.test')).accessToken;
-    const salon = (await api<Vendor[]>('GET', '/vendors')).find((v) => v.slug === 'studio-mira')!;
-    const [service] = await api<Service[]>('GET', `/vendors/${salon.id}/services`);
-    const [resource] = await api<Resource[]>('GET', `/vendors/${salon.id}/resources`);
-    const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
-    const { slots } = await api<{ slots: Slot[] }>(
-      'GET',
-      `/resources/${resource!.id}/availability?serviceId=${service!.id}&from=${day(2)}&to=${day(9)}`,
-    );
-    const booking = await api<Booking>('POST', '/bookings', alice.accessToken, {
-      resourceId: resource!.id,
-      serviceId: service!.id,
-      startAt: slots[0]!.startAt,
+    const alice = await stack.api<TokenPair>('POST', '/auth/login', undefined, {
+      email: 'alice@example.test',
+      password: DEMO_PASSWORD,
     });
+    const owner = await stack.login('owner@studio-mira.test');
+    const booking = await stack.requestBooking(alice.accessToken, await stack.salonSlots(2));
     const dbName = `slotcast-offline:${alice.user.id}`;
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    await context.grantPermissions(['notifications'], { origin: server.url });
+    const context = await stack.browser.newContext({ viewport: { width: 390, height: 844 } });
     // As in connection-policy.test.ts: push "on" and a hidden page emulated, so the page's own socket sleeps and
     // only the service worker can bring the store up to date.
-    await context.addInitScript(() => {
-      const w = window as unknown as { __hidden: boolean };
-      w.__hidden = false;
-      Object.defineProperty(Document.prototype, 'visibilityState', {
-        configurable: true,
-        get: () => (w.__hidden ? 'hidden' : 'visible'),
-      });
-      PushManager.prototype.getSubscription = async () =>
-        ({ endpoint: 'https://push.example.test/device' }) as unknown as PushSubscription;
-      localStorage.setItem('slotcast:close-hidden-after-ms', '500');
-    });
+    await emulatePushPhone(context, stack.url);
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     // Chromium grants periodic sync to installed apps it engages with; here the permission is granted directly.
     const { targetInfo } = await cdp.send('Target.getTargetInfo');
-    const browserCdp = await browser.newBrowserCDPSession();
+    const browserCdp = await stack.browser.newBrowserCDPSession();
     await browserCdp.send('Browser.grantPermissions', {
-      origin: server.url,
+      origin: stack.url,
       browserContextId: targetInfo.browserContextId,
       // The list replaces what the context granted: notifications stay granted (push "on").
       permissions: ['notifications', 'periodicBackgroundSync'],
     });
     const registered = new Promise<string>((resolve) =>
       cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-        const r = registrations.find((x) => x.scopeURL === `${server.url}/` && !x.isDeleted);
+        const r = registrations.find((x) => x.scopeURL === `${stack.url}/` && !x.isDeleted);
         if (r) resolve(r.registrationId);
       }),
     );
@@ -125,13 +74,9 @@ describe.skipIf(!available)('predictive prefetch in Chromium', () => {
     page.on('websocket', (ws) => {
       sockets.push(ws);
     });
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('Email').fill('alice@example.test');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await stack.signIn(page, 'alice@example.test');
     const registrationId = await registered;
-    await page.goto(`${server.url}/bookings`);
+    await page.goto(`${stack.url}/bookings`);
     sockets.length = 0;
     const card = page.locator(`[data-booking-id="${booking.id}"]`);
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('requested');
@@ -163,19 +108,16 @@ describe.skipIf(!available)('predictive prefetch in Chromium', () => {
       .toEqual([TAG]);
 
     // A live change gives the store a cursor; then the page goes to the background and its socket sleeps.
-    await api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
+    await stack.api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('confirmed');
     await expect
       .poll(async () => ((await readStore(page, dbName, 'meta', 'cursor')) as { value: number } | null)?.value, {
         timeout: 15_000,
       })
       .toBeGreaterThan(0);
-    await page.evaluate(() => {
-      (window as unknown as { __hidden: boolean }).__hidden = true;
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await setHidden(page, true);
     await expect.poll(() => sockets.every((s) => s.isClosed()), { timeout: 15_000 }).toBe(true);
-    await api<Booking>('POST', `/bookings/${booking.id}/cancel`, owner, { version: booking.version + 1 });
+    await stack.api<Booking>('POST', `/bookings/${booking.id}/cancel`, owner, { version: booking.version + 1 });
     const storedStatus = async () =>
       ((await readStore(page, dbName, 'bookings', booking.id)) as { booking: Booking } | null)?.booking.status;
     expect(await storedStatus()).toBe('confirmed');
@@ -199,7 +141,7 @@ describe.skipIf(!available)('predictive prefetch in Chromium', () => {
         }),
       [dbName, (hour + 1) % 24] as const,
     );
-    await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin: server.url, registrationId, tag: TAG });
+    await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin: stack.url, registrationId, tag: TAG });
     await expect.poll(storedStatus, { message: 'the worker stored the change', timeout: 20_000 }).toBe('cancelled');
     await expect
       .poll(async () => ((await readStore(page, dbName, 'meta', 'prefetchedAt')) as { value: number } | null)?.value, {

@@ -1,23 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Booking, PushPayload, Resource, Service, Slot, TokenPair, Vendor } from '@slotcast/protocol';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Booking, PushPayload, Resource, Service, Slot, Vendor } from '@slotcast/protocol';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 import { loopbackCertificate } from '../../../../packages/server/test/support/push/tls.js';
 import { WebPushService } from '../../../../packages/server/test/support/push/web-push-service.js';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './support/browser.js';
-import { buildWebApp, freePort, SlotcastProcess } from './support/slotcast-process.js';
+import { chromiumOrSkip, WebStack } from './support/web-stack.js';
 
-const available = chromiumAvailable();
-if (!available) {
-  const msg = `Chromium not found at ${CHROMIUM_PATH}: the push end-to-end suite cannot run (apt-get install chromium)`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
-}
-
-const PASSWORD = 'slotcast-demo';
+const available = chromiumOrSkip('the push end-to-end suite');
 
 interface ShownNotification {
   title: string;
@@ -28,30 +19,14 @@ interface ShownNotification {
 }
 
 describe.skipIf(!available)('installable PWA and push in Chromium', () => {
-  let tmp: string;
-  let server: SlotcastProcess;
+  let stack: WebStack;
   let pushService: WebPushService;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let cdp: CDPSession;
   let registrationId = '';
   const vapid = webpush.generateVAPIDKeys();
 
-  const api = async <T>(method: string, p: string, token?: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}/api/v1${p}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-    return (res.status === 204 ? null : await res.json()) as T;
-  };
-  const login = async (email: string) =>
-    (await api<TokenPair>('POST', '/auth/login', undefined, { email, password: PASSWORD })).accessToken;
   const notifications = (p: Page) =>
     p.evaluate(async () => {
       const reg = await navigator.serviceWorker.ready;
@@ -64,54 +39,47 @@ describe.skipIf(!available)('installable PWA and push in Chromium', () => {
       }));
     }) as Promise<ShownNotification[]>;
   const deliver = (payload: string) =>
-    cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: payload });
+    cdp.send('ServiceWorker.deliverPushMessage', { origin: stack.url, registrationId, data: payload });
 
   beforeAll(async () => {
-    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-push-'));
-    const dist = path.join(tmp, 'dist');
-    buildWebApp(dist);
     const tls = await loopbackCertificate();
-    writeFileSync(path.join(tmp, 'push-ca.pem'), tls.cert);
     pushService = new WebPushService(tls, vapid.publicKey);
     await pushService.start();
-    server = new SlotcastProcess({
-      port: await freePort(),
-      dataDir: path.join(tmp, 'data'),
-      webDist: dist,
+    stack = await WebStack.start({
+      name: 'push',
       // The server trusts the local push service's certificate as it trusts the real services' CAs.
-      env: {
-        VAPID_PUBLIC_KEY: vapid.publicKey,
-        VAPID_PRIVATE_KEY: vapid.privateKey,
-        PUSH_ENDPOINT_HOSTS: '127.0.0.1',
-        NODE_EXTRA_CA_CERTS: path.join(tmp, 'push-ca.pem'),
+      env: ({ tmp }) => {
+        writeFileSync(path.join(tmp, 'push-ca.pem'), tls.cert);
+        return {
+          VAPID_PUBLIC_KEY: vapid.publicKey,
+          VAPID_PRIVATE_KEY: vapid.privateKey,
+          PUSH_ENDPOINT_HOSTS: '127.0.0.1',
+          NODE_EXTRA_CA_CERTS: path.join(tmp, 'push-ca.pem'),
+        };
       },
     });
-    await server.start();
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    await context.grantPermissions(['notifications'], { origin: server.url });
+    context = await stack.browser.newContext({ viewport: { width: 390, height: 844 } });
+    await context.grantPermissions(['notifications'], { origin: stack.url });
     page = await context.newPage();
     cdp = await context.newCDPSession(page);
     const registered = new Promise<string>((resolve) =>
       cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-        const r = registrations.find((x) => x.scopeURL === `${server.url}/` && !x.isDeleted);
+        const r = registrations.find((x) => x.scopeURL === `${stack.url}/` && !x.isDeleted);
         if (r) resolve(r.registrationId);
       }),
     );
     await cdp.send('ServiceWorker.enable');
-    await page.goto(`${server.url}/`);
+    await page.goto(`${stack.url}/`);
     registrationId = await registered;
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await stack?.stop();
     await pushService?.close();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   it('serves an installable manifest and registers the service worker', async () => {
-    const res = await fetch(`${server.url}/manifest.webmanifest`);
+    const res = await fetch(`${stack.url}/manifest.webmanifest`);
     expect(res.status).toBe(200);
     const manifest = (await res.json()) as {
       display: string;
@@ -126,7 +94,7 @@ describe.skipIf(!available)('installable PWA and push in Chromium', () => {
       expect.arrayContaining(['192x192 any', '512x512 any', '512x512 maskable']),
     );
     for (const icon of png) {
-      const img = await fetch(`${server.url}${icon.src}`);
+      const img = await fetch(`${stack.url}${icon.src}`);
       expect(img.headers.get('content-type')).toBe('image/png');
       expect(
         Buffer.from(await img.arrayBuffer())
@@ -137,30 +105,30 @@ describe.skipIf(!available)('installable PWA and push in Chromium', () => {
     expect(manifest.shortcuts).toEqual([expect.objectContaining({ name: 'My bookings', url: '/bookings' })]);
     expect(await page.locator('link[rel="manifest"]').getAttribute('href')).toBe('/manifest.webmanifest');
     const script = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
-    expect(script).toBe(`${server.url}/service-worker.js`);
+    expect(script).toBe(`${stack.url}/service-worker.js`);
     expect(registrationId).not.toBe('');
   });
 
   it('shows a push as a notification per booking; its staff Confirm action confirms once; a click opens the booking', async () => {
     // A real push for the salon owner: a device registered with the server, a customer's request, the server's
     // encrypted push to the (local) push service, decrypted there as the browser would.
-    const owner = await login('owner@studio-mira.test');
+    const owner = await stack.login('owner@studio-mira.test');
     const device = pushService.register(pushService.device('owner-phone'));
-    await api('POST', '/push/subscriptions', owner, {
+    await stack.api('POST', '/push/subscriptions', owner, {
       provider: 'webpush',
       endpoint: device.endpoint,
       keys: device.keys,
     });
-    const alice = await login('alice@example.test');
-    const salon = (await api<Vendor[]>('GET', '/vendors')).find((v) => v.slug === 'studio-mira')!;
-    const [service] = await api<Service[]>('GET', `/vendors/${salon.id}/services`);
-    const [resource] = await api<Resource[]>('GET', `/vendors/${salon.id}/resources`);
+    const alice = await stack.login('alice@example.test');
+    const salon = (await stack.api<Vendor[]>('GET', '/vendors')).find((v) => v.slug === 'studio-mira')!;
+    const [service] = await stack.api<Service[]>('GET', `/vendors/${salon.id}/services`);
+    const [resource] = await stack.api<Resource[]>('GET', `/vendors/${salon.id}/resources`);
     const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
-    const { slots } = await api<{ slots: Slot[] }>(
+    const { slots } = await stack.api<{ slots: Slot[] }>(
       'GET',
       `/resources/${resource!.id}/availability?serviceId=${service!.id}&from=${day(2)}&to=${day(9)}`,
     );
-    const booking = await api<Booking>('POST', '/bookings', alice, {
+    const booking = await stack.api<Booking>('POST', '/bookings', alice, {
       resourceId: resource!.id,
       serviceId: service!.id,
       startAt: slots[0]!.startAt,
@@ -173,7 +141,7 @@ describe.skipIf(!available)('installable PWA and push in Chromium', () => {
     await page.goto('about:blank');
     const look = async () => {
       const viewer = await context.newPage();
-      await viewer.goto(`${server.url}/`);
+      await viewer.goto(`${stack.url}/`);
       const list = await notifications(viewer);
       await viewer.close();
       return list;
@@ -204,7 +172,7 @@ describe.skipIf(!available)('installable PWA and push in Chromium', () => {
     ]);
 
     // Confirm pressed twice: the service worker posts the single-use token each time; the booking changes once.
-    const worker = context.serviceWorkers().find((w) => w.url() === `${server.url}/service-worker.js`)!;
+    const worker = context.serviceWorkers().find((w) => w.url() === `${stack.url}/service-worker.js`)!;
     await worker.evaluate(async () => {
       const sw = self as unknown as ServiceWorkerGlobalScope;
       const [n] = await sw.registration.getNotifications();
@@ -218,7 +186,7 @@ describe.skipIf(!available)('installable PWA and push in Chromium', () => {
       .toBe(true);
     // A click on the notification routes an open window of the app to the booking.
     const open = await context.newPage();
-    await open.goto(`${server.url}/`);
+    await open.goto(`${stack.url}/`);
     await open.evaluate(() => navigator.serviceWorker.ready);
     await worker.evaluate(async () => {
       const sw = self as unknown as ServiceWorkerGlobalScope;
@@ -227,7 +195,7 @@ describe.skipIf(!available)('installable PWA and push in Chromium', () => {
     });
     await expect.poll(() => open.url(), { timeout: 15_000 }).toMatch(new RegExp(`/bookings/${booking.id}$`));
 
-    const after = await api<Booking>('GET', `/bookings/${booking.id}`, alice);
+    const after = await stack.api<Booking>('GET', `/bookings/${booking.id}`, alice);
     expect(after).toMatchObject({ status: 'confirmed', version: booking.version + 1 });
   });
 });

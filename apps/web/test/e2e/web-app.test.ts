@@ -1,38 +1,24 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkToken, startSmtpSink } from '../../../../packages/server/test/support/smtp-sink.js';
 import { initialLoad, kb } from '../../scripts/bundle-size.js';
-import {
-  CHROMIUM_PATH,
-  chromiumAvailable,
-  launchChromium,
-  recordCspViolations,
-  seriousA11yViolations,
-} from './support/browser.js';
+import { recordCspViolations, seriousA11yViolations } from './support/browser.js';
 import { bookFirstHaircut } from './support/demo-flows.js';
-import { buildWebApp, freePort, SlotcastProcess, webRoot } from './support/slotcast-process.js';
+import { webRoot } from './support/slotcast-process.js';
+import { chromiumOrSkip, DEMO_PASSWORD, WebStack, webDist } from './support/web-stack.js';
 
 // In CI a missing Chromium fails the run; on a developer's machine the suite is skipped, loudly.
-const available = chromiumAvailable();
-if (!available) {
-  const msg = `Chromium not found at ${CHROMIUM_PATH}: the browser end-to-end suite cannot run (apt-get install chromium)`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPED: ${msg}\n${'!'.repeat(100)}\n`);
-}
+const available = chromiumOrSkip('the browser end-to-end suite');
 
-const PASSWORD = 'slotcast-demo';
 const SHOTS = path.join(webRoot, 'test-results');
 // The goal (docs/performance.md, "Web bundle"): a role's first screen needs at most 200 KiB of gzipped JavaScript.
 // The offline store (Dexie) loads after the first paint; the vendor app is at ~173 KiB.
 const VENDOR_INITIAL_JS_BUDGET = 200 * 1024;
 
 describe.skipIf(!available)('web app in Chromium against a real Slotcast server', () => {
-  let tmp: string;
-  let server: SlotcastProcess;
-  let browser: Browser;
+  let stack: WebStack;
   let customer: BrowserContext;
   let vendor: BrowserContext;
   let shop: Page;
@@ -51,13 +37,6 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     const violations = await seriousA11yViolations(page);
     expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
   };
-  const signIn = async (page: Page, email: string) => {
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  };
   const connection = (page: Page) => page.getByTestId('connection-status');
   const waitLive = (page: Page) =>
     expect
@@ -68,47 +47,35 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
       .toMatch(/^Live/);
   const unreadLabel = (page: Page) => page.getByTestId('notification-bell').getAttribute('aria-label');
 
-  /** Picks Haircut at Studio Mira on the first day from tomorrow with a free time, books its first slot; the day. */
-
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-e2e-'));
-    const dist = path.join(tmp, 'dist');
-    buildWebApp(dist);
-    const load = initialLoad(dist, 'vendor');
+    const load = initialLoad(webDist(), 'vendor');
     console.log(`vendor app initial JS: ${kb(load.jsGzip)} gzipped (${load.files.length} files)`);
     expect(load.jsGzip).toBeLessThanOrEqual(VENDOR_INITIAL_JS_BUDGET);
     smtp = await startSmtpSink();
-    const port = await freePort();
-    server = new SlotcastProcess({
-      port,
-      dataDir: path.join(tmp, 'data'),
-      webDist: dist,
-      env: { SMTP_URL: smtp.smtpUrl, PUBLIC_URL: `http://127.0.0.1:${port}` },
+    stack = await WebStack.start({
+      name: 'web',
+      env: ({ port }) => ({ SMTP_URL: smtp.smtpUrl, PUBLIC_URL: `http://127.0.0.1:${port}` }),
     });
-    await server.start();
-    browser = await launchChromium();
     // The customer is on a phone in New York, the vendor at a desk in Berlin: times show in both zones.
-    customer = await browser.newContext({
+    customer = await stack.browser.newContext({
       viewport: { width: 390, height: 844 },
       timezoneId: 'America/New_York',
       reducedMotion: 'reduce',
     });
-    vendor = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Europe/Berlin' });
+    vendor = await stack.browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Europe/Berlin' });
     recordCspViolations(customer, cspViolations);
     recordCspViolations(vendor, cspViolations);
   });
 
   afterAll(async () => {
     await smtp?.close();
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('signs in: the sign-in page passes axe', async () => {
     desk = await vendor.newPage();
-    await desk.goto(`${server.url}/`);
+    await desk.goto(`${stack.url}/`);
     await desk.getByRole('heading', { name: 'Sign in to Slotcast' }).waitFor();
     await a11y(desk, 'sign-in');
     await shot(desk, '01-sign-in');
@@ -116,7 +83,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await desk.getByLabel('Password').fill('wrong password');
     await desk.getByRole('button', { name: 'Sign in' }).click();
     await desk.getByRole('alert').filter({ hasText: 'do not match' }).waitFor();
-    await desk.getByLabel('Password').fill(PASSWORD);
+    await desk.getByLabel('Password').fill(DEMO_PASSWORD);
     await desk.getByRole('button', { name: 'Sign in' }).click();
     await desk.getByRole('heading', { name: 'Schedule' }).waitFor();
     await waitLive(desk);
@@ -133,7 +100,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     expect(stored.session.filter((e) => tokenLike.test(e))).toEqual([]);
     expect(stored.cookie).not.toContain('slotcast_refresh');
     // Asked for the auth path: the browser sends the cookie there and nowhere else.
-    const cookies = await vendor.cookies(`${server.url}/api/v1/auth/refresh`);
+    const cookies = await vendor.cookies(`${stack.url}/api/v1/auth/refresh`);
     expect(cookies.find((c) => c.name === 'slotcast_refresh')).toMatchObject({
       httpOnly: true,
       secure: true,
@@ -163,7 +130,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
 
   it('lets a customer browse, pick a service and a free slot, and book', async () => {
     shop = await customer.newPage();
-    await signIn(shop, 'alice@example.test');
+    await stack.signIn(shop, 'alice@example.test');
     await shop.getByRole('heading', { name: 'Book an appointment' }).waitFor();
     await waitLive(shop);
     await a11y(shop, 'customer: vendors');
@@ -215,7 +182,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
 
   it('clears the notification in a second tab when it is marked read in the first', async () => {
     const second = await customer.newPage();
-    await second.goto(`${server.url}/bookings`);
+    await second.goto(`${stack.url}/bookings`);
     await second.getByRole('heading', { name: 'My bookings' }).waitFor();
     await waitLive(second);
     await expect.poll(() => unreadLabel(second), { timeout: 15_000 }).toBe('Notifications, 1 unread');
@@ -238,7 +205,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
 
   it('shows "reconnecting" while the server is down, and the missed changes once it is back', async () => {
     await shop.getByRole('link', { name: 'Book', exact: true }).click();
-    await server.stop();
+    await stack.server.stop();
     await expect
       .poll(async () => (await connection(desk).textContent()) ?? '', { timeout: 20_000 })
       .toMatch(/^Reconnecting/);
@@ -247,7 +214,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
 
     // Keep the vendor away until the customer has changed something, so it can only learn of it by catching up.
     await desk.route('**/socket.io/**', (route) => route.abort());
-    await server.start();
+    await stack.server.start();
     await waitLive(shop);
     const second = await bookFirstHaircut(shop);
     expect(second).not.toBe('');
@@ -262,10 +229,10 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
   });
 
   it('shows an admin every booking live', async () => {
-    const ops = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
+    const ops = await stack.browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
     recordCspViolations(ops, cspViolations);
     const page = await ops.newPage();
-    await signIn(page, 'admin@slotcast.test');
+    await stack.signIn(page, 'admin@slotcast.test');
     await page.getByRole('heading', { name: 'All bookings, live' }).waitFor();
     await waitLive(page);
     await expect.poll(() => page.locator('tbody tr').count(), { timeout: 15_000 }).toBe(2);
@@ -346,10 +313,10 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
   });
 
   it('lets a new customer sign up, confirm the mailed link and then book', async () => {
-    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
+    const fresh = await stack.browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
     recordCspViolations(fresh, cspViolations);
     const page = await fresh.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${stack.url}/`);
     await page.getByRole('button', { name: 'Create an account' }).click();
     await page.getByRole('heading', { name: 'Create your Slotcast account' }).waitFor();
     await a11y(page, 'sign-up');
@@ -362,7 +329,7 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await page.getByTestId('verify-notice').waitFor();
 
     const mail = await mailTo(email, 'Confirm your email address');
-    await page.goto(`${server.url}/?verify=${encodeURIComponent(linkToken(mail, 'verify'))}`);
+    await page.goto(`${stack.url}/?verify=${encodeURIComponent(linkToken(mail, 'verify'))}`);
     await page.getByText('Your email address is confirmed.').waitFor();
     expect(new URL(page.url()).search).toBe('');
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -375,12 +342,12 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
 
   it('resets a forgotten password from the mailed link, and signs out the tab still open', async () => {
     const email = `rita-${Date.now()}@example.test`;
-    const open = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
-    const other = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
+    const open = await stack.browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
+    const other = await stack.browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
     recordCspViolations(open, cspViolations);
     recordCspViolations(other, cspViolations);
     const tab = await open.newPage();
-    await tab.goto(`${server.url}/`);
+    await tab.goto(`${stack.url}/`);
     await tab.getByRole('button', { name: 'Create an account' }).click();
     await tab.getByLabel('Name', { exact: true }).fill('Rita Reset');
     await tab.getByLabel('Email').fill(email);
@@ -390,14 +357,14 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
     await waitLive(tab);
 
     const page = await other.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${stack.url}/`);
     await page.getByRole('button', { name: 'Forgot password?' }).click();
     await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Send reset link' }).click();
     await page.getByText(`If an account uses ${email}`).waitFor();
     await a11y(page, 'forgot password');
     const mail = await mailTo(email, 'Reset your password');
-    await page.goto(`${server.url}/?reset=${encodeURIComponent(linkToken(mail, 'reset'))}`);
+    await page.goto(`${stack.url}/?reset=${encodeURIComponent(linkToken(mail, 'reset'))}`);
     await page.getByLabel('New password').fill('the-new-password-2');
     await page.getByRole('button', { name: 'Set new password' }).click();
     await page.getByText('Your password is changed').waitFor();
@@ -417,10 +384,10 @@ describe.skipIf(!available)('web app in Chromium against a real Slotcast server'
   });
 
   it('lets a business owner sign up and create their vendor in one step, landing on its schedule', async () => {
-    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
+    const fresh = await stack.browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
     recordCspViolations(fresh, cspViolations);
     const page = await fresh.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${stack.url}/`);
     await page.getByRole('button', { name: 'Create an account' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Olga Owner');
     await page.getByLabel('Email').fill(`olga-${Date.now()}@example.test`);

@@ -1,3 +1,4 @@
+import type { SlotcastClient } from '@slotcast/client';
 import type { Page } from 'playwright-core';
 
 /**
@@ -20,4 +21,29 @@ export async function bookFirstHaircut(page: Page): Promise<string> {
     return day!;
   }
   throw new Error('no free Haircut slot in the next two weeks');
+}
+
+/**
+ * Three free Haircut start times at Studio Mira on one day, the first such day `fromDay` days from today or later,
+ * far enough apart that booking one does not take the next (two bookings and a move), as `sdk`'s user sees them.
+ */
+export async function spacedHaircutSlots(
+  sdk: SlotcastClient,
+  fromDay = 1,
+): Promise<{ resourceId: string; serviceId: string; starts: string[] }> {
+  const vendor = (await sdk.api.vendors.list()).find((v) => v.name === 'Studio Mira Hair')!;
+  const [resources, services] = await Promise.all([
+    sdk.api.vendors.resources(vendor.id),
+    sdk.api.vendors.services(vendor.id),
+  ]);
+  const service = services.find((s) => s.name.startsWith('Haircut'))!;
+  const resource = resources[0]!;
+  for (let d = fromDay; d < 14; d++) {
+    const day = new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+    const { slots } = await sdk.api.resources.availability(resource.id, { serviceId: service.id, from: day, to: day });
+    const spaced = slots.filter((_, i) => i % 8 === 0).slice(0, 3);
+    if (spaced.length === 3)
+      return { resourceId: resource.id, serviceId: service.id, starts: spaced.map((s) => s.startAt) };
+  }
+  throw new Error('no day with three free Haircut slots in the next two weeks');
 }
