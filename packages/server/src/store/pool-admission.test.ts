@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { PoolAdmission } from './pool-admission.js';
 
 describe('PoolAdmission', () => {
-  const make = (maxWaitMs = 1000, queueLimit = 500) => {
+  const make = (maxWaitMs = 1000, queueLimit = 500, burst = 0) => {
     let clock = 0;
-    const admission = new PoolAdmission({ size: 10, queueLimit, maxWaitMs, now: () => clock });
+    const admission = new PoolAdmission({ size: 10, queueLimit, maxWaitMs, burst, now: () => clock });
     /** Records one checkout held for `ms`. */
     const hold = (ms: number) => {
       const done = admission.checkedOut();
@@ -22,14 +22,16 @@ describe('PoolAdmission', () => {
     expect(() => admission.admit({ waiting: 0, free: true })).not.toThrow();
   });
 
-  it('queues a 200-request burst when connections are held ~10 ms', () => {
-    const { admission, hold } = make(2000);
-    for (let i = 0; i < 20; i++) hold(10);
-    for (let waiting = 0; waiting < 200; waiting++) {
+  it('queues a 200-request burst even when its tail will wait longer than the bound, and sheds past the burst', () => {
+    const { admission, hold } = make(1000, 500, 250);
+    // A slow machine: connections held 100 ms, so the 200th waits ~2 s.
+    for (let i = 0; i < 20; i++) hold(100);
+    for (let waiting = 0; waiting < 250; waiting++) {
       expect(() => admission.admit({ waiting, free: false })).not.toThrow();
     }
-    expect(admission.expectedWaitMs({ waiting: 199, free: false })).toBeCloseTo(200);
+    expect(admission.expectedWaitMs({ waiting: 199, free: false })).toBeCloseTo(2000);
     expect(admission.shed).toBe(0);
+    expect(() => admission.admit({ waiting: 250, free: false })).toThrow(SlotcastError);
   });
 
   it('sheds a caller expected to wait longer than the bound, with a retry time of about the queue drain', () => {

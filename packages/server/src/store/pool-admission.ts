@@ -5,8 +5,10 @@ export interface PoolAdmissionOptions {
   size: number;
   /** Callers that may wait at once, whatever their expected wait: the bound on memory. */
   queueLimit: number;
-  /** The longest expected wait for a connection a caller is admitted to. */
+  /** The longest expected wait for a connection a caller is admitted to, once `burst` callers wait. */
   maxWaitMs: number;
+  /** Callers always admitted, whatever their expected wait: a burst is queued and served, not shed. */
+  burst: number;
   now?: () => number;
 }
 
@@ -25,10 +27,12 @@ const MIN_RETRY_AFTER_MS = 1_000;
 /**
  * Admission to the pool's queue, bounded by the wait a newcomer should expect rather than by a count alone. The queue
  * drains at `size` connections / the mean time a caller holds one, so a newcomer behind `waiting` others waits about
- * (waiting + 1) × hold / size. A caller that would wait longer than `maxWaitMs` is refused at once with
- * SERVICE_UNAVAILABLE and a retry time of about when the queue will have drained, instead of being served after its
- * client gave up. A burst is still queued: 200 requests behind ten connections held ~10 ms each expect ~200 ms.
- * The hold time is measured on every checkout, so it follows the node's real capacity (a busy machine, a hot lock).
+ * (waiting + 1) × hold / size. Past a burst's worth of waiting callers, one that would wait longer than `maxWaitMs` is
+ * refused at once with SERVICE_UNAVAILABLE and a retry time of about when the queue will have drained, instead of
+ * being served after its client gave up. Below `burst` everyone is queued: a burst (200 requests for one slot) is
+ * served even on a slow machine where its tail waits longer than `maxWaitMs`; a queue that keeps growing past it is
+ * overload, and shed. The hold time is measured on every checkout, so it follows the node's real capacity (a busy
+ * machine, a hot lock).
  */
 export class PoolAdmission {
   private holdMs = 0;
@@ -65,7 +69,8 @@ export class PoolAdmission {
 
   /** Whether the next caller would be refused. */
   saturated(load: PoolLoad): boolean {
-    return load.waiting >= this.opts.queueLimit || this.expectedWaitMs(load) > this.opts.maxWaitMs;
+    if (load.waiting >= this.opts.queueLimit) return true;
+    return load.waiting >= this.opts.burst && this.expectedWaitMs(load) > this.opts.maxWaitMs;
   }
 
   /** Throws SERVICE_UNAVAILABLE with a retry time when the caller should not join the queue. */

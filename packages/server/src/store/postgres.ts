@@ -22,16 +22,20 @@ export interface PostgresOptions {
   queueLimit?: number;
   /**
    * The longest wait for a connection a caller is admitted to, estimated from the queue's length and how long
-   * connections are held (store/pool-admission.ts); a caller expected to wait longer is shed at once. It must hold a
-   * burst (a 200-request slot race is queued and served).
+   * connections are held (store/pool-admission.ts); once `burst` callers wait, one expected to wait longer is shed
+   * at once.
    */
   maxWaitMs?: number;
+  /** Callers always queued, whatever their expected wait: a burst (a 200-request slot race) is served, not shed. */
+  burst?: number;
   /** The clock hold times are measured with (tests). */
   now?: () => number;
 }
 
 export const DEFAULT_POOL_QUEUE_LIMIT = 500;
-export const DEFAULT_POOL_MAX_WAIT_MS = 2_000;
+export const DEFAULT_POOL_MAX_WAIT_MS = 1_000;
+// A 200-request burst, plus the node's own workers queued beside it.
+export const DEFAULT_POOL_BURST = 250;
 
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<Db> {
   const queueLimit = opts.queueLimit ?? DEFAULT_POOL_QUEUE_LIMIT;
@@ -48,7 +52,8 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => {});
 
-  const admission = new PoolAdmission({ size, queueLimit, maxWaitMs, now: opts.now });
+  const burst = Math.min(opts.burst ?? DEFAULT_POOL_BURST, queueLimit);
+  const admission = new PoolAdmission({ size, queueLimit, maxWaitMs, burst, now: opts.now });
   // Every checkout, by pool.query or pool.connect, is timed from acquire to release: the queue drains at that pace.
   const holds = new WeakMap<pg.PoolClient, () => void>();
   pool.on('acquire', (client) => holds.set(client, admission.checkedOut()));

@@ -39,7 +39,14 @@ describe.skipIf(!DB_KINDS.includes('postgres'))('the PostgreSQL pool under overl
 
   it('sheds a caller expected to wait longer than the bound, with a retry time, says so in readiness, and serves the queue', async () => {
     let clock = 0;
-    const timed = await openPostgres(testDb.url!, { poolSize: 1, queueLimit: 100, maxWaitMs: 100, now: () => clock });
+    // No burst allowance here: the bound on expected wait applies from the first waiting caller.
+    const timed = await openPostgres(testDb.url!, {
+      poolSize: 1,
+      queueLimit: 100,
+      maxWaitMs: 100,
+      burst: 0,
+      now: () => clock,
+    });
     try {
       // One checkout held for 60 ms: the queue drains one caller per 60 ms.
       await timed.transaction(async (tx) => {
