@@ -19,8 +19,11 @@ export interface PoolLoad {
   free: boolean;
 }
 
-/** Weight of each new checkout in the mean hold time: it follows a change in load within a few dozen checkouts. */
-const ALPHA = 0.1;
+/**
+ * Weight of each new checkout in the mean hold time: it follows a change in load within a few hundred checkouts (well
+ * under a second at a busy node's rate), while one long checkout (a worker's batch, a GC pause) moves it little.
+ */
+const ALPHA = 0.02;
 /** The shortest retry time a refusal names (Retry-After is in whole seconds). */
 const MIN_RETRY_AFTER_MS = 1_000;
 
