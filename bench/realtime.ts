@@ -5,6 +5,7 @@
  * `npm run bench:realtime -- --help`.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../packages/server/src/store/db.js';
@@ -216,14 +217,19 @@ async function latency(run: Run, t: Target): Promise<LatencyResult> {
 
 async function startTarget(kind: Kind, run: Run, dbUrl: string, db: Db): Promise<Target> {
   // One file per thread (tsx runs its loader in a worker); the main thread's is the large one.
-  const profile = run.options.profile
-    ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL(`profile-${kind}-${Date.now()}/`, RESULTS_DIR))]
-    : [];
+  const profileDir = fileURLToPath(new URL(`profile-${kind}-${Date.now()}/`, RESULTS_DIR));
+  const profile = run.options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  if (run.options.profile) await mkdir(profileDir, { recursive: true });
   const { child, info } = await Child.start<{ url: string }>(
     `${kind} server`,
     SERVER_MODULE,
     [kind],
-    { DATABASE_URL: dbUrl, JWT_SECRET: run.jwtSecret },
+    {
+      DATABASE_URL: dbUrl,
+      JWT_SECRET: run.jwtSecret,
+      // Slotcast's drive (b) is profiled on its own as well, into the same folder.
+      ...(run.options.profile ? { DRIVE_PROFILE_DIR: profileDir } : {}),
+    },
     profile,
   );
   return { kind, server: child, url: info.url, db, dbUrl };

@@ -3,7 +3,10 @@
  * bare-server.ts), on the database in DATABASE_URL, listening on 127.0.0.1. Answers the benchmark over IPC: memory
  * after GC, CPU spent between two marks, and (Slotcast) committing booking transitions at a fixed rate.
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { type EventLoopUtilization, PerformanceObserver, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
@@ -39,6 +42,7 @@ const jwtSecret = process.env.JWT_SECRET;
 if ((kind !== 'slotcast' && kind !== 'bare') || !databaseUrl || !jwtSecret) {
   throw new Error('usage: server-process.ts slotcast|bare, with DATABASE_URL and JWT_SECRET set');
 }
+const driveProfileDir = process.env.DRIVE_PROFILE_DIR;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 
@@ -136,8 +140,21 @@ serveRpc(
         for (const entry of list.getEntries()) pauses.push(entry.duration);
       });
       gcObserver.observe({ entryTypes: ['gc'] });
+      // A CPU profile of the drive alone (--profile): the process-wide one of --cpu-prof is dominated by connecting.
+      const profiler = driveProfileDir ? new Session() : null;
+      if (profiler) {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
       try {
         const result = await driveTransitions(server.bookings, params.population, params.options);
+        if (profiler) {
+          const { profile } = await profiler.post('Profiler.stop');
+          const file = path.join(driveProfileDir!, `drive-${Date.now()}.cpuprofile`);
+          await writeFile(file, JSON.stringify(profile));
+          profiler.disconnect();
+        }
         const measured = emitted.filter((_, i) => occurred[i]! >= result.measureFrom);
         return {
           ...result,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { DEFAULT_POOL_QUEUE_LIMIT } from './store/postgres.js';
+import { DEFAULT_POOL_BURST, DEFAULT_POOL_MAX_WAIT_MS, DEFAULT_POOL_QUEUE_LIMIT } from './store/postgres.js';
 
 /** Push services of Chrome/Edge/Opera (FCM), Firefox (Mozilla autopush), Safari (Apple) and legacy Edge (WNS). */
 export const DEFAULT_PUSH_ENDPOINT_HOSTS = [
@@ -64,6 +64,13 @@ const ConfigSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Requests that may wait for a database connection; more are shed with 503 and Retry-After. */
   DATABASE_POOL_QUEUE: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_POOL_QUEUE_LIMIT),
+  /**
+   * The longest wait for a database connection a request is admitted to, estimated from the queue and how long
+   * connections are held; once DATABASE_POOL_BURST wait, a request expected to wait longer is shed with 503.
+   */
+  DATABASE_POOL_MAX_WAIT_MS: z.coerce.number().int().min(1).max(600_000).default(DEFAULT_POOL_MAX_WAIT_MS),
+  /** Requests always queued for a connection, whatever their expected wait: a burst is served, not shed. */
+  DATABASE_POOL_BURST: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_POOL_BURST),
   DATA_DIR: z.string().default('.data'),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),

@@ -15,6 +15,8 @@ export async function openDatabase(config: Config): Promise<Db> {
     return openPostgres(config.DATABASE_URL, {
       poolSize: config.DATABASE_POOL_SIZE,
       queueLimit: config.DATABASE_POOL_QUEUE,
+      maxWaitMs: config.DATABASE_POOL_MAX_WAIT_MS,
+      burst: config.DATABASE_POOL_BURST,
     });
   }
   const dir = path.resolve(config.DATA_DIR, 'pglite');

@@ -23,7 +23,12 @@ export function handOffCommitted(db: Db, offer: (events: readonly StoredEvent[])
             appended.push(...events);
           },
         };
-        const observed: Queryable = { query: tx.query.bind(tx), exec: tx.exec.bind(tx), eventHooks: hooks };
+        const observed: Queryable = {
+          query: tx.query.bind(tx),
+          exec: tx.exec.bind(tx),
+          ...(tx.withCommit ? { withCommit: tx.withCommit.bind(tx) } : {}),
+          eventHooks: hooks,
+        };
         return fn(observed);
       });
       if (appended.length > 0) offer(appended);

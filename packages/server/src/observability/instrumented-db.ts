@@ -34,6 +34,7 @@ export function instrumentDb(db: Db, metrics: Metrics, tracing: Tracing): Db {
             const observed: Queryable = {
               query: tx.query.bind(tx),
               exec: tx.exec.bind(tx),
+              ...(tx.withCommit ? { withCommit: tx.withCommit.bind(tx) } : {}),
               eventHooks: {
                 appending(count) {
                   span = tracing.startSpan('events.append', { 'slotcast.events.count': count });

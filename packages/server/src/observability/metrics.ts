@@ -264,9 +264,27 @@ export class Metrics {
         if (p && Number.isFinite(p.queueLimit)) this.set(p.queueLimit);
       },
     });
+    new Gauge({
+      name: 'slotcast_db_pool_expected_wait_seconds',
+      help: 'How long a request arriving now should expect to wait for a database connection (queue × mean hold time)',
+      registers,
+      collect() {
+        const p = sources().pool?.();
+        if (p) this.set(p.expectedWaitMs / 1000);
+      },
+    });
+    new Gauge({
+      name: 'slotcast_db_pool_max_wait_seconds',
+      help: 'DATABASE_POOL_MAX_WAIT_MS: requests expected to wait longer for a connection are shed with 503 and Retry-After',
+      registers,
+      collect() {
+        const p = sources().pool?.();
+        if (p && Number.isFinite(p.maxWaitMs)) this.set(p.maxWaitMs / 1000);
+      },
+    });
     new Counter({
       name: 'slotcast_db_pool_shed_total',
-      help: 'Requests refused with 503 SERVICE_UNAVAILABLE because the queue for database connections was full',
+      help: 'Requests refused with 503 SERVICE_UNAVAILABLE: expected to wait too long for a database connection, or the queue was full',
       registers,
       collect() {
         const p = sources().pool?.();

@@ -9,12 +9,18 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
   /** Set by instrumentation on a transaction (observability/instrumented-db.ts); appendEvents reports to it. */
   eventHooks?: EventAppendHooks;
+  /**
+   * Inside a PostgreSQL transaction only: runs `sql` (no parameters) after every other statement of the transaction,
+   * sent in one message with its COMMIT, so nothing waits on this process between the two; `onRows` gets its rows once
+   * the commit succeeded. Several run in the order given. Absent elsewhere (PGlite has no round trip to save).
+   */
+  withCommit?(sql: string, onRows: (rows: unknown[]) => void): void;
 }
 
 export interface EventAppendHooks {
   /** Before the insert; returns the trace context (W3C traceparent) to keep in each event's `_meta`. */
   appending(count: number): string | undefined;
-  /** The inserted events, before commit. */
+  /** The inserted events: before commit, or right after it when the append was sent with the COMMIT. */
   appended(events: StoredEvent[]): void;
 }
 
@@ -36,8 +42,14 @@ export interface PoolStats {
   waiting: number;
   /** At most this many may queue; more are shed with SERVICE_UNAVAILABLE and Retry-After. */
   queueLimit: number;
-  /** Callers shed since start (the queue was full). */
+  /** Callers shed since start (expected to wait too long, or the queue was full). */
   shed: number;
+  /** How long a caller arriving now should expect to wait for a connection. */
+  expectedWaitMs: number;
+  /** Callers expected to wait longer than this are shed. */
+  maxWaitMs: number;
+  /** Whether the next caller would be shed. */
+  saturated: boolean;
 }
 
 /** PostgreSQL error codes we act on. */
@@ -69,9 +81,13 @@ export function isConnectionError(err: unknown): boolean {
 
 /** The readiness check's question to the database: not saturated, and one round trip answers. */
 export async function ping(db: Db): Promise<void> {
-  // While the queue for connections is full the node sheds requests: send them to another node.
+  // While the node sheds requests (a newcomer would wait too long for a connection), send them to another node.
   const pool = db.stats();
-  if (pool.waiting >= pool.queueLimit) throw new Error(`saturated: ${pool.waiting} waiting, requests shed`);
+  if (pool.saturated) {
+    throw new Error(
+      `saturated: ${pool.waiting} waiting, expected wait ${Math.round(pool.expectedWaitMs)} ms (limit ${pool.maxWaitMs} ms), requests shed`,
+    );
+  }
   await answers(db);
 }
 

@@ -1,4 +1,5 @@
 import { PROTOCOL_VERSION } from '@slotcast/protocol';
+import pg from 'pg';
 import type { Queryable } from './db.js';
 import type { StoredEvent } from './stored-event.js';
 
@@ -58,28 +59,55 @@ const toStored = (r: EventRow): StoredEvent => {
  * Appends events inside the caller's transaction, in one round trip: `append_events` takes the log's append lock
  * (transaction-scoped), inserts and notifies. The lock serialises the tail of writing transactions until their commit,
  * so ids are taken in commit order and `id > cursor` never skips. Call it as the very last statement before commit:
- * everything after it (and the commit's own round trip) is time every other writer waits.
+ * everything after it (and the commit's own round trip) is time every other writer waits. Where the transaction can
+ * send it with its COMMIT, `appendEventsAtCommit` takes that round trip out as well.
  */
 export async function appendEvents(tx: Queryable, events: NewEvent[]): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   const traceparent = tx.eventHooks?.appending(events.length);
   const rows = await tx.query<EventRow>(`SELECT ${COLUMNS} FROM append_events($1::jsonb)`, [
-    JSON.stringify(
-      events.map((e) => ({
-        type: e.type,
-        booking_id: e.bookingId,
-        vendor_id: e.vendorId,
-        customer_id: e.customerId,
-        resource_id: e.resourceId,
-        payload: traceparent && isPlainObject(e.data) ? { ...e.data, _meta: { traceparent } } : e.data,
-        user_id: e.userId ?? null,
-      })),
-    ),
+    batchJson(events, traceparent),
   ]);
-  const stored = rows.sort((a, b) => a.id - b.id).map(toStored);
+  const stored = storedInOrder(rows);
   tx.eventHooks?.appended(stored);
   return stored;
 }
+
+/**
+ * Appends events as the transaction's last statement, sent in one message with its COMMIT where the database allows
+ * (PostgreSQL: `Queryable.withCommit`); elsewhere at once, like `appendEvents`. The append lock is then held for the
+ * insert and the commit alone: a writer never holds it while this process is busy elsewhere (a GC pause, a fan-out)
+ * before it sends COMMIT, which is what made the lock the queue of a busy node. The stored events reach
+ * `eventHooks.appended` once committed; nothing in the transaction may read them.
+ */
+export async function appendEventsAtCommit(tx: Queryable, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  if (!tx.withCommit) {
+    await appendEvents(tx, events);
+    return;
+  }
+  const traceparent = tx.eventHooks?.appending(events.length);
+  // A literal, not a parameter: a statement sent with COMMIT goes by the simple query protocol, which has none.
+  const batch = pg.escapeLiteral(batchJson(events, traceparent));
+  tx.withCommit(`SELECT ${COLUMNS} FROM append_events(${batch}::jsonb)`, (rows) => {
+    tx.eventHooks?.appended(storedInOrder(rows as EventRow[]));
+  });
+}
+
+const batchJson = (events: NewEvent[], traceparent: string | undefined): string =>
+  JSON.stringify(
+    events.map((e) => ({
+      type: e.type,
+      booking_id: e.bookingId,
+      vendor_id: e.vendorId,
+      customer_id: e.customerId,
+      resource_id: e.resourceId,
+      payload: traceparent && isPlainObject(e.data) ? { ...e.data, _meta: { traceparent } } : e.data,
+      user_id: e.userId ?? null,
+    })),
+  );
+
+const storedInOrder = (rows: EventRow[]): StoredEvent[] => rows.sort((a, b) => a.id - b.id).map(toStored);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -29,7 +29,16 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       return async () => unsub();
     },
     // PGlite queues its callers itself, without a bound: nothing is shed.
-    stats: () => ({ total: 1, idle: 1, waiting: 0, queueLimit: Number.POSITIVE_INFINITY, shed: 0 }),
+    stats: () => ({
+      total: 1,
+      idle: 1,
+      waiting: 0,
+      queueLimit: Number.POSITIVE_INFINITY,
+      shed: 0,
+      expectedWaitMs: 0,
+      maxWaitMs: Number.POSITIVE_INFINITY,
+      saturated: false,
+    }),
     close: () => pg.close(),
   };
 }

@@ -1,6 +1,6 @@
-import { SlotcastError } from '@slotcast/protocol';
 import pg from 'pg';
 import { type Db, namedDbError, type Queryable } from './db.js';
+import { PoolAdmission } from './pool-admission.js';
 
 // Event ids and counts are bigint; they stay far below 2^53, so numbers are exact and easier on the wire.
 const types = {
@@ -10,29 +10,41 @@ const types = {
   },
 };
 
-/** How long a shed caller is told to wait (Retry-After): about the time the queue takes to drain at capacity. */
-const SHED_RETRY_AFTER_MS = 1_000;
-// Named statements are per connection and live as long as it: cap how many distinct texts get a name.
+// Named prepared statements are per connection and live as long as it: cap how many distinct texts get a name.
 const MAX_NAMED_STATEMENTS = 256;
 
 export interface PostgresOptions {
   poolSize?: number;
   /**
-   * Callers that may wait for a connection at once. Beyond it the pool sheds: SERVICE_UNAVAILABLE with Retry-After,
-   * at once, instead of a wait that grows without bound. It must hold a burst (a 200-request slot race is queued and
-   * served), so the default is generous; what bounds latency is the queue draining at the pool's rate.
+   * Callers that may wait for a connection at once, whatever their expected wait (a bound on memory). Beyond it the
+   * pool sheds: SERVICE_UNAVAILABLE with Retry-After, at once.
    */
   queueLimit?: number;
+  /**
+   * The longest wait for a connection a caller is admitted to, estimated from the queue's length and how long
+   * connections are held (store/pool-admission.ts); once `burst` callers wait, one expected to wait longer is shed
+   * at once.
+   */
+  maxWaitMs?: number;
+  /** Callers always queued, whatever their expected wait: a burst (a 200-request slot race) is served, not shed. */
+  burst?: number;
+  /** The clock hold times are measured with (tests). */
+  now?: () => number;
 }
 
 export const DEFAULT_POOL_QUEUE_LIMIT = 500;
+export const DEFAULT_POOL_MAX_WAIT_MS = 1_000;
+// A 200-request burst, plus the node's own workers queued beside it.
+export const DEFAULT_POOL_BURST = 250;
 
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<Db> {
   const queueLimit = opts.queueLimit ?? DEFAULT_POOL_QUEUE_LIMIT;
+  const maxWaitMs = opts.maxWaitMs ?? DEFAULT_POOL_MAX_WAIT_MS;
+  const size = opts.poolSize ?? 10;
   const pool = new pg.Pool({
     connectionString: url,
-    max: opts.poolSize ?? 10,
-    // Waiting is bounded by the queue, not by a clock; this only catches a database that stopped answering.
+    max: size,
+    // Waiting is bounded by admission, not by a clock; this only catches a database that stopped answering.
     connectionTimeoutMillis: 30_000,
     idleTimeoutMillis: 30_000,
     types,
@@ -40,15 +52,21 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => {});
 
-  let shed = 0;
-  /** Refuses a caller when the queue for connections is full (only when every connection is busy). */
-  const admit = () => {
-    if (pool.waitingCount < queueLimit) return;
-    shed++;
-    throw new SlotcastError('SERVICE_UNAVAILABLE', 'The server is at capacity; retry shortly', {
-      retryAfterMs: SHED_RETRY_AFTER_MS,
-    });
-  };
+  const burst = Math.min(opts.burst ?? DEFAULT_POOL_BURST, queueLimit);
+  const admission = new PoolAdmission({ size, queueLimit, maxWaitMs, burst, now: opts.now });
+  // Every checkout, by pool.query or pool.connect, is timed from acquire to release: the queue drains at that pace.
+  const holds = new WeakMap<pg.PoolClient, () => void>();
+  pool.on('acquire', (client) => holds.set(client, admission.checkedOut()));
+  pool.on('release', (_err, client) => {
+    holds.get(client)?.();
+    holds.delete(client);
+  });
+  const load = () => ({
+    waiting: pool.waitingCount,
+    free: pool.idleCount > 0 || pool.totalCount < size,
+  });
+  /** Refuses a caller expected to wait too long for a connection (or finding the queue full). */
+  const admit = () => admission.admit(load());
 
   // Named prepared statements: PostgreSQL parses and plans each fixed statement of store/ once per connection instead
   // of on every call. Every statement there is a constant text, so the map stays small.
@@ -148,12 +166,25 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
           last = next.catch(() => {});
           return next;
         };
+        const finals: { sql: string; onRows: (rows: unknown[]) => void }[] = [];
         const result = await fn({
           query: <T>(sql: string, params?: readonly unknown[]) =>
             serial(async () => (await client.query(statement(sql, params))).rows as T[]),
           exec: (sql: string) => serial(async () => void (await client.query(sql))),
+          withCommit: (sql, onRows) => void finals.push({ sql, onRows }),
         });
-        await client.query('COMMIT');
+        await last;
+        if (finals.length === 0) {
+          await client.query('COMMIT');
+        } else {
+          // One message, one round trip (simple query protocol): PostgreSQL runs the statements and the COMMIT back to
+          // back, so a lock they take (the event log's) is held for their work and the commit only, never while this
+          // process gets round to sending COMMIT. If one fails, the rest is skipped and the transaction rolled back
+          // below.
+          const text = `${finals.map((f) => f.sql).join(';\n')};\nCOMMIT`;
+          const results = (await client.query(text)) as unknown as pg.QueryResult[];
+          for (const [i, f] of finals.entries()) f.onRows(results[i]!.rows);
+        }
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
@@ -180,7 +211,16 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
         set.delete(onNotify);
       };
     },
-    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, queueLimit, shed }),
+    stats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      queueLimit,
+      shed: admission.shed,
+      expectedWaitMs: admission.expectedWaitMs(load()),
+      maxWaitMs,
+      saturated: admission.saturated(load()),
+    }),
     async close() {
       closed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);

@@ -1,7 +1,7 @@
 import { SlotcastError } from '@slotcast/protocol';
 import pRetry from 'p-retry';
 import { type Db, PG, pgErrorCode, type Queryable } from '../store/db.js';
-import { appendEvents, type NewEvent } from '../store/event-log.js';
+import { appendEventsAtCommit, type NewEvent } from '../store/event-log.js';
 import { claimKey, storeResponse } from '../store/idempotency.js';
 
 export interface Idempotency {
@@ -44,7 +44,8 @@ const isTransient = (err: unknown) => {
  * commit or vanish together. A failed change stores nothing, so a retry runs again.
  *
  * Order inside the transaction: claim key → change → store the answer → append events. The append takes the event
- * log's global lock (held until commit), so it goes last: the lock then covers one statement and the commit.
+ * log's global lock (held until commit), so it goes last, sent with the COMMIT: the lock then covers one statement and
+ * the commit, with no round trip to this process in between.
  */
 export async function runMutation<T>(
   db: Db,
@@ -68,7 +69,7 @@ export async function runMutation<T>(
       }
       const out = await change(tx);
       if (idem) await storeResponse(tx, idem.userId, idem.key, out.statusCode, out.body);
-      await appendEvents(tx, out.events);
+      await appendEventsAtCommit(tx, out.events);
       return { statusCode: out.statusCode, body: out.body, replayed: false };
     });
   const result = await pRetry(attempt, {

@@ -9,7 +9,7 @@ import type {
 import { DETAILS, isBookingEvent, SlotcastError } from '@slotcast/protocol';
 import { draftNotifications } from '../domain/notification-content.js';
 import type { Db, Queryable } from '../store/db.js';
-import { appendEvents, type NewEvent, type StoredEvent } from '../store/event-log.js';
+import { appendEvents, appendEventsAtCommit, type NewEvent, type StoredEvent } from '../store/event-log.js';
 import {
   getNotification,
   insertNotifications,
@@ -117,7 +117,7 @@ export class NotificationService {
       const data: NotificationCreatedData = { notification, unreadCount: (unread.get(userId) ?? 0) - after };
       out.push(privateEvent(userId, 'notification.created', data));
     }
-    await appendEvents(tx, out.reverse());
+    await appendEventsAtCommit(tx, out.reverse());
   }
 
   async list(caller: Caller, q: ListNotificationsQuery): Promise<NotificationPage> {

@@ -67,6 +67,15 @@ describe.each(DB_KINDS)('the notifications worker on %s', (kind) => {
             statements++;
             return tx.query(sql, params);
           },
+          // On PostgreSQL the append is sent with the COMMIT: a statement all the same.
+          ...(tx.withCommit
+            ? {
+                withCommit: (sql: string, onRows: (rows: unknown[]) => void) => {
+                  statements++;
+                  tx.withCommit!(sql, onRows);
+                },
+              }
+            : {}),
         };
         await notifications.fromEvents(counted as typeof tx, events);
         crash(events.length);
