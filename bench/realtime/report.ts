@@ -29,6 +29,11 @@ export interface FanOutResult {
   server: CpuSpent;
   /** Server CPU per 1,000 deliveries. */
   serverCpuMsPer1k: number;
+  /**
+   * The client processes' CPU per 1,000 deliveries (all of them together, decoding what they receive). They share the
+   * machine with the server, so a round's wall time is bounded by server + client CPU over the cores.
+   */
+  clientCpuMsPer1k: number;
   /** Log consumers (notifications) held off meanwhile, as if another node ran them. */
   heldConsumers?: string[];
 }
@@ -89,6 +94,7 @@ const COLUMNS: Column[] = [
   { header: 'rounds', align: 'right' },
   { header: 'frames/round', align: 'right' },
   { header: 'server CPU ms/1k', align: 'right' },
+  { header: 'client CPU ms/1k', align: 'right' },
   { header: 'event loop', align: 'right' },
 ];
 
@@ -103,6 +109,7 @@ function row(name: string, s: ServerResult): string[] {
     `${s.fanOut.map((f) => fixed(f.deliveriesPerSec / 1000, 1)).join(' / ')}k`,
     String(m.frames),
     fixed(m.serverCpuMsPer1k, 1),
+    fixed(m.clientCpuMsPer1k, 1),
     `${fixed(m.server.eventLoopUtilization * 100, 0)}%`,
   ];
 }
