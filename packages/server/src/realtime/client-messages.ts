@@ -105,9 +105,26 @@ export function clientMessageHandlers({ auth, access, expiry, logger }: ClientMe
   };
 }
 
-/** Registers the shared handlers on a socket. */
-export function listenToClient(socket: GatewaySocket, handlers: ClientMessageHandlers): void {
-  for (const name of Object.keys(handlers) as ClientMessageName[]) {
-    socket.on(name, handlers[name] as never);
-  }
+/** The one listener of every socket's client messages (`socket.onAny`): made once per gateway, like the handlers. */
+export type ClientMessageListener = (this: GatewaySocket, message: string, ...args: unknown[]) => void;
+
+/**
+ * Routes each client message to its handler, after its budget (socket-limits.ts) when there is one. One listener per
+ * socket, shared, instead of one per message name: a socket's listener table costs memory for every name it holds.
+ * Messages without a handler are ignored, as before (nothing answers them).
+ */
+export function clientMessageListener(
+  handlers: ClientMessageHandlers,
+  budget?: (socket: GatewaySocket, message: string, ack: unknown) => Promise<boolean>,
+): ClientMessageListener {
+  const named = new Map(Object.entries(handlers) as [string, Handler][]);
+  return function onMessage(message, raw, ack) {
+    const handler = named.get(message);
+    if (!handler) return;
+    if (!budget) return handler.call(this, raw, ack);
+    void budget(this, message, ack).then(
+      (allowed) => allowed && handler.call(this, raw, ack),
+      () => handler.call(this, raw, ack),
+    );
+  };
 }

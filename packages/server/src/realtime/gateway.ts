@@ -8,7 +8,7 @@ import type { RealtimeObserver } from '../observability/realtime-observer.js';
 import type { AuthService } from '../usecases/auth.js';
 import type { RealtimeAccess } from '../usecases/realtime-access.js';
 import { BusProgress } from './bus-progress.js';
-import { type ClientMessageHandlers, clientMessageHandlers, listenToClient } from './client-messages.js';
+import { clientMessageHandlers, clientMessageListener } from './client-messages.js';
 import { type Clock, ExpiryTimers } from './expiry-timers.js';
 import { emitCoalesced } from './fan-out.js';
 import { DEFAULT_HANDSHAKE_LIMITS, type HandshakeLimits, handshakeAuth, type SocketData } from './handshake-auth.js';
@@ -16,6 +16,7 @@ import { originAllowed } from './origin.js';
 import { replayThenGoLive } from './replay.js';
 import { assignedRooms, recipientRooms, sessionRoom } from './rooms.js';
 import { closeWithReason } from './socket-errors.js';
+import type { MessageBudget } from './socket-limits.js';
 import type { GatewayServer, GatewaySocket } from './socket-types.js';
 
 export type { GatewayServer, GatewaySocket, SocketData };
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   observer?: RealtimeObserver;
   /** Handshake middleware that runs before authentication (rate limits: realtime/socket-limits.ts). */
   beforeAuth?: Parameters<GatewayServer['use']>[0][];
+  /** Per-user budgets of client messages (realtime/socket-limits.ts `messageBudget`). */
+  messageBudget?: MessageBudget;
 }
 
 export interface Gateway {
@@ -82,7 +85,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     expired: (socket) =>
       void closeWithReason(socket, 'AUTH_TOKEN_EXPIRED', 'The access token expired; reconnect with a fresh one'),
   });
-  const handlers: ClientMessageHandlers = clientMessageHandlers({ auth, access, expiry, logger });
+  const onMessage = clientMessageListener(clientMessageHandlers({ auth, access, expiry, logger }), opts.messageBudget);
 
   for (const mw of opts.beforeAuth ?? []) io.use(mw);
   io.use(handshakeAuth(auth, logger, observer, opts.handshakeLimits ?? DEFAULT_HANDSHAKE_LIMITS));
@@ -153,12 +156,19 @@ export function attachGateway(opts: GatewayOptions): Gateway {
       accessTokenExpiresAt: new Date(d.expiresAt).toISOString(),
     });
     expiry.schedule(socket, d.expiresAt);
-    d.live = goLive(socket, rooms).catch((err) => {
-      observer?.replayFailed();
-      logger.warn({ err, socketId: socket.id }, 'replay failed; closing socket so the client retries');
-      socket.disconnect(true);
-    });
-    listenToClient(socket, handlers);
+    const live = goLive(socket, rooms).then(
+      () => {
+        // Nothing to wait for any more: a socket keeps no settled promise for as long as it is open.
+        if (d.live === live) d.live = null;
+      },
+      (err) => {
+        observer?.replayFailed();
+        logger.warn({ err, socketId: socket.id }, 'replay failed; closing socket so the client retries');
+        socket.disconnect(true);
+      },
+    );
+    d.live = live;
+    socket.onAny(onMessage);
     socket.on('disconnect', onDisconnect);
   });
 
