@@ -12,7 +12,6 @@ import type { Logger } from 'pino';
 import type { AuthService } from '../usecases/auth.js';
 import type { RealtimeAccess } from '../usecases/realtime-access.js';
 import type { ExpiryTimers } from './expiry-timers.js';
-import { sessionRoom } from './rooms.js';
 import { toSocketError } from './socket-errors.js';
 import type { GatewaySocket } from './socket-types.js';
 
@@ -86,11 +85,8 @@ export function clientMessageHandlers({ auth, access, expiry, logger }: ClientMe
         const d = this.data;
         if (claims.userId !== d.userId) throw new SlotcastError('AUTH_TOKEN_INVALID', 'The token is for another user');
         d.expiresAt = claims.expiresAt.getTime();
-        if (claims.sessionId !== d.sessionId) {
-          this.leave(sessionRoom(d.sessionId));
-          d.sessionId = claims.sessionId;
-          this.join(sessionRoom(d.sessionId));
-        }
+        // A sign-out closes the sockets of the session they last authenticated with.
+        d.sessionId = claims.sessionId;
         expiry.schedule(this, d.expiresAt);
         return { expiresAt: claims.expiresAt.toISOString() };
       });

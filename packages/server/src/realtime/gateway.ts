@@ -14,7 +14,7 @@ import { emitCoalesced } from './fan-out.js';
 import { DEFAULT_HANDSHAKE_LIMITS, type HandshakeLimits, handshakeAuth, type SocketData } from './handshake-auth.js';
 import { originAllowed } from './origin.js';
 import { replayThenGoLive } from './replay.js';
-import { assignedRooms, recipientRooms, sessionRoom } from './rooms.js';
+import { assignedRooms, recipientRooms } from './rooms.js';
 import { closeWithReason } from './socket-errors.js';
 import type { MessageBudget } from './socket-limits.js';
 import type { GatewayServer, GatewaySocket } from './socket-types.js';
@@ -172,6 +172,15 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     socket.on('disconnect', onDisconnect);
   });
 
+  // A session's sockets on this node, found by their data: a sign-out is rare, and a room per session would cost every
+  // socket a Set of its own for as long as it is open.
+  function closeSession(sessionId: string, message: string): void {
+    for (const socket of io.of('/').sockets.values()) {
+      if (socket.data.sessionId === sessionId) void closeWithReason(socket, 'SESSION_REVOKED', message);
+    }
+  }
+  io.on('session:revoked', closeSession);
+
   // Live fan-out: the bus hands over committed events in id order; each socket gets the batch's events for it in one
   // frame (see fan-out.ts).
   const unsubscribe = bus.subscribe((batch) => {
@@ -187,7 +196,15 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     io,
     emittedThrough: () => progress.through,
     revokeSession(sessionId, message = 'The session was signed out') {
-      void closeWithReason(io.in(sessionRoom(sessionId)), 'SESSION_REVOKED', message);
+      closeSession(sessionId, message);
+      // The other nodes close theirs on the adapter's message; a lone node (the in-memory adapter) has none to tell.
+      void io
+        .of('/')
+        .adapter.serverCount()
+        .then((nodes) => {
+          if (nodes > 1) io.serverSideEmit('session:revoked', sessionId, message);
+        })
+        .catch((err: unknown) => logger.warn({ err }, 'session revocation not sent to the other nodes'));
     },
     // This node's sockets only (`io.local`): with the Redis adapter, io.emit would reach every node's clients.
     async drain(reconnectInMs) {
