@@ -73,7 +73,8 @@ function releaseSlot(limits: RateLimits, logger: Logger, userId: string, socketI
 // Out of the middleware on purpose: a listener made in there would keep the handshake's whole chain of closures
 // (Socket.IO's middleware runner, `next`) alive for as long as the socket is open — a few hundred bytes per socket.
 function releaseOnClose(limits: RateLimits, logger: Logger, socket: GatewaySocket): void {
-  socket.conn.once('close', () => releaseSlot(limits, logger, socket.data.userId, socket.id));
+  // `on`, not `once`: the connection closes once, and `once` would add a wrapper and its state (~110 bytes) per socket.
+  socket.conn.on('close', () => releaseSlot(limits, logger, socket.data.userId, socket.id));
 }
 
 /** Whether a client message may run now; when not, it has been acknowledged with the refusal already. */
