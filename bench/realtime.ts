@@ -55,6 +55,8 @@ interface Run {
   jwtSecret: string;
   warmupPlan: PlannedEvent[];
   plan: PlannedEvent[];
+  /** Names this run's files. */
+  started: number;
 }
 
 /** A server under test: its process and the database its bus follows (where the benchmark appends events). */
@@ -129,10 +131,21 @@ async function connectAndWeigh(run: Run, t: Target): Promise<{ connect: ConnectR
   const samples: MemorySample[] = [];
   const steps: ConnectResult[] = [];
   let from = 0;
-  for (const cut of cuts) {
+  for (const [i, cut] of cuts.entries()) {
     const step = perClient.map((list) => list.slice(Math.ceil(list.length * from), Math.ceil(list.length * cut)));
     steps.push(await connectAll(run, t, step));
-    samples.push(await t.server.call<MemorySample>('memory'));
+    // Snapshots at the first and the last sample: their difference is what the sockets in between hold.
+    const snapshot =
+      run.options.heapSnapshots && (i === 0 || i === cuts.length - 1)
+        ? fileURLToPath(
+            new URL(
+              `heap-${t.kind}-${samples.length === 0 ? 'first' : 'last'}-${run.started}.heapsnapshot`,
+              RESULTS_DIR,
+            ),
+          )
+        : undefined;
+    samples.push(await t.server.call<MemorySample>('memory', { snapshot }, 120_000));
+    if (snapshot) log(`${t.kind}: heap snapshot ${snapshot}`);
     from = cut;
   }
   const connect: ConnectResult = {
@@ -159,10 +172,14 @@ async function fanOut(run: Run, t: Target, plan: PlannedEvent[]): Promise<FanOut
   // Notifications for these events are another node's job here, as the bare server writes none either.
   const hold = t.kind === 'slotcast' ? await holdConsumers(t.dbUrl) : null;
   try {
-    await t.server.call('cpuMark');
+    await Promise.all([t.server.call('cpuMark'), ...run.clients.map((c) => c.call('cpuMark'))]);
     const t0 = await appendPlanned(t.db, run.population, plan);
     const got = await waitForDeliveries(run.clients, t.kind, expected);
     const cpu = await t.server.call<CpuSpent>('cpuSince');
+    const clientCpuMs = (await Promise.all(run.clients.map((c) => c.call<number>('cpuSince')))).reduce(
+      (a, b) => a + b,
+      0,
+    );
     const elapsedMs = got.lastAt - t0;
     return {
       events: plan.length,
@@ -173,6 +190,7 @@ async function fanOut(run: Run, t: Target, plan: PlannedEvent[]): Promise<FanOut
       deliveriesPerSec: elapsedMs > 0 ? (got.events * 1000) / elapsedMs : 0,
       server: cpu,
       serverCpuMsPer1k: got.events > 0 ? (cpu.cpuMs * 1000) / got.events : Number.NaN,
+      clientCpuMsPer1k: got.events > 0 ? (clientCpuMs * 1000) / got.events : Number.NaN,
       ...(hold ? { heldConsumers: hold.names } : {}),
     };
   } finally {
@@ -314,7 +332,9 @@ async function main(): Promise<number> {
       jwtSecret,
       warmupPlan: planEvents(population, options.warmupEvents, 2),
       plan: planEvents(population, options.events, 1),
+      started: Date.now(),
     };
+    if (options.heapSnapshots) await mkdir(RESULTS_DIR, { recursive: true });
     const bareTarget = await startTarget('bare', run, bareScratch.url, bareDb);
     servers.push(bareTarget);
     const slotcastTarget = await startTarget('slotcast', run, scratch.url, db);

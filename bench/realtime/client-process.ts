@@ -47,6 +47,7 @@ let recording = false;
 let occurred: number[] = [];
 let latencies: number[] = [];
 let closing = false;
+let cpuMark: NodeJS.CpuUsage | null = null;
 
 const emptyStats = (): ClientStats => ({ events: 0, otherEvents: 0, frames: 0, lastAt: 0, dropped: 0 });
 
@@ -103,6 +104,16 @@ serveRpc({
       { concurrency: p.concurrency, count: p.auths.length, maxMs: 120_000 },
     );
     return { connected: r.ok, failed: r.errors, errorSamples: r.errorSamples, elapsedMs: r.elapsedMs };
+  },
+  cpuMark() {
+    cpuMark = process.cpuUsage();
+    return null;
+  },
+  /** User + system CPU ms this process spent since cpuMark: decoding frames is the clients' share of a fan-out. */
+  cpuSince(): number {
+    if (!cpuMark) throw new Error('cpuMark first');
+    const cpu = process.cpuUsage(cpuMark);
+    return (cpu.user + cpu.system) / 1000;
   },
   stats: (tag: string): ClientStats => ({ ...(statsByTag.get(tag) ?? emptyStats()) }),
   reset() {

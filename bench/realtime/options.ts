@@ -30,6 +30,8 @@ export interface RealtimeOptions {
   quick: boolean;
   /** Write a V8 CPU profile of each server process to bench/results (open it in Chrome DevTools). */
   profile: boolean;
+  /** Write a V8 heap snapshot of each server at the first and the last memory sample to bench/results. */
+  heapSnapshots: boolean;
   /** An existing database on a server where this role may CREATE DATABASE; the benchmark makes its own beside it. */
   databaseUrl: string;
 }
@@ -57,6 +59,8 @@ databases are dropped at the end.
                          (another node; the benchmark holds the consumer's lock). (a) always uses elsewhere
   --quick                smoke run: the smaller defaults above
   --profile              write a CPU profile of each server process to bench/results/ (.cpuprofile)
+  --heap-snapshots       write a heap snapshot of each server at the first and the last memory sample to
+                         bench/results/ (compare them with bench/realtime/heap-diff.ts)
   --database-url URL     admin connection (default $BENCH_DATABASE_URL, $TEST_DATABASE_URL or
                          ${DEFAULT_DATABASE_URL})
   --help                 show this
@@ -82,6 +86,7 @@ export function parseOptions(
       notifier: { type: 'string' },
       quick: { type: 'boolean' },
       profile: { type: 'boolean' },
+      'heap-snapshots': { type: 'boolean' },
       'database-url': { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -110,6 +115,7 @@ export function parseOptions(
     notifier,
     quick,
     profile: values.profile === true,
+    heapSnapshots: values['heap-snapshots'] === true,
     databaseUrl: databaseUrlOption(values['database-url'], env),
   };
 }

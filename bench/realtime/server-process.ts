@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type EventLoopUtilization, PerformanceObserver, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import pino from 'pino';
 import { createSlotcast } from '../../packages/server/src/app.js';
 import { loadConfig } from '../../packages/server/src/config.js';
@@ -92,13 +93,17 @@ let cpuMark: { wall: number; cpu: NodeJS.CpuUsage; elu: EventLoopUtilization } |
 
 serveRpc(
   {
-    /** Memory once garbage is collected; several passes, so objects freed by finalizers go too. */
-    async memory(): Promise<MemorySample> {
+    /**
+     * Memory once garbage is collected; several passes, so objects freed by finalizers go too. With `snapshot`, also
+     * writes a V8 heap snapshot there (after the sample: writing one allocates).
+     */
+    async memory(params: { snapshot?: string } | null): Promise<MemorySample> {
       for (let i = 0; i < 4; i++) {
         gc!();
         await sleep(50);
       }
       const m = process.memoryUsage();
+      if (params?.snapshot) writeHeapSnapshot(params.snapshot);
       return {
         rss: m.rss,
         heapUsed: m.heapUsed,

@@ -38,7 +38,7 @@ import { attachGateway, type Gateway } from './realtime/gateway.js';
 import { countPresence, tagSocketsWithNode } from './realtime/presence.js';
 import { type RedisAdapterHandle, useRedisAdapter } from './realtime/redis-adapter.js';
 import { ADMIN_ROOM } from './realtime/rooms.js';
-import { attachSocketLimits, handshakeThrottle } from './realtime/socket-limits.js';
+import { handshakeThrottle, holdSocketSlots, messageBudget } from './realtime/socket-limits.js';
 import { CatalogCache } from './store/catalog-cache.js';
 import { type Db, ping } from './store/db.js';
 import { outboxStats } from './store/event-log.js';
@@ -261,8 +261,9 @@ export async function createSlotcast(
     allowedOrigins: config.ALLOWED_ORIGINS,
     observer: realtimeObserver(metrics, tracing, config.nodeId),
     beforeAuth: limits.enabled ? [handshakeThrottle(limits, clientAddressOf(config.TRUST_PROXY))] : [],
+    messageBudget: messageBudget(limits, metrics, logger),
   });
-  attachSocketLimits(gateway.io, limits, metrics, logger);
+  holdSocketSlots(gateway.io, limits, logger);
   const io = gateway.io;
   connections = () => io.engine.clientsCount;
   metrics.setSources({
@@ -285,10 +286,13 @@ export async function createSlotcast(
   // Engagement figures: who had a socket open when, counted in memory and added to the rollups once per interval.
   const activityClock = overrides.opsClock ?? systemClock;
   const socketActivity = new SocketActivity(db, () => activityClock.now());
+  // One listener for every socket (a closure per socket would be kept for as long as it is open).
+  function activityEnded(this: { data: { userId: string } }) {
+    socketActivity.disconnected(this.data.userId);
+  }
   io.on('connection', (socket) => {
-    const { userId, role } = socket.data;
-    socketActivity.connected(userId, role);
-    socket.on('disconnect', () => socketActivity.disconnected(userId));
+    socketActivity.connected(socket.data.userId, socket.data.role);
+    socket.on('disconnect', activityEnded);
   });
   const activityFlusher = flushSocketActivity(socketActivity, {
     intervalMs: config.ANALYTICS_ACTIVITY_FLUSH_SECONDS * 1000,

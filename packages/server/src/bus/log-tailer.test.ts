@@ -58,3 +58,37 @@ describe('LogTailer: rows handed over by this node, and the log as the source of
     expect(delivered.slice(before)).toEqual([...missed, ...offered].map((e) => e.envelope.id));
   });
 });
+
+describe('LogTailer: a backlog many batches long', () => {
+  let db: Db;
+  let tailer: LogTailer;
+  const delivered: number[] = [];
+  beforeAll(async () => {
+    db = await openPglite();
+    await migrate(db);
+    tailer = new LogTailer(db, { pollMs: 60_000, batchSize: 3, markPublished: true });
+    tailer.subscribe((batch: StoredEvent[]) => delivered.push(...batch.map((e) => e.envelope.id)));
+    await tailer.start();
+  }, 60_000);
+  afterAll(async () => {
+    await tailer?.stop();
+    await db?.close();
+  });
+
+  it('delivers it in id order, each row once, with rows offered while it drains, and marks every row published', async () => {
+    const backlog = await commit(db, 11);
+    tailer.poke();
+    // Committed and offered while the backlog is being read ahead.
+    const offered = await commit(db, 2);
+    tailer.offer(offered);
+    const sentinel = await commit(db);
+    tailer.poke();
+    const all = [...backlog, ...offered, ...sentinel].map((e) => e.envelope.id);
+    await vi.waitFor(() => expect(delivered.at(-1)).toBe(all.at(-1)));
+    expect(delivered).toEqual(all);
+    await vi.waitFor(async () => {
+      const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE published_at IS NULL');
+      expect(row!.n).toBe(0);
+    });
+  });
+});

@@ -4,6 +4,8 @@ import { EVENTS_CHANNEL, latestEventId, markPublished, readAfter } from '../stor
 import type { EventBus } from './event-bus.js';
 import { WakeLoop } from './wake-loop.js';
 
+const MARK_EVERY_ROWS = 5000;
+
 export interface LogTailerOptions {
   /** Safety net when a NOTIFY is lost (listener reconnecting, database restart). */
   pollMs?: number;
@@ -102,22 +104,42 @@ export class LogTailer implements EventBus {
 
   private async drain(): Promise<void> {
     const batchSize = this.opts.batchSize ?? 500;
+    let reading = readAfter(this.reader, this.cursor, batchSize);
+    let unmarked = 0;
     for (;;) {
-      const rows = await readAfter(this.reader, this.cursor, batchSize);
+      const rows = await reading;
       if (this.stopped) return;
+      const more = rows.length === batchSize;
+      // Ask for the next batch before handing this one out, so the read's round trip overlaps the subscribers' work
+      // (a backlog drains at the speed of the fan-out, not of fan-out plus a round trip per batch). It starts after
+      // the last row read, as the next pass would: ids are in commit order, so this skips nothing.
+      if (more) {
+        reading = readAfter(this.reader, rows.at(-1)!.envelope.id, batchSize);
+        // Awaited on the next turn; this only keeps a failure from going unhandled if that turn never comes.
+        reading.catch(() => {});
+      }
       // Rows handed over by `offer` while the read was in flight are already delivered.
       const batch = rows.filter((e) => e.envelope.id > this.cursor);
       if (batch.length > 0) {
         this.cursor = batch.at(-1)!.envelope.id;
         this.deliver(batch);
+        unmarked += batch.length;
       }
-      if (this.opts.markPublished && this.cursor > this.published) {
-        const through = this.cursor;
-        await markPublished(this.reader, through);
-        this.published = Math.max(this.published, through);
+      // Published marks once per pass (and every few thousand rows of a long one), not once per batch: each is an
+      // UPDATE on the reader's connection that the next read would wait behind.
+      if (!more || unmarked >= MARK_EVERY_ROWS) {
+        await this.markDelivered();
+        unmarked = 0;
       }
-      if (rows.length < batchSize) return;
+      if (!more) return;
     }
+  }
+
+  private async markDelivered(): Promise<void> {
+    if (!this.opts.markPublished || this.cursor <= this.published) return;
+    const through = this.cursor;
+    await markPublished(this.reader, through);
+    this.published = Math.max(this.published, through);
   }
 
   private deliver(batch: StoredEvent[]): void {

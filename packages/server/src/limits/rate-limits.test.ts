@@ -41,6 +41,18 @@ describe('RateLimits', () => {
     expect(await limits.acquireSocket('u', 's6')).toBe(false);
   });
 
+  it('holds a user’s sockets by name through one, several and none again', async () => {
+    const limits = new RateLimits({ settings: settings(), divisor: () => 2, onReject: () => {} });
+    expect(await limits.acquireSocket('u', 's1')).toBe(true);
+    expect(await limits.acquireSocket('u', 's1')).toBe(true);
+    await limits.releaseSocket('u', 's2');
+    expect(await limits.acquireSocket('u', 's2')).toBe(true);
+    expect(await limits.acquireSocket('u', 's3')).toBe(false);
+    await limits.releaseSocket('u', 's1');
+    await limits.releaseSocket('u', 's2');
+    expect(await Promise.all(['s3', 's4', 's5'].map((s) => limits.acquireSocket('u', s)))).toEqual([true, true, false]);
+  });
+
   it('lets everything through when disabled, and when its store fails', async () => {
     const off = new RateLimits({ settings: settings({ enabled: false }), divisor: () => 1, onReject: () => {} });
     for (let i = 0; i < 10; i++) expect(await off.take('http_auth', 'a')).toBeNull();

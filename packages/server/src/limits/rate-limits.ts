@@ -63,19 +63,30 @@ export interface ConcurrencyLimiter {
 }
 
 export class MemoryConcurrency implements ConcurrencyLimiter {
-  private readonly held = new Map<string, Set<string>>();
+  // A user with one socket (nearly all) is held as that socket's name alone: a Set each would cost ~300 bytes per
+  // open socket.
+  private readonly held = new Map<string, string | Set<string>>();
   async acquire(key: string, holder: string, max: number): Promise<boolean> {
-    const set = this.held.get(key) ?? new Set();
-    if (set.has(holder)) return true;
-    if (set.size >= max) return false;
-    this.held.set(key, set.add(holder));
+    const cur = this.held.get(key);
+    if (cur === undefined) {
+      this.held.set(key, holder);
+      return true;
+    }
+    if (cur === holder || (typeof cur !== 'string' && cur.has(holder))) return true;
+    const size = typeof cur === 'string' ? 1 : cur.size;
+    if (size >= max) return false;
+    this.held.set(key, typeof cur === 'string' ? new Set([cur, holder]) : cur.add(holder));
     return true;
   }
   async release(key: string, holder: string): Promise<void> {
-    const set = this.held.get(key);
-    if (!set) return;
-    set.delete(holder);
-    if (set.size === 0) this.held.delete(key);
+    const cur = this.held.get(key);
+    if (cur === undefined) return;
+    if (typeof cur === 'string') {
+      if (cur === holder) this.held.delete(key);
+      return;
+    }
+    cur.delete(holder);
+    if (cur.size === 0) this.held.delete(key);
   }
 }
 

@@ -12,7 +12,6 @@ import type { Logger } from 'pino';
 import type { AuthService } from '../usecases/auth.js';
 import type { RealtimeAccess } from '../usecases/realtime-access.js';
 import type { ExpiryTimers } from './expiry-timers.js';
-import { sessionRoom } from './rooms.js';
 import { toSocketError } from './socket-errors.js';
 import type { GatewaySocket } from './socket-types.js';
 
@@ -86,11 +85,8 @@ export function clientMessageHandlers({ auth, access, expiry, logger }: ClientMe
         const d = this.data;
         if (claims.userId !== d.userId) throw new SlotcastError('AUTH_TOKEN_INVALID', 'The token is for another user');
         d.expiresAt = claims.expiresAt.getTime();
-        if (claims.sessionId !== d.sessionId) {
-          this.leave(sessionRoom(d.sessionId));
-          d.sessionId = claims.sessionId;
-          this.join(sessionRoom(d.sessionId));
-        }
+        // A sign-out closes the sockets of the session they last authenticated with.
+        d.sessionId = claims.sessionId;
         expiry.schedule(this, d.expiresAt);
         return { expiresAt: claims.expiresAt.toISOString() };
       });
@@ -105,9 +101,26 @@ export function clientMessageHandlers({ auth, access, expiry, logger }: ClientMe
   };
 }
 
-/** Registers the shared handlers on a socket. */
-export function listenToClient(socket: GatewaySocket, handlers: ClientMessageHandlers): void {
-  for (const name of Object.keys(handlers) as ClientMessageName[]) {
-    socket.on(name, handlers[name] as never);
-  }
+/** The one listener of every socket's client messages (`socket.onAny`): made once per gateway, like the handlers. */
+export type ClientMessageListener = (this: GatewaySocket, message: string, ...args: unknown[]) => void;
+
+/**
+ * Routes each client message to its handler, after its budget (socket-limits.ts) when there is one. One listener per
+ * socket, shared, instead of one per message name: a socket's listener table costs memory for every name it holds.
+ * Messages without a handler are ignored, as before (nothing answers them).
+ */
+export function clientMessageListener(
+  handlers: ClientMessageHandlers,
+  budget?: (socket: GatewaySocket, message: string, ack: unknown) => Promise<boolean>,
+): ClientMessageListener {
+  const named = new Map(Object.entries(handlers) as [string, Handler][]);
+  return function onMessage(message, raw, ack) {
+    const handler = named.get(message);
+    if (!handler) return;
+    if (!budget) return handler.call(this, raw, ack);
+    void budget(this, message, ack).then(
+      (allowed) => allowed && handler.call(this, raw, ack),
+      () => handler.call(this, raw, ack),
+    );
+  };
 }

@@ -8,14 +8,15 @@ import type { RealtimeObserver } from '../observability/realtime-observer.js';
 import type { AuthService } from '../usecases/auth.js';
 import type { RealtimeAccess } from '../usecases/realtime-access.js';
 import { BusProgress } from './bus-progress.js';
-import { type ClientMessageHandlers, clientMessageHandlers, listenToClient } from './client-messages.js';
+import { clientMessageHandlers, clientMessageListener } from './client-messages.js';
 import { type Clock, ExpiryTimers } from './expiry-timers.js';
 import { emitCoalesced } from './fan-out.js';
 import { DEFAULT_HANDSHAKE_LIMITS, type HandshakeLimits, handshakeAuth, type SocketData } from './handshake-auth.js';
 import { originAllowed } from './origin.js';
 import { replayThenGoLive } from './replay.js';
-import { assignedRooms, recipientRooms, sessionRoom } from './rooms.js';
+import { assignedRooms, recipientRooms } from './rooms.js';
 import { closeWithReason } from './socket-errors.js';
+import type { MessageBudget } from './socket-limits.js';
 import type { GatewayServer, GatewaySocket } from './socket-types.js';
 
 export type { GatewayServer, GatewaySocket, SocketData };
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   observer?: RealtimeObserver;
   /** Handshake middleware that runs before authentication (rate limits: realtime/socket-limits.ts). */
   beforeAuth?: Parameters<GatewayServer['use']>[0][];
+  /** Per-user budgets of client messages (realtime/socket-limits.ts `messageBudget`). */
+  messageBudget?: MessageBudget;
 }
 
 export interface Gateway {
@@ -82,7 +85,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     expired: (socket) =>
       void closeWithReason(socket, 'AUTH_TOKEN_EXPIRED', 'The access token expired; reconnect with a fresh one'),
   });
-  const handlers: ClientMessageHandlers = clientMessageHandlers({ auth, access, expiry, logger });
+  const onMessage = clientMessageListener(clientMessageHandlers({ auth, access, expiry, logger }), opts.messageBudget);
 
   for (const mw of opts.beforeAuth ?? []) io.use(mw);
   io.use(handshakeAuth(auth, logger, observer, opts.handshakeLimits ?? DEFAULT_HANDSHAKE_LIMITS));
@@ -153,14 +156,30 @@ export function attachGateway(opts: GatewayOptions): Gateway {
       accessTokenExpiresAt: new Date(d.expiresAt).toISOString(),
     });
     expiry.schedule(socket, d.expiresAt);
-    d.live = goLive(socket, rooms).catch((err) => {
-      observer?.replayFailed();
-      logger.warn({ err, socketId: socket.id }, 'replay failed; closing socket so the client retries');
-      socket.disconnect(true);
-    });
-    listenToClient(socket, handlers);
+    const live = goLive(socket, rooms).then(
+      () => {
+        // Nothing to wait for any more: a socket keeps no settled promise for as long as it is open.
+        if (d.live === live) d.live = null;
+      },
+      (err) => {
+        observer?.replayFailed();
+        logger.warn({ err, socketId: socket.id }, 'replay failed; closing socket so the client retries');
+        socket.disconnect(true);
+      },
+    );
+    d.live = live;
+    socket.onAny(onMessage);
     socket.on('disconnect', onDisconnect);
   });
+
+  // A session's sockets on this node, found by their data: a sign-out is rare, and a room per session would cost every
+  // socket a Set of its own for as long as it is open.
+  function closeSession(sessionId: string, message: string): void {
+    for (const socket of io.of('/').sockets.values()) {
+      if (socket.data.sessionId === sessionId) void closeWithReason(socket, 'SESSION_REVOKED', message);
+    }
+  }
+  io.on('session:revoked', closeSession);
 
   // Live fan-out: the bus hands over committed events in id order; each socket gets the batch's events for it in one
   // frame (see fan-out.ts).
@@ -177,7 +196,15 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     io,
     emittedThrough: () => progress.through,
     revokeSession(sessionId, message = 'The session was signed out') {
-      void closeWithReason(io.in(sessionRoom(sessionId)), 'SESSION_REVOKED', message);
+      closeSession(sessionId, message);
+      // The other nodes close theirs on the adapter's message; a lone node (the in-memory adapter) has none to tell.
+      void io
+        .of('/')
+        .adapter.serverCount()
+        .then((nodes) => {
+          if (nodes > 1) io.serverSideEmit('session:revoked', sessionId, message);
+        })
+        .catch((err: unknown) => logger.warn({ err }, 'session revocation not sent to the other nodes'));
     },
     // This node's sockets only (`io.local`): with the Redis adapter, io.emit would reach every node's clients.
     async drain(reconnectInMs) {

@@ -18,8 +18,8 @@ export interface SocketData {
   sessionId: string;
   expiresAt: number;
   cursor: number | null;
-  /** Resolves when replay is done and the socket is in its rooms. */
-  live: Promise<void>;
+  /** While the socket replays: resolves when replay is done and the socket is in its rooms. Null once it is. */
+  live: Promise<void> | null;
 }
 
 export interface HandshakeLimits {
@@ -110,7 +110,7 @@ export function handshakeAuth(
           sessionId: claims.sessionId,
           expiresAt: claims.expiresAt.getTime(),
           cursor: lastEventId ?? null,
-          live: Promise.resolve(),
+          live: null,
         };
         next();
       } catch (err) {

@@ -6,16 +6,13 @@ export const userRoom = (id: string) => `user:${id}`;
 export const vendorRoom = (id: string) => `vendor:${id}`;
 export const bookingRoom = (id: string) => `booking:${id}`;
 export const resourceRoom = (id: string) => `resource:${id}`;
-export const sessionRoom = (id: string) => `session:${id}`;
 
-/** The rooms the server puts a socket in: it cannot ask for these, and cannot leave them. */
-export function assignedRooms(actor: {
-  userId: string;
-  role: Role;
-  vendorId: string | null;
-  sessionId: string;
-}): string[] {
-  const rooms = [userRoom(actor.userId), sessionRoom(actor.sessionId)];
+/**
+ * The rooms the server puts a socket in: it cannot ask for these, and cannot leave them. There is no room per session
+ * (sign-out finds a session's sockets by their data, gateway.ts): a room costs every socket a Set of its own.
+ */
+export function assignedRooms(actor: { userId: string; role: Role; vendorId: string | null }): string[] {
+  const rooms = [userRoom(actor.userId)];
   if (actor.role === 'staff' && actor.vendorId) rooms.push(vendorRoom(actor.vendorId));
   if (actor.role === 'admin') rooms.push(ADMIN_ROOM);
   return rooms;

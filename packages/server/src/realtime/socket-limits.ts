@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { LimiterName, RateLimits } from '../limits/rate-limits.js';
 import type { Metrics } from '../observability/metrics.js';
 import { closeWithReason, connectError as refused } from './socket-errors.js';
-import type { GatewayServer } from './socket-types.js';
+import type { GatewayServer, GatewaySocket } from './socket-types.js';
 
 /** A refused connection is told to wait this long before trying again. */
 const CONCURRENCY_RETRY_MS = 30_000;
@@ -38,11 +38,10 @@ export function handshakeThrottle(limits: RateLimits, clientAddress: (req: Incom
 }
 
 /**
- * After authentication: open sockets per user, and per-user budgets for each client message. A refused message is
- * acknowledged `{ ok: false, error: { code: 'RATE_LIMITED', retryAfterMs } }`; a socket that keeps sending after
- * `floodRejections` refusals in a row is sent `closing` RATE_LIMITED and disconnected.
+ * After authentication: open sockets per user. The slot is given back when the engine connection closes, which it
+ * does however the socket ends (every server-side disconnect closes the transport), or if it never finishes connecting.
  */
-export function attachSocketLimits(io: GatewayServer, limits: RateLimits, metrics: Metrics, logger: Logger) {
+export function holdSocketSlots(io: GatewayServer, limits: RateLimits, logger: Logger): void {
   if (!limits.enabled) return;
   io.use((socket, next) => {
     const userId = socket.data.userId;
@@ -57,49 +56,62 @@ export function attachSocketLimits(io: GatewayServer, limits: RateLimits, metric
           }),
         );
       }
-      // The engine connection closes however the socket ends (or if it never finishes connecting).
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        void limits
-          .releaseSocket(userId, socket.id)
-          .catch((err: unknown) => logger.warn({ err, userId }, 'socket slot not released; it expires with its lease'));
-      };
-      socket.conn.once('close', release);
-      socket.once('disconnect', release);
       // The connection may have gone while the slot was being taken (a Redis round trip): give it back at once.
-      if (socket.conn.readyState === 'closed') return release();
+      if (socket.conn.readyState === 'closed') return releaseSlot(limits, logger, userId, socket.id);
+      releaseOnClose(limits, logger, socket);
       next();
     }, next);
   });
+}
 
-  io.on('connection', (socket) => {
-    let refusedInARow = 0;
-    socket.use((packet, next) => {
-      const name = MESSAGE_LIMITERS[packet[0] as string];
-      if (!name) return next();
-      void limits.take(name, socket.data.userId).then((waitMs) => {
-        if (waitMs === null) {
-          refusedInARow = 0;
-          return next();
-        }
-        const ack = packet.at(-1);
-        if (typeof ack === 'function') {
-          ack({
-            ok: false,
-            error: { code: 'RATE_LIMITED', message: `Too many ${packet[0]} messages`, retryAfterMs: waitMs },
-          });
-        }
-        if (++refusedInARow === limits.floodRejections) {
-          metrics.rateLimitDisconnects.inc();
-          logger.warn(
-            { socketId: socket.id, userId: socket.data.userId, event: packet[0], rejections: refusedInARow },
-            'socket closed for flooding',
-          );
-          void closeWithReason(socket, 'RATE_LIMITED', 'Too many messages; slow down and reconnect');
-        }
-      }, next);
-    });
-  });
+function releaseSlot(limits: RateLimits, logger: Logger, userId: string, socketId: string): void {
+  void limits
+    .releaseSocket(userId, socketId)
+    .catch((err: unknown) => logger.warn({ err, userId }, 'socket slot not released; it expires with its lease'));
+}
+
+// Out of the middleware on purpose: a listener made in there would keep the handshake's whole chain of closures
+// (Socket.IO's middleware runner, `next`) alive for as long as the socket is open — a few hundred bytes per socket.
+function releaseOnClose(limits: RateLimits, logger: Logger, socket: GatewaySocket): void {
+  // `on`, not `once`: the connection closes once, and `once` would add a wrapper and its state (~110 bytes) per socket.
+  socket.conn.on('close', () => releaseSlot(limits, logger, socket.data.userId, socket.id));
+}
+
+/** Whether a client message may run now; when not, it has been acknowledged with the refusal already. */
+export type MessageBudget = (socket: GatewaySocket, message: string, ack: unknown) => Promise<boolean>;
+
+/**
+ * Per-user budgets for each client message, one function shared by every socket. A refused message is acknowledged
+ * `{ ok: false, error: { code: 'RATE_LIMITED', retryAfterMs } }`; a socket that keeps sending after `floodRejections`
+ * refusals in a row is sent `closing` RATE_LIMITED and disconnected. Only refused sockets cost memory here.
+ */
+export function messageBudget(limits: RateLimits, metrics: Metrics, logger: Logger): MessageBudget | undefined {
+  if (!limits.enabled) return undefined;
+  const refusedInARow = new WeakMap<GatewaySocket, number>();
+  return async (socket, message, ack) => {
+    const name = MESSAGE_LIMITERS[message];
+    if (!name) return true;
+    const waitMs = await limits.take(name, socket.data.userId);
+    if (waitMs === null) {
+      refusedInARow.delete(socket);
+      return true;
+    }
+    if (typeof ack === 'function') {
+      ack({
+        ok: false,
+        error: { code: 'RATE_LIMITED', message: `Too many ${message} messages`, retryAfterMs: waitMs },
+      });
+    }
+    const refusals = (refusedInARow.get(socket) ?? 0) + 1;
+    refusedInARow.set(socket, refusals);
+    if (refusals === limits.floodRejections) {
+      metrics.rateLimitDisconnects.inc();
+      logger.warn(
+        { socketId: socket.id, userId: socket.data.userId, event: message, rejections: refusals },
+        'socket closed for flooding',
+      );
+      void closeWithReason(socket, 'RATE_LIMITED', 'Too many messages; slow down and reconnect');
+    }
+    return false;
+  };
 }

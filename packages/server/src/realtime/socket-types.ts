@@ -4,5 +4,11 @@ import type { SocketData } from './handshake-auth.js';
 
 // The gateway's typed server and socket, apart from gateway.ts so that the parts it wires can name them without
 // importing the gateway back.
-export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Messages between the nodes of a cluster (through the adapter; a single node sends none). */
+export interface InterServerEvents {
+  /** A session was signed out on another node: close its sockets here. */
+  'session:revoked': (sessionId: string, message: string) => void;
+}

@@ -8,7 +8,7 @@ const HOUR_MS = 3_600_000;
 /** A connection begins a new session unless the user had a socket open on this node within this long. */
 export const SESSION_GAP_MS = 30 * 60_000;
 
-const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
 const hourStart = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
 
 /**
@@ -20,7 +20,9 @@ const hourStart = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
 export class SocketActivity {
   /** Per user on this node: open sockets and when one was last open (for the session gap). */
   private readonly users = new Map<string, { open: number; lastSeen: number }>();
-  private pendingUsers = new Map<string, UserDayActivity>();
+  /** Per UTC day, per user: rows keyed without a string per connect (this is held for every socket until a flush). */
+  private pendingUsers = new Map<string, Map<string, UserDayActivity>>();
+  private today = { n: Number.NaN, name: '' };
   private pendingHours = new Map<number, SocketHourActivity>();
   private open = 0;
   private accruedTo: number;
@@ -43,13 +45,12 @@ export class SocketActivity {
       u.open++;
       u.lastSeen = at;
     } else this.users.set(userId, { open: 1, lastSeen: at });
-    const day = utcDay(at);
-    const key = `${day}|${userId}`;
-    const row = this.pendingUsers.get(key) ?? { day, userId, role, sessions: 0, connects: 0 };
+    const day = this.utcDay(at);
+    const rows = this.pendingUsers.get(day) ?? this.pendingUsers.set(day, new Map()).get(day)!;
+    const row = rows.get(userId) ?? rows.set(userId, { day, userId, role, sessions: 0, connects: 0 }).get(userId)!;
     row.role = role;
     row.connects++;
     if (newSession) row.sessions++;
-    this.pendingUsers.set(key, row);
     this.hour(hourStart(at)).connects++;
   }
 
@@ -80,7 +81,8 @@ export class SocketActivity {
     for (const [id, u] of this.users) if (u.open === 0 && at - u.lastSeen >= SESSION_GAP_MS) this.users.delete(id);
     if (!users.size && !hours.size) return;
     try {
-      await this.db.transaction((tx) => addActivity(tx, [...users.values()], [...hours.values()]));
+      const rows = [...users.values()].flatMap((byUser) => [...byUser.values()]);
+      await this.db.transaction((tx) => addActivity(tx, rows, [...hours.values()]));
     } catch (err) {
       // Rolled back as a whole: the counts go back to the pending ones for the next flush.
       this.merge(users, hours);
@@ -88,19 +90,29 @@ export class SocketActivity {
     }
   }
 
-  private merge(users: Map<string, UserDayActivity>, hours: Map<number, SocketHourActivity>) {
-    for (const [k, u] of users) {
-      const cur = this.pendingUsers.get(k);
-      if (cur) {
-        cur.sessions += u.sessions;
-        cur.connects += u.connects;
-      } else this.pendingUsers.set(k, u);
+  private merge(users: Map<string, Map<string, UserDayActivity>>, hours: Map<number, SocketHourActivity>) {
+    for (const [day, byUser] of users) {
+      const rows = this.pendingUsers.get(day) ?? this.pendingUsers.set(day, new Map()).get(day)!;
+      for (const [userId, u] of byUser) {
+        const cur = rows.get(userId);
+        if (cur) {
+          cur.sessions += u.sessions;
+          cur.connects += u.connects;
+        } else rows.set(userId, u);
+      }
     }
     for (const [k, h] of hours) {
       const cur = this.hour(k);
       cur.connects += h.connects;
       cur.socketSeconds += h.socketSeconds;
     }
+  }
+
+  /** The UTC day of `ms` as YYYY-MM-DD: one string per day, shared by every row of that day. */
+  private utcDay(ms: number): string {
+    const n = Math.floor(ms / DAY_MS);
+    if (n !== this.today.n) this.today = { n, name: new Date(n * DAY_MS).toISOString().slice(0, 10) };
+    return this.today.name;
   }
 
   private hour(start: number): SocketHourActivity {
