@@ -86,6 +86,9 @@ async function main(): Promise<number> {
     'push service',
     new URL('./push/push-service-process.ts', import.meta.url),
     [vapid.publicKey],
+    {},
+    // `node --cpu-prof --import tsx bench/push.ts ...` profiles the push service too.
+    process.execArgv.filter((a) => a.startsWith('--cpu-prof')),
   );
   const db = await openPostgres(scratch.url, { poolSize: 20 });
   const slotcast = await createSlotcast(

@@ -38,7 +38,7 @@ export interface ReceivedPush {
 export class WebPushService {
   readonly received: ReceivedPush[] = [];
   /** Every request that reached the service, accepted or not. */
-  readonly attempts: { device: string; status: number }[] = [];
+  readonly attempts: { device: string; status: number; topic: string | undefined }[] = [];
   private readonly script = new Map<string, number[]>();
   private readonly offline = new Map<string, ReceivedPush[]>();
   private server!: https.Server;
@@ -119,7 +119,7 @@ export class WebPushService {
     const device = name ? this.devices.get(name) : undefined;
     if (req.method !== 'POST' || !device) return { status: 404, message: 'no such subscription' };
     const reply = (status: number, message = '') => {
-      this.attempts.push({ device: device.name, status });
+      this.attempts.push({ device: device.name, status, topic: req.headers.topic as string | undefined });
       return { status, message };
     };
 
