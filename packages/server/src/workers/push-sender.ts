@@ -10,6 +10,7 @@ import {
   PUSH_DELIVERY,
   pushActions,
 } from '../domain/push-content.js';
+import type { MailOpenMarks } from '../mail/open-marks.js';
 import type { ActionTokens } from '../push/action-tokens.js';
 import { MAX_PAYLOAD_BYTES, type PushMessage, type PushOutcome, type PushSender } from '../push/push-provider.js';
 import { getBookings } from '../store/bookings-repo.js';
@@ -26,6 +27,8 @@ export interface PushChannelDeps {
   db: Queryable;
   senders: PushSender[];
   actionTokens: ActionTokens;
+  /** Signs each payload's `open` mark (a click counts the message as opened); without it, clicks are not counted. */
+  openMarks?: MailOpenMarks;
   logger: Logger;
   now?: () => Date;
   sendConcurrency?: number;
@@ -75,7 +78,7 @@ export function pushChannel(deps: PushChannelDeps): ChannelSender {
           const messages = new Map<string, Promise<PushMessage>>();
           const messageFor = (role: PushRecipientDevice['role']) => {
             let m = messages.get(role);
-            if (!m) messages.set(role, (m = render(deps.actionTokens, row, role, bookings)));
+            if (!m) messages.set(role, (m = render(deps, row, role, bookings)));
             return m;
           };
           let retry = false;
@@ -129,7 +132,7 @@ export function messageUuid(outboxId: number): string {
 
 /** The buttons follow the booking as it is when the push goes out: no Confirm on a request already cancelled. */
 async function render(
-  actionTokens: ActionTokens,
+  { actionTokens, openMarks }: Pick<PushChannelDeps, 'actionTokens' | 'openMarks'>,
   row: OutboxRow,
   role: PushRecipientDevice['role'],
   bookings: Map<string, { id: string; status: string; version: number }>,
@@ -159,6 +162,7 @@ async function render(
     body: row.body,
     url: deepLink({ bookingId: row.bookingId }),
     actions,
+    open: openMarks?.sign(row.id),
   };
   const delivery = PUSH_DELIVERY[category];
   return {
