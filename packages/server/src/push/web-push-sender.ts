@@ -17,7 +17,7 @@ export class WebPushSender implements PushSender {
   private readonly vapidHeaders = new Map<string, { authorization: string; renewAt: number }>();
   constructor(
     private readonly vapid: VapidSettings,
-    /** TLS settings for the push services (tests trust a local one). */
+    /** Connections to the push services: kept alive, bounded per service (tests also trust a local CA there). */
     private readonly agent?: Agent,
   ) {}
 

@@ -12,16 +12,19 @@ import {
 } from '../domain/push-content.js';
 import type { MailOpenMarks } from '../mail/open-marks.js';
 import type { ActionTokens } from '../push/action-tokens.js';
-import { MAX_PAYLOAD_BYTES, type PushMessage, type PushOutcome, type PushSender } from '../push/push-provider.js';
+import {
+  DEFAULT_SEND_CONCURRENCY,
+  MAX_PAYLOAD_BYTES,
+  type PushMessage,
+  type PushOutcome,
+  type PushSender,
+} from '../push/push-provider.js';
 import { getBookings } from '../store/bookings-repo.js';
 import type { Queryable } from '../store/db.js';
 import type { OutboxRow } from '../store/deliveries-repo.js';
 import { devicesOfUsers, type PushRecipientDevice, removeSubscriptions, sentAmong } from '../store/push-repo.js';
 import type { ChannelSender, SendResult } from './outbox-sender.js';
 import { PushSendRecorder } from './push-send-recorder.js';
-
-/** Pushes in flight per node and claim: enough to hide a push service's latency, few enough not to flood it. */
-export const DEFAULT_SEND_CONCURRENCY = 64;
 
 export interface PushChannelDeps {
   db: Queryable;
@@ -84,24 +87,24 @@ export function pushChannel(deps: PushChannelDeps): ChannelSender {
           let retry = false;
           let retryAfter = 0;
           await Promise.all(
-            todo.map((device) =>
-              limit(async () => {
-                const outcome = await senders.get(device.provider)!.send(device, await messageFor(device.role));
-                deps.onOutcome?.(device.provider, outcome.kind);
-                // Recorded at once, not with the claim: a node killed mid-claim leaves about one round trip (the
-                // group commit in flight) between the service's 201 and the record that keeps the next claimer off.
-                if (outcome.kind === 'sent') await recorder.record(device.id, row.id);
-                else if (outcome.kind === 'gone') gone.push(device.id);
-                else if (outcome.kind === 'retry') {
-                  retry = true;
-                  retryAfter = Math.max(retryAfter, outcome.retryAfterSeconds ?? 0);
-                } else
-                  deps.logger.warn(
-                    { provider: device.provider, status: outcome.status, reason: outcome.reason, outboxId: row.id },
-                    'push refused by the push service; not retried',
-                  );
-              }),
-            ),
+            todo.map(async (device) => {
+              const message = await messageFor(device.role);
+              // The slot is the push in flight; waiting for its record does not hold one.
+              const outcome = await limit(() => senders.get(device.provider)!.send(device, message));
+              deps.onOutcome?.(device.provider, outcome.kind);
+              // Recorded at once, not with the claim: a node killed mid-claim leaves about one round trip (the
+              // group commit in flight) between the service's 201 and the record that keeps the next claimer off.
+              if (outcome.kind === 'sent') await recorder.record(device.id, row.id);
+              else if (outcome.kind === 'gone') gone.push(device.id);
+              else if (outcome.kind === 'retry') {
+                retry = true;
+                retryAfter = Math.max(retryAfter, outcome.retryAfterSeconds ?? 0);
+              } else
+                deps.logger.warn(
+                  { provider: device.provider, status: outcome.status, reason: outcome.reason, outboxId: row.id },
+                  'push refused by the push service; not retried',
+                );
+            }),
           );
           if (retry) result.retry.push({ id: row.id, afterSeconds: retryAfter || undefined });
           else result.sent.push(row.id);
