@@ -45,10 +45,13 @@ export class WebPushSender implements PushSender {
   private readonly vapidHeaders = new Map<string, { authorization: string; renewAt: number }>();
   private readonly pool = new Piscina<EncryptTask, EncryptedRequest>({
     filename: new URL('./web-push-encrypt-worker.mjs', import.meta.url).href,
-    // One thread per spare core, at most 4; started on the first push and ended after a minute without one.
-    minThreads: 0,
+    // One thread per spare core, at most 4; one started at once, so the first pushes do not wait for it (a claim
+    // whose sends outlast its lease would be claimed and sent again). Idle threads do not keep the process alive.
+    minThreads: 1,
     maxThreads: Math.max(1, Math.min(4, availableParallelism() - 1)),
     idleTimeout: 60_000,
+    // Plain JavaScript: no loader (tsx, vitest) to start in each thread.
+    execArgv: [],
   });
 
   constructor(
