@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { ApnsSender } from './apns-sender.js';
 import { FcmSender, type ServiceAccount } from './fcm-sender.js';
-import { DEFAULT_SEND_CONCURRENCY, type PushSender } from './push-provider.js';
+import type { PushSender } from './push-provider.js';
 import { generateVapidKeys, type VapidSettings, WebPushSender } from './web-push-sender.js';
 
 export interface PushSetup {
@@ -24,7 +24,7 @@ export async function createPushSenders(config: Config, logger: Logger, tls: { c
     // connection, not per push, and never a burst of new connections to one service.
     const agent = new Agent({
       keepAlive: true,
-      maxSockets: DEFAULT_SEND_CONCURRENCY,
+      maxSockets: config.PUSH_SEND_CONCURRENCY,
       ...(tls.ca ? { ca: tls.ca } : {}),
     });
     senders.push(new WebPushSender(vapid, agent));

@@ -66,6 +66,7 @@ export async function startNodeWorkers(deps: {
               senders: deps.pushSenders,
               actionTokens: deps.actionTokens,
               openMarks: deps.openMarks,
+              sendConcurrency: config.PUSH_SEND_CONCURRENCY,
               logger: logger.child({ component: 'push' }),
               now,
               onOutcome: (provider, outcome) => deps.metrics.pushSends.inc({ provider, outcome }),
