@@ -26,7 +26,7 @@ import { insertCatalog } from './lib/seed-accounts.js';
 import type { AcceptedPush } from './push/push-service-process.js';
 import { Child } from './realtime/child-rpc.js';
 
-const USAGE = `npm run bench:push -- [--customers 200] [--devices 10] [--rate 20] [--seconds 15]
+const USAGE = `npm run bench:push -- [--customers 200] [--devices 10] [--rate 20] [--seconds 15] [--in-flight 64]
   Needs PostgreSQL at TEST_DATABASE_URL (a scratch database is created and dropped).
 `;
 
@@ -35,6 +35,8 @@ interface Options {
   devices: number;
   rate: number;
   seconds: number;
+  /** PUSH_SEND_CONCURRENCY of the node. */
+  inFlight: number;
 }
 
 function parse(argv: readonly string[]): Options | null {
@@ -45,11 +47,12 @@ function parse(argv: readonly string[]): Options | null {
       devices: { type: 'string', default: '10' },
       rate: { type: 'string', default: '20' },
       seconds: { type: 'string', default: '15' },
+      'in-flight': { type: 'string', default: '64' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return null;
-  const n = (k: keyof Options, max: number) => {
+  const n = (k: 'customers' | 'devices' | 'rate' | 'seconds' | 'in-flight', max: number) => {
     const v = Number(values[k]);
     if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`--${k} must be an integer from 1 to ${max}`);
     return v;
@@ -59,6 +62,7 @@ function parse(argv: readonly string[]): Options | null {
     devices: n('devices', 50),
     rate: n('rate', 1_000),
     seconds: n('seconds', 600),
+    inFlight: n('in-flight', 1024),
   };
 }
 
@@ -86,6 +90,9 @@ async function main(): Promise<number> {
     'push service',
     new URL('./push/push-service-process.ts', import.meta.url),
     [vapid.publicKey],
+    {},
+    // `node --cpu-prof --import tsx bench/push.ts ...` profiles the push service too.
+    process.execArgv.filter((a) => a.startsWith('--cpu-prof')),
   );
   const db = await openPostgres(scratch.url, { poolSize: 20 });
   const slotcast = await createSlotcast(
@@ -102,6 +109,7 @@ async function main(): Promise<number> {
       VAPID_PRIVATE_KEY: vapid.privateKey,
       PUSH_ENDPOINT_HOSTS: '127.0.0.1',
       PUSH_RETRY_DELAYS_MS: '200,1000',
+      PUSH_SEND_CONCURRENCY: String(o.inFlight),
       // Each change is measured on its own push: the batching window would fold a customer's second change within
       // 60 s into a digest, by design (its latency is the window's, tested in outbox-delivery.test.ts).
       NOTIFY_BATCH_WINDOW_SECONDS: '0',

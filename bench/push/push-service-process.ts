@@ -21,6 +21,9 @@ const tls = await loopbackCertificate();
 const service = new WebPushService(tls, applicationServerKey);
 await service.start();
 
+// Exit on the parent's SIGTERM through process.exit, so a `--cpu-prof` run writes its profile.
+process.once('SIGTERM', () => process.exit(0));
+
 serveRpc(
   {
     /** Makes and registers devices; the private halves stay here, where the payloads are decrypted. */

@@ -128,6 +128,8 @@ export const FrequencyReport = z.object({
       emailSent: z.number().int(),
       /** Of `emailSent`, those whose booking link was followed (first time each). */
       emailOpened: z.number().int(),
+      /** Of `pushSent`, those clicked (the notification or one of its buttons; first time each). */
+      pushOpened: z.number().int(),
       /** Of `sent`, read in the app so far. */
       opened: z.number().int(),
       /** Median seconds from made to read, over the opened ones; null when none was opened. */

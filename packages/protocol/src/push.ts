@@ -55,8 +55,17 @@ export const PushPayload = z.object({
   url: z.string(),
   /** Buttons the user may press, each with its own short-lived single-purpose token (never a session token). */
   actions: z.array(z.object({ action: PushAction, title: z.string(), token: z.string().optional() })),
+  /**
+   * Sent back on a click or button (POST /push/opens), it counts the message as opened in the frequency report,
+   * once; it grants nothing else.
+   */
+  open: z.string().optional(),
 });
 export type PushPayload = z.infer<typeof PushPayload>;
 
 export const PushActionRequest = z.strictObject({ token: z.string().min(20).max(2000) });
 export type PushActionRequest = z.infer<typeof PushActionRequest>;
+
+/** The `open` marks of the pushes a clicked notification stands for (several when it grouped "3 updates"). */
+export const PushOpensRequest = z.strictObject({ marks: z.array(z.string().min(1).max(100)).min(1).max(20) });
+export type PushOpensRequest = z.infer<typeof PushOpensRequest>;

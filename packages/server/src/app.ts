@@ -163,17 +163,19 @@ export async function createSlotcast(
   const reminders = new ReminderService(db, notifications, overrides.now, () => bus.poke());
   const pushSetup = await createPushSenders(config, logger, { ca: overrides.pushCa });
   const actionTokens = new ActionTokens(secret, config.PUSH_ACTION_TOKEN_TTL_SECONDS);
+  const openMarks = new MailOpenMarks(secret);
   const push = new PushService({
     db,
     bookings,
     actionTokens,
+    openMarks,
+    now: overrides.now,
     vapidPublicKey: pushSetup.vapidPublicKey,
     endpointHosts: config.PUSH_ENDPOINT_HOSTS,
   });
   const analytics = new AnalyticsService(db, overrides.now);
   const engagement = new EngagementService(db, overrides.now);
   const unsubscribeTokens = new UnsubscribeTokens(secret);
-  const openMarks = new MailOpenMarks(secret);
   const notificationMail = createNotificationMailComposer({
     unsubscribeTokens,
     openMarks,
@@ -336,6 +338,7 @@ export async function createSlotcast(
     composeMail: overrides.composeMail ?? notificationMail,
     pushSenders: pushSetup.senders,
     actionTokens,
+    openMarks,
     now: overrides.now,
   });
   const { outbox } = nodeWorkers;

@@ -208,6 +208,11 @@ const ConfigSchema = z.object({
     .regex(/^\d+(,\d+)*$/, 'milliseconds separated by commas')
     .transform((s) => s.split(',').map(Number))
     .default([2_000, 15_000, 60_000, 300_000]),
+  /**
+   * Pushes in flight per node, and connections kept per push service: enough to hide the push services' latency (and
+   * a busy machine's scheduling delays), few enough not to flood one.
+   */
+  PUSH_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   /** Lifetime of the Confirm/Decline/Cancel tokens inside a push; idempotency keys outlive it (24 h). */
   PUSH_ACTION_TOKEN_TTL_SECONDS: z.coerce
     .number()

@@ -127,14 +127,14 @@ function SocketsHeatmap({ sockets }: { sockets: SocketHeatmapResponse }) {
 }
 
 /**
- * From the frequency report: in-app notifications are opened when read; push and email opens are not recorded yet,
- * so those rows give what was sent only.
+ * From the frequency report: in-app notifications are opened when read, a push when its notification (or a button)
+ * is clicked, a mail when its booking link is followed; only in-app reads have a time to open.
  */
 function NotificationsTable({ report }: { report: FrequencyReport }) {
   const rows = report.categories.flatMap((c) => [
     [c.category, 'in app', c.sent, c.opened, rate(c.opened, c.sent), duration(c.medianSecondsToOpen)],
-    [c.category, 'push', c.pushSent, null, null, null],
-    [c.category, 'email', c.emailSent, null, null, null],
+    [c.category, 'push', c.pushSent, c.pushOpened, rate(c.pushOpened, c.pushSent), null],
+    [c.category, 'email', c.emailSent, c.emailOpened, rate(c.emailOpened, c.emailSent), null],
   ]);
   const inApp = report.categories.reduce((s, c) => s + c.sent, 0);
   const opened = report.categories.reduce((s, c) => s + c.opened, 0);
@@ -143,7 +143,7 @@ function NotificationsTable({ report }: { report: FrequencyReport }) {
       <p data-testid="notifications-summary">
         {inApp === 0
           ? 'No notifications in this period.'
-          : `${opened} of ${inApp} in-app notifications opened (${rate(opened, inApp)}). Push and email opens are not recorded.`}
+          : `${opened} of ${inApp} in-app notifications opened (${rate(opened, inApp)}).`}
       </p>
       <DataTable
         caption="Notifications by category and channel"
@@ -155,8 +155,8 @@ function NotificationsTable({ report }: { report: FrequencyReport }) {
         csvColumns={['category', 'channel', 'sent', 'opened', 'open_rate', 'median_seconds_to_open']}
         csvRows={report.categories.flatMap((c) => [
           [c.category, 'in_app', c.sent, c.opened, c.sent ? c.opened / c.sent : null, c.medianSecondsToOpen],
-          [c.category, 'push', c.pushSent, null, null, null],
-          [c.category, 'email', c.emailSent, null, null, null],
+          [c.category, 'push', c.pushSent, c.pushOpened, c.pushSent ? c.pushOpened / c.pushSent : null, null],
+          [c.category, 'email', c.emailSent, c.emailOpened, c.emailSent ? c.emailOpened / c.emailSent : null, null],
         ])}
       />
     </>

@@ -8,6 +8,8 @@ export interface NotificationData {
   /** How many changes it stands for ("3 updates"). */
   count: number;
   tokens: Partial<Record<PushAction, string>>;
+  /** The `open` marks of the pushes it stands for: a click counts each as opened (POST /push/opens). */
+  opens?: string[];
 }
 
 /** One system notification per booking: a newer change replaces the older. */

@@ -48,7 +48,12 @@ export function registerPush(sw: ServiceWorkerGlobalScope, apiBase = '/api/v1'):
     n.close();
     if (!data) return;
     const token = event.action ? data.tokens[event.action as PushAction] : undefined;
-    event.waitUntil(token ? runAction(sw, apiBase, event.action as PushAction, token, data) : openApp(sw, data.url));
+    event.waitUntil(
+      Promise.all([
+        token ? runAction(sw, apiBase, event.action as PushAction, token, data) : openApp(sw, data.url),
+        countOpened(apiBase, data.opens ?? []),
+      ]),
+    );
   });
 }
 
@@ -73,7 +78,9 @@ async function onPush(sw: ServiceWorkerGlobalScope, p: PushPayload): Promise<voi
   const actions = [...p.actions.filter((a) => a.action !== 'view'), ...p.actions.filter((a) => a.action === 'view')]
     .slice(0, max)
     .map((a) => ({ action: a.action, title: a.title }));
-  const data: NotificationData = { id: p.id, bookingId: p.bookingId, url: p.url, count, tokens };
+  // A grouped notification stands for every push it replaced: a click opens them all.
+  const opens = [...(before?.opens ?? []), ...(p.open ? [p.open] : [])].slice(-MAX_OPEN_MARKS);
+  const data: NotificationData = { id: p.id, bookingId: p.bookingId, url: p.url, count, tokens, opens };
   await sw.registration.showNotification(titleFor(p.title, count), {
     body: p.body,
     tag,
@@ -112,8 +119,25 @@ async function runAction(
     tag,
     icon: '/icons/icon-192.png',
     badge: '/icons/badge-96.png',
-    data: { ...data, id: `${data.id}:${action}`, count: 0, tokens: {} } satisfies NotificationData,
+    data: { ...data, id: `${data.id}:${action}`, count: 0, tokens: {}, opens: [] } satisfies NotificationData,
   });
+}
+
+/** As many as the route takes at once (PushOpensRequest). */
+const MAX_OPEN_MARKS = 20;
+
+/**
+ * The pushes behind a clicked notification (or one of its buttons) count as opened. The marks are the authority, not
+ * a session (a service worker holds none); a failure costs only the count.
+ */
+async function countOpened(apiBase: string, marks: string[]): Promise<void> {
+  if (marks.length === 0) return;
+  await fetch(`${apiBase}/push/opens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ marks }),
+    credentials: 'omit',
+  }).catch(() => undefined);
 }
 
 /** Focus a window of the app and route it to `url` (no reload: the socket stays), or open a new one there. */

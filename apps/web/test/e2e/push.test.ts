@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Booking, PushPayload, Resource, Service, Slot, Vendor } from '@slotcast/protocol';
+import type { Booking, FrequencyReport, PushPayload, Resource, Service, Slot, Vendor } from '@slotcast/protocol';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
@@ -184,6 +184,18 @@ describe.skipIf(!available)('installable PWA and push in Chromium', () => {
     await expect
       .poll(async () => (await look()).some((n) => n.title === 'Booking confirmed'), { timeout: 15_000 })
       .toBe(true);
+    // The button counted the push as opened, once, though the notification it was on stood for three deliveries.
+    const admin = await stack.login('admin@slotcast.test');
+    const hour = 3_600_000;
+    const pushOpened = async () =>
+      (
+        await stack.api<FrequencyReport>(
+          'GET',
+          `/admin/notification-frequency?from=${new Date(Date.now() - hour).toISOString()}&to=${new Date(Date.now() + hour).toISOString()}`,
+          admin,
+        )
+      ).categories.find((c) => c.category === 'request')!.pushOpened;
+    await expect.poll(pushOpened, { timeout: 15_000 }).toBe(1);
     // A click on the notification routes an open window of the app to the booking.
     const open = await context.newPage();
     await open.goto(`${stack.url}/`);

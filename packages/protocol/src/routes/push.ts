@@ -1,6 +1,13 @@
 import { IdParams } from '../api.js';
 import { Booking } from '../entities.js';
-import { PushActionRequest, PushDevice, PushDeviceList, SubscribePushRequest, VapidKeyResponse } from '../push.js';
+import {
+  PushActionRequest,
+  PushDevice,
+  PushDeviceList,
+  PushOpensRequest,
+  SubscribePushRequest,
+  VapidKeyResponse,
+} from '../push.js';
 import { defineRoute } from './define-route.js';
 
 const tag = 'push';
@@ -67,4 +74,21 @@ export const runPushAction = defineRoute({
     'NOT_FOUND',
     'FORBIDDEN',
   ],
+});
+
+export const recordPushOpens = defineRoute({
+  method: 'POST',
+  path: '/push/opens',
+  summary: 'Count pushes as opened (a click on the notification or one of its buttons); each once',
+  tag,
+  // The marks are the authorisation: each is a MAC of one message, sent only to that message's user.
+  auth: 'public',
+  body: PushOpensRequest,
+  safeToRetry: true,
+  response: {
+    status: 204,
+    schema: null,
+    description: 'Counted (a message counted before, or since pruned, is left as is)',
+  },
+  errors: ['AUTH_TOKEN_INVALID'],
 });

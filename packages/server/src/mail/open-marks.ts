@@ -3,7 +3,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * The `n` parameter on a mail's booking link: the outbox row's id and a MAC of it (128 bits), so that following the
  * link can be counted as opening that message (frequency report) and nobody can count opens of messages they did not
- * get. It grants nothing: the page still needs a signed-in user.
+ * get. It grants nothing: the page still needs a signed-in user. A push carries the same mark (`open`), sent back on a
+ * click (POST /push/opens).
  */
 export class MailOpenMarks {
   private readonly key: Buffer;

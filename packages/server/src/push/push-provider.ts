@@ -29,6 +29,9 @@ export interface PushSender {
   close?(): Promise<void>;
 }
 
+/** Pushes in flight per node: enough to hide a push service's latency, few enough not to flood it. */
+export const DEFAULT_SEND_CONCURRENCY = 64;
+
 /** Web Push allows 4096 bytes of encrypted record; the aes128gcm header and padding take 103, keep margin. */
 export const MAX_PAYLOAD_BYTES = 3_800;
 

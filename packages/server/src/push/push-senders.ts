@@ -19,7 +19,16 @@ export interface PushSetup {
 export async function createPushSenders(config: Config, logger: Logger, tls: { ca?: string } = {}): Promise<PushSetup> {
   const senders: PushSender[] = [];
   const vapid = await vapidSettings(config, logger);
-  if (vapid) senders.push(new WebPushSender(vapid, tls.ca ? new Agent({ ca: tls.ca, keepAlive: true }) : undefined));
+  if (vapid) {
+    // Kept-alive connections, at most as many per push service as pushes may be in flight: one TLS handshake per
+    // connection, not per push, and never a burst of new connections to one service.
+    const agent = new Agent({
+      keepAlive: true,
+      maxSockets: config.PUSH_SEND_CONCURRENCY,
+      ...(tls.ca ? { ca: tls.ca } : {}),
+    });
+    senders.push(new WebPushSender(vapid, agent));
+  }
   if (config.FCM_SERVICE_ACCOUNT_FILE) {
     const account = JSON.parse(await readFile(config.FCM_SERVICE_ACCOUNT_FILE, 'utf8')) as ServiceAccount;
     for (const field of ['project_id', 'client_email', 'private_key', 'token_uri'] as const) {

@@ -1,4 +1,6 @@
-import type { Agent } from 'node:https';
+import https, { type Agent } from 'node:https';
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
 import webpush from 'web-push';
 import type { PushSubscriptionRow } from '../store/push-repo.js';
 import { outcomeOfStatus, type PushMessage, type PushOutcome, type PushSender, retryAfter } from './push-provider.js';
@@ -10,40 +12,103 @@ export interface VapidSettings {
   subject: string;
 }
 
-/** Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm payload encryption (RFC 8291), by the `web-push` library. */
+/** What the worker encrypts: web-push's generateRequestDetails arguments, without the agent (it stays here). */
+interface EncryptTask {
+  subscription: { endpoint: string; keys: { p256dh: string; auth: string } };
+  payload: string;
+  options: {
+    headers: Record<string, string>;
+    TTL: number;
+    urgency: PushMessage['urgency'];
+    topic: string;
+    contentEncoding: 'aes128gcm';
+  };
+}
+
+/** A Web Push request ready to post: headers (VAPID, TTL, Topic, ...) and the encrypted body. */
+interface EncryptedRequest {
+  method: string;
+  headers: Record<string, string | number>;
+  body: Uint8Array;
+  endpoint: string;
+}
+
+/**
+ * Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm payload encryption (RFC 8291), by the `web-push` library.
+ * The encryption (one ECDH key pair and shared secret per message, as RFC 8291 requires) runs in a small pool of
+ * worker threads (`web-push-encrypt-worker.mjs`), so a fan-out of thousands of pushes a second leaves the event loop
+ * to the requests; the request itself goes out here, over `agent`.
+ */
 export class WebPushSender implements PushSender {
   readonly kind = 'webpush' as const;
   /** Signed VAPID headers per push service origin: one ES256 signature per service and 12 h, not one per push. */
   private readonly vapidHeaders = new Map<string, { authorization: string; renewAt: number }>();
+  private readonly pool = new Piscina<EncryptTask, EncryptedRequest>({
+    filename: new URL('./web-push-encrypt-worker.mjs', import.meta.url).href,
+    // One thread per spare core, at most 4; one started at once, so the first pushes do not wait for it (a claim
+    // whose sends outlast its lease would be claimed and sent again). Idle threads do not keep the process alive.
+    minThreads: 1,
+    maxThreads: Math.max(1, Math.min(4, availableParallelism() - 1)),
+    idleTimeout: 60_000,
+    // Plain JavaScript: no loader (tsx, vitest) to start in each thread.
+    execArgv: [],
+  });
+
   constructor(
     private readonly vapid: VapidSettings,
-    /** TLS settings for the push services (tests trust a local one). */
-    private readonly agent?: Agent,
+    /** Connections to the push services: kept alive, bounded per service (tests also trust a local CA there). */
+    private readonly agent: Agent,
   ) {}
 
   async send(device: PushSubscriptionRow, m: PushMessage): Promise<PushOutcome> {
+    let request: EncryptedRequest;
     try {
-      await webpush.sendNotification(
-        { endpoint: device.endpoint, keys: { p256dh: device.p256dh ?? '', auth: device.auth ?? '' } },
-        m.payload,
-        {
+      request = await this.pool.run({
+        subscription: { endpoint: device.endpoint, keys: { p256dh: device.p256dh ?? '', auth: device.auth ?? '' } },
+        payload: m.payload,
+        options: {
           headers: { Authorization: this.authorization(device.endpoint) },
           TTL: m.ttlSeconds,
           urgency: m.urgency,
           topic: m.collapseKey,
           contentEncoding: 'aes128gcm',
-          timeout: 10_000,
-          ...(this.agent ? { agent: this.agent } : {}),
         },
-      );
-      return { kind: 'sent' };
-    } catch (err) {
-      if (err instanceof webpush.WebPushError) {
-        return outcomeOfStatus(err.statusCode, err.body ?? err.message, retryAfter(err.headers?.['retry-after']));
-      }
-      // A network failure or timeout: the push service may be back soon.
+      });
+    } catch {
+      // Keys web-push cannot use, or the pool was closed: tried again after the back-off, then given up.
       return { kind: 'retry', status: 0 };
     }
+    return this.post(request);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+
+  private post(r: EncryptedRequest): Promise<PushOutcome> {
+    return new Promise((resolve) => {
+      const req = https.request(
+        r.endpoint,
+        { method: r.method, headers: r.headers, agent: this.agent, timeout: 10_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', () => resolve({ kind: 'retry', status: 0 }));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status <= 299) resolve({ kind: 'sent' });
+            else {
+              const reason = Buffer.concat(chunks).toString('utf8') || `HTTP ${status}`;
+              resolve(outcomeOfStatus(status, reason, retryAfter(res.headers['retry-after'])));
+            }
+          });
+        },
+      );
+      // A network failure or timeout: the push service may be back soon.
+      req.on('timeout', () => req.destroy(new Error('push service timed out')));
+      req.on('error', () => resolve({ kind: 'retry', status: 0 }));
+      req.end(Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength));
+    });
   }
 
   /** `vapid t=<JWT>, k=<key>` for the endpoint's origin (the JWT's `aud`), renewed an hour before it expires. */

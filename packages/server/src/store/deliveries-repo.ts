@@ -139,7 +139,25 @@ export async function takeDueHeld(tx: Queryable, now: Date, groups: number): Pro
 }
 
 /**
- * For senders: claims up to `limit` due, unsent messages of a channel for `leaseMs`. Rows locked by another node's
+ * An older message of the same user, channel and booking, due and not done: the message `o` must wait for it. A push
+ * service replaces a queued push by a later one of the same Topic (one per booking), and a phone shows the later mail
+ * last: sent side by side (two passes, or two nodes), the older change could arrive last and stand as the current one.
+ * One that waits for a retry (due later) does not hold the newer back.
+ */
+const OLDER_OF_SAME_BOOKING = (o: string, now: string) =>
+  `SELECT 1 FROM notification_outbox older
+    WHERE older.user_id = ${o}.user_id AND older.channel = ${o}.channel AND older.booking_id = ${o}.booking_id
+      AND older.id < ${o}.id AND older.sent_at IS NULL AND older.due_at <= ${now}`;
+
+/** A newer message of the same user, channel and booking waits for `o` (see OLDER_OF_SAME_BOOKING). */
+const NEWER_WAITING = (o: string) =>
+  `SELECT 1 FROM notification_outbox newer
+    WHERE newer.user_id = ${o}.user_id AND newer.channel = ${o}.channel AND newer.booking_id = ${o}.booking_id
+      AND newer.id > ${o}.id AND newer.sent_at IS NULL`;
+
+/**
+ * For senders: claims up to `limit` due, unsent messages of a channel for `leaseMs`, never a message while an older
+ * one of its booking is still to go (OLDER_OF_SAME_BOOKING). Rows locked by another node's
  * claim are skipped (SKIP LOCKED); a claim whose sender died is taken again once its lease ran out, so a message is
  * sent at least once — send with the row id as the provider's idempotency key / Message-ID.
  */
@@ -166,10 +184,12 @@ export async function claimDue(
   }>(
     `UPDATE notification_outbox SET claimed_until = $3, attempts = attempts + 1
       WHERE id IN (
-        SELECT id FROM notification_outbox
-         WHERE channel = $1 AND sent_at IS NULL AND due_at <= $2 AND (claimed_until IS NULL OR claimed_until <= $2)
-         ORDER BY due_at, id LIMIT $4
-         FOR UPDATE SKIP LOCKED)
+        SELECT o.id FROM notification_outbox o
+         WHERE o.channel = $1 AND o.sent_at IS NULL AND o.due_at <= $2
+           AND (o.claimed_until IS NULL OR o.claimed_until <= $2)
+           AND NOT EXISTS (${OLDER_OF_SAME_BOOKING('o', '$2')})
+         ORDER BY o.due_at, o.id LIMIT $4
+         FOR UPDATE OF o SKIP LOCKED)
       RETURNING *`,
     [channel, now, new Date(now.getTime() + leaseMs), limit],
   );
@@ -191,27 +211,37 @@ export async function claimDue(
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }
 
-/** Ends messages: `sent`, or `failed` once their retries ran out (kept for the retention period, then pruned). */
+/**
+ * Ends messages: `sent`, or `failed` once their retries ran out (kept for the retention period, then pruned). True
+ * when a newer message of one of their bookings was waiting for them: the sender claims again.
+ */
 export async function markSent(
   db: Queryable,
   ids: number[],
   at: Date,
   outcome: 'sent' | 'failed' = 'sent',
-): Promise<void> {
-  if (ids.length === 0) return;
-  await db.query(
-    'UPDATE notification_outbox SET sent_at = $2, outcome = $3 WHERE id = ANY($1::int8[]) AND sent_at IS NULL',
+): Promise<boolean> {
+  if (ids.length === 0) return false;
+  const rows = await db.query<{ waiting: boolean }>(
+    `UPDATE notification_outbox o SET sent_at = $2, outcome = $3 WHERE id = ANY($1::int8[]) AND sent_at IS NULL
+     RETURNING EXISTS (${NEWER_WAITING('o')}) AS waiting`,
     [ids, at, outcome],
   );
+  return rows.some((r) => r.waiting);
 }
 
-/** Gives claimed messages back, due again at `dueAt` (a push service asked to retry later). */
-export async function deferOutbox(db: Queryable, ids: number[], dueAt: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await db.query(
-    'UPDATE notification_outbox SET due_at = $2, claimed_until = NULL WHERE id = ANY($1::int8[]) AND sent_at IS NULL',
+/**
+ * Gives claimed messages back, due again at `dueAt` (a push service asked to retry later). True when a newer message
+ * of one of their bookings was waiting for them: it need not wait for the retry.
+ */
+export async function deferOutbox(db: Queryable, ids: number[], dueAt: Date): Promise<boolean> {
+  if (ids.length === 0) return false;
+  const rows = await db.query<{ waiting: boolean }>(
+    `UPDATE notification_outbox o SET due_at = $2, claimed_until = NULL WHERE id = ANY($1::int8[]) AND sent_at IS NULL
+     RETURNING EXISTS (${NEWER_WAITING('o')}) AS waiting`,
     [ids, dueAt],
   );
+  return rows.some((r) => r.waiting);
 }
 
 /** Messages done (sent or failed) before `olderThan`: the retention sweep deletes them. */

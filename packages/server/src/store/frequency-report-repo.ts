@@ -7,6 +7,7 @@ export interface CategoryCounts {
   pushSent: number;
   emailSent: number;
   emailOpened: number;
+  pushOpened: number;
   opened: number;
   medianSecondsToOpen: number | null;
   turnedOff: number;
@@ -22,10 +23,17 @@ export async function frequencyCounts(db: Queryable, from: Date, to: Date): Prom
          FROM notifications WHERE created_at >= $1 AND created_at < $2 GROUP BY category`,
       [from, to],
     ),
-    db.query<{ category: NotificationCategory; push: number; email: number; email_opened: number }>(
+    db.query<{
+      category: NotificationCategory;
+      push: number;
+      email: number;
+      email_opened: number;
+      push_opened: number;
+    }>(
       `SELECT category, count(*) FILTER (WHERE channel = 'push')::int AS push,
               count(*) FILTER (WHERE channel = 'email')::int AS email,
-              count(o.outbox_id) FILTER (WHERE channel = 'email')::int AS email_opened
+              count(o.outbox_id) FILTER (WHERE channel = 'email')::int AS email_opened,
+              count(o.outbox_id) FILTER (WHERE channel = 'push')::int AS push_opened
          FROM notification_outbox LEFT JOIN notification_opens o ON o.outbox_id = notification_outbox.id
         WHERE kind = 'single' AND outcome = 'sent' AND sent_at >= $1 AND sent_at < $2 GROUP BY category`,
       [from, to],
@@ -46,6 +54,7 @@ export async function frequencyCounts(db: Queryable, from: Date, to: Date): Prom
         pushSent: 0,
         emailSent: 0,
         emailOpened: 0,
+        pushOpened: 0,
         opened: 0,
         medianSecondsToOpen: null,
         turnedOff: 0,
@@ -65,6 +74,7 @@ export async function frequencyCounts(db: Queryable, from: Date, to: Date): Prom
       pushSent: Number(r.push),
       emailSent: Number(r.email),
       emailOpened: Number(r.email_opened),
+      pushOpened: Number(r.push_opened),
     });
   for (const r of off) entry(r.category).turnedOff = Number(r.n);
   return [...out.values()];

@@ -10,3 +10,14 @@ export async function recordOpen(db: Queryable, outboxId: number, at: Date): Pro
   );
   return rows.length > 0;
 }
+
+/** `recordOpen` for several messages in one statement (a grouped push notification clicked). */
+export async function recordOpens(db: Queryable, outboxIds: number[], at: Date): Promise<void> {
+  if (outboxIds.length === 0) return;
+  await db.query(
+    `INSERT INTO notification_opens (outbox_id, opened_at)
+     SELECT id, $2 FROM notification_outbox WHERE id = ANY($1::int8[])
+     ON CONFLICT (outbox_id) DO NOTHING`,
+    [outboxIds, at],
+  );
+}

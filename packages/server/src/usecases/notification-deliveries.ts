@@ -165,7 +165,7 @@ export class DeliveryService {
     return claimDue(this.db, channel, now, leaseMs, limit);
   }
 
-  markSent(ids: number[], at: Date = this.now()): Promise<void> {
-    return markSent(this.db, ids, at);
+  async markSent(ids: number[], at: Date = this.now()): Promise<void> {
+    await markSent(this.db, ids, at);
   }
 }

@@ -168,6 +168,7 @@ export class PreferenceService {
             pushSent: 0,
             emailSent: 0,
             emailOpened: 0,
+            pushOpened: 0,
             opened: 0,
             medianSecondsToOpen: null,
             turnedOff: 0,

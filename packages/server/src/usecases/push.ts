@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Booking, PushDevice, SubscribePushRequest } from '@slotcast/protocol';
 import { DETAILS, SlotcastError } from '@slotcast/protocol';
+import type { MailOpenMarks } from '../mail/open-marks.js';
 import type { ActionTokens } from '../push/action-tokens.js';
 import type { Db } from '../store/db.js';
+import { recordOpens } from '../store/notification-opens-repo.js';
 import { deleteDevice, listDevices, upsertSubscription } from '../store/push-repo.js';
 import { getUser } from '../store/users-repo.js';
 import type { Caller } from './actor.js';
@@ -15,6 +17,9 @@ export class PushService {
       db: Db;
       bookings: BookingService;
       actionTokens: ActionTokens;
+      /** The `open` marks pushes carry: the same MAC of the outbox row a mail's link carries. */
+      openMarks: MailOpenMarks;
+      now?: () => Date;
       /** The VAPID public key browsers subscribe with; null when Web Push is not configured. */
       vapidPublicKey: string | null;
       /** PUSH_ENDPOINT_HOSTS: where a Web Push endpoint may point (see hostAllowed). */
@@ -84,6 +89,16 @@ export class PushService {
       },
     );
     return result.body;
+  }
+
+  /**
+   * A clicked notification: its pushes count as opened (frequency report), each once, whoever clicks twice. A mark
+   * that is not genuine refuses the whole request, so nothing is counted from a made-up list.
+   */
+  async recordOpens(marks: string[]): Promise<void> {
+    const ids = marks.map((m) => this.deps.openMarks.verify(m));
+    if (ids.some((id) => id === null)) throw new SlotcastError('AUTH_TOKEN_INVALID', 'Not a mark this server made');
+    await recordOpens(this.deps.db, [...new Set(ids as number[])], this.deps.now?.() ?? new Date());
   }
 }
 

@@ -4,6 +4,7 @@ import type { NodeBus } from '../bus/node-bus.js';
 import type { Config } from '../config.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { ComposeNotificationMail } from '../mail/notification-mail.js';
+import type { MailOpenMarks } from '../mail/open-marks.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ActionTokens } from '../push/action-tokens.js';
 import type { PushSender } from '../push/push-provider.js';
@@ -37,6 +38,7 @@ export async function startNodeWorkers(deps: {
   composeMail: ComposeNotificationMail;
   pushSenders: PushSender[];
   actionTokens: ActionTokens;
+  openMarks: MailOpenMarks;
   now?: () => Date;
 }): Promise<{ outbox: OutboxSender | null; stop(): Promise<void> }> {
   const { config, bus, db, logger, now } = deps;
@@ -63,6 +65,8 @@ export async function startNodeWorkers(deps: {
               db,
               senders: deps.pushSenders,
               actionTokens: deps.actionTokens,
+              openMarks: deps.openMarks,
+              sendConcurrency: config.PUSH_SEND_CONCURRENCY,
               logger: logger.child({ component: 'push' }),
               now,
               onOutcome: (provider, outcome) => deps.metrics.pushSends.inc({ provider, outcome }),

@@ -139,7 +139,9 @@ export class OutboxSender {
 
   private async settle(rows: OutboxRow[], result: SendResult): Promise<void> {
     const at = this.now();
-    await markSent(this.o.db, result.sent, at);
+    // A newer message of a booking is not claimed while an older one is out (deliveries-repo: claimDue); once that
+    // one is done or deferred, claim again for it.
+    let unblocked = await markSent(this.o.db, result.sent, at);
     const done = new Set([...result.sent, ...result.failed]);
     const asked = new Map(result.retry.map((r) => [r.id, r.afterSeconds]));
     const failed = [...result.failed];
@@ -156,12 +158,13 @@ export class OutboxSender {
     }
     if (failed.length) {
       this.o.logger.warn({ channel: rows[0]?.channel, ids: failed.slice(0, 20) }, 'outbox messages given up');
-      await markSent(this.o.db, failed, at, 'failed');
+      if (await markSent(this.o.db, failed, at, 'failed')) unblocked = true;
     }
     for (const [wait, ids] of later) {
-      await deferOutbox(this.o.db, ids, new Date(at.getTime() + wait));
+      if (await deferOutbox(this.o.db, ids, new Date(at.getTime() + wait))) unblocked = true;
       this.wakeIn(wait);
     }
+    if (unblocked) this.poke();
   }
 
   /** A pass when the earliest deferred row is due (the sweep would find it too, later). */

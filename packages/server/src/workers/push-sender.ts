@@ -10,8 +10,15 @@ import {
   PUSH_DELIVERY,
   pushActions,
 } from '../domain/push-content.js';
+import type { MailOpenMarks } from '../mail/open-marks.js';
 import type { ActionTokens } from '../push/action-tokens.js';
-import { MAX_PAYLOAD_BYTES, type PushMessage, type PushOutcome, type PushSender } from '../push/push-provider.js';
+import {
+  DEFAULT_SEND_CONCURRENCY,
+  MAX_PAYLOAD_BYTES,
+  type PushMessage,
+  type PushOutcome,
+  type PushSender,
+} from '../push/push-provider.js';
 import { getBookings } from '../store/bookings-repo.js';
 import type { Queryable } from '../store/db.js';
 import type { OutboxRow } from '../store/deliveries-repo.js';
@@ -19,13 +26,12 @@ import { devicesOfUsers, type PushRecipientDevice, removeSubscriptions, sentAmon
 import type { ChannelSender, SendResult } from './outbox-sender.js';
 import { PushSendRecorder } from './push-send-recorder.js';
 
-/** Pushes in flight per node and claim: enough to hide a push service's latency, few enough not to flood it. */
-export const DEFAULT_SEND_CONCURRENCY = 64;
-
 export interface PushChannelDeps {
   db: Queryable;
   senders: PushSender[];
   actionTokens: ActionTokens;
+  /** Signs each payload's `open` mark (a click counts the message as opened); without it, clicks are not counted. */
+  openMarks?: MailOpenMarks;
   logger: Logger;
   now?: () => Date;
   sendConcurrency?: number;
@@ -75,30 +81,30 @@ export function pushChannel(deps: PushChannelDeps): ChannelSender {
           const messages = new Map<string, Promise<PushMessage>>();
           const messageFor = (role: PushRecipientDevice['role']) => {
             let m = messages.get(role);
-            if (!m) messages.set(role, (m = render(deps.actionTokens, row, role, bookings)));
+            if (!m) messages.set(role, (m = render(deps, row, role, bookings)));
             return m;
           };
           let retry = false;
           let retryAfter = 0;
           await Promise.all(
-            todo.map((device) =>
-              limit(async () => {
-                const outcome = await senders.get(device.provider)!.send(device, await messageFor(device.role));
-                deps.onOutcome?.(device.provider, outcome.kind);
-                // Recorded at once, not with the claim: a node killed mid-claim leaves about one round trip (the
-                // group commit in flight) between the service's 201 and the record that keeps the next claimer off.
-                if (outcome.kind === 'sent') await recorder.record(device.id, row.id);
-                else if (outcome.kind === 'gone') gone.push(device.id);
-                else if (outcome.kind === 'retry') {
-                  retry = true;
-                  retryAfter = Math.max(retryAfter, outcome.retryAfterSeconds ?? 0);
-                } else
-                  deps.logger.warn(
-                    { provider: device.provider, status: outcome.status, reason: outcome.reason, outboxId: row.id },
-                    'push refused by the push service; not retried',
-                  );
-              }),
-            ),
+            todo.map(async (device) => {
+              const message = await messageFor(device.role);
+              // The slot is the push in flight; waiting for its record does not hold one.
+              const outcome = await limit(() => senders.get(device.provider)!.send(device, message));
+              deps.onOutcome?.(device.provider, outcome.kind);
+              // Recorded at once, not with the claim: a node killed mid-claim leaves about one round trip (the
+              // group commit in flight) between the service's 201 and the record that keeps the next claimer off.
+              if (outcome.kind === 'sent') await recorder.record(device.id, row.id);
+              else if (outcome.kind === 'gone') gone.push(device.id);
+              else if (outcome.kind === 'retry') {
+                retry = true;
+                retryAfter = Math.max(retryAfter, outcome.retryAfterSeconds ?? 0);
+              } else
+                deps.logger.warn(
+                  { provider: device.provider, status: outcome.status, reason: outcome.reason, outboxId: row.id },
+                  'push refused by the push service; not retried',
+                );
+            }),
           );
           if (retry) result.retry.push({ id: row.id, afterSeconds: retryAfter || undefined });
           else result.sent.push(row.id);
@@ -129,7 +135,7 @@ export function messageUuid(outboxId: number): string {
 
 /** The buttons follow the booking as it is when the push goes out: no Confirm on a request already cancelled. */
 async function render(
-  actionTokens: ActionTokens,
+  { actionTokens, openMarks }: Pick<PushChannelDeps, 'actionTokens' | 'openMarks'>,
   row: OutboxRow,
   role: PushRecipientDevice['role'],
   bookings: Map<string, { id: string; status: string; version: number }>,
@@ -159,6 +165,7 @@ async function render(
     body: row.body,
     url: deepLink({ bookingId: row.bookingId }),
     actions,
+    open: openMarks?.sign(row.id),
   };
   const delivery = PUSH_DELIVERY[category];
   return {

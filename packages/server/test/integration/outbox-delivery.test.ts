@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Booking, NotificationPage, NotificationPreferences, PushDevice, PushPayload } from '@slotcast/protocol';
 import { DateTime } from 'luxon';
 import pino from 'pino';
@@ -8,9 +9,11 @@ import { ActionTokens } from '../../src/push/action-tokens.js';
 import { createPushSenders } from '../../src/push/push-senders.js';
 import {
   claimDue,
+  deferOutbox,
   insertOutbox,
   markSent,
   type NewOutboxRow,
+  type OutboxRow,
   pruneSentOutbox,
 } from '../../src/store/deliveries-repo.js';
 import { recordSends } from '../../src/store/push-repo.js';
@@ -275,6 +278,29 @@ describe.each(DB_KINDS)('push and email through the outbox on %s', (kind) => {
     await insertOutbox(server.slotcast.db, rowsFor(w.a.owner.user.id, 1, 'after'));
     await expect.poll(() => titles('a-owner-2'), POLL).toEqual(['lease 0', 'after 0']);
     await expect.poll(() => titles('a-owner-1'), POLL).toEqual(['after 0']);
+  });
+
+  it('claims a newer message of a booking only once the older one is sent or waits for a retry', async () => {
+    const [sentFirst, retriedFirst] = [randomUUID(), randomUUID()];
+    const rows = [sentFirst, retriedFirst].flatMap((bookingId) =>
+      rowsFor(w.admin.user.id, 2, bookingId).map((r) => ({ ...r, bookingId })),
+    );
+    const titlesOf = (rs: OutboxRow[]) => rs.map((r) => r.title);
+    // All in one transaction, rolled back: this node's sender never sees these rows.
+    const rolledBack = server.slotcast.db.transaction(async (tx) => {
+      await insertOutbox(tx, rows);
+      const claim = async () =>
+        (await claimDue(tx, 'push', now, LEASE_MS, 100)).filter((r) => r.userId === w.admin.user.id);
+      const olders = await claim();
+      expect(titlesOf(olders)).toEqual([`${sentFirst} 0`, `${retriedFirst} 0`]);
+      // The older ones are out (claimed by a sender): a second claimer, on any node, takes neither newer one.
+      expect(await claim()).toEqual([]);
+      expect(await markSent(tx, [olders[0]!.id], now)).toBe(true);
+      expect(await deferOutbox(tx, [olders[1]!.id], new Date(now.getTime() + 60_000))).toBe(true);
+      expect(titlesOf(await claim())).toEqual([`${sentFirst} 1`, `${retriedFirst} 1`]);
+      throw new Error('rollback');
+    });
+    await expect(rolledBack).rejects.toThrow('rollback');
   });
 
   it('prunes sent and failed messages past retention, and never one still to send', async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Booking, PushDevice, PushDeviceList, PushPayload } from '@slotcast/protocol';
+import type { Booking, FrequencyReport, PushDevice, PushDeviceList, PushPayload } from '@slotcast/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 import { collapseKey } from '../../src/domain/push-content.js';
@@ -228,13 +228,54 @@ describe.each(DB_KINDS)('push delivery on %s', (kind) => {
 
   it('lets a newer change of a booking replace the older one queued for an offline device', async () => {
     webPush.setOffline('staff-phone', true);
-    const before = webPush.attempts.filter((a) => a.device === 'staff-phone').length;
     const booking = (await book(server, w.alice, w.a, slotAt(6, 10))).body as Booking;
+    // Cancelled at once, so both messages are due together: the request must still reach the service first.
     await transition(w.alice, booking, 'cancel');
-    await expect.poll(() => webPush.attempts.filter((a) => a.device === 'staff-phone').length, POLL).toBe(before + 2);
-    const queued = webPush.queued('staff-phone').map((p) => JSON.parse(p.payload) as PushPayload);
-    expect(queued.map((p) => [p.bookingId, p.title])).toEqual([[booking.id, 'Booking cancelled by the customer']]);
+    // Counted by this booking's Topic: a push of an earlier test may still be on its way to this device.
+    const topic = collapseKey({ id: '', bookingId: booking.id });
+    await expect
+      .poll(() => webPush.attempts.filter((a) => a.device === 'staff-phone' && a.topic === topic).length, POLL)
+      .toBe(2);
+    const queued = webPush
+      .queued('staff-phone')
+      .map((p) => JSON.parse(p.payload) as PushPayload)
+      .filter((p) => p.bookingId === booking.id);
+    expect(queued.map((p) => p.title)).toEqual(['Booking cancelled by the customer']);
     webPush.setOffline('staff-phone', false);
+  });
+
+  it('counts a clicked push as opened once per message, for the frequency report; a made-up mark counts nothing', async () => {
+    const hour = 3_600_000;
+    const opened = async () => {
+      const res = await api<FrequencyReport>(
+        server,
+        'GET',
+        `/admin/notification-frequency?from=${new Date(Date.now() - hour).toISOString()}&to=${new Date(Date.now() + hour).toISOString()}`,
+        { token: w.admin.token },
+      );
+      return res.body.categories.find((c) => c.category === 'request')!.pushOpened;
+    };
+    const clicked = (marks: string[]) => api(server, 'POST', '/push/opens', { body: { marks } });
+    const pushedTo = async (slot: string) => {
+      const booking = (await book(server, w.alice, w.a, slot)).body as Booking;
+      await expect.poll(() => payloads('owner-phone').filter((p) => p.bookingId === booking.id).length, POLL).toBe(1);
+      return payloads('owner-phone').find((p) => p.bookingId === booking.id)!;
+    };
+    const [first, second] = [await pushedTo(slotAt(8, 10)), await pushedTo(slotAt(8, 12))];
+    expect(first.open).toMatch(/^\d+\.[\w-]{22}$/);
+    const before = await opened();
+
+    expect((await clicked([first.open!])).status).toBe(204);
+    expect(await opened()).toBe(before + 1);
+    // Clicked again, and then as part of a grouped notification with the second: each counted once.
+    expect((await clicked([first.open!])).status).toBe(204);
+    expect((await clicked([first.open!, second.open!])).status).toBe(204);
+    expect(await opened()).toBe(before + 2);
+
+    const forged = `${first.open!.split('.')[0]}.${'A'.repeat(22)}`;
+    expect(await clicked([forged])).toMatchObject({ status: 401, body: { code: 'AUTH_TOKEN_INVALID' } });
+    expect((await clicked([])).status).toBe(400);
+    expect(await opened()).toBe(before + 2);
   });
 
   it('keeps a push within 4 KB however long the reason given', async () => {

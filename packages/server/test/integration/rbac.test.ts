@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Booking, BookingAction, ErrorCode, Problem } from '@slotcast/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MailOpenMarks } from '../../src/mail/open-marks.js';
 import { UnsubscribeTokens } from '../../src/mail/unsubscribe-tokens.js';
 import { ActionTokens } from '../../src/push/action-tokens.js';
 import { DB_KINDS } from '../support/databases.js';
@@ -387,6 +388,15 @@ const MATRIX: Record<string, MatrixCase[]> = {
       variant: "Alice's cancel token, pressed by anyone: done once, the same answer for all",
       request: async (ctx) => ({ path: '/push/actions', body: { token: await aliceCancelToken(ctx) } }),
       expected: all(200),
+    },
+  ],
+  // The mark is the only authority, and all it does is count a message as opened once: the same for every caller
+  // (a made-up mark: push.test.ts).
+  'POST /api/v1/push/opens': [
+    {
+      variant: 'a genuine mark (of a message long pruned): nothing to count, no error',
+      request: async () => ({ path: '/push/opens', body: { marks: [new MailOpenMarks(TEST_JWT_SECRET).sign(1e12)] } }),
+      expected: all(204),
     },
   ],
   // The signed link is the only authority: whoever holds Alice's link (her mail provider, anyone) gets the same answer.

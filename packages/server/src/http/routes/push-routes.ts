@@ -17,4 +17,8 @@ export function pushRoutes(app: FastifyInstance, deps: RouteDeps & { push: PushS
     return {};
   });
   handle(ROUTES.runPushAction, async ({ body }) => ({ body: await push.act(body.token) }));
+  handle(ROUTES.recordPushOpens, async ({ body }) => {
+    await push.recordOpens(body.marks);
+    return {};
+  });
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { importJWK, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 /** A browser's side of a subscription: the keys a real browser would make, and the private half to decrypt with. */
 export interface TestDevice {
@@ -26,11 +27,14 @@ export interface ReceivedPush {
   vapid: { aud: string; sub: string; exp: number; publicKey: string };
 }
 
+type VapidClaims = { aud: string; sub: string; exp: number };
+
 /**
  * A Web Push service on loopback that checks what push services check: the VAPID JWT (RFC 8292: ES256 signature by
  * the key in `k`, `aud` = this origin, `exp` within 24 h, `sub` a mailto:/https: contact), that `k` is the
  * applicationServerKey the device subscribed with, TTL and Content-Encoding: aes128gcm, a body of at most 4096
- * bytes; and, like the browser, decrypts the payload (RFC 8291) with the device's private key.
+ * bytes; and, like the browser, decrypts the payload (RFC 8291) with the device's private key. A JWT verified once is
+ * known by its exact string (and key) until it expires, as a push service keeps it.
  *
  * Scripted answers per device (e.g. 503 then 201, or 410); a device marked offline keeps pushes queued, and a new
  * push with the same Topic replaces a queued one (RFC 8030 §5.4).
@@ -38,10 +42,15 @@ export interface ReceivedPush {
 export class WebPushService {
   readonly received: ReceivedPush[] = [];
   /** Every request that reached the service, accepted or not. */
-  readonly attempts: { device: string; status: number }[] = [];
+  readonly attempts: { device: string; status: number; topic: string | undefined }[] = [];
   private readonly script = new Map<string, number[]>();
   private readonly offline = new Map<string, ReceivedPush[]>();
   private server!: https.Server;
+  /**
+   * JWTs already verified, by their exact string and key, until they expire: a sender signs one per push service and
+   * reuses it for hours, and a push service checks its signature once, not once per push.
+   */
+  private readonly verified = new LRUCache<string, VapidClaims>({ max: 1_000 });
   origin = '';
 
   constructor(
@@ -119,7 +128,7 @@ export class WebPushService {
     const device = name ? this.devices.get(name) : undefined;
     if (req.method !== 'POST' || !device) return { status: 404, message: 'no such subscription' };
     const reply = (status: number, message = '') => {
-      this.attempts.push({ device: device.name, status });
+      this.attempts.push({ device: device.name, status, topic: req.headers.topic as string | undefined });
       return { status, message };
     };
 
@@ -127,26 +136,31 @@ export class WebPushService {
     if (!auth) return reply(401, 'missing VAPID authorization');
     const [, jwt, k] = auth as unknown as [string, string, string];
     if (k !== this.applicationServerKey) return reply(403, 'k is not the key the subscription was made with');
-    const point = Buffer.from(k, 'base64url');
-    const key = await importJWK(
-      {
-        kty: 'EC',
-        crv: 'P-256',
-        x: point.subarray(1, 33).toString('base64url'),
-        y: point.subarray(33, 65).toString('base64url'),
-      },
-      'ES256',
-    );
-    let claims: { aud: string; sub: string; exp: number };
-    try {
-      const { payload } = await jwtVerify(jwt, key, { algorithms: ['ES256'], audience: this.origin });
-      claims = payload as typeof claims;
-    } catch (err) {
-      return reply(403, `VAPID JWT refused: ${(err as Error).message}`);
-    }
     const now = Math.floor(Date.now() / 1000);
-    if (typeof claims.exp !== 'number' || claims.exp > now + 24 * 3600) return reply(403, 'exp beyond 24 hours');
-    if (!/^(mailto:|https:)/.test(claims.sub ?? '')) return reply(403, 'sub is not a mailto: or https: contact');
+    let claims: VapidClaims | undefined = this.verified.get(`${k} ${jwt}`);
+    // Seen and verified before: only its expiry can have changed.
+    if (claims && claims.exp <= now) return reply(403, 'VAPID JWT refused: "exp" claim timestamp check failed');
+    if (!claims) {
+      const point = Buffer.from(k, 'base64url');
+      const key = await importJWK(
+        {
+          kty: 'EC',
+          crv: 'P-256',
+          x: point.subarray(1, 33).toString('base64url'),
+          y: point.subarray(33, 65).toString('base64url'),
+        },
+        'ES256',
+      );
+      try {
+        const { payload } = await jwtVerify(jwt, key, { algorithms: ['ES256'], audience: this.origin });
+        claims = payload as unknown as VapidClaims;
+      } catch (err) {
+        return reply(403, `VAPID JWT refused: ${(err as Error).message}`);
+      }
+      if (typeof claims.exp !== 'number' || claims.exp > now + 24 * 3600) return reply(403, 'exp beyond 24 hours');
+      if (!/^(mailto:|https:)/.test(claims.sub ?? '')) return reply(403, 'sub is not a mailto: or https: contact');
+      this.verified.set(`${k} ${jwt}`, claims);
+    }
 
     const ttl = Number(req.headers.ttl);
     if (req.headers.ttl === undefined || !Number.isInteger(ttl) || ttl < 0) return reply(400, 'TTL header required');
