@@ -4,6 +4,9 @@ import type { CursorStore } from './cursor-store.js';
 import type { NetworkStatus } from './network-status.js';
 import type { TokenManager } from './token-manager.js';
 
+/** How long one connection attempt may take unless `connectTimeoutMs` says otherwise. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 /** Connection settings of RealtimeClient. */
 export interface ConnectionOptions {
   /** The server's origin (no path: a path would name a Socket.IO namespace); omit in a browser for the page's. */
