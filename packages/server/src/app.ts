@@ -263,6 +263,7 @@ export async function createSlotcast(
       concurrency: config.SOCKET_HANDSHAKE_CONCURRENCY,
       maxWaitMs: config.SOCKET_HANDSHAKE_MAX_WAIT_MS,
     },
+    replayConcurrency: config.SOCKET_REPLAY_CONCURRENCY,
     beforeAuth: limits.enabled ? [handshakeThrottle(limits, clientAddressOf(config.TRUST_PROXY))] : [],
   });
   attachSocketLimits(gateway.io, limits, metrics, logger);

@@ -161,6 +161,11 @@ const ConfigSchema = z.object({
    * client's connect timeout (the SDK's: 10 s) end an attempt it already spent work on.
    */
   SOCKET_HANDSHAKE_MAX_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  /**
+   * Replays (reconnecting sockets reading what they missed) at once on this node. Their reads in the same tick share
+   * one statement, so more at once means fewer, larger reads.
+   */
+  SOCKET_REPLAY_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(200),
   RATE_LIMIT_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
   RATE_LIMIT_SOCKET_FOLLOW: rate.prefault('120/60'),
   RATE_LIMIT_SOCKET_UNFOLLOW: rate.prefault('120/60'),
