@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendEvents, type EventScope, readEvents, readEventsMany } from '../../src/store/event-log.js';
+import { appendEvents, type EventScope, type NewEvent, readEvents, readEventsMany } from '../../src/store/event-log.js';
 import { DB_KINDS, freshDb, type TestDb } from '../support/databases.js';
 
 describe.each(DB_KINDS)('replay reads on %s', (kind) => {
@@ -13,7 +13,7 @@ describe.each(DB_KINDS)('replay reads on %s', (kind) => {
   beforeAll(async () => {
     t = await freshDb(kind);
     // Booking events of every vendor × customer, private notifications, and account events nobody may replay.
-    const events = [];
+    const events: NewEvent[] = [];
     for (let round = 0; round < 4; round++) {
       for (const vendorId of vendors) {
         for (const customerId of customers) {
