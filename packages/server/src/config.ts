@@ -153,12 +153,15 @@ const ConfigSchema = z.object({
   RATE_LIMIT_HTTP_MUTATIONS: rate.prefault('300/60'),
   RATE_LIMIT_HTTP_READS: rate.prefault('1200/60'),
   RATE_LIMIT_SOCKET_HANDSHAKES: rate.prefault('60/60'),
-  /** Handshake authentications (token and session checks) at once on this node; the rest wait their turn. */
-  SOCKET_HANDSHAKE_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32),
+  /**
+   * Handshake authentications (token and session checks) at once on this node; the rest wait their turn. Session
+   * checks in flight in the same tick share one query, so this bounds the queries' size more than their number.
+   */
+  SOCKET_HANDSHAKE_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(256),
   /**
    * The longest a handshake is expected to wait for its turn (the queue ahead of it over the rate the node clears
    * them); past it the node refuses at once with RATE_LIMITED and a retry time of its own, instead of letting the
-   * client's connect timeout (the SDK's: 10 s) end an attempt it already spent work on.
+   * client's connect timeout (the SDK's: 20 s) end an attempt it already spent work on.
    */
   SOCKET_HANDSHAKE_MAX_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
   /**

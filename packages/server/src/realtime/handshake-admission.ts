@@ -1,7 +1,7 @@
 /**
  * Decides whether a handshake may wait for its turn at authentication, from how long it would wait: the handshakes
  * ahead of it divided by the rate this node has been clearing them. One that would wait past `maxWaitMs` is refused at
- * once with a time to come back — a client's connect timeout (the SDK's is 10 s) would otherwise end the attempt after
+ * once with a time to come back — a client's connect timeout (the SDK's is 20 s) would otherwise end the attempt after
  * the node spent work on it, and the client would return with the next wave of timeouts.
  *
  * The times handed out are turns, one per refusal, spaced at the clearing rate after the queue's expected end: the
