@@ -31,7 +31,7 @@ const RECONNECT_WINDOW_MS = 120_000;
 
 /**
  * One simulated user's socket, kept like the SDK keeps it (packages/client's RealtimeConnection, with its defaults):
- * a cursor (the last event id processed), events at or below it dropped as duplicates, a connect timeout of 10 s, and
+ * a cursor (the last event id processed), events at or below it dropped as duplicates, its connect timeout (20 s), and
  * after a drop or a failed attempt a new attempt with `lastEventId: cursor` after the SDK's own full-jitter back-off
  * (base 500 ms, cap 30 s), never sooner than a refusal's `retryAfterMs`. It also keeps every id it received for the
  * delivery ledger, and times connects, replays and commit→receive of live events.
