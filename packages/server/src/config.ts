@@ -160,10 +160,10 @@ const ConfigSchema = z.object({
   SOCKET_HANDSHAKE_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(256),
   /**
    * The longest a handshake is expected to wait for its turn (the queue ahead of it over the rate the node clears
-   * them); past it the node refuses at once with RATE_LIMITED and a retry time of its own, instead of letting the
-   * client's connect timeout (the SDK's: 20 s) end an attempt it already spent work on.
+   * them); past it the node refuses at once with RATE_LIMITED and a retry time of its own. 0 (default): never; measured
+   * slower in storms (docs/performance.md).
    */
-  SOCKET_HANDSHAKE_MAX_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  SOCKET_HANDSHAKE_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /**
    * Replays (reconnecting sockets reading what they missed) at once on this node. Their reads in the same tick share
    * one statement, so more at once means fewer, larger reads.

@@ -38,6 +38,11 @@ describe('HandshakeAdmission', () => {
     expect(waits).toEqual([10_010, 10_020, 10_030]);
   });
 
+  it('never refuses with maxWaitMs 0 (the default)', () => {
+    const a = new HandshakeAdmission({ ...settings, maxWaitMs: 0 });
+    expect(a.refusal(1_000_000)).toBeNull();
+  });
+
   it('never names a wait past maxRetryAfterMs', () => {
     const { a } = admission();
     expect(a.refusal(1_000_000)).toBe(30_000);

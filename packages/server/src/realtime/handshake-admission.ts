@@ -9,7 +9,7 @@
  */
 
 export interface AdmissionSettings {
-  /** The longest expected wait a handshake is queued for; past it, it is refused with a retry time. */
+  /** The longest expected wait a handshake is queued for; past it, it is refused with a retry time. 0: never refuse. */
   maxWaitMs: number;
   /** The clearing rate assumed while too few handshakes have completed to measure it (the start of a storm). */
   minRatePerSec: number;
@@ -17,9 +17,11 @@ export interface AdmissionSettings {
   maxRetryAfterMs: number;
 }
 
-// The assumed rate is what one node cleared in the storm measurements (docs/performance.md): assuming less refused most
-// of a storm at its start, when nothing had completed yet, and handed out turns half a minute long.
-export const DEFAULT_ADMISSION: AdmissionSettings = { maxWaitMs: 3_000, minRatePerSec: 1_000, maxRetryAfterMs: 10_000 };
+// Off by default: in every storm measured (docs/performance.md, "Reconnect storm") refusing made the storm slower, as
+// authentication is slowest at a storm's start, while thousands of connections are being set up, and the refused came
+// back later than the node could have served them. The assumed rate is about what one node cleared there; assuming
+// 200/s refused most of a storm at its start with turns half a minute away.
+export const DEFAULT_ADMISSION: AdmissionSettings = { maxWaitMs: 0, minRatePerSec: 1_000, maxRetryAfterMs: 10_000 };
 
 /** Completions are counted in buckets of this length; the rate is over the last WINDOW buckets. */
 const BUCKET_MS = 250;
@@ -51,6 +53,7 @@ export class HandshakeAdmission {
 
   /** Null to queue a handshake with `waiting` ahead of it; otherwise the milliseconds to tell it to wait. */
   refusal(waiting: number): number | null {
+    if (this.settings.maxWaitMs <= 0) return null;
     const rate = this.ratePerSec();
     const expectedWaitMs = (waiting * 1000) / rate;
     if (expectedWaitMs <= this.settings.maxWaitMs) return null;

@@ -67,7 +67,7 @@ export function checkHandshake(
 /**
  * Authenticates the handshake (signature, expiry, revocation) before the socket exists. Verifications run at most
  * `concurrency` at a time, so a reconnect storm queues instead of starving the event loop and the database pool; a
- * handshake that would wait longer than `maxWaitMs` is refused at once with RATE_LIMITED and its own `retryAfterMs`
+ * handshake that would wait longer than `maxWaitMs` (when set) is refused at once with RATE_LIMITED and its own `retryAfterMs`
  * (handshake-admission.ts) rather than left to time out.
  */
 export function handshakeAuth(
