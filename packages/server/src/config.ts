@@ -155,9 +155,10 @@ const ConfigSchema = z.object({
   RATE_LIMIT_SOCKET_HANDSHAKES: rate.prefault('60/60'),
   /**
    * Handshake authentications (token and session checks) at once on this node; the rest wait their turn. Session
-   * checks in flight in the same tick share one query, so this bounds the queries' size more than their number.
+   * checks in flight in the same tick share one query. 256 at once was measured slower in a storm than 32
+   * (docs/performance.md, "Reconnect storm").
    */
-  SOCKET_HANDSHAKE_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(256),
+  SOCKET_HANDSHAKE_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32),
   /**
    * The longest a handshake is expected to wait for its turn (the queue ahead of it over the rate the node clears
    * them); past it the node refuses at once with RATE_LIMITED and a retry time of its own. 0 (default): never; measured

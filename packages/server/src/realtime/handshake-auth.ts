@@ -28,7 +28,7 @@ export interface HandshakeLimits extends AdmissionSettings {
   concurrency: number;
 }
 
-export const DEFAULT_HANDSHAKE_LIMITS: HandshakeLimits = { concurrency: 256, ...DEFAULT_ADMISSION };
+export const DEFAULT_HANDSHAKE_LIMITS: HandshakeLimits = { concurrency: 32, ...DEFAULT_ADMISSION };
 
 type HandshakeSocket = {
   handshake: { auth: Record<string, unknown> | undefined };
