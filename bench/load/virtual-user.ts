@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents } from '@slotcast/protocol';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { backoffDelay, DEFAULT_BACKOFF } from '../../packages/client/src/backoff.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../packages/client/src/realtime-options.js';
 import type { ClientLedger } from './delivery-ledger.js';
 import type { WorkerCounters } from './worker-counters.js';
 
@@ -24,16 +26,15 @@ export interface UserContext {
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 10_000;
 const MAX_ATTEMPTS = 30;
-const CONNECT_TIMEOUT_MS = 20_000;
 const RECONNECT_WINDOW_MS = 120_000;
 
 /**
- * One simulated user's socket, kept like the SDK keeps it: a cursor (the last event id processed), events at or below
- * it dropped as duplicates, reconnects with `lastEventId: cursor` after full-jitter back-off. It also keeps every id it
- * received for the delivery ledger, and times connects, replays and commit→receive of live events.
+ * One simulated user's socket, kept like the SDK keeps it (packages/client's RealtimeConnection, with its defaults):
+ * a cursor (the last event id processed), events at or below it dropped as duplicates, its connect timeout (20 s), and
+ * after a drop or a failed attempt a new attempt with `lastEventId: cursor` after the SDK's own full-jitter back-off
+ * (base 500 ms, cap 30 s), never sooner than a refusal's `retryAfterMs`. It also keeps every id it received for the
+ * delivery ledger, and times connects, replays and commit→receive of live events.
  */
 export class VirtualUser {
   socket: ClientSocket | null = null;
@@ -68,6 +69,20 @@ export class VirtualUser {
     this.attempt = 0;
     const p = new Promise<boolean>((resolve) => this.waiters.push(resolve));
     this.open();
+    return p;
+  }
+
+  /**
+   * Comes back after a drop the way the SDK does: the first attempt after a full-jitter back-off (a disconnect is a
+   * failure to the SDK), so clients that lost the same server spread over its first back-off window. Resolves
+   * whether it went live by `deadline`.
+   */
+  reconnect(deadline: number): Promise<boolean> {
+    this.wanted = true;
+    this.giveUpAt = deadline;
+    this.attempt = 0;
+    const p = new Promise<boolean>((resolve) => this.waiters.push(resolve));
+    this.retry();
     return p;
   }
 
@@ -119,7 +134,7 @@ export class VirtualUser {
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
-      timeout: CONNECT_TIMEOUT_MS,
+      timeout: DEFAULT_CONNECT_TIMEOUT_MS,
       localAddress: this.ctx.localAddress,
     };
     const socket: ClientSocket = io(this.ctx.url, options);
@@ -203,7 +218,8 @@ export class VirtualUser {
   private retry(retryAfterMs?: number) {
     if (!this.wanted) return;
     this.attempt++;
-    const wait = retryAfterMs ?? Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (this.attempt - 1));
+    // As RealtimeConnection.scheduleRetry: the back-off, but never sooner than the server asked.
+    const wait = Math.max(retryAfterMs ?? 0, backoffDelay(this.attempt, DEFAULT_BACKOFF));
     if (this.attempt > MAX_ATTEMPTS || Date.now() + wait > this.giveUpAt) {
       this.wanted = false;
       this.ctx.counters.error('gave-up');

@@ -58,7 +58,7 @@ export class Child {
   ): Promise<{ child: Child; info: Info }> {
     const proc = fork(fileURLToPath(module), args, {
       cwd: fileURLToPath(ROOT),
-      execArgv: ['--import', import.meta.resolve('tsx'), '--expose-gc', ...execArgv],
+      execArgv: ['--import', import.meta.resolve('tsx'), '--expose-gc', ...profileArgs(), ...execArgv],
       env: { ...process.env, ...env },
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -114,6 +114,15 @@ export class Child {
     await this.exit;
     clearTimeout(timer);
   }
+}
+
+/**
+ * `BENCH_CPU_PROF_DIR=dir` profiles every child (servers and load generator workers alike) with V8's `--cpu-prof`;
+ * each writes its `.cpuprofile` into `dir` when it exits (also on SIGTERM, see serveRpc).
+ */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 /** Kills every child still running (used on the way out of a failed run). */

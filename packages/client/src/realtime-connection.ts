@@ -6,7 +6,7 @@ import { fromConnectError, fromThrown, reactionTo } from './connection-errors.js
 import { DEFAULT_CONNECTION_POLICY } from './connection-policy.js';
 import type { ConnectionError, ConnectionStateStore } from './connection-state.js';
 import { alwaysOnline, type NetworkStatus } from './network-status.js';
-import type { ConnectionOptions } from './realtime-options.js';
+import { type ConnectionOptions, DEFAULT_CONNECT_TIMEOUT_MS } from './realtime-options.js';
 import { ReconnectScheduler } from './reconnect-scheduler.js';
 import type { ClientSocket } from './socket-ack.js';
 import { SocketHeartbeat } from './socket-heartbeat.js';
@@ -182,7 +182,7 @@ export class RealtimeConnection {
       reconnection: false,
       autoConnect: false,
       forceNew: true,
-      timeout: this.opts.connectTimeoutMs ?? 10_000,
+      timeout: this.opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       // Evaluated when the transport opens, so the handshake carries the cursor as it is then.
       auth: (cb) => cb(this.handshake(token)),
     });

@@ -4,6 +4,14 @@ import type { CursorStore } from './cursor-store.js';
 import type { NetworkStatus } from './network-status.js';
 import type { TokenManager } from './token-manager.js';
 
+/**
+ * How long one connection attempt may take unless `connectTimeoutMs` says otherwise: Socket.IO's own default. When a
+ * node is flooded (every client of a lost node coming back), TCP retries a dropped connection 1, 3, 7 and 15 s after
+ * the first try; an attempt abandoned at 10 s started over just before its fourth try, and every client that did so
+ * came back with the next wave.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
+
 /** Connection settings of RealtimeClient. */
 export interface ConnectionOptions {
   /** The server's origin (no path: a path would name a Socket.IO namespace); omit in a browser for the page's. */
@@ -23,7 +31,7 @@ export interface ConnectionOptions {
   heartbeatMs?: number;
   /** How long follow, unfollow, auth:refresh and heartbeat wait for their ack (default 5 s). */
   ackTimeoutMs?: number;
-  /** How long one connection attempt may take (default 10 s). */
+  /** How long one connection attempt may take (default 20 s). */
   connectTimeoutMs?: number;
   /** Answer auth:expiring this long before expiry, at most half the token's remaining life (default 30 s). */
   reauthLeadMs?: number;

@@ -35,6 +35,7 @@ import { ActionTokens } from './push/action-tokens.js';
 import { createPushSenders } from './push/push-senders.js';
 import { type Clock, systemClock } from './realtime/expiry-timers.js';
 import { attachGateway, type Gateway } from './realtime/gateway.js';
+import { DEFAULT_HANDSHAKE_LIMITS } from './realtime/handshake-auth.js';
 import { countPresence, tagSocketsWithNode } from './realtime/presence.js';
 import { type RedisAdapterHandle, useRedisAdapter } from './realtime/redis-adapter.js';
 import { ADMIN_ROOM } from './realtime/rooms.js';
@@ -262,6 +263,12 @@ export async function createSlotcast(
     logger,
     allowedOrigins: config.ALLOWED_ORIGINS,
     observer: realtimeObserver(metrics, tracing, config.nodeId),
+    handshakeLimits: {
+      ...DEFAULT_HANDSHAKE_LIMITS,
+      concurrency: config.SOCKET_HANDSHAKE_CONCURRENCY,
+      maxWaitMs: config.SOCKET_HANDSHAKE_MAX_WAIT_MS,
+    },
+    replayConcurrency: config.SOCKET_REPLAY_CONCURRENCY,
     beforeAuth: limits.enabled ? [handshakeThrottle(limits, clientAddressOf(config.TRUST_PROXY))] : [],
     messageBudget: messageBudget(limits, metrics, logger),
   });
@@ -367,7 +374,7 @@ export async function createSlotcast(
     socketActivity,
     addReadinessCheck: (check) => void readinessChecks.push(check),
     async listen() {
-      await http.listen({ host: config.HOST, port: config.PORT });
+      await http.listen({ host: config.HOST, port: config.PORT, backlog: config.LISTEN_BACKLOG });
       const addr = http.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
       const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;

@@ -59,6 +59,12 @@ const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * Connections the kernel may hold for this listener before the node accepts them (Node's own default is 511). A
+   * reconnect storm opens thousands at once; past the backlog the kernel drops them and clients retransmit 1, 3, 7 s
+   * later. The kernel caps it at net.core.somaxconn.
+   */
+  LISTEN_BACKLOG: z.coerce.number().int().min(1).max(1_000_000).default(16_384),
   /** PostgreSQL connection string; without it the embedded PGlite database in DATA_DIR is used. */
   DATABASE_URL: z.url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -154,6 +160,23 @@ const ConfigSchema = z.object({
   RATE_LIMIT_HTTP_MUTATIONS: rate.prefault('300/60'),
   RATE_LIMIT_HTTP_READS: rate.prefault('1200/60'),
   RATE_LIMIT_SOCKET_HANDSHAKES: rate.prefault('60/60'),
+  /**
+   * Handshake authentications (token and session checks) at once on this node; the rest wait their turn. Session
+   * checks in flight in the same tick share one query. 256 at once showed no gain in the storms measured
+   * (docs/performance.md, "Reconnect storm").
+   */
+  SOCKET_HANDSHAKE_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32),
+  /**
+   * The longest a handshake is expected to wait for its turn (the queue ahead of it over the rate the node clears
+   * them); past it the node refuses at once with RATE_LIMITED and a retry time of its own. 0 (default): never; measured
+   * slower in storms (docs/performance.md).
+   */
+  SOCKET_HANDSHAKE_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /**
+   * Replays (reconnecting sockets reading what they missed) at once on this node. Their reads in the same tick share
+   * one statement, so more at once means fewer, larger reads.
+   */
+  SOCKET_REPLAY_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(200),
   RATE_LIMIT_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
   RATE_LIMIT_SOCKET_FOLLOW: rate.prefault('120/60'),
   RATE_LIMIT_SOCKET_UNFOLLOW: rate.prefault('120/60'),

@@ -48,6 +48,8 @@ export class Metrics {
   readonly socketConnects: Counter<'transport'>;
   readonly socketDisconnects: Counter<'reason'>;
   readonly socketAuthFailures: Counter<'code'>;
+  readonly socketHandshakesWaiting: Gauge;
+  readonly socketHandshakesSkipped: Counter;
 
   readonly eventsAppended: Counter<'type'>;
   readonly eventsDelivered: Counter;
@@ -140,6 +142,16 @@ export class Metrics {
       name: 'slotcast_socket_auth_failures_total',
       help: 'Handshakes refused by authentication, by error code',
       labelNames: ['code'],
+      registers,
+    });
+    this.socketHandshakesWaiting = new Gauge({
+      name: 'slotcast_socket_handshakes_waiting',
+      help: 'Handshakes waiting for their turn at authentication',
+      registers,
+    });
+    this.socketHandshakesSkipped = new Counter({
+      name: 'slotcast_socket_handshakes_skipped_total',
+      help: 'Queued handshakes whose client had left by their turn (not authenticated)',
       registers,
     });
 

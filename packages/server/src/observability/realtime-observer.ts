@@ -5,6 +5,10 @@ import type { Tracing } from './tracing.js';
 /** What the gateway reports as it works; metrics and tracing listen. Called once per socket or per batch. */
 export interface RealtimeObserver {
   authFailed(code: string): void;
+  /** Handshakes waiting for their turn at authentication on this node. */
+  handshakesWaiting(n: number): void;
+  /** A queued handshake whose client had left by its turn: not authenticated. */
+  handshakeSkipped(): void;
   connected(transport: string): void;
   disconnected(reason: string): void;
   replayStarted(): void;
@@ -17,6 +21,8 @@ export interface RealtimeObserver {
 export function realtimeObserver(metrics: Metrics, tracing: Tracing, nodeId: string): RealtimeObserver {
   return {
     authFailed: (code) => metrics.socketAuthFailures.inc({ code }),
+    handshakesWaiting: (n) => metrics.socketHandshakesWaiting.set(n),
+    handshakeSkipped: () => metrics.socketHandshakesSkipped.inc(),
     connected: (transport) => metrics.socketConnects.inc({ transport }),
     disconnected: (reason) => metrics.socketDisconnects.inc({ reason }),
     replayStarted: () => metrics.replayRequests.inc(),

@@ -37,7 +37,8 @@ export interface GatewayOptions {
   clock?: Clock;
   /** Handshake authentications at once, and how many may wait, on this node. */
   handshakeLimits?: HandshakeLimits;
-  /** Replays (reconnecting sockets reading the log) at once on this node; the rest wait their turn. */
+  /** Replays (reconnecting sockets reading the log) at once on this node; the rest wait their turn. Their reads in the
+   * same tick share one statement (usecases/realtime-access.ts). */
   replayConcurrency?: number;
   /** Metrics and tracing of sockets, replays and emissions (observability/realtime-observer.ts). */
   observer?: RealtimeObserver;
@@ -77,7 +78,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     pingTimeout: 20_000,
   });
   const progress = new BusProgress(bus.lastDeliveredId);
-  const replays = pLimit(opts.replayConcurrency ?? 16);
+  const replays = pLimit(opts.replayConcurrency ?? 200);
   const expiry = new ExpiryTimers<GatewaySocket>({
     clock: opts.clock,
     leadMs: opts.refreshLeadMs ?? 60_000,

@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { RealtimeObserver } from '../observability/realtime-observer.js';
 import type { AuthService } from '../usecases/auth.js';
+import { type AdmissionSettings, DEFAULT_ADMISSION, HandshakeAdmission } from './handshake-admission.js';
 import { coded, connectError, toSocketError } from './socket-errors.js';
 
 export interface SocketData {
@@ -22,16 +23,12 @@ export interface SocketData {
   live: Promise<void> | null;
 }
 
-export interface HandshakeLimits {
+export interface HandshakeLimits extends AdmissionSettings {
   /** Token verifications (and session checks) in flight at once on this node. */
   concurrency: number;
-  /** Handshakes that may wait for a turn; past this they are refused with RATE_LIMITED and `retryAfterMs`. */
-  queue: number;
-  /** What a refused handshake is told to wait. */
-  retryAfterMs: number;
 }
 
-export const DEFAULT_HANDSHAKE_LIMITS: HandshakeLimits = { concurrency: 32, queue: 20_000, retryAfterMs: 1_000 };
+export const DEFAULT_HANDSHAKE_LIMITS: HandshakeLimits = { concurrency: 32, ...DEFAULT_ADMISSION };
 
 type HandshakeSocket = {
   handshake: { auth: Record<string, unknown> | undefined };
@@ -69,16 +66,19 @@ export function checkHandshake(
 
 /**
  * Authenticates the handshake (signature, expiry, revocation) before the socket exists. Verifications run at most
- * `concurrency` at a time, so a reconnect storm queues instead of starving the event loop and the database pool, and
- * a queue past `queue` is refused with a retry hint rather than left to time out.
+ * `concurrency` at a time, so a reconnect storm queues instead of starving the event loop and the database pool; a
+ * handshake that would wait longer than `maxWaitMs` (when set) is refused at once with RATE_LIMITED and its own `retryAfterMs`
+ * (handshake-admission.ts) rather than left to time out.
  */
 export function handshakeAuth(
   auth: AuthService,
   logger: Logger,
   observer: RealtimeObserver | undefined,
   limits: HandshakeLimits = DEFAULT_HANDSHAKE_LIMITS,
+  now: () => number = Date.now,
 ) {
   const limit = pLimit(limits.concurrency);
+  const admission = new HandshakeAdmission(limits, now);
   return (socket: HandshakeSocket, next: (err?: Error) => void): void => {
     const checked = checkHandshake(socket.handshake.auth);
     if (!checked.ok) {
@@ -86,18 +86,20 @@ export function handshakeAuth(
       next(connectError(checked.error));
       return;
     }
-    if (limit.pendingCount >= limits.queue) {
+    const retryAfterMs = admission.refusal(limit.pendingCount);
+    if (retryAfterMs !== null) {
       observer?.authFailed('RATE_LIMITED');
-      next(
-        connectError(coded('RATE_LIMITED', 'The server is busy; retry shortly', { retryAfterMs: limits.retryAfterMs })),
-      );
+      next(connectError(coded('RATE_LIMITED', 'The server is busy; retry shortly', { retryAfterMs })));
       return;
     }
     const { token, lastEventId } = checked.auth;
+    observer?.handshakesWaiting(limit.pendingCount + 1);
     void limit(async () => {
+      observer?.handshakesWaiting(limit.pendingCount);
       // A client that gave up while queued (its connect timeout) has retried on a new connection already: verifying
       // the old one would only double the work of a storm, and each round of timeouts would add another copy.
       if (socket.conn.readyState === 'closed') {
+        observer?.handshakeSkipped();
         next(connectError(coded('SERVICE_UNAVAILABLE', 'The connection closed while waiting')));
         return;
       }
@@ -118,6 +120,8 @@ export function handshakeAuth(
         logger.info({ code: body.code, transport: socket.conn.transport.name }, 'socket auth failed');
         observer?.authFailed(body.code);
         next(connectError(body));
+      } finally {
+        admission.completed();
       }
     });
   };

@@ -1,12 +1,20 @@
 import type { FollowTarget } from '@slotcast/protocol';
 import { SlotcastError } from '@slotcast/protocol';
+import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import type { ActorContext } from '../domain/booking-transitions.js';
 import { maySee } from '../domain/booking-transitions.js';
 import { getBooking } from '../store/bookings-repo.js';
 import { getResource } from '../store/catalog-repo.js';
 import type { Queryable } from '../store/db.js';
-import { type EventScope, latestEventId, prunedThrough, readEvents, type StoredEvent } from '../store/event-log.js';
+import {
+  type EventScope,
+  latestEventId,
+  prunedThrough,
+  readEventsMany,
+  type ScopedRead,
+  type StoredEvent,
+} from '../store/event-log.js';
 
 export type { EventScope };
 
@@ -29,6 +37,32 @@ const resourceRoom = (id: string) => `resource:${id}`;
  */
 export class RealtimeAccess {
   private readonly parties: LRUCache<string, Parties>;
+  private readonly reads = new DataLoader<{ read: ScopedRead; limit: number }, StoredEvent[]>(
+    async (keys) => {
+      // One statement per page size (replays all use the same one).
+      const out = new Array<StoredEvent[]>(keys.length);
+      for (const limit of new Set(keys.map((k) => k.limit))) {
+        const at = keys.flatMap((k, i) => (k.limit === limit ? [i] : []));
+        const rows = await readEventsMany(
+          this.db,
+          at.map((i) => keys[i]!.read),
+          limit,
+        );
+        at.forEach((i, j) => {
+          out[i] = rows[j]!;
+        });
+      }
+      return out;
+    },
+    { cache: false, maxBatchSize: 200 },
+  );
+  private readonly pruned = new DataLoader<number, number>(
+    async (keys) => {
+      const through = await prunedThrough(this.db);
+      return keys.map(() => through);
+    },
+    { cache: false },
+  );
 
   constructor(
     private readonly db: Queryable,
@@ -53,14 +87,20 @@ export class RealtimeAccess {
     return resourceRoom(target.id);
   }
 
-  /** Events after `afterId` up to `throughId` that `scope` may see, in id order. */
+  /**
+   * Events after `afterId` up to `throughId` that `scope` may see, in id order. Reads asked for in the same tick (the
+   * replays of a reconnect storm) go to the database as one statement.
+   */
   readScoped(scope: EventScope, afterId: number, throughId: number, limit: number): Promise<StoredEvent[]> {
-    return readEvents(this.db, scope, afterId, throughId, limit);
+    return this.reads.load({ read: { scope, afterId, throughId }, limit });
   }
 
-  /** The last event id removed by retention: cursors below it cannot be replayed. */
+  /**
+   * The last event id removed by retention: cursors below it cannot be replayed. Callers in the same tick share one
+   * read, which starts after every one of them asked, so none gets an older answer than its own query would have.
+   */
   prunedThrough(): Promise<number> {
-    return prunedThrough(this.db);
+    return this.pruned.load(0);
   }
 
   /** The highest committed event id. */
