@@ -19,9 +19,20 @@ export interface ActionResult {
   booking: Booking | null;
 }
 
+/**
+ * What this tab's queue changed in the outbox, so a view can follow it without reading the outbox again (a flush
+ * changes it several times per action). `undefined` says "read it again": another tab's change, or the attention list.
+ */
+export interface OutboxChange {
+  added?: readonly QueuedAction[];
+  removed?: readonly number[];
+  /** Rows (by seq) whose state is now `state`. */
+  state?: { seqs: readonly number[]; state: QueuedAction['state'] };
+}
+
 export interface ActionQueueEvents {
-  /** The outbox or the attention list changed (here or in another tab). */
-  change: undefined;
+  /** The outbox or the attention list changed (here or in another tab): what changed, or undefined for "re-read". */
+  change: OutboxChange | undefined;
   /** One action was settled by this tab's flush. */
   settled: ActionResult;
   /** The actions settled together (one write): a screen applies them in one render. */
@@ -135,7 +146,7 @@ export class ActionQueue {
       createdAt: this.clock.now(),
     };
     action.seq = await this.opts.db.outbox.add(action);
-    this.changed();
+    this.changed({ added: [action] });
     return action;
   }
 
@@ -151,13 +162,13 @@ export class ActionQueue {
 
   async dismiss(seq: number): Promise<void> {
     await this.opts.db.attention.delete(seq);
-    this.changed();
+    this.changed(undefined);
   }
 
   /** Drops a waiting action the user took back (before it was sent). */
   async withdraw(seq: number): Promise<void> {
     await this.opts.db.outbox.delete(seq);
-    this.changed();
+    this.changed({ removed: [seq] });
   }
 
   /**
@@ -191,8 +202,9 @@ export class ActionQueue {
   /** One segment's lanes, a few at a time; resolves with the back-off to wait, or null when every lane finished. */
   private async sendSegment(segment: QueuedAction[][]): Promise<number | null> {
     const { db } = this.opts;
-    await db.outbox.bulkUpdate(segment.flat().map((a) => ({ key: a.seq!, changes: { state: 'syncing' as const } })));
-    this.changed();
+    const seqs = segment.flat().map((a) => a.seq!);
+    await db.outbox.bulkUpdate(seqs.map((key) => ({ key, changes: { state: 'syncing' as const } })));
+    this.changed({ state: { seqs, state: 'syncing' } });
     let wait: number | null = null;
     const lanes = [...segment];
     const worker = async () => {
@@ -205,7 +217,9 @@ export class ActionQueue {
             // The rest of this lane waits behind the action that did not get through.
             const rest = lane.slice(lane.indexOf(action) + 1);
             if (rest.length > 0) {
-              await db.outbox.bulkUpdate(rest.map((a) => ({ key: a.seq!, changes: { state: 'pending' as const } })));
+              const seqs = rest.map((a) => a.seq!);
+              await db.outbox.bulkUpdate(seqs.map((key) => ({ key, changes: { state: 'pending' as const } })));
+              this.changed({ state: { seqs, state: 'pending' } });
             }
             break;
           }
@@ -248,7 +262,7 @@ export class ActionQueue {
       // request, same key, later.
       const attempts = action.attempts + 1;
       await db.outbox.update(seq, { state: 'pending', attempts, lastError: String((err as Error)?.message ?? err) });
-      this.changed();
+      this.changed({ state: { seqs: [seq], state: 'pending' } });
       return err instanceof SlotcastApiError && err.retryAfterMs !== null
         ? err.retryAfterMs
         : backoffDelay(attempts, { ...this.opts.backoff, random: this.opts.random });
@@ -301,7 +315,8 @@ export class ActionQueue {
         await db.attention.put(row);
       }
     });
-    this.settled([{ action, outcome, meanwhile, rule: final, booking: current }]);
+    // A refusal adds to the attention list: views read it again.
+    this.settled([{ action, outcome, meanwhile, rule: final, booking: current }], outcome === 'refused');
     return null;
   }
 
@@ -346,14 +361,14 @@ export class ActionQueue {
     this.timer = null;
   }
 
-  private settled(results: readonly ActionResult[]): void {
+  private settled(results: readonly ActionResult[], reread = false): void {
     for (const r of results) this.emitter.emit('settled', r);
     this.emitter.emit('settledBatch', results);
-    this.changed();
+    this.changed(reread ? undefined : { removed: results.map((r) => r.action.seq!) });
   }
 
-  private changed(): void {
-    this.emitter.emit('change', undefined);
+  private changed(change?: OutboxChange): void {
+    this.emitter.emit('change', change);
     this.channel?.postMessage('change');
   }
 }
