@@ -80,6 +80,28 @@ function chooseDatabase(): DatabaseChoice {
   return { kind: 'pglite', why: 'TEST_DATABASE_URL not set' };
 }
 
+/** The main thread's time by function (self time), largest first: where a profiled stretch went. */
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  startTime: number;
+  endTime: number;
+}
+
+function selfTimes(profile: CpuProfile, n = 15): [string, number][] {
+  const selfMs = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const counts = new Map<number, number>();
+  for (const id of profile.samples ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const perSample = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples?.length ?? 1);
+  for (const [id, count] of counts) {
+    const f = byId.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    selfMs.set(key, (selfMs.get(key) ?? 0) + count * perSample);
+  }
+  return [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, n);
+}
+
 /**
  * In the page, before its scripts: when the first booking row enters the DOM, and when the frame showing it has been
  * produced (the next animation frame, then a task after it). Read after each reload as `__rowPainted`.
@@ -225,17 +247,7 @@ async function main() {
     await paintedAt();
     if (tracing) await browser.stopTracing();
     const { profile } = await cdp.send('Profiler.stop');
-    const selfMs = new Map<string, number>();
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    const counts = new Map<number, number>();
-    for (const id of profile.samples ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
-    const perSample = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples?.length ?? 1);
-    for (const [id, n] of counts) {
-      const f = byId.get(id)!.callFrame;
-      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
-      selfMs.set(key, (selfMs.get(key) ?? 0) + n * perSample);
-    }
-    const top = [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 15);
+    const top = selfTimes(profile);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     const reloadsOrder = [...reloads];
     reloads.sort((a, b) => a - b);
@@ -297,10 +309,14 @@ async function main() {
             req.onerror = () => reject(req.error);
           }),
       );
+    // `-- --profile-flush`: the flush under the sampling profiler (its figure is then not one to record).
+    const profileFlush = process.argv.includes('--profile-flush');
+    if (profileFlush) await cdp.send('Profiler.start');
     const flushStart = performance.now();
     await context.setOffline(false);
     while ((await outboxSize()) > 0) await new Promise((r) => setTimeout(r, 25));
     const flushMs = performance.now() - flushStart;
+    const flushTop = profileFlush ? selfTimes((await cdp.send('Profiler.stop')).profile, 25) : [];
     let applied = 0;
     for (const b of targets) if ((await owner.api.bookings.get(b.id)).status === 'confirmed') applied++;
 
@@ -326,6 +342,11 @@ async function main() {
     console.log(
       `  ${ACTIONS} queued confirms flushed after reconnect: ${Math.round(flushMs)} ms (${((ACTIONS / flushMs) * 1000).toFixed(1)} actions/s), applied ${applied}/${ACTIONS}`,
     );
+    if (profileFlush) {
+      console.log(
+        `    profiled flush, self time by function: ${flushTop.map(([k, v]) => `${k} ${Math.round(v)} ms`).join('; ')}`,
+      );
+    }
     console.log(
       `  IndexedDB usage: ${usage === null ? 'n/a' : `${Math.round(usage / 1024)} KiB total, ${Math.round(((usage / bookings.length) * 1000) / 1024)} KiB per 1,000 bookings`}`,
     );
