@@ -103,8 +103,8 @@ export function segments(actions: readonly QueuedAction[]): QueuedAction[][][] {
  * The outbox: actions taken offline (or whose answer was lost), persisted in IndexedDB and sent in the order taken.
  * Exactly one tab flushes, under a Web Lock; the others see the same rows and hear about changes on a
  * BroadcastChannel. An action leaves the outbox in the same transaction that stores its result (sent, merged, or
- * moved to the attention list), so a crash mid-flush resends at most the one action in flight, with the same
- * Idempotency-Key, which the server applies once.
+ * moved to the attention list), so a crash mid-flush resends at most the actions in flight (or answered, not yet
+ * stored), each with the same Idempotency-Key, which the server applies once.
  */
 export class ActionQueue {
   private readonly emitter = new Emitter<ActionQueueEvents>();
@@ -207,11 +207,19 @@ export class ActionQueue {
     this.changed({ state: { seqs, state: 'syncing' } });
     let wait: number | null = null;
     const lanes = [...segment];
+    // Answers being stored. A lane waits for its previous answer to be stored before it sends the booking's next
+    // action; a worker that moves on to another booking does not wait (the segment's end does).
+    const stored: Promise<void>[] = [];
     const worker = async () => {
       for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+        let previous: Promise<void> | null = null;
         for (const action of lane) {
           if (this.stopped) return;
-          const failed = await this.sendOne(action);
+          await previous;
+          const failed = await this.sendOne(action, (write) => {
+            previous = write;
+            stored.push(write);
+          });
           if (failed !== null) {
             wait = Math.max(wait ?? 0, failed);
             // The rest of this lane waits behind the action that did not get through.
@@ -227,7 +235,7 @@ export class ActionQueue {
       }
     };
     await Promise.all(Array.from({ length: Math.min(FLUSH_CONCURRENCY, lanes.length) }, worker));
-    await this.results.drained();
+    await Promise.all(stored);
     return wait;
   }
 
@@ -238,25 +246,30 @@ export class ActionQueue {
     this.channel?.close();
   }
 
-  /** Sends one action (again, if the conflict table re-bases it); resolves with null once settled, or the back-off. */
-  private async sendOne(action: QueuedAction): Promise<number | null> {
+  /**
+   * Sends one action (again, if the conflict table re-bases it); resolves with null once answered (the answer's write
+   * handed to `storing`), or with the back-off.
+   */
+  private async sendOne(action: QueuedAction, storing: (write: Promise<void>) => void): Promise<number | null> {
     const { db } = this.opts;
     const seq = action.seq!;
     try {
       const booking = await this.opts.send(action);
       // Written with the other answers that arrive meanwhile, in one transaction: the row leaves the outbox
       // together with the booking it produced.
-      await this.results.add({
-        seq,
-        booking,
-        result: { action, outcome: 'sent', meanwhile: null, rule: null, booking },
-      });
+      storing(
+        this.results.add({
+          seq,
+          booking,
+          result: { action, outcome: 'sent', meanwhile: null, rule: null, booking },
+        }),
+      );
       return null;
     } catch (err) {
       if (err instanceof SlotcastApiError && FINAL.has(err.status)) {
         const rebased = await this.refused(action, err);
         if (!rebased) return null;
-        return this.sendOne(rebased);
+        return this.sendOne(rebased, storing);
       }
       // Not known to have reached the server (network, 5xx, 429, 401 while signing in again): resend the same
       // request, same key, later.
