@@ -129,8 +129,8 @@ async function main() {
   // Seeding makes a thousand bookings for one customer in a minute: far above the per-user mutation limit, which
   // guards against abuse, not against a benchmark. The limit is lifted for this server only.
   process.env.RATE_LIMITS_ENABLED = 'false';
-  const tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-bench-offline-'));
   const database = chooseDatabase();
+  const tmp = mkdtempSync(path.join(tmpdir(), 'slotcast-bench-offline-'));
   const adminUrl = database.kind === 'postgres' ? database.adminUrl : undefined;
   const scratch = adminUrl ? await createScratchDatabase(adminUrl, 'slotcast_bench_offline') : null;
   const databaseLabel = scratch
