@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
 import { navigate } from './app/router.js';
+import { startFirstRead } from './offline/first-read.js';
 import { serviceWorkerUpdate } from './offline/service-worker-registration.js';
 import { UpdatePrompt } from './offline/UpdatePrompt.js';
 import { createAppClient } from './sdk/app-client.js';
@@ -10,6 +11,8 @@ import './styles.css';
 
 // Where a page load's time goes (bench:offline reads the slotcast:* marks).
 performance.mark('slotcast:main');
+// The last user's cached bookings, read from IndexedDB while the app starts (the live session takes the result).
+startFirstRead();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

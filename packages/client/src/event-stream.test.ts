@@ -43,6 +43,49 @@ describe('EventStream', () => {
     expect(persisted).toEqual([4]);
   });
 
+  it('hands batches that arrive while a frame is being handled to the frame handlers together, in id order', async () => {
+    const stream = new EventStream();
+    const frames: number[][] = [];
+    const envelopeFrames: number[][] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    stream.subscribeEnvelopeFrames(async (envelopes) => {
+      envelopeFrames.push(envelopes.map((e) => e.id));
+      if (envelopeFrames.length === 1) await held;
+    });
+    stream.subscribeFrames((events) => {
+      frames.push(events.map((e) => e.id));
+    });
+    stream.push([bookingEvent(1)]);
+    // While frame 1 is being written, three live batches arrive (a flushed outbox's echoes, one per message).
+    stream.push([bookingEvent(3)]);
+    stream.push([bookingEvent(2)]);
+    stream.push([bookingEvent(4)]);
+    release();
+    await stream.whenIdle();
+    expect(envelopeFrames).toEqual([[1], [2, 3, 4]]);
+    expect(frames).toEqual([[1], [2, 3, 4]]);
+    expect(stream.position).toBe(4);
+  });
+
+  it('keeps batches apart when other work was queued between them (replay:done after the replay)', async () => {
+    const stream = new EventStream();
+    const log: string[] = [];
+    stream.subscribeEnvelopeFrames((envelopes) => {
+      log.push(envelopes.map((e) => e.id).join(','));
+    });
+    stream.push([bookingEvent(1)]);
+    stream.push([bookingEvent(2)]);
+    stream.enqueue(() => {
+      log.push('replay:done');
+    });
+    stream.push([bookingEvent(3)]);
+    await stream.whenIdle();
+    expect(log).toEqual(['1', '2', 'replay:done', '3']);
+  });
+
   it('delivers a batch that arrives out of order in id order', async () => {
     const { stream, seen } = streamWithLog();
     stream.push([bookingEvent(7), bookingEvent(5), bookingEvent(6)]);

@@ -51,7 +51,8 @@ export class EventStream {
     frameHandlers: new Set(),
   };
   private readonly envelopes = new Set<EnvelopeHandler>();
-  private readonly queue: (() => Promise<void>)[] = [];
+  private readonly envelopeFrames = new Set<Handler<EventEnvelope[]>>();
+  private readonly queue: { run: () => Promise<void>; generation: number; batch?: unknown[] }[] = [];
   private pumping: Promise<void> | null = null;
   // Work queued before a reset (another user signed in) is dropped rather than applied to the new user's cursor.
   private generation = 0;
@@ -97,17 +98,33 @@ export class EventStream {
     return add(this.envelopes, handler);
   }
 
-  /** Queues a batch as received on the wire. */
+  /**
+   * Every envelope past the cursor, a frame (a batch as received) at a time, before the typed frame handlers: a store
+   * that writes events with their cursor does it in one transaction per frame instead of one per event.
+   */
+  subscribeEnvelopeFrames(handler: Handler<EventEnvelope[]>): () => void {
+    return add(this.envelopeFrames, handler);
+  }
+
+  /**
+   * Queues a batch as received on the wire. Batches that arrive while earlier work is being handled join the batch
+   * waiting behind it: handled as one frame, so a burst of live events (a flushed outbox's echoes) costs one write
+   * and one render, not one per event. Other work queued in between (replay:done, resync) keeps them apart.
+   */
   push(batch: readonly unknown[]): void {
-    this.enqueue(() => this.deliver(batch));
+    const last = this.queue.at(-1);
+    if (last?.batch && last.generation === this.generation) {
+      last.batch.push(...batch);
+      return;
+    }
+    const item = { generation: this.generation, batch: [...batch], run: () => this.deliver(item.batch) };
+    this.queue.push(item);
+    this.pumping ??= this.pump();
   }
 
   /** Queues other work (replay:done, resync) so it runs after the events received before it. */
   enqueue(task: () => void | Promise<void>): void {
-    const generation = this.generation;
-    this.queue.push(async () => {
-      if (generation === this.generation) await task();
-    });
+    this.queue.push({ generation: this.generation, run: async () => task() });
     this.pumping ??= this.pump();
   }
 
@@ -133,7 +150,7 @@ export class EventStream {
     try {
       for (let task = this.queue.shift(); task; task = this.queue.shift()) {
         try {
-          await task();
+          if (task.generation === this.generation) await task.run();
         } catch (err) {
           this.onError(err);
         }
@@ -147,6 +164,7 @@ export class EventStream {
     const generation = this.generation;
     const before = this.cursor;
     const frame: BookingEvent[] = [];
+    const envelopes: EventEnvelope[] = [];
     for (const raw of inIdOrder(batch)) {
       if (generation !== this.generation) return;
       const id = idOf(raw);
@@ -158,6 +176,7 @@ export class EventStream {
       if (this.cursor !== null && id <= this.cursor) continue;
       const envelope = raw as EventEnvelope;
       if (this.envelopes.size > 0) await this.run(this.envelopes, envelope);
+      envelopes.push(envelope);
       // Unknown types (a newer server) reach no typed channel, but still count as handled: the cursor moves past them.
       const booking = await this.dispatch(this.bookings, envelope);
       if (booking) frame.push(booking);
@@ -165,6 +184,9 @@ export class EventStream {
       this.cursor = id;
     }
     // Before the cursor is persisted: a frame counts as handled once its frame handlers ran too.
+    if (envelopes.length > 0 && this.envelopeFrames.size > 0 && generation === this.generation) {
+      await this.run(this.envelopeFrames, envelopes);
+    }
     if (frame.length > 0 && generation === this.generation) await this.run(this.bookings.frameHandlers, frame);
     if (this.cursor !== before) await this.save();
   }

@@ -68,7 +68,13 @@ export type { FollowResult, RealtimeError, RealtimeErrorCode } from './follows.j
 export { HttpTransport, type HttpTransportOptions, type RequestSpec, type RetryOptions } from './http-transport.js';
 export { alwaysOnline, browserNetworkStatus, ManualNetworkStatus, type NetworkStatus } from './network-status.js';
 export { type NotificationFilters, type NotificationPage, NotificationsApi } from './notifications-api.js';
-export { ActionQueue, type ActionQueueEvents, type ActionResult, type FlushResult } from './offline/action-queue.js';
+export {
+  ActionQueue,
+  type ActionQueueEvents,
+  type ActionResult,
+  type FlushResult,
+  type OutboxChange,
+} from './offline/action-queue.js';
 export { type ActionSender, sdkActionSender } from './offline/action-sender.js';
 export { type CatchUpOutcome, catchUpOnce } from './offline/background-catch-up.js';
 export {
@@ -81,6 +87,7 @@ export {
   type Notice,
   type Outcome,
 } from './offline/conflict-rules.js';
+export { offlineDbName, readCachedBookings } from './offline/first-read.js';
 export { lazyOfflineCursorStore } from './offline/lazy-cursor-store.js';
 export { type CacheWindow, OfflineCache } from './offline/offline-cache.js';
 // The store itself (Dexie) is in `@slotcast/client/offline`, loaded when an app opens it; here, its types only.
@@ -115,5 +122,5 @@ export {
   type TokenManagerEvents,
   type TokenManagerOptions,
 } from './token-manager.js';
-export { LocalStorageTokenStorage, MemoryTokenStorage, type TokenStorage } from './token-storage.js';
+export { LastUserRecord, LocalStorageTokenStorage, MemoryTokenStorage, type TokenStorage } from './token-storage.js';
 export { browserLocalStorage, MemoryStorage, type StorageLike } from './web-storage.js';

@@ -1,4 +1,4 @@
-import type { BookingEvent, FollowTarget } from '@slotcast/protocol';
+import type { BookingEvent, EventEnvelope, FollowTarget } from '@slotcast/protocol';
 import { type ConnectionState, ConnectionStateStore } from './connection-state.js';
 import { type CursorStore, MemoryCursorStore } from './cursor-store.js';
 import { Emitter, type Listener } from './emitter.js';
@@ -97,6 +97,11 @@ export class RealtimeClient {
   /** Every envelope in id order, including event types this SDK does not know yet (before the typed handlers). */
   onEnvelope(handler: EnvelopeHandler): () => void {
     return this.stream.subscribeEnvelopes(handler);
+  }
+
+  /** Every envelope a frame at a time (a replayed or live batch as received), in id order, after `onEnvelope`. */
+  onEnvelopeFrame(handler: (envelopes: EventEnvelope[]) => void | Promise<void>): () => void {
+    return this.stream.subscribeEnvelopeFrames(handler);
   }
 
   on<K extends keyof RealtimeEvents>(event: K, listener: Listener<RealtimeEvents[K]>): () => void {

@@ -54,10 +54,10 @@ export function useBookingRange(range: BookingRange): {
   // connection indicator already says what is going on. The same holds for the offline store's copy: with it on
   // screen, a read that fails offline is the sync status's news, not the page's.
   const offline = useSyncExternalStore(live.offlineStatus.subscribe, live.offlineStatus.getSnapshot);
-  const fromCache = live.offline !== null && offline.hydrated;
+  const fromCache = offline.fromStore;
   // While the store is still being opened and read, a failed read (offline) is not the page's last word: the cached
   // copy is on its way.
-  const waitingForCache = !offline.hydrated && load.status === 'error';
+  const waitingForCache = !offline.hydrated && !fromCache && load.status === 'error';
   const status = load.data !== undefined || fromCache ? 'ready' : waitingForCache ? 'loading' : load.status;
   return { bookings, snapshot, status, error: load.error, reload };
 }

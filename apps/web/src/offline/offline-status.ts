@@ -1,8 +1,10 @@
-import type { AttentionRow, OfflineSession, QueuedAction } from '@slotcast/client';
+import type { AttentionRow, OfflineSession, OutboxChange, QueuedAction } from '@slotcast/client';
 
 export interface OfflineSnapshot {
   /** The cache was read into the live stores (or there is no cache): screens may render. */
   readonly hydrated: boolean;
+  /** Bookings from the device's store are in the live store (possibly none): a list may show them as they are. */
+  readonly fromStore: boolean;
   readonly pending: readonly QueuedAction[];
   readonly attention: readonly AttentionRow[];
   /** When the data was last known to match the server (ms). */
@@ -11,9 +13,19 @@ export interface OfflineSnapshot {
   readonly catchingUp: boolean;
 }
 
-const EMPTY: OfflineSnapshot = { hydrated: false, pending: [], attention: [], syncedAt: null, catchingUp: false };
+const EMPTY: OfflineSnapshot = {
+  hydrated: false,
+  fromStore: false,
+  pending: [],
+  attention: [],
+  syncedAt: null,
+  catchingUp: false,
+};
 
-/** The offline state the UI shows, as an external store (useSyncExternalStore); refreshed from IndexedDB on change. */
+/**
+ * The offline state the UI shows, as an external store (useSyncExternalStore): read from IndexedDB at start and after
+ * another tab's change; this tab's queue changes are followed as they happen (`follow`).
+ */
 export class OfflineStatusStore {
   private snapshot: OfflineSnapshot = EMPTY;
   private readonly listeners = new Set<() => void>();
@@ -46,6 +58,31 @@ export class OfflineStatusStore {
 
   private reading: Promise<void> | null = null;
   private again = false;
+  /** The outbox was read once: from then on this tab's own changes are applied without reading it again. */
+  private loaded = false;
+
+  /**
+   * The queue changed. This tab's changes say what changed and are applied to the list shown, so a flush does not
+   * read the outbox once per answer; another tab's (undefined), or any change while a read runs, reads it again.
+   */
+  follow(change: OutboxChange | undefined): void {
+    if (!change || !this.loaded || this.reading) {
+      void this.refresh();
+      return;
+    }
+    let pending = this.snapshot.pending;
+    if (change.removed) {
+      const gone = new Set(change.removed);
+      pending = pending.filter((a) => !gone.has(a.seq!));
+    }
+    const { state } = change;
+    if (state) {
+      const seqs = new Set(state.seqs);
+      pending = pending.map((a) => (seqs.has(a.seq!) && a.state !== state.state ? { ...a, state: state.state } : a));
+    }
+    if (change.added) pending = [...pending, ...change.added];
+    this.set({ pending });
+  }
 
   /**
    * Re-reads the outbox and the attention list (after a change here or in another tab). A flush changes the outbox
@@ -76,6 +113,7 @@ export class OfflineStatusStore {
         this.offline.cache.syncedAt(),
       ]);
       this.set({ pending, attention, syncedAt });
+      this.loaded = true;
     } catch {
       // The database was closed (sign-out) while reading: nothing to show any more.
     }

@@ -3,6 +3,7 @@ import type { Booking, User } from '@slotcast/protocol';
 import { BookingStore } from '../bookings/booking-store.js';
 import { notifyWhileHidden } from '../notifications/local-notification.js';
 import { NotificationStore } from '../notifications/notification-store.js';
+import { takeFirstRead } from '../offline/first-read.js';
 import { OfflineStatusStore } from '../offline/offline-status.js';
 
 /** When the offline store's housekeeping (eviction, persistence) runs after start. */
@@ -55,6 +56,15 @@ export class LiveSession {
       this.startLive();
       return;
     }
+    // The bookings the app read from the store at boot (first-read.ts) go on screen as soon as they are there, without
+    // waiting for the store's code: a reload paints the cache first.
+    const firstRead = takeFirstRead(user.id);
+    void firstRead?.then((bookings) => {
+      if (!bookings || this.stopped) return;
+      this.bookings.merge(bookings);
+      performance.mark('slotcast:store-merged');
+      this.offlineStatus.set({ fromStore: true });
+    });
     // The store's code (Dexie) is a chunk of its own, loaded now rather than with the app, so the first paint does not
     // wait for it; the cached data is painted as soon as it is read.
     void import('@slotcast/client/offline')
@@ -64,7 +74,7 @@ export class LiveSession {
         this.offlineStatus.connect(this.offline);
         // Before realtime.start(): every event handled from now on is written to the cache with its cursor.
         this.offline.attach();
-        this.startOffline();
+        this.startOffline(firstRead);
       })
       .catch((err) => {
         console.warn('slotcast: could not open the offline store', err);
@@ -197,7 +207,7 @@ export class LiveSession {
   }
 
   /** Renders from the cache first, keeps the status current, and flushes the outbox whenever it may work. */
-  private startOffline(): void {
+  private startOffline(firstRead: Promise<Booking[] | null> | null): void {
     const offline = this.offline;
     if (!offline) return;
     const { queue, cache } = offline;
@@ -210,7 +220,7 @@ export class LiveSession {
     this.offs.push(
       () => window.removeEventListener('online', flush),
       () => document.removeEventListener('visibilitychange', onVisible),
-      queue.on('change', () => void this.offlineStatus.refresh()),
+      queue.on('change', (change) => this.offlineStatus.follow(change)),
       // Actions sent (or refused) from the outbox: the server's bookings go on screen, one render per batch.
       queue.on('settledBatch', (results) => {
         const bookings = results.flatMap((r) => (r.booking ? [r.booking] : []));
@@ -220,11 +230,11 @@ export class LiveSession {
     );
     void (async () => {
       try {
-        performance.mark('slotcast:store-open');
-        const [bookings, notifications] = await Promise.all([cache.bookings(), cache.notifications()]);
-        performance.mark('slotcast:store-read');
+        // The boot's read when it worked (merged already), the store's otherwise.
+        const read = (await firstRead) ?? (await cache.bookings());
+        const [bookings, notifications] = await Promise.all([read, cache.notifications()]);
         this.bookings.merge(bookings);
-        performance.mark('slotcast:store-merged');
+        this.offlineStatus.set({ fromStore: true });
         if (!this.notifications.getSnapshot().loaded && notifications.length > 0) {
           const unreadCount = notifications.filter((n) => n.readAt === null).length;
           this.notifications.load({ items: notifications, unreadCount, nextCursor: null });

@@ -19,9 +19,20 @@ export interface ActionResult {
   booking: Booking | null;
 }
 
+/**
+ * What this tab's queue changed in the outbox, so a view can follow it without reading the outbox again (a flush
+ * changes it several times per action). `undefined` says "read it again": another tab's change, or the attention list.
+ */
+export interface OutboxChange {
+  added?: readonly QueuedAction[];
+  removed?: readonly number[];
+  /** Rows (by seq) whose state is now `state`. */
+  state?: { seqs: readonly number[]; state: QueuedAction['state'] };
+}
+
 export interface ActionQueueEvents {
-  /** The outbox or the attention list changed (here or in another tab). */
-  change: undefined;
+  /** The outbox or the attention list changed (here or in another tab): what changed, or undefined for "re-read". */
+  change: OutboxChange | undefined;
   /** One action was settled by this tab's flush. */
   settled: ActionResult;
   /** The actions settled together (one write): a screen applies them in one render. */
@@ -92,8 +103,8 @@ export function segments(actions: readonly QueuedAction[]): QueuedAction[][][] {
  * The outbox: actions taken offline (or whose answer was lost), persisted in IndexedDB and sent in the order taken.
  * Exactly one tab flushes, under a Web Lock; the others see the same rows and hear about changes on a
  * BroadcastChannel. An action leaves the outbox in the same transaction that stores its result (sent, merged, or
- * moved to the attention list), so a crash mid-flush resends at most the one action in flight, with the same
- * Idempotency-Key, which the server applies once.
+ * moved to the attention list), so a crash mid-flush resends at most the actions in flight (or answered, not yet
+ * stored), each with the same Idempotency-Key, which the server applies once.
  */
 export class ActionQueue {
   private readonly emitter = new Emitter<ActionQueueEvents>();
@@ -135,7 +146,7 @@ export class ActionQueue {
       createdAt: this.clock.now(),
     };
     action.seq = await this.opts.db.outbox.add(action);
-    this.changed();
+    this.changed({ added: [action] });
     return action;
   }
 
@@ -151,13 +162,13 @@ export class ActionQueue {
 
   async dismiss(seq: number): Promise<void> {
     await this.opts.db.attention.delete(seq);
-    this.changed();
+    this.changed(undefined);
   }
 
   /** Drops a waiting action the user took back (before it was sent). */
   async withdraw(seq: number): Promise<void> {
     await this.opts.db.outbox.delete(seq);
-    this.changed();
+    this.changed({ removed: [seq] });
   }
 
   /**
@@ -191,21 +202,32 @@ export class ActionQueue {
   /** One segment's lanes, a few at a time; resolves with the back-off to wait, or null when every lane finished. */
   private async sendSegment(segment: QueuedAction[][]): Promise<number | null> {
     const { db } = this.opts;
-    await db.outbox.bulkUpdate(segment.flat().map((a) => ({ key: a.seq!, changes: { state: 'syncing' as const } })));
-    this.changed();
+    const seqs = segment.flat().map((a) => a.seq!);
+    await db.outbox.bulkUpdate(seqs.map((key) => ({ key, changes: { state: 'syncing' as const } })));
+    this.changed({ state: { seqs, state: 'syncing' } });
     let wait: number | null = null;
     const lanes = [...segment];
+    // Answers being stored. A lane waits for its previous answer to be stored before it sends the booking's next
+    // action; a worker that moves on to another booking does not wait (the segment's end does).
+    const stored: Promise<void>[] = [];
     const worker = async () => {
       for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+        let previous: Promise<void> | null = null;
         for (const action of lane) {
           if (this.stopped) return;
-          const failed = await this.sendOne(action);
+          await previous;
+          const failed = await this.sendOne(action, (write) => {
+            previous = write;
+            stored.push(write);
+          });
           if (failed !== null) {
             wait = Math.max(wait ?? 0, failed);
             // The rest of this lane waits behind the action that did not get through.
             const rest = lane.slice(lane.indexOf(action) + 1);
             if (rest.length > 0) {
-              await db.outbox.bulkUpdate(rest.map((a) => ({ key: a.seq!, changes: { state: 'pending' as const } })));
+              const seqs = rest.map((a) => a.seq!);
+              await db.outbox.bulkUpdate(seqs.map((key) => ({ key, changes: { state: 'pending' as const } })));
+              this.changed({ state: { seqs, state: 'pending' } });
             }
             break;
           }
@@ -213,7 +235,7 @@ export class ActionQueue {
       }
     };
     await Promise.all(Array.from({ length: Math.min(FLUSH_CONCURRENCY, lanes.length) }, worker));
-    await this.results.drained();
+    await Promise.all(stored);
     return wait;
   }
 
@@ -224,31 +246,36 @@ export class ActionQueue {
     this.channel?.close();
   }
 
-  /** Sends one action (again, if the conflict table re-bases it); resolves with null once settled, or the back-off. */
-  private async sendOne(action: QueuedAction): Promise<number | null> {
+  /**
+   * Sends one action (again, if the conflict table re-bases it); resolves with null once answered (the answer's write
+   * handed to `storing`), or with the back-off.
+   */
+  private async sendOne(action: QueuedAction, storing: (write: Promise<void>) => void): Promise<number | null> {
     const { db } = this.opts;
     const seq = action.seq!;
     try {
       const booking = await this.opts.send(action);
       // Written with the other answers that arrive meanwhile, in one transaction: the row leaves the outbox
       // together with the booking it produced.
-      await this.results.add({
-        seq,
-        booking,
-        result: { action, outcome: 'sent', meanwhile: null, rule: null, booking },
-      });
+      storing(
+        this.results.add({
+          seq,
+          booking,
+          result: { action, outcome: 'sent', meanwhile: null, rule: null, booking },
+        }),
+      );
       return null;
     } catch (err) {
       if (err instanceof SlotcastApiError && FINAL.has(err.status)) {
         const rebased = await this.refused(action, err);
         if (!rebased) return null;
-        return this.sendOne(rebased);
+        return this.sendOne(rebased, storing);
       }
       // Not known to have reached the server (network, 5xx, 429, 401 while signing in again): resend the same
       // request, same key, later.
       const attempts = action.attempts + 1;
       await db.outbox.update(seq, { state: 'pending', attempts, lastError: String((err as Error)?.message ?? err) });
-      this.changed();
+      this.changed({ state: { seqs: [seq], state: 'pending' } });
       return err instanceof SlotcastApiError && err.retryAfterMs !== null
         ? err.retryAfterMs
         : backoffDelay(attempts, { ...this.opts.backoff, random: this.opts.random });
@@ -301,7 +328,8 @@ export class ActionQueue {
         await db.attention.put(row);
       }
     });
-    this.settled([{ action, outcome, meanwhile, rule: final, booking: current }]);
+    // A refusal adds to the attention list: views read it again.
+    this.settled([{ action, outcome, meanwhile, rule: final, booking: current }], outcome === 'refused');
     return null;
   }
 
@@ -346,14 +374,14 @@ export class ActionQueue {
     this.timer = null;
   }
 
-  private settled(results: readonly ActionResult[]): void {
+  private settled(results: readonly ActionResult[], reread = false): void {
     for (const r of results) this.emitter.emit('settled', r);
     this.emitter.emit('settledBatch', results);
-    this.changed();
+    this.changed(reread ? undefined : { removed: results.map((r) => r.action.seq!) });
   }
 
-  private changed(): void {
-    this.emitter.emit('change', undefined);
+  private changed(change?: OutboxChange): void {
+    this.emitter.emit('change', change);
     this.channel?.postMessage('change');
   }
 }

@@ -5,7 +5,7 @@ export type CatchUpOutcome = 'caught-up' | 'resync' | 'no-cursor' | 'other-user'
 
 /**
  * One catch-up with no page open (the service worker, ahead of a usual open): connect with the cursor the offline
- * store keeps, write every replayed event into the store exactly as a page would (OfflineCache.applyEnvelope, which
+ * store keeps, write every replayed event into the store exactly as a page would (OfflineCache.applyEnvelopes, which
  * moves the cursor with the data), and disconnect once the server says the replay is done. Without a cursor there
  * is nothing to catch up from (the next page load reads a snapshot). `sdk` must use the store's OfflineCursorStore.
  */
@@ -23,7 +23,7 @@ export async function catchUpOnce(
   try {
     const outcome = await new Promise<CatchUpOutcome>((resolve) => {
       offs.push(
-        realtime.onEnvelope((envelope) => cache.applyEnvelope(envelope)),
+        realtime.onEnvelopeFrame((envelopes) => cache.applyEnvelopes(envelopes)),
         // Awaited before the stream moves its cursor: the store knows it needs a snapshot.
         realtime.on('resync', async (info) => {
           await cache.resynced(info.latestEventId);

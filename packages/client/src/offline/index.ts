@@ -1,7 +1,13 @@
 // `@slotcast/client/offline`: the offline store and everything that opens it (Dexie, IndexedDB). A separate entry,
 // so an app can load it after its first paint (a dynamic import) instead of with the SDK; the main entry exports the
 // types and the parts that do not open the store.
-export { ActionQueue, type ActionQueueEvents, type ActionResult, type FlushResult } from './action-queue.js';
+export {
+  ActionQueue,
+  type ActionQueueEvents,
+  type ActionResult,
+  type FlushResult,
+  type OutboxChange,
+} from './action-queue.js';
 export { type ActionSender, sdkActionSender } from './action-sender.js';
 export { type CacheWindow, OfflineCache } from './offline-cache.js';
 export { OfflineCursorStore } from './offline-cursor-store.js';

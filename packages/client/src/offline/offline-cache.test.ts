@@ -58,6 +58,26 @@ describe('OfflineCache', () => {
     expect((await cache.bookings())[0]?.status).toBe('cancelled');
   });
 
+  it('writes a frame of events and the cursor past its last in one transaction: all of it, or none', async () => {
+    await cache.applyEnvelope(eventFor(7, 7));
+    const fail = () => {
+      throw new Error('QuotaExceededError');
+    };
+    db.bookings.hook('updating', fail);
+    await expect(cache.applyEnvelopes([eventFor(8, 8, 'cancelled'), eventFor(9, 9)])).rejects.toThrow(
+      'QuotaExceededError',
+    );
+    db.bookings.hook('updating').unsubscribe(fail);
+    expect(await cache.cursor()).toBe(7);
+    expect((await cache.bookings()).map((b) => b.version)).toEqual([7]);
+
+    // The replay from 7 brings the frame again, overlapping what is stored: events at or below the cursor are skipped,
+    // and of two versions of one booking in a frame the newest stays.
+    await cache.applyEnvelopes([eventFor(7, 7), eventFor(8, 8, 'cancelled'), eventFor(9, 9)]);
+    expect(await cache.cursor()).toBe(9);
+    expect(await cache.bookings()).toEqual([expect.objectContaining({ version: 9, status: 'confirmed' })]);
+  });
+
   it('ignores events at or below its cursor and booking versions older than it has', async () => {
     await cache.applyEnvelope(eventFor(9, 9, 'cancelled'));
     await cache.applyEnvelope(eventFor(8, 8));

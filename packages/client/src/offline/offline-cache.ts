@@ -53,40 +53,54 @@ export class OfflineCache {
     return typeof v === 'number' ? v : null;
   }
 
-  /**
-   * One event from the stream: its effect on the tables and the cursor past it, in one transaction. Events at or
-   * below the stored cursor were already applied (replay overlaps live), and a booking keeps its newest version.
-   */
+  /** One event from the stream (see applyEnvelopes). */
   async applyEnvelope(envelope: EventEnvelope): Promise<void> {
+    await this.applyEnvelopes([envelope]);
+  }
+
+  /**
+   * Events from the stream, in id order: their effect on the tables and the cursor past the last, in one transaction
+   * (one per frame, not one per event). Events at or below the stored cursor were already applied (replay overlaps
+   * live), and a booking keeps its newest version.
+   */
+  async applyEnvelopes(envelopes: readonly EventEnvelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
     const { db } = this;
     await db.transaction('rw', [db.bookings, db.notifications, db.meta], async () => {
       const cursor = await this.cursor();
-      if (cursor !== null && envelope.id <= cursor) return;
-      if (isBookingEvent(envelope)) {
-        const parsed = BookingEvent.safeParse(envelope);
-        if (parsed.success) await this.putNewer([parsed.data.data.booking]);
-      } else if (isNotificationEvent(envelope)) {
-        const parsed = NotificationEvent.safeParse(envelope);
-        if (parsed.success) {
-          const event = parsed.data;
-          if (event.type === 'notification.created') {
-            const n = event.data.notification;
-            await db.notifications.put({ id: n.id, createdAt: n.createdAt, notification: n });
-          } else {
-            const { ids, all, readAt } = event.data;
-            const rows = all
-              ? db.notifications.filter((r) => r.notification.readAt === null && r.createdAt <= readAt)
-              : db.notifications.where('id').anyOf(ids);
-            await rows.modify((r) => {
-              r.notification = { ...r.notification, readAt: r.notification.readAt ?? readAt };
-            });
-          }
+      const fresh = cursor === null ? envelopes : envelopes.filter((e) => e.id > cursor);
+      if (fresh.length === 0) return;
+      const bookings: Booking[] = [];
+      for (const envelope of fresh) {
+        if (isBookingEvent(envelope)) {
+          const parsed = BookingEvent.safeParse(envelope);
+          if (parsed.success) bookings.push(parsed.data.data.booking);
+        } else if (isNotificationEvent(envelope)) {
+          const parsed = NotificationEvent.safeParse(envelope);
+          if (parsed.success) await this.applyNotification(parsed.data);
         }
       }
+      await this.putNewer(bookings);
       await db.meta.bulkPut([
-        { key: 'cursor', value: envelope.id },
+        { key: 'cursor', value: fresh[fresh.length - 1]!.id },
         { key: 'syncedAt', value: this.now() },
       ]);
+    });
+  }
+
+  private async applyNotification(event: NotificationEvent): Promise<void> {
+    const { db } = this;
+    if (event.type === 'notification.created') {
+      const n = event.data.notification;
+      await db.notifications.put({ id: n.id, createdAt: n.createdAt, notification: n });
+      return;
+    }
+    const { ids, all, readAt } = event.data;
+    const rows = all
+      ? db.notifications.filter((r) => r.notification.readAt === null && r.createdAt <= readAt)
+      : db.notifications.where('id').anyOf(ids);
+    await rows.modify((r) => {
+      r.notification = { ...r.notification, readAt: r.notification.readAt ?? readAt };
     });
   }
 
@@ -169,12 +183,13 @@ export class OfflineCache {
     const valid = bookings;
     const known = await this.db.bookings.bulkGet(valid.map((b) => b.id));
     const now = this.now();
-    const rows: CachedBooking[] = [];
+    // By id: a frame may hold several versions of one booking; the newest is written.
+    const rows = new Map<string, CachedBooking>();
     valid.forEach((b, i) => {
-      const k = known[i];
-      if (k && k.booking.version >= b.version) return;
-      rows.push({ id: b.id, startAt: b.startAt, cachedAt: now, booking: b });
+      const k = rows.get(b.id)?.booking ?? known[i]?.booking;
+      if (k && k.version >= b.version) return;
+      rows.set(b.id, { id: b.id, startAt: b.startAt, cachedAt: now, booking: b });
     });
-    if (rows.length > 0) await this.db.bookings.bulkPut(rows);
+    if (rows.size > 0) await this.db.bookings.bulkPut([...rows.values()]);
   }
 }

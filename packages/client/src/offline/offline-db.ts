@@ -1,6 +1,7 @@
 import type { Booking, Notification } from '@slotcast/protocol';
 import { Dexie, type Table } from 'dexie';
 import type { Choice, Meanwhile, Notice } from './conflict-rules.js';
+import { offlineDbName } from './first-read.js';
 import type { QueuedAction } from './queued-action.js';
 
 /** One row per cached booking; `cachedAt` drives eviction of the oldest data outside the window. */
@@ -43,8 +44,7 @@ export interface AttentionRow extends QueuedAction {
   choices: Choice[];
 }
 
-/** The database name for one user: each user's data sits in a database of its own, deleted at sign-out. */
-export const offlineDbName = (userId: string): string => `slotcast-offline:${userId}`;
+export { offlineDbName } from './first-read.js';
 
 /**
  * The offline store of one signed-in user. Each `version()` is a schema step; Dexie runs the upgrades in order on a

@@ -60,7 +60,8 @@ export class OfflineSession {
   attach(): void {
     const { realtime } = this.sdk;
     this.offs.push(
-      realtime.onEnvelope((envelope) => this.cache.applyEnvelope(envelope)),
+      // One transaction per frame: the frame's events and the cursor past them.
+      realtime.onEnvelopeFrame((envelopes) => this.cache.applyEnvelopes(envelopes)),
       // Awaited before the stream moves its cursor: the flag and the new cursor are stored together first.
       realtime.on('resync', (info) => this.cache.resynced(info.latestEventId)),
     );

@@ -1,7 +1,7 @@
 /**
  * Coalesces the answers of concurrent sends into few IndexedDB transactions: the first answer is written at once,
  * and those arriving while a write runs go together in the next one. Each `add` resolves once its answer is stored,
- * so a lane never sends the next action of a booking before the previous answer is safe in the cache.
+ * so a lane can wait for it before it sends the booking's next action.
  */
 export class ResultWriter<T> {
   private queued: { item: T; done: () => void; fail: (err: unknown) => void }[] = [];
@@ -17,11 +17,6 @@ export class ResultWriter<T> {
       this.queued.push({ item, done, fail });
       this.running ??= this.run();
     });
-  }
-
-  /** Resolves when every answer added so far is written (or failed). */
-  async drained(): Promise<void> {
-    while (this.running) await this.running;
   }
 
   private async run(): Promise<void> {
