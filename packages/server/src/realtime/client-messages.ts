@@ -84,11 +84,11 @@ export function clientMessageHandlers({ auth, access, expiry, logger }: ClientMe
         const claims = await auth.authenticate(token);
         const d = this.data;
         if (claims.userId !== d.userId) throw new SlotcastError('AUTH_TOKEN_INVALID', 'The token is for another user');
-        d.expiresAt = claims.expiresAt.getTime();
+        d.expiresAt = claims.expiresAt;
         // A sign-out closes the sockets of the session they last authenticated with.
         d.sessionId = claims.sessionId;
-        expiry.schedule(this, d.expiresAt);
-        return { expiresAt: claims.expiresAt.toISOString() };
+        expiry.schedule(this);
+        return { expiresAt: new Date(claims.expiresAt).toISOString() };
       });
     },
     // No work and no budget: answering proves the socket and this node's event loop are alive.

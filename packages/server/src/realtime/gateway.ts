@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { PROTOCOL_VERSION } from '@slotcast/protocol';
+import { PROTOCOL_VERSION, type Role } from '@slotcast/protocol';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
@@ -45,6 +45,13 @@ export interface GatewayOptions {
   beforeAuth?: Parameters<GatewayServer['use']>[0][];
   /** Per-user budgets of client messages (realtime/socket-limits.ts `messageBudget`). */
   messageBudget?: MessageBudget;
+  /** Told of every socket opened and closed (engagement: usecases/socket-activity.ts). */
+  activity?: SocketActivitySink;
+}
+
+export interface SocketActivitySink {
+  connected(userId: string, role: Role): void;
+  disconnected(userId: string): void;
 }
 
 export interface Gateway {
@@ -64,7 +71,7 @@ export interface Gateway {
  * (expiry-timers.ts).
  */
 export function attachGateway(opts: GatewayOptions): Gateway {
-  const { bus, auth, access, logger, observer } = opts;
+  const { bus, auth, access, logger, observer, activity } = opts;
   const io: GatewayServer = new Server(opts.httpServer, {
     serveClient: false,
     maxHttpBufferSize: opts.maxMessageBytes ?? 16 * 1024,
@@ -81,6 +88,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
   const expiry = new ExpiryTimers<GatewaySocket>({
     clock: opts.clock,
     leadMs: opts.refreshLeadMs ?? 60_000,
+    expiresAt: (socket) => socket.data.expiresAt,
     expiring: (socket, expiresAt) => socket.emit('auth:expiring', { expiresAt: new Date(expiresAt).toISOString() }),
     expired: (socket) =>
       void closeWithReason(socket, 'AUTH_TOKEN_EXPIRED', 'The access token expired; reconnect with a fresh one'),
@@ -90,8 +98,10 @@ export function attachGateway(opts: GatewayOptions): Gateway {
   for (const mw of opts.beforeAuth ?? []) io.use(mw);
   io.use(handshakeAuth(auth, logger, observer, opts.handshakeLimits ?? DEFAULT_HANDSHAKE_LIMITS));
 
+  // One listener for every socket, shared (a closure per socket, or a second listener, is kept while it is open).
   function onDisconnect(this: GatewaySocket, reason: string) {
     expiry.clear(this);
+    activity?.disconnected(this.data.userId);
     logger.info({ socketId: this.id, userId: this.data.userId, reason }, 'socket disconnected');
     observer?.disconnected(reason);
   }
@@ -146,6 +156,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
       'socket connected',
     );
     observer?.connected(socket.conn.transport.name);
+    activity?.connected(d.userId, d.role);
     const rooms = assignedRooms(d);
     socket.emit('session', {
       userId: d.userId,
@@ -155,7 +166,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
       protocolVersion: PROTOCOL_VERSION,
       accessTokenExpiresAt: new Date(d.expiresAt).toISOString(),
     });
-    expiry.schedule(socket, d.expiresAt);
+    expiry.schedule(socket);
     const live = goLive(socket, rooms).then(
       () => {
         // Nothing to wait for any more: a socket keeps no settled promise for as long as it is open.

@@ -20,6 +20,8 @@ export interface SocketData {
   cursor: number | null;
   /** While the socket replays: resolves when replay is done and the socket is in its rooms. Null once it is. */
   live: Promise<void> | null;
+  /** The node holding the socket, stamped by realtime/presence.ts (declared here so the data keeps one shape). */
+  node: string;
 }
 
 export interface HandshakeLimits {
@@ -108,9 +110,10 @@ export function handshakeAuth(
           role: claims.role,
           vendorId: claims.vendorId,
           sessionId: claims.sessionId,
-          expiresAt: claims.expiresAt.getTime(),
+          expiresAt: claims.expiresAt,
           cursor: lastEventId ?? null,
           live: null,
+          node: '',
         };
         next();
       } catch (err) {

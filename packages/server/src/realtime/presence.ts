@@ -13,7 +13,8 @@ const NODE_KEY = 'node';
 
 /** Stamps each socket with the node that holds it, so a cluster-wide fetchSockets can count per node. */
 export function tagSocketsWithNode(io: Server, nodeId: string): void {
-  // Runs after the gateway's authentication middleware, which sets socket.data.
+  // Runs after the gateway's authentication middleware, which sets socket.data with an empty `node`: filling it in
+  // keeps the object's shape (a field added later would give every socket's data a second backing store).
   io.use((socket, next) => {
     (socket.data as Record<string, unknown>)[NODE_KEY] = nodeId;
     next();

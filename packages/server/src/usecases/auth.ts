@@ -156,7 +156,7 @@ export class AuthService {
   async authenticate(token: string): Promise<AccessClaims> {
     const cached = this.verifiedTokens.get(token);
     // The cache's own clock is monotonic; the token's expiry is wall-clock time, checked here as jose would.
-    const claims = cached && cached.expiresAt.getTime() > Date.now() ? cached : await this.verifyAndRemember(token);
+    const claims = cached && cached.expiresAt > Date.now() ? cached : await this.verifyAndRemember(token);
     // Revocation is checked per session, not per token: revoked() drops the session, and every token of it fails.
     if (this.activeSessions.has(claims.sessionId)) return claims;
     if (!(await this.sessionChecks.load(claims.sessionId))) {
@@ -169,7 +169,7 @@ export class AuthService {
 
   private async verifyAndRemember(token: string): Promise<AccessClaims> {
     const claims = await this.deps.signer.verify(token);
-    const ttl = claims.expiresAt.getTime() - Date.now();
+    const ttl = claims.expiresAt - Date.now();
     if (ttl > 0) this.verifiedTokens.set(token, claims, { ttl });
     return claims;
   }
