@@ -35,8 +35,8 @@ export async function countPresence(io: Server): Promise<Presence> {
   const all = empty();
   const byNode = new Map<string, PresenceCounts>();
   for (const s of sockets) {
-    const data = s.data as { role?: string; [NODE_KEY]?: string };
-    const role = (data.role ?? 'customer') as Role;
+    const data = s.data as { claims?: { role?: string }; [NODE_KEY]?: string };
+    const role = (data.claims?.role ?? 'customer') as Role;
     const node = data[NODE_KEY] ?? 'unknown';
     const n = byNode.get(node) ?? byNode.set(node, empty()).get(node)!;
     for (const c of [all, n]) {
