@@ -255,6 +255,10 @@ export async function createSlotcast(
     presence: () => countPresence(gateway!.io),
   });
   await bus.start();
+  // Engagement figures: who had a socket open when, counted in memory (the gateway reports each socket opened and
+  // closed) and added to the rollups once per interval.
+  const activityClock = overrides.opsClock ?? systemClock;
+  const socketActivity = new SocketActivity(db, () => activityClock.now());
   gateway = attachGateway({
     httpServer: http.server,
     access: new RealtimeAccess(db),
@@ -271,6 +275,7 @@ export async function createSlotcast(
     replayConcurrency: config.SOCKET_REPLAY_CONCURRENCY,
     beforeAuth: limits.enabled ? [handshakeThrottle(limits, clientAddressOf(config.TRUST_PROXY))] : [],
     messageBudget: messageBudget(limits, metrics, logger),
+    activity: socketActivity,
   });
   holdSocketSlots(gateway.io, limits, logger);
   const io = gateway.io;
@@ -292,17 +297,6 @@ export async function createSlotcast(
   // Scale-out: rooms, revocations and fetchSockets across nodes; events still go out from each node's own bus.
   if (config.REDIS_URL) redis = useRedisAdapter(gateway.io, config.REDIS_URL, logger);
   tagSocketsWithNode(gateway.io, config.nodeId);
-  // Engagement figures: who had a socket open when, counted in memory and added to the rollups once per interval.
-  const activityClock = overrides.opsClock ?? systemClock;
-  const socketActivity = new SocketActivity(db, () => activityClock.now());
-  // One listener for every socket (a closure per socket would be kept for as long as it is open).
-  function activityEnded(this: { data: { userId: string } }) {
-    socketActivity.disconnected(this.data.userId);
-  }
-  io.on('connection', (socket) => {
-    socketActivity.connected(socket.data.userId, socket.data.role);
-    socket.on('disconnect', activityEnded);
-  });
   const activityFlusher = flushSocketActivity(socketActivity, {
     intervalMs: config.ANALYTICS_ACTIVITY_FLUSH_SECONDS * 1000,
     clock: activityClock,

@@ -8,7 +8,8 @@ export interface AccessClaims {
   vendorId: string | null;
   isOwner: boolean;
   sessionId: string;
-  expiresAt: Date;
+  /** When the token expires, in ms since the epoch (a number, not a Date: verified claims are cached per token). */
+  expiresAt: number;
 }
 
 const ISSUER = 'slotcast';
@@ -61,7 +62,7 @@ export class TokenSigner {
         vendorId: typeof payload.vid === 'string' ? payload.vid : null,
         isOwner: payload.own === true,
         sessionId: payload.sid,
-        expiresAt: new Date(payload.exp * 1000),
+        expiresAt: payload.exp * 1000,
       };
     } catch (err) {
       if (err instanceof SlotcastError) throw err;

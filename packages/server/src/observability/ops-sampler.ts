@@ -80,7 +80,7 @@ export class OpsSampler {
     const byTransport: Record<string, number> = { websocket: 0, polling: 0 };
     let total = 0;
     for (const s of opts.nsp.sockets.values()) {
-      const role = (s.data as { role?: string }).role ?? 'customer';
+      const role = (s.data as { claims?: { role?: string } }).claims?.role ?? 'customer';
       byRole[role] = (byRole[role] ?? 0) + 1;
       const t = s.conn.transport.name;
       byTransport[t] = (byTransport[t] ?? 0) + 1;

@@ -45,7 +45,7 @@ async function answer<K extends ClientMessageName>(
 export function clientMessageHandlers({ auth, access, expiry, logger }: ClientMessageDeps): ClientMessageHandlers {
   async function follow(socket: GatewaySocket, target: FollowTarget): Promise<FollowAck> {
     try {
-      const room = await access.authorizeFollow(socket.data, target);
+      const room = await access.authorizeFollow(socket.data.claims, target);
       socket.join(room);
       return { ok: true, room };
     } catch (err) {
@@ -59,7 +59,7 @@ export function clientMessageHandlers({ auth, access, expiry, logger }: ClientMe
         await this.data.live;
         const res = await follow(this, target);
         if (!res.ok) throw new SlotcastError(res.error.code, res.error.message);
-        logger.debug({ socketId: this.id, userId: this.data.userId, room: res.room }, 'socket followed');
+        logger.debug({ socketId: this.id, userId: this.data.claims.userId, room: res.room }, 'socket followed');
         return { room: res.room };
       });
     },
@@ -83,12 +83,13 @@ export function clientMessageHandlers({ auth, access, expiry, logger }: ClientMe
         const { token } = ReauthRequest.parse(raw);
         const claims = await auth.authenticate(token);
         const d = this.data;
-        if (claims.userId !== d.userId) throw new SlotcastError('AUTH_TOKEN_INVALID', 'The token is for another user');
-        d.expiresAt = claims.expiresAt.getTime();
-        // A sign-out closes the sockets of the session they last authenticated with.
-        d.sessionId = claims.sessionId;
-        expiry.schedule(this, d.expiresAt);
-        return { expiresAt: claims.expiresAt.toISOString() };
+        if (claims.userId !== d.claims.userId) {
+          throw new SlotcastError('AUTH_TOKEN_INVALID', 'The token is for another user');
+        }
+        // The new token's expiry; and a sign-out closes the sockets of the session they last authenticated with.
+        d.claims = claims;
+        expiry.schedule(this);
+        return { expiresAt: new Date(claims.expiresAt).toISOString() };
       });
     },
     // No work and no budget: answering proves the socket and this node's event loop are alive.

@@ -17,26 +17,26 @@ export interface ExpiryTimersOptions<K> {
   leadMs: number;
   /** Deadlines are rounded up to this grain, so sockets whose tokens expire together share one wake-up. */
   resolutionMs?: number;
+  /** When `key`'s token expires (ms since the epoch), read again when its slot comes due. */
+  expiresAt(key: K): number;
   expiring(key: K, expiresAt: number): void;
   expired(key: K): void;
 }
 
-interface Entry {
-  expiresAt: number;
-  warnSlot: number;
-  closeSlot: number;
-  warned: boolean;
-}
-
 /**
  * Token expiry of every socket on one timer: deadlines are kept in slots of `resolutionMs`, and a single timer is armed
- * for the earliest slot. A socket costs a map entry, not two Node timers (which weigh ~100 bytes each and keep the
- * timer list long at 10,000 sockets).
+ * for the earliest slot. A socket costs one map entry holding the slot it waits in and one member of that slot's set,
+ * not two Node timers (which weigh ~100 bytes each and keep the timer list long at 10,000 sockets). A socket waits in
+ * its warning slot, then in its closing slot; its deadline is read from the key (`expiresAt`) rather than kept here.
+ * Slots are counted from the timers' creation, so they stay small integers (no heap number per socket).
  */
 export class ExpiryTimers<K> {
   private readonly clock: Clock;
   private readonly resolution: number;
-  private readonly entries = new Map<K, Entry>();
+  /** The slot 0 of `slots`: absolute slot numbers are `base + slot`. */
+  private readonly base: number;
+  /** Per key, the slot it waits in. */
+  private readonly entries = new Map<K, number>();
   private readonly slots = new Map<number, Set<K>>();
   /** Slot numbers with members, ascending. */
   private readonly order: number[] = [];
@@ -46,36 +46,30 @@ export class ExpiryTimers<K> {
   constructor(private readonly opts: ExpiryTimersOptions<K>) {
     this.clock = opts.clock ?? systemClock;
     this.resolution = opts.resolutionMs ?? 250;
+    this.base = Math.floor(this.clock.now() / this.resolution);
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  schedule(key: K, expiresAt: number): void {
+  /** Schedules `key` (again) by its current `expiresAt`. */
+  schedule(key: K): void {
     this.clear(key);
     const now = this.clock.now();
-    const inMs = expiresAt - now;
-    // Never more than half the token's life ahead, so short-lived tokens do not ask again the moment they arrive.
+    const inMs = this.opts.expiresAt(key) - now;
+    // Never more than half the token's life ahead, so short-lived tokens do not ask again the moment they arrive. An
+    // expired token's warning slot is now's, and it is closed in it.
     const warnAt = now + Math.max(0, inMs - Math.min(this.opts.leadMs, inMs / 2));
-    const entry: Entry = {
-      expiresAt,
-      warnSlot: this.slotOf(warnAt),
-      closeSlot: this.slotOf(Math.max(now, expiresAt)),
-      warned: false,
-    };
-    this.entries.set(key, entry);
-    this.add(entry.warnSlot, key);
-    this.add(entry.closeSlot, key);
+    this.add(this.slotOf(warnAt), key);
     this.arm();
   }
 
   clear(key: K): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
+    const slot = this.entries.get(key);
+    if (slot === undefined) return;
     this.entries.delete(key);
-    this.slots.get(entry.warnSlot)?.delete(key);
-    this.slots.get(entry.closeSlot)?.delete(key);
+    this.slots.get(slot)?.delete(key);
   }
 
   stop(): void {
@@ -89,10 +83,11 @@ export class ExpiryTimers<K> {
 
   // Rounded up: a socket is never closed before its token expires.
   private slotOf(at: number): number {
-    return Math.ceil(at / this.resolution);
+    return Math.ceil(at / this.resolution) - this.base;
   }
 
   private add(slot: number, key: K): void {
+    this.entries.set(key, slot);
     let members = this.slots.get(slot);
     if (!members) {
       members = new Set();
@@ -114,7 +109,10 @@ export class ExpiryTimers<K> {
     if (first === undefined || first >= this.armedFor) return;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.armedFor = first;
-    this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, first * this.resolution - this.clock.now()));
+    this.timer = this.clock.setTimeout(
+      () => this.fire(),
+      Math.max(0, (this.base + first) * this.resolution - this.clock.now()),
+    );
   }
 
   private fire(): void {
@@ -126,14 +124,17 @@ export class ExpiryTimers<K> {
       const members = this.slots.get(slot);
       this.slots.delete(slot);
       for (const key of members ?? []) {
-        const entry = this.entries.get(key);
-        if (!entry) continue;
-        if (entry.closeSlot <= slot) {
+        if (this.entries.get(key) !== slot) continue;
+        const expiresAt = this.opts.expiresAt(key);
+        const closeSlot = this.slotOf(expiresAt);
+        if (closeSlot <= slot) {
           this.entries.delete(key);
           this.opts.expired(key);
-        } else if (!entry.warned && entry.warnSlot <= slot) {
-          entry.warned = true;
-          this.opts.expiring(key, entry.expiresAt);
+        } else {
+          // The warning slot: ask for a fresh token, then wait in the closing slot (a later one, so this loop or the
+          // next timer reaches it).
+          this.opts.expiring(key, expiresAt);
+          this.add(closeSlot, key);
         }
       }
     }

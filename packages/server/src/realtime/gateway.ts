@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { PROTOCOL_VERSION } from '@slotcast/protocol';
+import { PROTOCOL_VERSION, type Role } from '@slotcast/protocol';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
@@ -46,6 +46,13 @@ export interface GatewayOptions {
   beforeAuth?: Parameters<GatewayServer['use']>[0][];
   /** Per-user budgets of client messages (realtime/socket-limits.ts `messageBudget`). */
   messageBudget?: MessageBudget;
+  /** Told of every socket opened and closed (engagement: usecases/socket-activity.ts). */
+  activity?: SocketActivitySink;
+}
+
+export interface SocketActivitySink {
+  connected(userId: string, role: Role): void;
+  disconnected(userId: string): void;
 }
 
 export interface Gateway {
@@ -65,7 +72,7 @@ export interface Gateway {
  * (expiry-timers.ts).
  */
 export function attachGateway(opts: GatewayOptions): Gateway {
-  const { bus, auth, access, logger, observer } = opts;
+  const { bus, auth, access, logger, observer, activity } = opts;
   const io: GatewayServer = new Server(opts.httpServer, {
     serveClient: false,
     maxHttpBufferSize: opts.maxMessageBytes ?? 16 * 1024,
@@ -82,6 +89,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
   const expiry = new ExpiryTimers<GatewaySocket>({
     clock: opts.clock,
     leadMs: opts.refreshLeadMs ?? 60_000,
+    expiresAt: (socket) => socket.data.claims.expiresAt,
     expiring: (socket, expiresAt) => socket.emit('auth:expiring', { expiresAt: new Date(expiresAt).toISOString() }),
     expired: (socket) =>
       void closeWithReason(socket, 'AUTH_TOKEN_EXPIRED', 'The access token expired; reconnect with a fresh one'),
@@ -91,9 +99,11 @@ export function attachGateway(opts: GatewayOptions): Gateway {
   for (const mw of opts.beforeAuth ?? []) io.use(mw);
   io.use(handshakeAuth(auth, logger, observer, opts.handshakeLimits ?? DEFAULT_HANDSHAKE_LIMITS));
 
+  // One listener for every socket, shared (a closure per socket, or a second listener, is kept while it is open).
   function onDisconnect(this: GatewaySocket, reason: string) {
     expiry.clear(this);
-    logger.info({ socketId: this.id, userId: this.data.userId, reason }, 'socket disconnected');
+    activity?.disconnected(this.data.claims.userId);
+    logger.info({ socketId: this.id, userId: this.data.claims.userId, reason }, 'socket disconnected');
     observer?.disconnected(reason);
   }
 
@@ -101,7 +111,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     const d = socket.data;
     if (d.cursor === null) {
       socket.join(rooms);
-      logger.info({ socketId: socket.id, userId: d.userId, rooms: rooms.length }, 'socket joined its rooms');
+      logger.info({ socketId: socket.id, userId: d.claims.userId, rooms: rooms.length }, 'socket joined its rooms');
       // A first connection replays nothing, but learns the position it is live from: its first cursor.
       socket.emit('replay:done', { lastEventId: progress.through, replayed: 0 });
       return;
@@ -118,10 +128,10 @@ export function attachGateway(opts: GatewayOptions): Gateway {
           visible: (e) => recipientRooms(e).some((room) => rooms.includes(room)),
         },
         {
-          userId: d.userId,
-          all: d.role === 'admin',
-          vendorId: d.role === 'staff' ? d.vendorId : null,
-          customerId: d.role === 'customer' ? d.userId : null,
+          userId: d.claims.userId,
+          all: d.claims.role === 'admin',
+          vendorId: d.claims.role === 'staff' ? d.claims.vendorId : null,
+          customerId: d.claims.role === 'customer' ? d.claims.userId : null,
         },
         cursor,
         (batch) => socket.emit('events', batch),
@@ -132,8 +142,8 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     observer?.replayFinished(outcome);
     logger.info(
       outcome.kind === 'resync'
-        ? { socketId: socket.id, userId: d.userId, cursor, resync: outcome.info.latestEventId }
-        : { socketId: socket.id, userId: d.userId, eventId: outcome.lastEventId, replayed: outcome.replayed },
+        ? { socketId: socket.id, userId: d.claims.userId, cursor, resync: outcome.info.latestEventId }
+        : { socketId: socket.id, userId: d.claims.userId, eventId: outcome.lastEventId, replayed: outcome.replayed },
       outcome.kind === 'resync' ? 'socket joined its rooms; resync required' : 'socket replayed and joined its rooms',
     );
     if (outcome.kind === 'resync') socket.emit('resync:required', outcome.info);
@@ -143,20 +153,21 @@ export function attachGateway(opts: GatewayOptions): Gateway {
   io.on('connection', (socket) => {
     const d = socket.data;
     logger.info(
-      { socketId: socket.id, userId: d.userId, role: d.role, transport: socket.conn.transport.name },
+      { socketId: socket.id, userId: d.claims.userId, role: d.claims.role, transport: socket.conn.transport.name },
       'socket connected',
     );
     observer?.connected(socket.conn.transport.name);
-    const rooms = assignedRooms(d);
+    activity?.connected(d.claims.userId, d.claims.role);
+    const rooms = assignedRooms(d.claims);
     socket.emit('session', {
-      userId: d.userId,
-      role: d.role,
-      vendorId: d.vendorId,
+      userId: d.claims.userId,
+      role: d.claims.role,
+      vendorId: d.claims.vendorId,
       rooms,
       protocolVersion: PROTOCOL_VERSION,
-      accessTokenExpiresAt: new Date(d.expiresAt).toISOString(),
+      accessTokenExpiresAt: new Date(d.claims.expiresAt).toISOString(),
     });
-    expiry.schedule(socket, d.expiresAt);
+    expiry.schedule(socket);
     const live = goLive(socket, rooms).then(
       () => {
         // Nothing to wait for any more: a socket keeps no settled promise for as long as it is open.
@@ -177,7 +188,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
   // socket a Set of its own for as long as it is open.
   function closeSession(sessionId: string, message: string): void {
     for (const socket of io.of('/').sockets.values()) {
-      if (socket.data.sessionId === sessionId) void closeWithReason(socket, 'SESSION_REVOKED', message);
+      if (socket.data.claims.sessionId === sessionId) void closeWithReason(socket, 'SESSION_REVOKED', message);
     }
   }
   io.on('session:revoked', closeSession);

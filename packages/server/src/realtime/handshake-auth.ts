@@ -2,25 +2,27 @@ import {
   HandshakeAuth,
   MIN_CLIENT_PROTOCOL_VERSION,
   protocolIncompatibility,
-  type Role,
   type SocketErrorBody,
 } from '@slotcast/protocol';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
+import type { AccessClaims } from '../auth/tokens.js';
 import type { RealtimeObserver } from '../observability/realtime-observer.js';
 import type { AuthService } from '../usecases/auth.js';
 import { type AdmissionSettings, DEFAULT_ADMISSION, HandshakeAdmission } from './handshake-admission.js';
 import { coded, connectError, toSocketError } from './socket-errors.js';
 
 export interface SocketData {
-  userId: string;
-  role: Role;
-  vendorId: string | null;
-  sessionId: string;
-  expiresAt: number;
+  /**
+   * The token's verified claims: the very object the verified-token cache holds (usecases/auth.ts), shared rather
+   * than copied field by field. Never changed in place; `auth:refresh` replaces it with the new token's.
+   */
+  claims: Readonly<AccessClaims>;
   cursor: number | null;
   /** While the socket replays: resolves when replay is done and the socket is in its rooms. Null once it is. */
   live: Promise<void> | null;
+  /** The node holding the socket, stamped by realtime/presence.ts (declared here so the data keeps one shape). */
+  node: string;
 }
 
 export interface HandshakeLimits extends AdmissionSettings {
@@ -106,13 +108,10 @@ export function handshakeAuth(
       try {
         const claims = await auth.authenticate(token);
         socket.data = {
-          userId: claims.userId,
-          role: claims.role,
-          vendorId: claims.vendorId,
-          sessionId: claims.sessionId,
-          expiresAt: claims.expiresAt.getTime(),
+          claims,
           cursor: lastEventId ?? null,
           live: null,
+          node: '',
         };
         next();
       } catch (err) {

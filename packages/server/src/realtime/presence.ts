@@ -13,7 +13,8 @@ const NODE_KEY = 'node';
 
 /** Stamps each socket with the node that holds it, so a cluster-wide fetchSockets can count per node. */
 export function tagSocketsWithNode(io: Server, nodeId: string): void {
-  // Runs after the gateway's authentication middleware, which sets socket.data.
+  // Runs after the gateway's authentication middleware, which sets socket.data with an empty `node`: filling it in
+  // keeps the object's shape (a field added later would give every socket's data a second backing store).
   io.use((socket, next) => {
     (socket.data as Record<string, unknown>)[NODE_KEY] = nodeId;
     next();
@@ -34,8 +35,8 @@ export async function countPresence(io: Server): Promise<Presence> {
   const all = empty();
   const byNode = new Map<string, PresenceCounts>();
   for (const s of sockets) {
-    const data = s.data as { role?: string; [NODE_KEY]?: string };
-    const role = (data.role ?? 'customer') as Role;
+    const data = s.data as { claims?: { role?: string }; [NODE_KEY]?: string };
+    const role = (data.claims?.role ?? 'customer') as Role;
     const node = data[NODE_KEY] ?? 'unknown';
     const n = byNode.get(node) ?? byNode.set(node, empty()).get(node)!;
     for (const c of [all, n]) {

@@ -44,7 +44,7 @@ export function handshakeThrottle(limits: RateLimits, clientAddress: (req: Incom
 export function holdSocketSlots(io: GatewayServer, limits: RateLimits, logger: Logger): void {
   if (!limits.enabled) return;
   io.use((socket, next) => {
-    const userId = socket.data.userId;
+    const userId = socket.data.claims.userId;
     void limits.acquireSocket(userId, socket.id).then((taken) => {
       if (!taken) {
         logger.info({ userId }, 'socket refused: too many open sockets for the user');
@@ -74,7 +74,7 @@ function releaseSlot(limits: RateLimits, logger: Logger, userId: string, socketI
 // (Socket.IO's middleware runner, `next`) alive for as long as the socket is open — a few hundred bytes per socket.
 function releaseOnClose(limits: RateLimits, logger: Logger, socket: GatewaySocket): void {
   // `on`, not `once`: the connection closes once, and `once` would add a wrapper and its state (~110 bytes) per socket.
-  socket.conn.on('close', () => releaseSlot(limits, logger, socket.data.userId, socket.id));
+  socket.conn.on('close', () => releaseSlot(limits, logger, socket.data.claims.userId, socket.id));
 }
 
 /** Whether a client message may run now; when not, it has been acknowledged with the refusal already. */
@@ -91,7 +91,7 @@ export function messageBudget(limits: RateLimits, metrics: Metrics, logger: Logg
   return async (socket, message, ack) => {
     const name = MESSAGE_LIMITERS[message];
     if (!name) return true;
-    const waitMs = await limits.take(name, socket.data.userId);
+    const waitMs = await limits.take(name, socket.data.claims.userId);
     if (waitMs === null) {
       refusedInARow.delete(socket);
       return true;
@@ -107,7 +107,7 @@ export function messageBudget(limits: RateLimits, metrics: Metrics, logger: Logg
     if (refusals === limits.floodRejections) {
       metrics.rateLimitDisconnects.inc();
       logger.warn(
-        { socketId: socket.id, userId: socket.data.userId, event: message, rejections: refusals },
+        { socketId: socket.id, userId: socket.data.claims.userId, event: message, rejections: refusals },
         'socket closed for flooding',
       );
       void closeWithReason(socket, 'RATE_LIMITED', 'Too many messages; slow down and reconnect');

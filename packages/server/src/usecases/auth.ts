@@ -41,7 +41,7 @@ const TOKEN_CACHE_MAX = 50_000;
 
 export class AuthService {
   private readonly activeSessions = new LRUCache<string, true>({ max: SESSION_CACHE_MAX, ttl: SESSION_CHECK_TTL_MS });
-  private readonly verifiedTokens = new LRUCache<string, AccessClaims>({ max: TOKEN_CACHE_MAX });
+  private readonly verifiedTokens = new LRUCache<string, Readonly<AccessClaims>>({ max: TOKEN_CACHE_MAX });
 
   // Session checks that miss the cache in the same tick share one query: a reconnect storm brings thousands of
   // sessions at once, each checked once, and one round trip per check held the handshakes' turns and the pool.
@@ -152,11 +152,14 @@ export class AuthService {
     return user;
   }
 
-  /** Verifies an access token and that its session was not revoked (logout, token reuse). */
-  async authenticate(token: string): Promise<AccessClaims> {
+  /**
+   * Verifies an access token and that its session was not revoked (logout, token reuse). The claims are the cached
+   * object, shared by every use of the token (a socket keeps it as its data's `claims`): read-only.
+   */
+  async authenticate(token: string): Promise<Readonly<AccessClaims>> {
     const cached = this.verifiedTokens.get(token);
     // The cache's own clock is monotonic; the token's expiry is wall-clock time, checked here as jose would.
-    const claims = cached && cached.expiresAt.getTime() > Date.now() ? cached : await this.verifyAndRemember(token);
+    const claims = cached && cached.expiresAt > Date.now() ? cached : await this.verifyAndRemember(token);
     // Revocation is checked per session, not per token: revoked() drops the session, and every token of it fails.
     if (this.activeSessions.has(claims.sessionId)) return claims;
     if (!(await this.sessionChecks.load(claims.sessionId))) {
@@ -167,9 +170,9 @@ export class AuthService {
     return claims;
   }
 
-  private async verifyAndRemember(token: string): Promise<AccessClaims> {
+  private async verifyAndRemember(token: string): Promise<Readonly<AccessClaims>> {
     const claims = await this.deps.signer.verify(token);
-    const ttl = claims.expiresAt.getTime() - Date.now();
+    const ttl = claims.expiresAt - Date.now();
     if (ttl > 0) this.verifiedTokens.set(token, claims, { ttl });
     return claims;
   }
