@@ -242,6 +242,15 @@ describe('checkBookable', () => {
     expect(checkBookable(berlin, hour, at('2026-06-01T07:30:00Z'), now)).toBeNull();
   });
 
+  it('answers for the hours it is given: a resource whose hours changed is not checked against the old ones', () => {
+    // The catalogue hands out a new object when a resource changes; the same date must be worked out again.
+    expect(checkBookable(berlin, hour, at('2026-06-01T07:30:00Z'), now)).toBeNull();
+    const later = { ...berlin, weeklyHours: { ...berlin.weeklyHours, mon: [{ start: '13:00', end: '17:00' }] } };
+    expect(checkBookable(later, hour, at('2026-06-01T07:30:00Z'), now)).toBe('BOOKING_OUTSIDE_OPENING_HOURS');
+    expect(checkBookable(later, hour, at('2026-06-01T11:00:00Z'), now)).toBeNull();
+    expect(checkBookable(berlin, hour, at('2026-06-01T11:00:00Z'), now)).toBe('BOOKING_OUTSIDE_OPENING_HOURS');
+  });
+
   it('rejects a start before now with BOOKING_IN_PAST', () => {
     expect(checkBookable(berlin, hour, at('2026-06-01T07:30:00Z'), at('2026-06-01T07:31:00Z'))).toBe('BOOKING_IN_PAST');
   });

@@ -36,16 +36,37 @@ const LOCAL_TIME = /^(\d{2}):(\d{2})$/;
 
 /** Absolute open intervals of one local date (YYYY-MM-DD in the schedule's zone), sorted by start. */
 export function openIntervals(schedule: Schedule, localDate: string): Interval[] {
+  return openSpans(schedule, localDate).map(([start, end]) => ({ start: new Date(start), end: new Date(end) }));
+}
+
+type Span = readonly [start: number, end: number];
+
+/** Per schedule object (the catalogue cache hands out the same one until it changes): its spans by local date. */
+const spansMemo = new WeakMap<Schedule, Map<string, readonly Span[]>>();
+const SPAN_DATES_PER_SCHEDULE = 64;
+
+/**
+ * openIntervals as epoch-ms pairs, remembered per schedule and date: each is a dozen time-zone offset lookups, and a
+ * booking checks the same few dates of the same resource over and over.
+ */
+function openSpans(schedule: Schedule, localDate: string): readonly Span[] {
+  let byDate = spansMemo.get(schedule);
+  const known = byDate?.get(localDate);
+  if (known) return known;
   const zone = zoneOf(schedule.timezone);
   const midnight = parseLocalDate(localDate);
-  const out: Interval[] = [];
+  const out: Span[] = [];
   for (const hours of hoursOf(schedule, localDate, midnight)) {
     const start = wallToInstant(zone, midnight + minutesOf(hours.start) * MINUTE_MS);
     const end = wallToInstant(zone, midnight + minutesOf(hours.end) * MINUTE_MS);
     // Hours lying wholly inside a spring-forward gap collapse to nothing.
-    if (start < end) out.push({ start: new Date(start), end: new Date(end) });
+    if (start < end) out.push([start, end]);
   }
-  return out.sort((a, b) => a.start.getTime() - b.start.getTime());
+  out.sort((a, b) => a[0] - b[0]);
+  if (!byDate) spansMemo.set(schedule, (byDate = new Map()));
+  else if (byDate.size >= SPAN_DATES_PER_SCHEDULE) byDate.clear();
+  byDate.set(localDate, out);
+  return out;
 }
 
 /** The slot grid of one local date: every start t = open.start + k*slotInterval (k>=0, stepping in ABSOLUTE minutes) with t+duration <= open.end. */
@@ -54,9 +75,8 @@ export function slotStarts(schedule: Schedule, timing: ServiceTiming, localDate:
   const duration = durationMs(timing);
   // A set, because overlapping opening intervals may put the same start on the grid twice.
   const starts = new Set<number>();
-  for (const open of openIntervals(schedule, localDate)) {
-    const last = open.end.getTime() - duration;
-    for (let t = open.start.getTime(); t <= last; t += step) starts.add(t);
+  for (const [start, end] of openSpans(schedule, localDate)) {
+    for (let t = start; t <= end - duration; t += step) starts.add(t);
   }
   return [...starts].sort((a, b) => a - b).map((t) => new Date(t));
 }
@@ -122,11 +142,11 @@ export function checkBookable(
   const t = start.getTime();
   if (t < now.getTime()) return 'BOOKING_IN_PAST';
   const end = t + durationMs(timing);
-  const date = localDateOf(schedule.timezone, start);
-  if (!openIntervals(schedule, date).some((o) => o.start.getTime() <= t && end <= o.end.getTime())) {
-    return 'BOOKING_OUTSIDE_OPENING_HOURS';
-  }
-  return slotStarts(schedule, timing, date).some((s) => s.getTime() === t) ? null : 'BOOKING_NOT_ON_SLOT_BOUNDARY';
+  const spans = openSpans(schedule, localDateOf(schedule.timezone, start));
+  if (!spans.some(([s, e]) => s <= t && end <= e)) return 'BOOKING_OUTSIDE_OPENING_HOURS';
+  // On slotStarts' grid: k whole steps after the start of an interval that holds the whole booking.
+  const step = wholeMinutes(schedule.slotIntervalMinutes, 'slotIntervalMinutes', 1) * MINUTE_MS;
+  return spans.some(([s, e]) => s <= t && end <= e && (t - s) % step === 0) ? null : 'BOOKING_NOT_ON_SLOT_BOUNDARY';
 }
 
 /** The local date (YYYY-MM-DD) of an instant in a zone. */

@@ -43,6 +43,8 @@ export function nextQuietPeriod(q: QuietHours, now: Date): { start: Date; end: D
 }
 
 function quietPeriods(q: QuietHours, now: Date, fromDay: number, toDay: number) {
+  // Most users set no quiet hours, and the notifications worker asks for each recipient and channel: skip luxon.
+  if (q.windows.length === 0) return [];
   const today = DateTime.fromJSDate(now, { zone: q.timeZone }).startOf('day');
   const out: { start: Date; end: Date }[] = [];
   for (let d = fromDay; d <= toDay; d++) {

@@ -164,21 +164,9 @@ function calendarChange(message: OutboxRow, b: BookingMailFacts): NotificationMa
  * offset changes in between (a DST night), each time names its offset ("01:30 GMT-4–01:30 GMT-5"), never one bare time.
  */
 export function formatSpan(start: Date, end: Date, timeZone: string): string {
-  const opts = { timeZone, hourCycle: 'h23' } as const;
-  const day = new Intl.DateTimeFormat('en-GB', {
-    ...opts,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-  });
+  const day = formatter(timeZone, 'day');
   const offsetChanges = zoneName(start, timeZone) !== zoneName(end, timeZone);
-  const time = new Intl.DateTimeFormat('en-GB', {
-    ...opts,
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(offsetChanges ? { timeZoneName: 'short' } : {}),
-  });
+  const time = formatter(timeZone, offsetChanges ? 'time-offset' : 'time');
   const sameDay = day.format(start) === day.format(end);
   const span = sameDay
     ? `${day.format(start)}, ${time.format(start)}–${time.format(end)}`
@@ -187,6 +175,30 @@ export function formatSpan(start: Date, end: Date, timeZone: string): string {
 }
 
 const zoneName = (d: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
+  formatter(timeZone, 'zone')
     .formatToParts(d)
     .find((p) => p.type === 'timeZoneName')?.value;
+
+type Shape = 'day' | 'time' | 'time-offset' | 'zone';
+
+const SHAPES: Record<Shape, [locale: string, Intl.DateTimeFormatOptions]> = {
+  day: ['en-GB', { hourCycle: 'h23', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }],
+  time: ['en-GB', { hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }],
+  'time-offset': ['en-GB', { hourCycle: 'h23', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }],
+  zone: ['en-US', { timeZoneName: 'short' }],
+};
+
+/** Building an Intl.DateTimeFormat costs far more than formatting with one: kept per zone and shape (few zones). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string, shape: Shape): Intl.DateTimeFormat {
+  const key = `${shape} ${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    if (formatters.size >= 1000) formatters.clear();
+    const [locale, opts] = SHAPES[shape];
+    f = new Intl.DateTimeFormat(locale, { ...opts, timeZone });
+    formatters.set(key, f);
+  }
+  return f;
+}
