@@ -1,5 +1,4 @@
 import type { Booking } from '@slotcast/protocol';
-import type { CachedBooking } from './offline-db.js';
 
 /** The database name for one user: each user's data sits in a database of its own, deleted at sign-out. */
 export const offlineDbName = (userId: string): string => `slotcast-offline:${userId}`;
@@ -34,7 +33,8 @@ export function readCachedBookings(userId: string, idb: IDBFactory = indexedDB):
         if (!db.objectStoreNames.contains('bookings')) return done(null);
         const all = db.transaction('bookings', 'readonly').objectStore('bookings').getAll();
         // Rows were validated when they were written (events and REST answers are parsed on arrival): not again here.
-        all.onsuccess = () => done((all.result as CachedBooking[]).map((r) => r.booking));
+        // Rows of OfflineDb's bookings table (CachedBooking; named structurally here: offline-db imports this file).
+        all.onsuccess = () => done((all.result as { booking: Booking }[]).map((r) => r.booking));
         all.onerror = () => done(null);
       } catch {
         done(null);
