@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Booking, FrequencyReport, PushPayload, Resource, Service, Slot, Vendor } from '@slotcast/protocol';
+import type { Booking, FrequencyReport, PushPayload } from '@slotcast/protocol';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
@@ -120,19 +120,7 @@ describe.skipIf(!available)('installable PWA and push in Chromium', () => {
       keys: device.keys,
     });
     const alice = await stack.login('alice@example.test');
-    const salon = (await stack.api<Vendor[]>('GET', '/vendors')).find((v) => v.slug === 'studio-mira')!;
-    const [service] = await stack.api<Service[]>('GET', `/vendors/${salon.id}/services`);
-    const [resource] = await stack.api<Resource[]>('GET', `/vendors/${salon.id}/resources`);
-    const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
-    const { slots } = await stack.api<{ slots: Slot[] }>(
-      'GET',
-      `/resources/${resource!.id}/availability?serviceId=${service!.id}&from=${day(2)}&to=${day(9)}`,
-    );
-    const booking = await stack.api<Booking>('POST', '/bookings', alice, {
-      resourceId: resource!.id,
-      serviceId: service!.id,
-      startAt: slots[0]!.startAt,
-    });
+    const booking = await stack.requestBooking(alice, await stack.salonSlots(2));
     await expect.poll(() => pushService.to('owner-phone').length, { timeout: 15_000 }).toBe(1);
     const payload = pushService.to('owner-phone')[0]!.payload;
     expect((JSON.parse(payload) as PushPayload).bookingId).toBe(booking.id);
