@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { BusCounter, BusMetrics } from '../bus/bus-metrics.js';
 import type { PoolStats } from '../store/db.js';
 import { withTimeout } from '../with-timeout.js';
+import { registerPoolGauges } from './pool-gauges.js';
 
 /** What the metrics read when Prometheus scrapes, rather than counting as things happen. */
 export interface MetricSources {
@@ -254,58 +255,7 @@ export class Metrics {
       },
     });
 
-    new Gauge({
-      name: 'slotcast_db_pool_connections',
-      help: 'Database pool connections by state (total, idle, waiting = callers queued for one)',
-      labelNames: ['state'],
-      registers,
-      collect() {
-        const p = sources().pool?.();
-        if (!p) return;
-        this.set({ state: 'total' }, p.total);
-        this.set({ state: 'idle' }, p.idle);
-        this.set({ state: 'waiting' }, p.waiting);
-      },
-    });
-    new Gauge({
-      name: 'slotcast_db_pool_queue_limit',
-      help: 'Callers that may wait for a database connection; beyond it requests are shed with 503 and Retry-After',
-      registers,
-      collect() {
-        const p = sources().pool?.();
-        if (p && Number.isFinite(p.queueLimit)) this.set(p.queueLimit);
-      },
-    });
-    new Gauge({
-      name: 'slotcast_db_pool_expected_wait_seconds',
-      help: 'How long a request arriving now should expect to wait for a database connection (queue × mean hold time)',
-      registers,
-      collect() {
-        const p = sources().pool?.();
-        if (p) this.set(p.expectedWaitMs / 1000);
-      },
-    });
-    new Gauge({
-      name: 'slotcast_db_pool_max_wait_seconds',
-      help: 'DATABASE_POOL_MAX_WAIT_MS: requests expected to wait longer for a connection are shed with 503 and Retry-After',
-      registers,
-      collect() {
-        const p = sources().pool?.();
-        if (p && Number.isFinite(p.maxWaitMs)) this.set(p.maxWaitMs / 1000);
-      },
-    });
-    new Counter({
-      name: 'slotcast_db_pool_shed_total',
-      help: 'Requests refused with 503 SERVICE_UNAVAILABLE: expected to wait too long for a database connection, or the queue was full',
-      registers,
-      collect() {
-        const p = sources().pool?.();
-        if (!p) return;
-        // The pool counts; mirror its total (it only grows).
-        this.reset();
-        this.inc(p.shed);
-      },
-    });
+    registerPoolGauges(registers, () => sources().pool?.());
     this.dbQueryDuration = new Histogram({
       name: 'slotcast_db_query_duration_seconds',
       help: 'Database time by operation: a statement outside a transaction, or a whole transaction',
