@@ -141,7 +141,7 @@ export async function createSlotcast(
     verificationRequired: config.EMAIL_VERIFICATION,
     now: overrides.now,
     onEvents: () => bus.poke(),
-    onSessionRevoked: (sessionId, message) => gateway?.revokeSession(sessionId, message),
+    onSessionsRevoked: (sessionIds, message) => gateway?.revokeSessions(sessionIds, message),
   });
   const auth = new AuthService({
     db,
@@ -150,7 +150,7 @@ export async function createSlotcast(
     onEvents: () => bus.poke(),
     refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     reuseGraceMs: config.REFRESH_REUSE_GRACE_SECONDS * 1000,
-    onSessionRevoked: (sessionId) => gateway?.revokeSession(sessionId),
+    onSessionRevoked: (sessionId) => gateway?.revokeSessions([sessionId]),
   });
   const catalogCache = new CatalogCache(db);
   await catalogCache.start();

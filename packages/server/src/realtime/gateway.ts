@@ -58,9 +58,8 @@ export interface SocketActivitySink {
 export interface Gateway {
   io: GatewayServer;
   emittedThrough(): number;
-  /** Closes every socket of a revoked session. */
-  /** Closes the session's sockets, telling them why (default: signed out). */
-  revokeSession(sessionId: string, message?: string): void;
+  /** Closes the sockets of revoked sessions on every node, telling them why (default: signed out). */
+  revokeSessions(sessionIds: readonly string[], message?: string): void;
   /** Tells every client to reconnect (elsewhere) and closes their sockets. */
   drain(reconnectInMs: number): Promise<void>;
   close(): Promise<void>;
@@ -184,14 +183,15 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     socket.on('disconnect', onDisconnect);
   });
 
-  // A session's sockets on this node, found by their data: a sign-out is rare, and a room per session would cost every
-  // socket a Set of its own for as long as it is open.
-  function closeSession(sessionId: string, message: string): void {
+  // Sessions' sockets on this node, found by their data in one pass (a password reset revokes all of a user's
+  // sessions at once): a sign-out is rare, and a room per session would cost every socket a Set of its own.
+  function closeSessions(sessionIds: readonly string[], message: string): void {
+    const revoked = new Set(sessionIds);
     for (const socket of io.of('/').sockets.values()) {
-      if (socket.data.claims.sessionId === sessionId) void closeWithReason(socket, 'SESSION_REVOKED', message);
+      if (revoked.has(socket.data.claims.sessionId)) void closeWithReason(socket, 'SESSION_REVOKED', message);
     }
   }
-  io.on('session:revoked', closeSession);
+  io.on('session:revoked', closeSessions);
 
   // Live fan-out: the bus hands over committed events in id order; each socket gets the batch's events for it in one
   // frame (see fan-out.ts).
@@ -207,14 +207,15 @@ export function attachGateway(opts: GatewayOptions): Gateway {
   return {
     io,
     emittedThrough: () => progress.through,
-    revokeSession(sessionId, message = 'The session was signed out') {
-      closeSession(sessionId, message);
+    revokeSessions(sessionIds, message = 'The session was signed out') {
+      if (sessionIds.length === 0) return;
+      closeSessions(sessionIds, message);
       // The other nodes close theirs on the adapter's message; a lone node (the in-memory adapter) has none to tell.
       void io
         .of('/')
         .adapter.serverCount()
         .then((nodes) => {
-          if (nodes > 1) io.serverSideEmit('session:revoked', sessionId, message);
+          if (nodes > 1) io.serverSideEmit('session:revoked', sessionIds, message);
         })
         .catch((err: unknown) => logger.warn({ err }, 'session revocation not sent to the other nodes'));
     },

@@ -10,5 +10,5 @@ export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, I
 /** Messages between the nodes of a cluster (through the adapter; a single node sends none). */
 export interface InterServerEvents {
   /** A session was signed out on another node: close its sockets here. */
-  'session:revoked': (sessionId: string, message: string) => void;
+  'session:revoked': (sessionIds: readonly string[], message: string) => void;
 }

@@ -33,8 +33,8 @@ export interface AccountServiceDeps {
   now?: () => Date;
   /** Told after events were committed (wakes the bus). */
   onEvents?: () => void;
-  /** Told for each session revoked by a password reset, to close its sockets with the reason. */
-  onSessionRevoked?: (sessionId: string, message: string) => void;
+  /** Told of the sessions a password reset revoked, to close their sockets with the reason. */
+  onSessionsRevoked?: (sessionIds: string[], message: string) => void;
 }
 
 export const DEFAULT_VERIFY_TTL_HOURS = 48;
@@ -116,7 +116,7 @@ export class AccountService {
       return revokeUserSessions(tx, userId, 'password reset');
     });
     if (!revoked) throw new SlotcastError('AUTH_LINK_INVALID');
-    for (const sessionId of revoked) this.deps.onSessionRevoked?.(sessionId, DETAILS.passwordChanged());
+    this.deps.onSessionsRevoked?.(revoked, DETAILS.passwordChanged());
   }
 
   private async issue(

@@ -77,15 +77,24 @@ describe.each(DB_KINDS)('account mails over SMTP on %s', (kind) => {
     await mailTo(email, 'Reset your password');
   });
 
-  it('resets the password with the mailed link once, revokes every session and tells an open socket why', async () => {
+  it('resets the password with the mailed link once, revokes every session and tells their open sockets why', async () => {
     const email = fresh();
     const first = await register(email, 'the-old-password-1');
-    const socket = io(server.url, { auth: { token: first.body.accessToken }, transports: ['websocket'] });
-    const closing = new Promise<{ code: string; message: string }>((resolve) => socket.on('closing', resolve));
-    await new Promise<void>((resolve, reject) => {
-      socket.on('connect', () => resolve());
-      socket.on('connect_error', reject);
+    // A second session of the same user (another device), with a socket of its own.
+    const second = await api<{ accessToken: string }>(server, 'POST', '/auth/login', {
+      body: { email, password: 'the-old-password-1' },
     });
+    expect(second.status).toBe(200);
+    const socket = io(server.url, { auth: { token: first.body.accessToken }, transports: ['websocket'] });
+    const other = io(server.url, { auth: { token: second.body.accessToken }, transports: ['websocket'] });
+    const closing = new Promise<{ code: string; message: string }>((resolve) => socket.on('closing', resolve));
+    const otherClosing = new Promise<{ code: string; message: string }>((resolve) => other.on('closing', resolve));
+    for (const s of [socket, other]) {
+      await new Promise<void>((resolve, reject) => {
+        s.on('connect', () => resolve());
+        s.on('connect_error', reject);
+      });
+    }
 
     await api(server, 'POST', '/auth/password-reset', { body: { email } });
     const reset = linkToken(await mailTo(email, 'Reset your password'), 'reset');
@@ -95,7 +104,9 @@ describe.each(DB_KINDS)('account mails over SMTP on %s', (kind) => {
     expect(done.status).toBe(204);
 
     expect(await closing).toMatchObject({ code: 'SESSION_REVOKED', message: expect.stringContaining('password') });
+    expect(await otherClosing).toMatchObject({ code: 'SESSION_REVOKED', message: expect.stringContaining('password') });
     socket.close();
+    other.close();
     const refreshed = await api<Problem>(server, 'POST', '/auth/refresh', {
       body: { refreshToken: first.body.refreshToken },
     });
