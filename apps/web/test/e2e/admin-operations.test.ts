@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousA11yViolations } from './support/browser.js';
-import { bookFirstHaircut } from './support/demo-flows.js';
+import { bookFirstHaircut, openInsights } from './support/demo-flows.js';
 import { chromiumOrSkip, WebStack } from './support/web-stack.js';
 
 const available = chromiumOrSkip('the admin operations suite');
@@ -71,16 +71,7 @@ describe.skipIf(!available)('admin operations and vendor insights in Chromium', 
   });
 
   it('shows a vendor owner their heatmap with its table, the trends table view, passes axe, and downloads CSV', async () => {
-    // In the demo vendor's zone, as its owner is: "today" on the insights page is the reader's local day.
-    const context = await stack.browser.newContext({
-      viewport: { width: 1366, height: 900 },
-      acceptDownloads: true,
-      timezoneId: 'Europe/Berlin',
-    });
-    const owner = await context.newPage();
-    await stack.signIn(owner, 'owner@studio-mira.test');
-    await owner.getByRole('link', { name: 'Insights' }).click();
-    await owner.getByRole('heading', { name: 'Insights' }).waitFor();
+    const { context, page: owner } = await openInsights(stack, 'owner@studio-mira.test');
     // The booking made in the previous test reaches the rollups through the analytics worker.
     await expect
       .poll(

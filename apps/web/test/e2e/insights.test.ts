@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousA11yViolations } from './support/browser.js';
+import { openInsights } from './support/demo-flows.js';
 import { chromiumOrSkip, WebStack } from './support/web-stack.js';
 
 const available = chromiumOrSkip('the insights suite');
@@ -28,16 +29,7 @@ describe.skipIf(!available)('insights in Chromium: engagement for admins, resour
   afterAll(() => stack?.stop());
 
   it('shows an admin engagement, socket activity and notifications with table views; axe clean; CSV downloads', async () => {
-    // In the demo vendor's zone, as its owner is: "today" on the insights page is the reader's local day.
-    const context = await stack.browser.newContext({
-      viewport: { width: 1366, height: 900 },
-      acceptDownloads: true,
-      timezoneId: 'Europe/Berlin',
-    });
-    const admin = await context.newPage();
-    await stack.signIn(admin, 'admin@slotcast.test');
-    await admin.getByRole('link', { name: 'Insights' }).click();
-    await admin.getByRole('heading', { name: 'Insights', level: 1 }).waitFor();
+    const { context, page: admin } = await openInsights(stack, 'admin@slotcast.test');
     // The admin's own connection is counted once its node has flushed its activity.
     await expect
       .poll(
@@ -76,16 +68,7 @@ describe.skipIf(!available)('insights in Chromium: engagement for admins, resour
   });
 
   it('shows a vendor owner their resources and lead times, no engagement, axe clean; CSV downloads', async () => {
-    // In the demo vendor's zone, as its owner is: "today" on the insights page is the reader's local day.
-    const context = await stack.browser.newContext({
-      viewport: { width: 1366, height: 900 },
-      acceptDownloads: true,
-      timezoneId: 'Europe/Berlin',
-    });
-    const owner = await context.newPage();
-    await stack.signIn(owner, 'owner@studio-mira.test');
-    await owner.getByRole('link', { name: 'Insights' }).click();
-    await owner.getByRole('heading', { name: 'Insights', level: 1 }).waitFor();
+    const { context, page: owner } = await openInsights(stack, 'owner@studio-mira.test');
     await owner.getByTestId('vendor-insights-summary').waitFor();
     await expect(owner.getByTestId('lead-time-table').locator('tbody tr').count()).resolves.toBe(6);
     await expect(owner.getByRole('heading', { name: 'Engagement' }).count()).resolves.toBe(0);

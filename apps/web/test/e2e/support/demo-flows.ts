@@ -1,5 +1,6 @@
 import type { SlotcastClient } from '@slotcast/client';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { WebStack } from './web-stack.js';
 
 /**
  * As a customer on the start page: books the first free Haircut at the demo's Studio Mira from tomorrow on, the way a
@@ -46,4 +47,21 @@ export async function spacedHaircutSlots(
       return { resourceId: resource.id, serviceId: service.id, starts: spaced.map((s) => s.startAt) };
   }
   throw new Error('no day with three free Haircut slots in the next two weeks');
+}
+
+/**
+ * `email` signed in at a desk in the demo vendor's zone (Europe/Berlin, as its owner is: "today" on the insights page
+ * is the reader's local day), on the Insights page, with downloads allowed.
+ */
+export async function openInsights(stack: WebStack, email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await stack.browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    acceptDownloads: true,
+    timezoneId: 'Europe/Berlin',
+  });
+  const page = await context.newPage();
+  await stack.signIn(page, email);
+  await page.getByRole('link', { name: 'Insights' }).click();
+  await page.getByRole('heading', { name: 'Insights', level: 1 }).waitFor();
+  return { context, page };
 }
