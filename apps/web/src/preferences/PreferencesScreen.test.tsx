@@ -2,7 +2,8 @@ import type { NotificationPreferences } from '@slotcast/protocol';
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { focusHeadingOnNextPage } from '../ui/PageHeading.js';
 import { type PreferencesPatch, PreferencesScreen } from './PreferencesScreen.js';
 
 const row = (on: boolean, push = on, email = on) => ({ in_app: on, push, email });
@@ -45,7 +46,19 @@ function setup(initial: NotificationPreferences = PREFS) {
   return { actions, view, user: userEvent.setup() };
 }
 
+/**
+ * The loaded screen, its heading focused. The heading takes focus in an effect that may run after the matrix is in
+ * the DOM; a test that focuses or types before it would lose its keys to the heading, as no user could.
+ */
+async function loaded(): Promise<void> {
+  const heading = await screen.findByRole('heading', { level: 1, name: 'Notifications' });
+  await vi.waitFor(() => expect(document.activeElement).toBe(heading));
+}
+
 afterEach(cleanup);
+// The app's first page keeps focus where the browser put it; every later one focuses its heading. Here the screen is
+// always a later page, whichever test runs first or alone.
+beforeAll(focusHeadingOnNextPage);
 
 describe('PreferencesScreen', () => {
   it('labels every cell of the matrix for screen readers and shows what applies', async () => {
@@ -58,8 +71,10 @@ describe('PreferencesScreen', () => {
 
   it('toggles a cell from the keyboard and saves that one cell', async () => {
     const { actions, user } = setup();
-    const cell = await screen.findByRole('checkbox', { name: 'Reminder by Email' });
+    await loaded();
+    const cell = screen.getByRole('checkbox', { name: 'Reminder by Email' });
     cell.focus();
+    expect(document.activeElement).toBe(cell);
     await user.keyboard(' ');
     expect(actions.save).toHaveBeenCalledWith({
       settings: [{ category: 'reminder', channel: 'email', enabled: false }],
@@ -80,7 +95,7 @@ describe('PreferencesScreen', () => {
 
   it('saves quiet hours and reminder times', async () => {
     const { actions, user } = setup();
-    await screen.findByRole('table');
+    await loaded();
     await user.click(screen.getByRole('checkbox', { name: 'Saturday' }));
     await user.click(screen.getByRole('checkbox', { name: 'Sunday' }));
     await user.type(screen.getByLabelText(/Let urgent changes through/), '3');
