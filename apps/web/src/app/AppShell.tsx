@@ -1,5 +1,5 @@
 import type { User } from '@slotcast/protocol';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
 import { usePromptReconnect } from '../connection/prompt-reconnect.js';
 import { Announcer } from '../notifications/Announcer.js';
@@ -8,7 +8,7 @@ import { useUnreadTitle } from '../notifications/unread-title.js';
 import { OFFLINE_COPY } from '../offline/offline-copy.js';
 import { SyncStatus } from '../offline/SyncStatus.js';
 import { useOptionalLive, useSdk } from '../sdk/slotcast-context.js';
-import { Link, navigate } from './router.js';
+import { Link, navigate, usePath } from './router.js';
 import '../ui/touch-targets.css';
 import './phone-header.css';
 
@@ -46,7 +46,16 @@ export function AppShell({ user, children }: { user: User | null; children: Reac
   const sdk = useSdk();
   const live = useOptionalLive();
   const [signingOut, setSigningOut] = useState(false);
+  const nav = useRef<HTMLElement>(null);
+  const path = usePath();
   usePromptReconnect(sdk, user !== null);
+  // On a phone the navigation is one row that scrolls sideways: keep the current page's link in view.
+  useEffect(() => {
+    const current = nav.current?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (current && nav.current && nav.current.scrollWidth > nav.current.clientWidth) {
+      current.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+    }
+  }, [path]);
   useUnreadTitle(live);
   const actions = useMemo<NotificationActions | null>(
     () =>
@@ -98,7 +107,7 @@ export function AppShell({ user, children }: { user: User | null; children: Reac
         )}
         {user && (
           <div className="header-row header-nav">
-            <nav aria-label="Main">
+            <nav aria-label="Main" ref={nav}>
               <ul className="nav-list">
                 {NAV[user.role]
                   .concat(OWNER_NAV[user.role] && user.isOwner ? OWNER_NAV[user.role]! : [])

@@ -217,6 +217,24 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     const shop = await signedIn(phone, 'bob@example.test');
     await shop.getByRole('heading', { name: 'Book an appointment' }).waitFor();
     expect(await smallTapTargets(shop), 'directory tap targets').toEqual([]);
+    // The sticky header leaves the screen to the page: one row of navigation that scrolls sideways, every link in it.
+    const header = (await shop.locator('.app-header').boundingBox())!;
+    expect(header.height, 'header height on an 844 px screen').toBeLessThanOrEqual(150);
+    const nav = shop.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Book',
+      'My bookings',
+      'Notifications',
+      'Profile',
+      'Notification settings',
+    ]);
+    await nav.getByRole('link', { name: 'Notification settings' }).click();
+    await shop.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    // Scrolled into view on its page: the link of the page the user is on is on screen.
+    const current = (await nav.getByRole('link', { name: 'Notification settings' }).boundingBox())!;
+    expect(current.x).toBeGreaterThanOrEqual(0);
+    expect(current.x + current.width).toBeLessThanOrEqual(390);
+    await nav.getByRole('link', { name: 'Book', exact: true }).click();
     await shop.getByRole('link', { name: 'Studio Mira Hair' }).click();
     await shop.getByRole('radio', { name: /Haircut/ }).check();
     const bar = shop.getByTestId('book-bar');
