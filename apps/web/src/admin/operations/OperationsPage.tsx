@@ -41,32 +41,34 @@ export function OperationsPage() {
 
       <section aria-labelledby="ops-health">
         <h2 id="ops-health">Health</h2>
-        <table className="ops-table">
-          <thead>
-            <tr>
-              <th scope="col">Node</th>
-              <th scope="col">Indicator</th>
-              <th scope="col">Level</th>
-              <th scope="col">Value</th>
-              <th scope="col">Rule</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.health.map((h) => (
-              <tr key={`${h.node}:${h.name}`} className={`ops-row-${h.level}`}>
-                <td>{h.node}</td>
-                <td>{h.name}</td>
-                <td>
-                  <Level level={h.level} />
-                </td>
-                <td>{h.value === null ? '—' : num(h.value, 3)}</td>
-                <td>
-                  <code>{h.rule}</code>
-                </td>
+        <div className="table-scroll">
+          <table className="ops-table">
+            <thead>
+              <tr>
+                <th scope="col">Node</th>
+                <th scope="col">Indicator</th>
+                <th scope="col">Level</th>
+                <th scope="col">Value</th>
+                <th scope="col">Rule</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {view.health.map((h) => (
+                <tr key={`${h.node}:${h.name}`} className={`ops-row-${h.level}`}>
+                  <td>{h.node}</td>
+                  <td>{h.name}</td>
+                  <td>
+                    <Level level={h.level} />
+                  </td>
+                  <td>{h.value === null ? '—' : num(h.value, 3)}</td>
+                  <td>
+                    <code>{h.rule}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
 
       <section aria-labelledby="ops-nodes">
@@ -83,48 +85,50 @@ export function OperationsPage() {
             .join(', ') || 'none'}
           .
         </p>
-        <table className="ops-table">
-          <thead>
-            <tr>
-              <th scope="col">Node</th>
-              <th scope="col">State</th>
-              <th scope="col">Sockets</th>
-              <th scope="col">Customers / staff / admins</th>
-              <th scope="col">WebSocket / polling</th>
-              <th scope="col">Event-loop lag p99</th>
-              <th scope="col">Memory (RSS / heap)</th>
-              <th scope="col">Dependencies</th>
-              <th scope="col">Outbox relay</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.nodes.map(({ sample: s, down, ageMs }) => (
-              <tr key={s.node} className={down ? 'ops-row-red' : undefined} data-testid={`ops-node-${s.node}`}>
-                <td>{s.node}</td>
-                <td>{down ? `Down (no sample for ${Math.round(ageMs / 1000)} s)` : 'Up'}</td>
-                <td>{s.sockets.total}</td>
-                <td>
-                  {s.sockets.byRole.customer ?? 0} / {s.sockets.byRole.staff ?? 0} / {s.sockets.byRole.admin ?? 0}
-                </td>
-                <td>
-                  {s.sockets.byTransport.websocket ?? 0} / {s.sockets.byTransport.polling ?? 0}
-                </td>
-                <td>{s.eventLoopLagP99Ms === null ? '—' : `${num(s.eventLoopLagP99Ms, 1)} ms`}</td>
-                <td>
-                  {mb(s.memory.rssBytes)} / {mb(s.memory.heapUsedBytes)}
-                </td>
-                <td>
-                  {s.dependencies
-                    .map(
-                      (d) => `${d.name} ${d.up ? 'up' : `down${d.detail ? ` (${d.detail})` : ''}`}${ms(d.latencyMs)}`,
-                    )
-                    .join(', ')}
-                </td>
-                <td>{RELAY_TEXT[s.relay ?? 'none']}</td>
+        <div className="table-scroll">
+          <table className="ops-table">
+            <thead>
+              <tr>
+                <th scope="col">Node</th>
+                <th scope="col">State</th>
+                <th scope="col">Sockets</th>
+                <th scope="col">Customers / staff / admins</th>
+                <th scope="col">WebSocket / polling</th>
+                <th scope="col">Event-loop lag p99</th>
+                <th scope="col">Memory (RSS / heap)</th>
+                <th scope="col">Dependencies</th>
+                <th scope="col">Outbox relay</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {view.nodes.map(({ sample: s, down, ageMs }) => (
+                <tr key={s.node} className={down ? 'ops-row-red' : undefined} data-testid={`ops-node-${s.node}`}>
+                  <td>{s.node}</td>
+                  <td>{down ? `Down (no sample for ${Math.round(ageMs / 1000)} s)` : 'Up'}</td>
+                  <td>{s.sockets.total}</td>
+                  <td>
+                    {s.sockets.byRole.customer ?? 0} / {s.sockets.byRole.staff ?? 0} / {s.sockets.byRole.admin ?? 0}
+                  </td>
+                  <td>
+                    {s.sockets.byTransport.websocket ?? 0} / {s.sockets.byTransport.polling ?? 0}
+                  </td>
+                  <td>{s.eventLoopLagP99Ms === null ? '—' : `${num(s.eventLoopLagP99Ms, 1)} ms`}</td>
+                  <td>
+                    {mb(s.memory.rssBytes)} / {mb(s.memory.heapUsedBytes)}
+                  </td>
+                  <td>
+                    {s.dependencies
+                      .map(
+                        (d) => `${d.name} ${d.up ? 'up' : `down${d.detail ? ` (${d.detail})` : ''}`}${ms(d.latencyMs)}`,
+                      )
+                      .join(', ')}
+                  </td>
+                  <td>{RELAY_TEXT[s.relay ?? 'none']}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
 
       {latest && (
@@ -137,44 +141,48 @@ export function OperationsPage() {
                 ? `Outbox: ${latest.outbox.unpublished} unpublished, oldest ${num(latest.outbox.oldestAgeSeconds, 1)} s.`
                 : 'Outbox: unknown.'}
             </p>
-            <table className="ops-table">
-              <thead>
-                <tr>
-                  <th scope="col">Consumer</th>
-                  <th scope="col">Lag (events)</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.consumers.map((c) => (
-                  <tr key={c.name}>
-                    <td>{c.name}</td>
-                    <td>{c.lagEvents}</td>
+            <div className="table-scroll">
+              <table className="ops-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Consumer</th>
+                    <th scope="col">Lag (events)</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {view.consumers.map((c) => (
+                    <tr key={c.name}>
+                      <td>{c.name}</td>
+                      <td>{c.lagEvents}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </section>
 
           <section aria-labelledby="ops-bookings">
             <h2 id="ops-bookings">Bookings starting today (UTC)</h2>
-            <table className="ops-table" data-testid="ops-bookings-today">
-              <thead>
-                <tr>
-                  {STATUS_ORDER.map((s) => (
-                    <th scope="col" key={s}>
-                      {s.replace('_', ' ')}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
-                  {STATUS_ORDER.map((s) => (
-                    <td key={s}>{latest.bookingsToday?.[s] ?? 0}</td>
-                  ))}
-                </tr>
-              </tbody>
-            </table>
+            <div className="table-scroll">
+              <table className="ops-table" data-testid="ops-bookings-today">
+                <thead>
+                  <tr>
+                    {STATUS_ORDER.map((s) => (
+                      <th scope="col" key={s}>
+                        {s.replace('_', ' ')}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  <tr>
+                    {STATUS_ORDER.map((s) => (
+                      <td key={s}>{latest.bookingsToday?.[s] ?? 0}</td>
+                    ))}
+                  </tr>
+                </tbody>
+              </table>
+            </div>
           </section>
 
           <section aria-labelledby="ops-waiting">
@@ -182,30 +190,32 @@ export function OperationsPage() {
             {(latest.waiting ?? []).length === 0 ? (
               <p className="empty">None waiting.</p>
             ) : (
-              <table className="ops-table" data-testid="ops-waiting">
-                <thead>
-                  <tr>
-                    <th scope="col">Booking</th>
-                    <th scope="col">Vendor</th>
-                    <th scope="col">Requested</th>
-                    <th scope="col">Waiting</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {(latest.waiting ?? []).map((r) => (
-                    <tr key={r.bookingId}>
-                      <td>
-                        <code>{r.bookingId.slice(0, 8)}</code>
-                      </td>
-                      <td>
-                        <code>{r.vendorId.slice(0, 8)}</code>
-                      </td>
-                      <td>{new Date(r.requestedAt).toLocaleString()}</td>
-                      <td>{duration(r.waitingSeconds)}</td>
+              <div className="table-scroll">
+                <table className="ops-table" data-testid="ops-waiting">
+                  <thead>
+                    <tr>
+                      <th scope="col">Booking</th>
+                      <th scope="col">Vendor</th>
+                      <th scope="col">Requested</th>
+                      <th scope="col">Waiting</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {(latest.waiting ?? []).map((r) => (
+                      <tr key={r.bookingId}>
+                        <td>
+                          <code>{r.bookingId.slice(0, 8)}</code>
+                        </td>
+                        <td>
+                          <code>{r.vendorId.slice(0, 8)}</code>
+                        </td>
+                        <td>{new Date(r.requestedAt).toLocaleString()}</td>
+                        <td>{duration(r.waitingSeconds)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </section>
         </>
