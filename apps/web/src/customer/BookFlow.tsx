@@ -16,6 +16,7 @@ import { PageHeading } from '../ui/PageHeading.js';
 import { useAsync } from '../ui/use-async.js';
 import { BookingStatusCard } from './BookingStatusCard.js';
 import { SlotTime } from './SlotTime.js';
+import { useOpenDays } from './use-open-days.js';
 import { cutoffText } from './VendorDirectory.js';
 
 type PartOfDay = 'morning' | 'afternoon' | 'evening';
@@ -81,7 +82,19 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
     const wanted = at && !Number.isNaN(Date.parse(at)) ? zonedParts(at, tz).date : null;
     return wanted && days.includes(wanted) ? wanted : null;
   }, [prefill, tz, days]);
-  const day = date ?? wantedDay ?? days[0]!;
+  // The form opens on the first day with a free time (not on a full today), and marks the full days.
+  const openDays = useOpenDays(sdk, service, resources, days, resourcePick, availabilityTick);
+  const chosenDay = date ?? wantedDay;
+  const [firstOpen, setFirstOpen] = useState<string | null>(null);
+  useEffect(() => {
+    // Taken once per service: a day filling up later does not move the form under the customer's eyes.
+    if (chosenDay === null && firstOpen === null && openDays.open) {
+      setFirstOpen(days.find((d) => openDays.open?.has(d)) ?? days[0]!);
+    }
+  }, [chosenDay, firstOpen, openDays.open, days]);
+  useEffect(() => setFirstOpen(null), [service?.id]);
+  const day = chosenDay ?? firstOpen ?? days[0]!;
+  const dayKnown = chosenDay !== null || firstOpen !== null || (openDays.settled && openDays.open === null);
 
   // Someone else's booking takes a slot from under us: the resource's schedule notices say so, live.
   useEffect(() => {
@@ -101,7 +114,8 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
   const slots = useAsync(
     async (signal) => {
       const key = slotsKey;
-      if (!service) return { key, list: [] };
+      // Until the first open day is known, no day's list: it would flash "no free times" for a full today.
+      if (!service || !dayKnown) return { key: '', list: [] };
       const lists = await Promise.all(
         resources.map((r) =>
           sdk.api.resources
@@ -111,7 +125,7 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
       );
       return { key, list: lists.flat().sort((a, b) => a.slot.startAt.localeCompare(b.slot.startAt)) };
     },
-    [sdk, service, resources, day, availabilityTick],
+    [sdk, service, resources, day, dayKnown, availabilityTick],
   );
   const shownSlots = useMemo(() => {
     if (slots.data?.key !== slotsKey) return undefined;
@@ -239,6 +253,7 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
                 }}
               >
                 {formatLocalDate(d)}
+                {openDays.open && !openDays.open.has(d) && <span className="day-full">No times</span>}
               </button>
             ))}
           </div>
@@ -280,7 +295,7 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
               {error.nextFree.length > 0 && <p>The next free times are listed below.</p>}
             </div>
           )}
-          {slots.status === 'loading' && !shownSlots && <p className="muted">Loading free times…</p>}
+          {(slots.status === 'loading' || !dayKnown) && !shownSlots && <p className="muted">Loading free times…</p>}
           {slots.status === 'error' && <p className="error-text">{describeError(slots.error)}</p>}
           {shownSlots && shownSlots.length === 0 && (
             <p className="empty">No free times on {formatLocalDate(day)}. Try another day.</p>

@@ -239,9 +239,20 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     await shop.getByRole('radio', { name: /Haircut/ }).check();
     const bar = shop.getByTestId('book-bar');
     await bar.getByText('Pick a time for Haircut.').waitFor();
+    // It opens on the first day with a free time; the full days before it say so.
+    const days = shop.locator('.day-strip button');
+    await shop.locator('fieldset[data-day][aria-busy="false"]').waitFor();
+    const first = (await days.allTextContents()).findIndex((t) => !t.includes('No times'));
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(await days.nth(first).getAttribute('aria-pressed')).toBe('true');
+    expect(await shop.getByTestId('slots').getByRole('button').count()).toBeGreaterThan(0);
+    // The salon is closed on some day of the fortnight: that day says so before it is picked, and has no times.
+    const full = days.filter({ hasText: 'No times' }).first();
+    await full.click();
+    await shop.locator(`fieldset[data-day="${await full.getAttribute('data-day')}"][aria-busy="false"]`).waitFor();
+    expect(await shop.getByText(/^No free times on /).count()).toBe(1);
 
     // Keyboard: the day strip is one Tab stop; arrow keys move along it.
-    const days = shop.locator('.day-strip button');
     expect(await days.evaluateAll((els) => els.filter((e) => (e as HTMLElement).tabIndex === 0).length)).toBe(1);
     await days.first().focus();
     await shop.keyboard.press('ArrowRight');
