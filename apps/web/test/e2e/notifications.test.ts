@@ -110,7 +110,27 @@ describe.skipIf(!available)('notifications on the customer’s phone in Chromium
     // In front: the worker hands the push to the window (the sentinel that it was handled) and shows nothing.
     await stack.api<Booking>('POST', `/bookings/${booking.id}/confirm`, owner, { version: booking.version });
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('confirmed');
-    const confirmed = (await stack.api<{ items: Notification[] }>('GET', '/notifications?limit=1', bob)).items[0]!;
+    // The notifications worker writes the confirmation's notification after the booking changed (the card may flip
+    // first): wait until it exists and this page has it (its unread count in the title), or it could reach the page
+    // after the page is hidden below and be shown there as a local notification of its own.
+    let confirmed!: Notification;
+    let unread = 0;
+    await expect
+      .poll(
+        async () => {
+          const page1 = await stack.api<{ items: Notification[]; unreadCount: number }>(
+            'GET',
+            '/notifications?limit=1',
+            bob,
+          );
+          confirmed = page1.items[0]!;
+          unread = page1.unreadCount;
+          return `${confirmed.bookingId} ${confirmed.title}`;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(`${booking.id} Booking confirmed`);
+    await expect.poll(() => page.title(), { timeout: 15_000 }).toMatch(new RegExp(`^\\(${unread}\\) `));
     // Listening before the push is delivered, so the hand-over cannot come first.
     await page.evaluate(() => {
       const w = window as unknown as { __handed: string[] };
