@@ -4,7 +4,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { Link, navigate, useSearch } from '../app/router.js';
 import { useAttentionResolver } from '../offline/pick-another-time.js';
 import { useLive, useSdk } from '../sdk/slotcast-context.js';
-import { formatDate, formatTime } from '../time/zoned.js';
+import { formatDate, formatTime, userTimeZone } from '../time/zoned.js';
 import { LoadState } from '../ui/LoadState.js';
 import { NotFoundPage } from '../ui/NotFoundPage.js';
 import { PageHeading } from '../ui/PageHeading.js';
@@ -194,19 +194,22 @@ function Timeline({ booking, staffView, vendorName }: { booking: Booking; staffV
   return (
     <section aria-labelledby="timeline-h" className="booking-page-section">
       <h2 id="timeline-h">History</h2>
+      {tz !== userTimeZone() && <p className="muted">Times in {tz}.</p>}
       {timeline.data === undefined && (
         <LoadState status={timeline.status} error={timeline.error} onRetry={timeline.reload} what="the history" />
       )}
       {timeline.data && (
         <ol className="timeline" data-testid="timeline">
-          {timeline.data.items.map((e) => (
+          {timeline.data.items.map((e, i) => (
             <li key={e.id} className="timeline-item" data-event={e.type}>
               <span className="timeline-what">
-                {EVENT_TEXT[e.type] ?? STATUS_LABEL[e.status]}
+                {/* A place that confirms at once: the booking's first event is its confirmation. */}
+                {i === 0 && e.type === 'booking.confirmed' ? 'Booked' : (EVENT_TEXT[e.type] ?? STATUS_LABEL[e.status])}
                 {e.type === 'booking.rescheduled' && e.previous
                   ? ` from ${formatDate(e.previous.startAt, tz)}, ${formatTime(e.previous.startAt, tz)} to ${formatDate(e.startAt, tz)}, ${formatTime(e.startAt, tz)}`
                   : ''}{' '}
                 by {who(e, staffView, vendorName)}
+                {i === 0 && e.type === 'booking.confirmed' ? ', confirmed at once' : ''}
               </span>
               <time className="muted" dateTime={e.occurredAt}>
                 {formatDate(e.occurredAt, tz)}, {formatTime(e.occurredAt, tz)}

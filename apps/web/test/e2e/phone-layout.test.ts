@@ -82,6 +82,21 @@ describe.skipIf(!available)('every page on a 390 × 844 phone', () => {
       await page.getByRole('radio', { name: /Haircut/ }).check();
       await page.getByTestId('book-bar').waitFor();
       await check('a place');
+      // Booked where bookings are confirmed at once, then its own page (status, what can be done, history).
+      await nav.getByRole('link', { name: 'Book', exact: true }).click();
+      await page.getByRole('link', { name: 'Riverside Tennis Club' }).click();
+      await page.getByRole('radio', { name: /Court hour/ }).check();
+      await page.getByTestId('slots').getByRole('button').first().click();
+      await page
+        .getByTestId('book-bar')
+        .getByRole('button', { name: /^Book / })
+        .click();
+      await page.getByRole('link', { name: /Details, history and changes/ }).click();
+      const timeline = page.getByTestId('timeline');
+      await timeline.getByText('Booked by you, confirmed at once').waitFor();
+      // The phone is in UTC, the club in New York: the history says in which zone its times are.
+      await page.getByText('Times in America/New_York.').waitFor();
+      await check('a booking');
     }
     expect(problems).toEqual({});
     await phone.close();
