@@ -17,6 +17,7 @@ import {
 } from '../store/sessions-repo.js';
 import { findUserByEmail, getUser, insertUser } from '../store/users-repo.js';
 import type { Caller } from './actor.js';
+import { batchPerTurn } from './loader-batching.js';
 
 export interface AuthServiceDeps {
   db: Db;
@@ -50,7 +51,7 @@ export class AuthService {
       const active = await activeSessionIds(this.deps.db, ids);
       return ids.map((id) => active.has(id));
     },
-    { cache: false, maxBatchSize: 500 },
+    { cache: false, maxBatchSize: 500, batchScheduleFn: batchPerTurn },
   );
 
   constructor(private readonly deps: AuthServiceDeps) {}

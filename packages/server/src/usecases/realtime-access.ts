@@ -15,6 +15,7 @@ import {
   type ScopedRead,
   type StoredEvent,
 } from '../store/event-log.js';
+import { batchPerTurn } from './loader-batching.js';
 
 export type { EventScope };
 
@@ -54,14 +55,14 @@ export class RealtimeAccess {
       }
       return out;
     },
-    { cache: false, maxBatchSize: 200 },
+    { cache: false, maxBatchSize: 200, batchScheduleFn: batchPerTurn },
   );
   private readonly pruned = new DataLoader<number, number>(
     async (keys) => {
       const through = await prunedThrough(this.db);
       return keys.map(() => through);
     },
-    { cache: false },
+    { cache: false, batchScheduleFn: batchPerTurn },
   );
 
   constructor(
