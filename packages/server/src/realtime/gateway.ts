@@ -18,6 +18,7 @@ import { assignedRooms, recipientRooms } from './rooms.js';
 import { closeWithReason } from './socket-errors.js';
 import type { MessageBudget } from './socket-limits.js';
 import type { GatewayServer, GatewaySocket } from './socket-types.js';
+import { coalesceWebSocketWrites } from './write-coalescing.js';
 
 export type { GatewayServer, GatewaySocket, SocketData };
 
@@ -83,6 +84,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     pingInterval: 20_000,
     pingTimeout: 20_000,
   });
+  coalesceWebSocketWrites(io);
   const progress = new BusProgress(bus.lastDeliveredId);
   const replays = pLimit(opts.replayConcurrency ?? 200);
   const expiry = new ExpiryTimers<GatewaySocket>({
