@@ -39,7 +39,7 @@ export interface GatewayOptions {
   /** Handshake authentications at once, and how many may wait, on this node. */
   handshakeLimits?: HandshakeLimits;
   /** Replays (reconnecting sockets reading the log) at once on this node; the rest wait their turn. Their reads in the
-   * same tick share one statement (usecases/realtime-access.ts). */
+   * same event-loop turn share one statement (usecases/realtime-access.ts). */
   replayConcurrency?: number;
   /** Metrics and tracing of sockets, replays and emissions (observability/realtime-observer.ts). */
   observer?: RealtimeObserver;

@@ -89,16 +89,17 @@ export class RealtimeAccess {
   }
 
   /**
-   * Events after `afterId` up to `throughId` that `scope` may see, in id order. Reads asked for in the same tick (the
-   * replays of a reconnect storm) go to the database as one statement.
+   * Events after `afterId` up to `throughId` that `scope` may see, in id order. Reads asked for in the same event-loop
+   * turn (the replays of a reconnect storm) go to the database as one statement.
    */
   readScoped(scope: EventScope, afterId: number, throughId: number, limit: number): Promise<StoredEvent[]> {
     return this.reads.load({ read: { scope, afterId, throughId }, limit });
   }
 
   /**
-   * The last event id removed by retention: cursors below it cannot be replayed. Callers in the same tick share one
-   * read, which starts after every one of them asked, so none gets an older answer than its own query would have.
+   * The last event id removed by retention: cursors below it cannot be replayed. Callers in the same event-loop turn
+   * share one read, which starts after every one of them asked, so none gets an older answer than its own query would
+   * have.
    */
   prunedThrough(): Promise<number> {
     return this.pruned.load(0);
