@@ -31,6 +31,10 @@ const point = (t: number, phase: string): TimelinePoint => ({
   serverRssMiB: 210,
   serverHeapMiB: 60,
   serverLagMs: 3,
+  serverHandshakesWaiting: 0,
+  serverConnectsPerSec: 0,
+  serverReplaysPerSec: 0,
+  serverQueriesPerSec: 12,
   generatorCpuPct: 10,
   machineCpuPct: 55,
 });

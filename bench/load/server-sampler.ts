@@ -10,6 +10,12 @@ export interface ServerSample {
   heapUsedBytes: number | null;
   eventLoopLagP99Ms: number | null;
   sockets: number | null;
+  /** Handshakes queued for authentication (slotcast_socket_handshakes_waiting). */
+  handshakesWaiting: number | null;
+  /** Cumulative counts, for rates per tick: sockets connected, replays started, database statements. */
+  socketConnects: number | null;
+  replays: number | null;
+  dbQueries: number | null;
 }
 
 /** Sums each metric's samples over its label sets: `name{a="b"} 1` and `name{a="c"} 2` give name → 3. */
@@ -37,6 +43,8 @@ export async function procSample(pid: number, ticksPerSecond = 100): Promise<{ c
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return { cpuSeconds: (utime + stime) / ticksPerSecond, rssBytes: rssKb * 1024 };
 }
+
+const NO_COUNTERS = { handshakesWaiting: null, socketConnects: null, replays: null, dbQueries: null } as const;
 
 const get = (m: Map<string, number>, name: string): number | null => (m.has(name) ? m.get(name)! : null);
 
@@ -75,6 +83,10 @@ export class ServerSampler {
             heapUsedBytes: get(m, 'nodejs_heap_size_used_bytes'),
             eventLoopLagP99Ms: lag === null ? null : lag * 1000,
             sockets: get(m, 'slotcast_socket_connections'),
+            handshakesWaiting: get(m, 'slotcast_socket_handshakes_waiting'),
+            socketConnects: get(m, 'slotcast_socket_connects_total'),
+            replays: get(m, 'slotcast_replay_requests_total'),
+            dbQueries: get(m, 'slotcast_db_query_duration_seconds_count'),
           };
         }
       } catch {
@@ -92,6 +104,7 @@ export class ServerSampler {
           heapUsedBytes: null,
           eventLoopLagP99Ms: null,
           sockets: null,
+          ...NO_COUNTERS,
         };
       }
     }
@@ -103,6 +116,7 @@ export class ServerSampler {
       heapUsedBytes: null,
       eventLoopLagP99Ms: null,
       sockets: null,
+      ...NO_COUNTERS,
     };
   }
 }

@@ -28,6 +28,10 @@ const server = (at: number, cpuSeconds: number, rssBytes = 100 * 2 ** 20): Serve
   heapUsedBytes: null,
   eventLoopLagP99Ms: null,
   sockets: null,
+  handshakesWaiting: null,
+  socketConnects: null,
+  replays: null,
+  dbQueries: null,
 });
 
 describe('Timeline', () => {

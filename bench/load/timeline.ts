@@ -31,6 +31,12 @@ export interface TimelinePoint {
   serverHeapMiB: number | null;
   /** The worst server's event-loop lag p99. */
   serverLagMs: number | null;
+  /** Handshakes queued for authentication, all servers together. */
+  serverHandshakesWaiting: number | null;
+  /** Per second, all servers together: sockets connected (past authentication), replays started, SQL statements. */
+  serverConnectsPerSec: number | null;
+  serverReplaysPerSec: number | null;
+  serverQueriesPerSec: number | null;
   /** All load generator workers together, in % of one core. */
   generatorCpuPct: number;
   /** The whole machine, 0..100. */
@@ -115,8 +121,21 @@ export class Timeline {
     let rss: number | null = null;
     let heap: number | null = null;
     let lag: number | null = null;
+    let waiting: number | null = null;
+    const rates = {
+      socketConnects: null as number | null,
+      replays: null as number | null,
+      dbQueries: null as number | null,
+    };
     tick.servers.forEach((s, i) => {
       const before = prev?.servers[i];
+      if (s.handshakesWaiting !== null) waiting = (waiting ?? 0) + s.handshakesWaiting;
+      for (const k of ['socketConnects', 'replays', 'dbQueries'] as const) {
+        const now = s[k];
+        const then = before?.[k];
+        if (now !== null && then != null && s.at > before!.at)
+          rates[k] = (rates[k] ?? 0) + ((now - then) * 1000) / (s.at - before!.at);
+      }
       if (s.cpuSeconds !== null && before?.cpuSeconds != null && s.at > before.at) {
         cpu = (cpu ?? 0) + ((s.cpuSeconds - before.cpuSeconds) * 100_000) / (s.at - before.at);
       }
@@ -143,6 +162,10 @@ export class Timeline {
       serverRssMiB: rss,
       serverHeapMiB: heap,
       serverLagMs: lag,
+      serverHandshakesWaiting: waiting,
+      serverConnectsPerSec: rates.socketConnects,
+      serverReplaysPerSec: rates.replays,
+      serverQueriesPerSec: rates.dbQueries,
       generatorCpuPct: generatorCpuMs / 10 / dt,
       machineCpuPct: tick.machineBusy === null ? null : tick.machineBusy * 100,
     };

@@ -162,7 +162,7 @@ const ConfigSchema = z.object({
   RATE_LIMIT_SOCKET_HANDSHAKES: rate.prefault('60/60'),
   /**
    * Handshake authentications (token and session checks) at once on this node; the rest wait their turn. Session
-   * checks in flight in the same tick share one query. 256 at once showed no gain in the storms measured
+   * checks in flight in the same event-loop turn share one query. 256 at once showed no gain in the storms measured
    * (docs/performance.md, "Reconnect storm").
    */
   SOCKET_HANDSHAKE_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32),

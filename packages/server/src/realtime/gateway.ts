@@ -18,6 +18,7 @@ import { assignedRooms, recipientRooms } from './rooms.js';
 import { closeWithReason } from './socket-errors.js';
 import type { MessageBudget } from './socket-limits.js';
 import type { GatewayServer, GatewaySocket } from './socket-types.js';
+import { coalesceWebSocketWrites } from './write-coalescing.js';
 
 export type { GatewayServer, GatewaySocket, SocketData };
 
@@ -38,7 +39,7 @@ export interface GatewayOptions {
   /** Handshake authentications at once, and how many may wait, on this node. */
   handshakeLimits?: HandshakeLimits;
   /** Replays (reconnecting sockets reading the log) at once on this node; the rest wait their turn. Their reads in the
-   * same tick share one statement (usecases/realtime-access.ts). */
+   * same event-loop turn share one statement (usecases/realtime-access.ts). */
   replayConcurrency?: number;
   /** Metrics and tracing of sockets, replays and emissions (observability/realtime-observer.ts). */
   observer?: RealtimeObserver;
@@ -83,6 +84,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     pingInterval: 20_000,
     pingTimeout: 20_000,
   });
+  coalesceWebSocketWrites(io);
   const progress = new BusProgress(bus.lastDeliveredId);
   const replays = pLimit(opts.replayConcurrency ?? 200);
   const expiry = new ExpiryTimers<GatewaySocket>({

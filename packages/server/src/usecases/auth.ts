@@ -17,6 +17,7 @@ import {
 } from '../store/sessions-repo.js';
 import { findUserByEmail, getUser, insertUser } from '../store/users-repo.js';
 import type { Caller } from './actor.js';
+import { batchPerTurn } from './loader-batching.js';
 
 export interface AuthServiceDeps {
   db: Db;
@@ -43,14 +44,14 @@ export class AuthService {
   private readonly activeSessions = new LRUCache<string, true>({ max: SESSION_CACHE_MAX, ttl: SESSION_CHECK_TTL_MS });
   private readonly verifiedTokens = new LRUCache<string, Readonly<AccessClaims>>({ max: TOKEN_CACHE_MAX });
 
-  // Session checks that miss the cache in the same tick share one query: a reconnect storm brings thousands of
-  // sessions at once, each checked once, and one round trip per check held the handshakes' turns and the pool.
+  // Session checks that miss the cache in the same event-loop turn share one query: a reconnect storm brings thousands
+  // of sessions at once, each checked once, and one round trip per check held the handshakes' turns and the pool.
   private readonly sessionChecks = new DataLoader<string, boolean>(
     async (ids) => {
       const active = await activeSessionIds(this.deps.db, ids);
       return ids.map((id) => active.has(id));
     },
-    { cache: false, maxBatchSize: 500 },
+    { cache: false, maxBatchSize: 500, batchScheduleFn: batchPerTurn },
   );
 
   constructor(private readonly deps: AuthServiceDeps) {}

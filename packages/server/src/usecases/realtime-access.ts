@@ -15,6 +15,7 @@ import {
   type ScopedRead,
   type StoredEvent,
 } from '../store/event-log.js';
+import { batchPerTurn } from './loader-batching.js';
 
 export type { EventScope };
 
@@ -54,14 +55,14 @@ export class RealtimeAccess {
       }
       return out;
     },
-    { cache: false, maxBatchSize: 200 },
+    { cache: false, maxBatchSize: 200, batchScheduleFn: batchPerTurn },
   );
   private readonly pruned = new DataLoader<number, number>(
     async (keys) => {
       const through = await prunedThrough(this.db);
       return keys.map(() => through);
     },
-    { cache: false },
+    { cache: false, batchScheduleFn: batchPerTurn },
   );
 
   constructor(
@@ -88,16 +89,17 @@ export class RealtimeAccess {
   }
 
   /**
-   * Events after `afterId` up to `throughId` that `scope` may see, in id order. Reads asked for in the same tick (the
-   * replays of a reconnect storm) go to the database as one statement.
+   * Events after `afterId` up to `throughId` that `scope` may see, in id order. Reads asked for in the same event-loop
+   * turn (the replays of a reconnect storm) go to the database as one statement.
    */
   readScoped(scope: EventScope, afterId: number, throughId: number, limit: number): Promise<StoredEvent[]> {
     return this.reads.load({ read: { scope, afterId, throughId }, limit });
   }
 
   /**
-   * The last event id removed by retention: cursors below it cannot be replayed. Callers in the same tick share one
-   * read, which starts after every one of them asked, so none gets an older answer than its own query would have.
+   * The last event id removed by retention: cursors below it cannot be replayed. Callers in the same event-loop turn
+   * share one read, which starts after every one of them asked, so none gets an older answer than its own query would
+   * have.
    */
   prunedThrough(): Promise<number> {
     return this.pruned.load(0);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Queryable } from '../../src/store/db.js';
 import { appendEvents, type EventScope, type NewEvent, readEvents, readEventsMany } from '../../src/store/event-log.js';
+import { RealtimeAccess } from '../../src/usecases/realtime-access.js';
 import { DB_KINDS, freshDb, type TestDb } from '../support/databases.js';
 
 describe.each(DB_KINDS)('replay reads on %s', (kind) => {
@@ -83,5 +85,34 @@ describe.each(DB_KINDS)('replay reads on %s', (kind) => {
     const all = await readEventsMany(t.db, reads, 1_000);
     expect(all.every((rows) => rows.length > 0)).toBe(true);
     expect(all.flat().some((e) => e.envelope.type.startsWith('account.'))).toBe(false);
+  });
+
+  it('shares one statement among the replays of one event-loop turn, each asked for in a callback of its own', async () => {
+    // Every socket's I/O is a callback (a tick) of its own: the replays of a storm ask from separate callbacks of the
+    // same turn, as these immediates do.
+    const statements: string[] = [];
+    const counted: Queryable = {
+      query: (sql, params) => {
+        statements.push(sql);
+        return t.db.query(sql, params);
+      },
+      exec: (sql) => t.db.exec(sql),
+    };
+    const access = new RealtimeAccess(counted);
+    const scopes: EventScope[] = customers.map((id) => ({ userId: id, customerId: id }));
+    const pending: Promise<number[]>[] = [];
+    await new Promise<void>((turnDone) => {
+      for (const scope of scopes) {
+        setImmediate(() =>
+          pending.push(access.readScoped(scope, 0, 1_000, 1_000).then((rows) => rows.map((e) => e.envelope.id))),
+        );
+      }
+      setImmediate(turnDone);
+    });
+    const read = await Promise.all(pending);
+    expect(statements).toHaveLength(1);
+    const alone = await Promise.all(scopes.map((scope) => readEvents(t.db, scope, 0, 1_000, 1_000)));
+    expect(read).toEqual(alone.map((rows) => rows.map((e) => e.envelope.id)));
+    expect(read.every((ids) => ids.length > 0)).toBe(true);
   });
 });
