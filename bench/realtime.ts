@@ -44,7 +44,7 @@ const SERVER_MODULE = new URL('./realtime/server-process.ts', import.meta.url);
  * Node's settings for a node with many sockets, as ops/deploy/Dockerfile runs one (docs/operations.md, "Node runtime
  * settings"); the bare server gets the same, so the ratios compare code, not flags.
  */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
 const CLIENT_MODULE = new URL('./realtime/client-process.ts', import.meta.url);
 // The share of sockets connected before the first memory sample.
 const WARM_SHARE = 0.1;

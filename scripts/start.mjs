@@ -29,7 +29,7 @@ if (existsSync(path.join(web, 'package.json')) && existsSync(path.join(web, 'ind
 }
 
 // The young generation's size as the container image sets it (docs/operations.md, "Node runtime settings").
-const nodeFlags = ['--max-semi-space-size=64'];
+const nodeFlags = ['--max-semi-space-size=32'];
 const child = spawn(
   process.execPath,
   [...nodeFlags, '--import', 'tsx', path.join(root, 'packages/server/src/main.ts')],
