@@ -40,6 +40,11 @@ import type { CpuSpent, MemorySample } from './realtime/server-process.js';
 import type { DriveResult } from './realtime/transition-driver.js';
 
 const SERVER_MODULE = new URL('./realtime/server-process.ts', import.meta.url);
+/**
+ * Node's settings for a node with many sockets, as ops/deploy/Dockerfile runs one (docs/operations.md, "Node runtime
+ * settings"); the bare server gets the same, so the ratios compare code, not flags.
+ */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
 const CLIENT_MODULE = new URL('./realtime/client-process.ts', import.meta.url);
 // The share of sockets connected before the first memory sample.
 const WARM_SHARE = 0.1;
@@ -248,7 +253,7 @@ async function startTarget(kind: Kind, run: Run, dbUrl: string, db: Db): Promise
       // Slotcast's drive (b) is profiled on its own as well, into the same folder.
       ...(run.options.profile ? { DRIVE_PROFILE_DIR: profileDir } : {}),
     },
-    profile,
+    [...SERVER_NODE_FLAGS, ...profile],
   );
   return { kind, server: child, url: info.url, db, dbUrl };
 }

@@ -28,10 +28,16 @@ if (existsSync(path.join(web, 'package.json')) && existsSync(path.join(web, 'ind
   process.env.WEB_DIST ??= path.join(web, 'dist');
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'packages/server/src/main.ts')], {
-  cwd: root,
-  stdio: 'inherit',
-  env: process.env,
-});
+// The young generation's size as the container image sets it (docs/operations.md, "Node runtime settings").
+const nodeFlags = ['--max-semi-space-size=32'];
+const child = spawn(
+  process.execPath,
+  [...nodeFlags, '--import', 'tsx', path.join(root, 'packages/server/src/main.ts')],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+  },
+);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

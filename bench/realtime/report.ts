@@ -138,7 +138,11 @@ export function formatReport(r: RealtimeReport): string {
     if (d.emitted && d.gc) {
       lines.push(
         `  of which commit→emitted in the server: p50 ${fixed(d.emitted.p50Ms, 1)} ms, p99 ${fixed(d.emitted.p99Ms, 1)} ms; ` +
-          `server GC: ${d.gc.count} pauses, ${fixed(d.gc.totalMs, 0)} ms in all, longest ${fixed(d.gc.maxMs, 1)} ms`,
+          `server GC: ${d.gc.count} pauses, ${fixed(d.gc.totalMs, 0)} ms in all, longest ${fixed(d.gc.maxMs, 1)} ms` +
+          (d.gc.minor
+            ? ` (scavenges ${d.gc.minor.count}, ${fixed(d.gc.minor.totalMs, 0)} ms, longest ${fixed(d.gc.minor.maxMs, 1)} ms;` +
+              ` other ${d.gc.major.count}, ${fixed(d.gc.major.totalMs, 0)} ms, longest ${fixed(d.gc.major.maxMs, 1)} ms)`
+            : ''),
       );
     }
     lines.push(

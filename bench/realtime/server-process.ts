@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type EventLoopUtilization, PerformanceObserver, performance } from 'node:perf_hooks';
+import { constants, type EventLoopUtilization, PerformanceObserver, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import pino from 'pino';
@@ -20,7 +20,7 @@ import { startBareServer } from './bare-server.js';
 import { serveRpc } from './child-rpc.js';
 import type { Population } from './population.js';
 import { TOKEN_TTL_SECONDS } from './population.js';
-import { type DriveOptions, driveTransitions } from './transition-driver.js';
+import { type DriveOptions, driveTransitions, type GcPauses } from './transition-driver.js';
 
 export interface MemorySample {
   rss: number;
@@ -88,6 +88,12 @@ async function start() {
   };
 }
 
+const gcPauses = (pauses: number[]): GcPauses => ({
+  count: pauses.length,
+  totalMs: pauses.reduce((a, b) => a + b, 0),
+  maxMs: pauses.reduce((a, b) => Math.max(a, b), 0),
+});
+
 const server = await start();
 let cpuMark: { wall: number; cpu: NodeJS.CpuUsage; elu: EventLoopUtilization } | null = null;
 
@@ -141,8 +147,15 @@ serveRpc(
         }
       });
       const pauses: number[] = [];
+      // Scavenges of the young generation apart from the rest (mark-compact, incremental marking steps, weak callbacks).
+      const minor: number[] = [];
+      const other: number[] = [];
       const gcObserver = new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) pauses.push(entry.duration);
+        for (const entry of list.getEntries()) {
+          pauses.push(entry.duration);
+          const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+          (kind === constants.NODE_PERFORMANCE_GC_MINOR ? minor : other).push(entry.duration);
+        }
       });
       gcObserver.observe({ entryTypes: ['gc'] });
       // A CPU profile of the drive alone (--profile): the process-wide one of --cpu-prof is dominated by connecting.
@@ -164,11 +177,7 @@ serveRpc(
         return {
           ...result,
           emitted: summarize(measured, params.options.measureMs),
-          gc: {
-            count: pauses.length,
-            totalMs: pauses.reduce((a, b) => a + b, 0),
-            maxMs: pauses.reduce((a, b) => Math.max(a, b), 0),
-          },
+          gc: { ...gcPauses(pauses), minor: gcPauses(minor), major: gcPauses(other) },
         };
       } finally {
         unsubscribe();

@@ -39,7 +39,14 @@ export interface DriveResult {
   /** occurredAt → the bus handing the event to the gateway, which emits it in the same call (measured events). */
   emitted?: LatencySummary;
   /** Garbage-collection pauses in the server process during the drive. */
-  gc?: { count: number; totalMs: number; maxMs: number };
+  gc?: GcPauses & { minor: GcPauses; major: GcPauses };
+}
+
+/** Garbage-collection pauses: how many, their sum and the longest (ms). */
+export interface GcPauses {
+  count: number;
+  totalMs: number;
+  maxMs: number;
 }
 
 interface Chain {

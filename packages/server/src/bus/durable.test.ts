@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindingMatches, checkConsumerName } from './durable.js';
+import { bindingMatches, bindingTypePatterns, checkConsumerName } from './durable.js';
 
 describe('bindingMatches', () => {
   it('matches AMQP topic patterns against event types', () => {
@@ -10,6 +10,16 @@ describe('bindingMatches', () => {
     expect(bindingMatches('*.confirmed', 'booking.confirmed')).toBe(true);
     expect(bindingMatches('booking.confirmed', 'booking.cancelled')).toBe(false);
     expect(bindingMatches('#.cancelled', 'a.b.cancelled')).toBe(true);
+  });
+});
+
+describe('bindingTypePatterns', () => {
+  it('selects in SQL at least every type the bindings match, and nothing for a leading wildcard', () => {
+    expect(bindingTypePatterns(['booking.*'])).toEqual(['booking.%']);
+    expect(bindingTypePatterns(['booking.#'])).toEqual(['booking%']);
+    expect(bindingTypePatterns(['account.password_reset', 'a.b.*.c'])).toEqual(['account.password\\_reset', 'a.b.%']);
+    expect(bindingTypePatterns(['booking.*', '#'])).toBeNull();
+    expect(bindingTypePatterns(['*.confirmed'])).toBeNull();
   });
 });
 

@@ -67,3 +67,21 @@ export function bindingMatches(pattern: string, type: string): boolean {
 }
 
 export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 500);
+
+/**
+ * LIKE patterns that select at least the event types the bindings match (the literal words before a binding's first
+ * wildcard, then `%`), so a consumer reads from the log only rows it may want; `bindingMatches` then decides exactly.
+ * Null when some binding starts with a wildcard: every type may match.
+ */
+export function bindingTypePatterns(bindings: readonly string[]): string[] | null {
+  const patterns: string[] = [];
+  for (const b of bindings) {
+    const words = b.split('.');
+    const wild = words.findIndex((w) => w === '*' || w === '#');
+    if (wild === 0) return null;
+    const literal = (wild < 0 ? words : words.slice(0, wild)).join('.').replace(/[\\%_]/g, (c) => `\\${c}`);
+    // `a.*` needs a word after `a.`; `a.#` also matches `a` itself.
+    patterns.push(wild < 0 ? literal : words[wild] === '*' ? `${literal}.%` : `${literal}%`);
+  }
+  return patterns;
+}

@@ -2,10 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Db, Queryable } from '../store/db.js';
 import { initOffset, insertDeadLetter, lockOffset, offsetLag, writeOffset } from '../store/durable-consumers.js';
-import { latestEventId, readAfter } from '../store/event-log.js';
+import { latestEventId, readAfterMatching } from '../store/event-log.js';
 import type { BusMetrics } from './bus-metrics.js';
 import {
   bindingMatches,
+  bindingTypePatterns,
   DEFAULT_BATCH_SIZE,
   DEFAULT_RETRY_DELAYS_MS,
   type DurableHandler,
@@ -21,7 +22,17 @@ export interface LogCursorDeps {
   pollMs?: number;
   /** After a batch committed: the handler may have appended events (notifications) that the bus should carry now. */
   afterCommit?: () => void;
+  /** Least time between the starts of two passes (DEFAULT_PASS_INTERVAL_MS); a backlog is still read batch after batch. */
+  passIntervalMs?: number;
 }
+
+/**
+ * The bus pokes a consumer on every commit. Without a pause a busy node runs one pass per commit per consumer, each a
+ * transaction of five or more round trips, most of them reading one or two events; passes at most this often carry
+ * every commit of the interval together. A worker's effects (a notification, a reminder job) come that much later,
+ * which nobody sees; the node's sockets get the event loop and the pool back.
+ */
+export const DEFAULT_PASS_INTERVAL_MS = 50;
 
 /**
  * The durable consumer without a broker: follows the event log from its position, a row of consumer_offsets. Each
@@ -31,14 +42,12 @@ export interface LogCursorDeps {
  * Order is kept: a failing event is retried in place, and only after the last retry dead-lettered and passed.
  */
 export class LogCursorConsumer {
-  private readonly loop = new WakeLoop(
-    () => this.drain(),
-    (err) => this.deps.logger.warn({ err, consumer: this.name }, 'durable consumer pass failed; retrying'),
-  );
+  private readonly loop: WakeLoop;
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private readonly labels: { consumer: string };
   private readonly bindings: string[];
+  private readonly typePatterns: string[];
   private readonly batchSize: number;
   private readonly delays: number[];
   private readonly startAt: 'latest' | 'beginning';
@@ -55,9 +64,15 @@ export class LogCursorConsumer {
   ) {
     this.labels = { consumer: name };
     this.bindings = opts.bindings ?? ['#'];
+    this.typePatterns = bindingTypePatterns(this.bindings) ?? ['%'];
     this.batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
     this.delays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.startAt = opts.startAt ?? 'latest';
+    this.loop = new WakeLoop(
+      () => this.drain(),
+      (err) => this.deps.logger.warn({ err, consumer: this.name }, 'durable consumer pass failed; retrying'),
+      deps.passIntervalMs ?? DEFAULT_PASS_INTERVAL_MS,
+    );
   }
 
   async start(): Promise<void> {
@@ -134,9 +149,10 @@ export class LogCursorConsumer {
   private async pass(tx: Queryable, limit: number): Promise<{ count: number; lastId: number }> {
     const offset = await lockOffset(tx, this.name);
     if (offset === null) return { count: 0, lastId: 0 };
-    const read = await readAfter(tx, offset, limit);
-    if (read.length === 0) return { count: 0, lastId: offset };
-    const lastId = read.at(-1)!.envelope.id;
+    // Only the types the bindings may match are read (most of a busy log is other workers' notifications); the
+    // position still moves past the rest.
+    const { events: read, through: lastId } = await readAfterMatching(tx, offset, limit, this.typePatterns);
+    if (lastId <= offset) return { count: 0, lastId: offset };
     this.failedThrough = lastId;
     // Before the handler: its last write may be appendEvents, whose lock should be held as briefly as possible.
     await writeOffset(tx, this.name, lastId);

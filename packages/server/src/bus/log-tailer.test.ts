@@ -42,7 +42,7 @@ describe('LogTailer: rows handed over by this node, and the log as the source of
     const ids = rows.map((e) => e.envelope.id);
     expect(delivered.slice(-2)).toEqual(ids);
     expect(tailer.lastDeliveredId).toBe(ids[1]);
-    // The read the offer pokes (and the commit's NOTIFY) find them delivered already.
+    // The commit's NOTIFY (and any read) find them delivered already.
     const sentinel = await commit(db);
     await vi.waitFor(() => expect(delivered.at(-1)).toBe(sentinel[0]!.envelope.id));
     expect(delivered).toEqual([...new Set(delivered)].sort((a, b) => a - b));
@@ -90,5 +90,43 @@ describe('LogTailer: a backlog many batches long', () => {
       const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE published_at IS NULL');
       expect(row!.n).toBe(0);
     });
+  });
+});
+
+describe('LogTailer: commits of this node offered out of order', () => {
+  let db: Db;
+  let lagging: Db;
+  let tailer: LogTailer;
+  const delivered: number[] = [];
+  beforeAll(async () => {
+    db = await openPglite();
+    await migrate(db);
+    // The tailer reads through a database that has none of these rows yet (a log read that has not caught up), so
+    // only what is offered can reach the subscribers.
+    lagging = await openPglite();
+    await migrate(lagging);
+    tailer = new LogTailer(db, { pollMs: 60_000, openReader: async () => lagging });
+    tailer.subscribe((batch: StoredEvent[]) => delivered.push(...batch.map((e) => e.envelope.id)));
+    await tailer.start();
+  }, 60_000);
+  afterAll(async () => {
+    await tailer?.stop();
+    await db?.close();
+  });
+
+  it('holds a commit offered before the one preceding it, and delivers both in id order when that one comes', async () => {
+    const first = await commit(db);
+    const second = await commit(db, 2);
+    // The later commit's reply was read first.
+    tailer.offer(second);
+    expect(delivered).toEqual([]);
+    tailer.offer(first);
+    expect(delivered).toEqual([...first, ...second].map((e) => e.envelope.id));
+    expect(tailer.lastDeliveredId).toBe(second[1]!.envelope.id);
+    // Offered again (a read catching up would hand them on the same way): nothing is delivered twice.
+    tailer.offer(second);
+    const third = await commit(db);
+    tailer.offer(third);
+    expect(delivered).toEqual([...first, ...second, ...third].map((e) => e.envelope.id));
   });
 });

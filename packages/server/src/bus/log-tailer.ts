@@ -5,6 +5,8 @@ import type { EventBus } from './event-bus.js';
 import { WakeLoop } from './wake-loop.js';
 
 const MARK_EVERY_ROWS = 5000;
+/** Offers kept waiting for the rows before them; past this the read delivers the rest (a bound, never reached in use). */
+const MAX_WAITING_OFFERS = 1000;
 
 export interface LogTailerOptions {
   /** Safety net when a NOTIFY is lost (listener reconnecting, database restart). */
@@ -33,6 +35,8 @@ export class LogTailer implements EventBus {
   private reader: Db;
   private ownReader: Db | null = null;
   private handlers = new Set<(batch: StoredEvent[]) => void>();
+  /** Offered rows that came before the rows preceding them, by their first id (see `offer`). */
+  private readonly waiting = new Map<number, StoredEvent[]>();
   private readonly loop = new WakeLoop(
     () => this.drain(),
     (err) => this.opts.onError?.(err),
@@ -65,7 +69,12 @@ export class LogTailer implements EventBus {
     }
     this.cursor = await latestEventId(this.reader);
     this.published = this.cursor;
-    this.unlisten = await this.db.listen(EVENTS_CHANNEL, () => this.poke());
+    // The payload is the highest id of the commit that notified. A commit of this node was handed over by `offer`
+    // already, its NOTIFY needs no read (the rows' published marks wait for the next pass, at the latest the poll's).
+    this.unlisten = await this.db.listen(EVENTS_CHANNEL, (payload) => {
+      const id = Number(payload);
+      if (!(id > 0) || id > this.cursor) this.poke();
+    });
     this.timer = setInterval(() => this.poke(), this.opts.pollMs ?? 1000);
     this.timer.unref();
   }
@@ -83,18 +92,46 @@ export class LogTailer implements EventBus {
 
   /**
    * Events this node just committed (after commit, in id order). If they follow the cursor with no gap, nothing can be
-   * missing before them, so they go to subscribers now instead of after a read; otherwise the tailer reads the log.
+   * missing before them, so they go to subscribers now instead of after a read. Commits of this node often come back
+   * out of order (two transactions commit back to back; the later one's reply is read first): such rows wait here
+   * until the rows before them are offered or read, and go out with them, in id order — rather than after a read of
+   * the log. The log stays the source of truth: a gap nobody offers (another node's commit, a rolled-back append) is
+   * filled by the read, which delivers from the cursor on and drops what waits here.
    */
   offer(events: readonly StoredEvent[]): void {
     if (this.stopped || events.length === 0) return;
     const first = events[0]!.envelope.id;
-    const contiguous = first === this.cursor + 1 && events.every((e, i) => e.envelope.id === first + i);
-    if (contiguous) {
-      this.cursor = events.at(-1)!.envelope.id;
-      this.deliver([...events]);
+    const last = events.at(-1)!.envelope.id;
+    // One transaction's rows are consecutive (the append lock is held until its commit); anything else is left to
+    // the read.
+    if (last <= this.cursor || last - first !== events.length - 1) {
+      if (last > this.cursor) this.poke();
+      return;
     }
-    // Either way a pass follows: it marks the rows published, or reads what the hand-off could not take.
-    this.poke();
+    if (first !== this.cursor + 1) {
+      if (this.waiting.size < MAX_WAITING_OFFERS) this.waiting.set(first, [...events]);
+      // A read, in case the gap is not this node's to fill.
+      this.poke();
+      return;
+    }
+    this.cursor = last;
+    this.deliver(this.withWaiting([...events]));
+    // No read now: nothing is missing before them. A pass per local commit (a read finding nothing and an UPDATE of
+    // published marks, two round trips) was most of what the reader's connection did; the next pass, at the latest
+    // the poll's, marks them published.
+  }
+
+  /** `batch` (which ends at the cursor) and the offered rows that now follow it without a gap; the cursor moves on. */
+  private withWaiting(batch: StoredEvent[]): StoredEvent[] {
+    if (this.waiting.size === 0) return batch;
+    for (let next = this.waiting.get(this.cursor + 1); next; next = this.waiting.get(this.cursor + 1)) {
+      this.waiting.delete(this.cursor + 1);
+      batch.push(...next);
+      this.cursor = next.at(-1)!.envelope.id;
+    }
+    // What is left is after a gap, or already delivered by a read.
+    for (const [first, rows] of this.waiting) if (rows.at(-1)!.envelope.id <= this.cursor) this.waiting.delete(first);
+    return batch;
   }
 
   /** Ask for a read soon; many pokes while a read runs collapse into one more read. */
@@ -122,7 +159,7 @@ export class LogTailer implements EventBus {
       const batch = rows.filter((e) => e.envelope.id > this.cursor);
       if (batch.length > 0) {
         this.cursor = batch.at(-1)!.envelope.id;
-        this.deliver(batch);
+        this.deliver(this.withWaiting(batch));
         unmarked += batch.length;
       }
       // Published marks once per pass (and every few thousand rows of a long one), not once per batch: each is an

@@ -227,6 +227,33 @@ export async function readAfter(db: Queryable, afterId: number, limit: number): 
   return rows.map(toStored);
 }
 
+/**
+ * A durable consumer's read: the events after `afterId` whose type is LIKE one of `typePatterns` (at most `limit`,
+ * id order), and `through`, the id the consumer may move its position to — the last event returned when the limit
+ * was reached, otherwise the log's head in the same snapshot. Events in between are of types the consumer does not
+ * take. The head is safe to skip to: ids are taken in commit order under the append lock, so every id below a
+ * visible one is committed (and visible) or never will be.
+ */
+export async function readAfterMatching(
+  db: Queryable,
+  afterId: number,
+  limit: number,
+  typePatterns: readonly string[],
+): Promise<{ events: StoredEvent[]; through: number }> {
+  const rows = await db.query<EventRow & { head: number | string }>(
+    `WITH head AS (SELECT coalesce(max(id), 0)::int8 AS id FROM events)
+     SELECT e.*, head.id AS head FROM head LEFT JOIN LATERAL (
+       SELECT ${COLUMNS} FROM events WHERE id > $1 AND id <= head.id AND type LIKE ANY($3::text[]) ORDER BY id LIMIT $2
+     ) e ON true
+     ORDER BY e.id`,
+    [afterId, limit, typePatterns],
+  );
+  const head = Number(rows[0]?.head ?? 0);
+  const events = rows.filter((r) => r.id !== null).map(toStored);
+  const through = events.length === limit ? events.at(-1)!.envelope.id : Math.max(afterId, head);
+  return { events, through };
+}
+
 export async function latestEventId(db: Queryable): Promise<number> {
   const [row] = await db.query<{ id: number }>('SELECT coalesce(max(id), 0)::int8 AS id FROM events');
   return row?.id ?? 0;
