@@ -227,6 +227,32 @@ export async function readAfter(db: Queryable, afterId: number, limit: number): 
   return rows.map(toStored);
 }
 
+/**
+ * A durable consumer's next batch, in one statement: locks its position row for the caller's transaction (SKIP
+ * LOCKED: null when another node's transaction holds it, i.e. that node is the active consumer), reads up to `limit`
+ * events after it and moves the position past them. The handler then runs in the same transaction, so a rollback puts
+ * the position back. (Was three statements: lock, read, write.)
+ */
+export async function takeBatch(
+  tx: Queryable,
+  consumer: string,
+  limit: number,
+): Promise<{ offset: number | null; events: StoredEvent[] }> {
+  const rows = await tx.query<Partial<EventRow> & { at_offset: number }>(
+    `WITH o AS (SELECT last_event_id FROM consumer_offsets WHERE name = $1 FOR UPDATE SKIP LOCKED),
+          b AS (SELECT ${COLUMNS} FROM events WHERE id > (SELECT last_event_id FROM o) ORDER BY id LIMIT $2),
+          moved AS (UPDATE consumer_offsets SET last_event_id = (SELECT max(id) FROM b)
+                     WHERE name = $1 AND EXISTS (SELECT 1 FROM b) RETURNING 1)
+     SELECT o.last_event_id AS at_offset, b.* FROM o LEFT JOIN b ON true ORDER BY b.id`,
+    [consumer, limit],
+  );
+  if (rows.length === 0) return { offset: null, events: [] };
+  return {
+    offset: Number(rows[0]!.at_offset),
+    events: rows.filter((r) => r.id !== null && r.id !== undefined).map((r) => toStored(r as EventRow)),
+  };
+}
+
 export async function latestEventId(db: Queryable): Promise<number> {
   const [row] = await db.query<{ id: number }>('SELECT coalesce(max(id), 0)::int8 AS id FROM events');
   return row?.id ?? 0;
