@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import type { BusMetrics } from './bus-metrics.js';
-import { checkConsumerName, type DurableHandler, type DurableOptions, type DurableSubscription } from './durable.js';
+import {
+  bindingMatches,
+  checkConsumerName,
+  type DurableHandler,
+  type DurableOptions,
+  type DurableSubscription,
+} from './durable.js';
 import { LogCursorConsumer } from './log-cursor-consumer.js';
 import { LogTailer } from './log-tailer.js';
 import type { BusCheck, NodeBus } from './node-bus.js';
@@ -40,8 +46,13 @@ export class EmbeddedBus extends LogTailer implements NodeBus {
     });
     await consumer.start();
     this.consumers.add(consumer);
-    // Every new event in the log may be one the consumer wants.
-    const unsubscribe = this.subscribe(() => consumer.poke());
+    // Only an event the consumer wants wakes it (the notifications worker's own notification.created events are one
+    // per booking change, and wanted by none of the four workers); the others are passed over by its next batch, or by
+    // its poll when none comes.
+    const bindings = opts.bindings ?? ['#'];
+    const unsubscribe = this.subscribe((batch) => {
+      if (batch.some((e) => bindings.some((b) => bindingMatches(b, e.envelope.type)))) consumer.poke();
+    });
     return {
       stop: async () => {
         unsubscribe();

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Db, Queryable } from '../store/db.js';
 import { initOffset, insertDeadLetter, lockOffset, offsetLag, writeOffset } from '../store/durable-consumers.js';
-import { latestEventId, readAfterMatching } from '../store/event-log.js';
+import { latestEventId, takeBatch } from '../store/event-log.js';
 import type { BusMetrics } from './bus-metrics.js';
 import {
   bindingMatches,
@@ -147,15 +147,14 @@ export class LogCursorConsumer {
   private failedEvents = 0;
 
   private async pass(tx: Queryable, limit: number): Promise<{ count: number; lastId: number }> {
-    const offset = await lockOffset(tx, this.name);
+    // The position is moved past the batch before the handler runs (one statement with the lock and the read): the
+    // handler's last write may be appendEvents, whose lock should be held as briefly as possible. Only the types the
+    // bindings may match are read (most of a busy log is other workers' notifications); the position still moves
+    // past the rest.
+    const { offset, events: read, through: lastId } = await takeBatch(tx, this.name, limit, this.typePatterns);
     if (offset === null) return { count: 0, lastId: 0 };
-    // Only the types the bindings may match are read (most of a busy log is other workers' notifications); the
-    // position still moves past the rest.
-    const { events: read, through: lastId } = await readAfterMatching(tx, offset, limit, this.typePatterns);
     if (lastId <= offset) return { count: 0, lastId: offset };
     this.failedThrough = lastId;
-    // Before the handler: its last write may be appendEvents, whose lock should be held as briefly as possible.
-    await writeOffset(tx, this.name, lastId);
     const events = read.filter((e) => this.bindings.some((b) => bindingMatches(b, e.envelope.type)));
     this.failedEvents = events.length;
     if (events.length > 0) {

@@ -47,6 +47,15 @@ export function smtpMailer(url: string, from: string): Mailer {
  */
 export function fileMailer(dir: string, from: string, logger: Logger): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // Made once, not once per mail; a failed attempt is tried again by the next mail.
+  let made: Promise<unknown> | null = null;
+  const ensureDir = () => {
+    made ??= mkdir(dir, { recursive: true }).catch((err: unknown) => {
+      made = null;
+      throw err;
+    });
+    return made;
+  };
   return {
     async send(m) {
       const info = await transport.sendMail({
@@ -59,7 +68,7 @@ export function fileMailer(dir: string, from: string, logger: Logger): Mailer {
         attachments: m.attachments,
         ...(m.messageId ? { messageId: `<${m.messageId}>` } : {}),
       });
-      await mkdir(dir, { recursive: true });
+      await ensureDir();
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${(m.messageId ?? 'mail').replace(/[^\w.-]/g, '_')}.eml`;
       const file = path.join(dir, name);
       await writeFile(file, info.message as Buffer);

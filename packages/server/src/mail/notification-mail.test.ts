@@ -45,6 +45,7 @@ const row = (category: NotificationCategory | null, kind: 'single' | 'digest' = 
   dedupeKey: 'event:1',
   dueAt: new Date('2026-11-01T09:00:00Z'),
   attempts: 1,
+  claimedUntil: new Date('2026-11-01T09:01:00Z'),
 });
 const input = (message: OutboxRow, b: BookingMailFacts | null): NotificationMailInput => ({
   recipient: { userId: message.userId, email: 'ana@example.test', name: 'Ana', timeZone: 'Asia/Tokyo' },

@@ -26,6 +26,12 @@ export type PushOutcome =
 export interface PushSender {
   readonly kind: ProviderKind;
   send(device: PushSubscriptionRow, message: PushMessage): Promise<PushOutcome>;
+  /**
+   * One message to several devices: one send per device (same order), each run when the caller's bound on pushes in
+   * flight lets it. What a provider can do once per message rather than per device happens here (Web Push: one
+   * hand-off to the encryption threads). Without it, each send is `send(device, message)`.
+   */
+  prepare?(devices: readonly PushSubscriptionRow[], message: PushMessage): Promise<(() => Promise<PushOutcome>)[]>;
   close?(): Promise<void>;
 }
 

@@ -12,12 +12,14 @@ export interface VapidSettings {
   subject: string;
 }
 
-/** What the worker encrypts: web-push's generateRequestDetails arguments, without the agent (it stays here). */
+/**
+ * What the worker encrypts: one message for several devices (web-push's generateRequestDetails arguments, without the
+ * agent, which stays here). The payload and options travel once per message, not once per device.
+ */
 interface EncryptTask {
-  subscription: { endpoint: string; keys: { p256dh: string; auth: string } };
+  items: { subscription: { endpoint: string; keys: { p256dh: string; auth: string } }; authorization: string }[];
   payload: string;
   options: {
-    headers: Record<string, string>;
     TTL: number;
     urgency: PushMessage['urgency'];
     topic: string;
@@ -33,17 +35,21 @@ interface EncryptedRequest {
   endpoint: string;
 }
 
+/** A device whose keys web-push cannot use, or the pool was closed: tried again after the back-off, then given up. */
+const UNUSABLE: PushOutcome = { kind: 'retry', status: 0 };
+
 /**
  * Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm payload encryption (RFC 8291), by the `web-push` library.
  * The encryption (one ECDH key pair and shared secret per message, as RFC 8291 requires) runs in a small pool of
  * worker threads (`web-push-encrypt-worker.mjs`), so a fan-out of thousands of pushes a second leaves the event loop
- * to the requests; the request itself goes out here, over `agent`.
+ * to the requests; the requests themselves go out here, over `agent`. A message goes to the pool once for all the
+ * devices it is sent to (a customer's ten browsers: one hand-off, not ten).
  */
 export class WebPushSender implements PushSender {
   readonly kind = 'webpush' as const;
   /** Signed VAPID headers per push service origin: one ES256 signature per service and 12 h, not one per push. */
   private readonly vapidHeaders = new Map<string, { authorization: string; renewAt: number }>();
-  private readonly pool = new Piscina<EncryptTask, EncryptedRequest>({
+  private readonly pool = new Piscina<EncryptTask, (EncryptedRequest | null)[]>({
     filename: new URL('./web-push-encrypt-worker.mjs', import.meta.url).href,
     // One thread per spare core, at most 4; one started at once, so the first pushes do not wait for it (a claim
     // whose sends outlast its lease would be claimed and sent again). Idle threads do not keep the process alive.
@@ -60,25 +66,29 @@ export class WebPushSender implements PushSender {
     private readonly agent: Agent,
   ) {}
 
-  async send(device: PushSubscriptionRow, m: PushMessage): Promise<PushOutcome> {
-    let request: EncryptedRequest;
+  async prepare(devices: readonly PushSubscriptionRow[], m: PushMessage): Promise<(() => Promise<PushOutcome>)[]> {
+    let requests: (EncryptedRequest | null)[];
     try {
-      request = await this.pool.run({
-        subscription: { endpoint: device.endpoint, keys: { p256dh: device.p256dh ?? '', auth: device.auth ?? '' } },
+      requests = await this.pool.run({
+        items: devices.map((device) => ({
+          subscription: { endpoint: device.endpoint, keys: { p256dh: device.p256dh ?? '', auth: device.auth ?? '' } },
+          authorization: this.authorization(device.endpoint),
+        })),
         payload: m.payload,
-        options: {
-          headers: { Authorization: this.authorization(device.endpoint) },
-          TTL: m.ttlSeconds,
-          urgency: m.urgency,
-          topic: m.collapseKey,
-          contentEncoding: 'aes128gcm',
-        },
+        options: { TTL: m.ttlSeconds, urgency: m.urgency, topic: m.collapseKey, contentEncoding: 'aes128gcm' },
       });
     } catch {
-      // Keys web-push cannot use, or the pool was closed: tried again after the back-off, then given up.
-      return { kind: 'retry', status: 0 };
+      requests = [];
     }
-    return this.post(request);
+    return devices.map((_, i) => {
+      const request = requests[i];
+      return request ? () => this.post(request) : async () => UNUSABLE;
+    });
+  }
+
+  async send(device: PushSubscriptionRow, m: PushMessage): Promise<PushOutcome> {
+    const [send] = await this.prepare([device], m);
+    return send!();
   }
 
   async close(): Promise<void> {

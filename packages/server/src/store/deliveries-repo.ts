@@ -20,6 +20,8 @@ export interface OutboxRow extends NewOutboxRow {
   id: number;
   /** Claims so far, this one included. */
   attempts: number;
+  /** The end of the claim's lease: what `renewClaims` keys on, so a claim another node took since is not renewed. */
+  claimedUntil: Date;
 }
 
 /** Why a message waits: quiet hours, the batching window, or a staff member's hourly/daily digest. */
@@ -181,6 +183,7 @@ export async function claimDue(
     dedupe_key: string;
     due_at: Date;
     attempts: number;
+    claimed_until: Date;
   }>(
     `UPDATE notification_outbox SET claimed_until = $3, attempts = attempts + 1
       WHERE id IN (
@@ -207,8 +210,24 @@ export async function claimDue(
       dedupeKey: r.dedupe_key,
       dueAt: r.due_at,
       attempts: Number(r.attempts),
+      claimedUntil: r.claimed_until,
     }))
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+}
+
+/**
+ * Extends the lease of claimed messages still being sent, from `until` (the lease they were claimed or last renewed
+ * with) to `to`: a batch whose sends outlast the lease is not claimed and sent again meanwhile. A message whose lease
+ * ran out and that another sender claimed since (its lease differs) is left to that one. Returns the ids renewed.
+ */
+export async function renewClaims(db: Queryable, ids: number[], until: Date, to: Date): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query<{ id: number }>(
+    `UPDATE notification_outbox SET claimed_until = $3
+      WHERE id = ANY($1::int8[]) AND claimed_until = $2 AND sent_at IS NULL RETURNING id`,
+    [ids, until, to],
+  );
+  return rows.map((r) => Number(r.id));
 }
 
 /**

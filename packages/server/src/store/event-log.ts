@@ -228,30 +228,42 @@ export async function readAfter(db: Queryable, afterId: number, limit: number): 
 }
 
 /**
- * A durable consumer's read: the events after `afterId` whose type is LIKE one of `typePatterns` (at most `limit`,
- * id order), and `through`, the id the consumer may move its position to — the last event returned when the limit
- * was reached, otherwise the log's head in the same snapshot. Events in between are of types the consumer does not
- * take. The head is safe to skip to: ids are taken in commit order under the append lock, so every id below a
- * visible one is committed (and visible) or never will be.
+ * A durable consumer's next batch, in one statement: locks its position row for the caller's transaction (SKIP
+ * LOCKED: null when another node's transaction holds it, i.e. that node is the active consumer), reads up to `limit`
+ * events after it whose type is LIKE one of `typePatterns`, and moves the position to `through` — the last event
+ * returned when the limit was reached, otherwise the log's head in the same snapshot (the events in between are of
+ * types the consumer does not take). The head is safe to skip to: ids are taken in commit order under the append
+ * lock, so every id below a visible one is committed (and visible) or never will be. The handler then runs in the
+ * same transaction, so a rollback puts the position back. (Was three statements — lock, read, write — reading every
+ * event.)
  */
-export async function readAfterMatching(
-  db: Queryable,
-  afterId: number,
+export async function takeBatch(
+  tx: Queryable,
+  consumer: string,
   limit: number,
   typePatterns: readonly string[],
-): Promise<{ events: StoredEvent[]; through: number }> {
-  const rows = await db.query<EventRow & { head: number | string }>(
-    `WITH head AS (SELECT coalesce(max(id), 0)::int8 AS id FROM events)
-     SELECT e.*, head.id AS head FROM head LEFT JOIN LATERAL (
-       SELECT ${COLUMNS} FROM events WHERE id > $1 AND id <= head.id AND type LIKE ANY($3::text[]) ORDER BY id LIMIT $2
-     ) e ON true
-     ORDER BY e.id`,
-    [afterId, limit, typePatterns],
+): Promise<{ offset: number | null; events: StoredEvent[]; through: number }> {
+  const rows = await tx.query<Partial<EventRow> & { at_offset: number | string; through: number | string }>(
+    `WITH o AS (SELECT last_event_id FROM consumer_offsets WHERE name = $1 FOR UPDATE SKIP LOCKED),
+          head AS (SELECT coalesce(max(id), 0)::int8 AS id FROM events),
+          b AS (SELECT ${COLUMNS} FROM events
+                 WHERE id > (SELECT last_event_id FROM o) AND id <= (SELECT id FROM head) AND type LIKE ANY($3::text[])
+                 ORDER BY id LIMIT $2),
+          t AS (SELECT CASE WHEN (SELECT count(*) FROM b) >= $2 THEN (SELECT max(id) FROM b)
+                            ELSE greatest((SELECT last_event_id FROM o), (SELECT id FROM head)) END AS through),
+          moved AS (UPDATE consumer_offsets SET last_event_id = (SELECT through FROM t)
+                     WHERE name = $1 AND (SELECT through FROM t) > (SELECT last_event_id FROM o) RETURNING 1)
+     SELECT o.last_event_id AS at_offset, (SELECT through FROM t) AS through, b.* FROM o LEFT JOIN b ON true
+     ORDER BY b.id`,
+    [consumer, limit, typePatterns],
   );
-  const head = Number(rows[0]?.head ?? 0);
-  const events = rows.filter((r) => r.id !== null).map(toStored);
-  const through = events.length === limit ? events.at(-1)!.envelope.id : Math.max(afterId, head);
-  return { events, through };
+  if (rows.length === 0) return { offset: null, events: [], through: 0 };
+  const offset = Number(rows[0]!.at_offset);
+  return {
+    offset,
+    events: rows.filter((r) => r.id !== null && r.id !== undefined).map((r) => toStored(r as EventRow)),
+    through: Math.max(offset, Number(rows[0]!.through ?? offset)),
+  };
 }
 
 export async function latestEventId(db: Queryable): Promise<number> {

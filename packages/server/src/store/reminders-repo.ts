@@ -74,25 +74,42 @@ export async function offsetChoices(
 }
 
 /**
- * Makes a booking's unsent reminders exactly `wanted` for its current start: unsent rows of another start time or
- * offset go, missing ones come. Sent rows stay (they are the record that this booking × offset × start was sent).
+ * Makes each booking's unsent reminders exactly its `wanted` ones for its current start: unsent rows of another start
+ * time or offset go, missing ones come. Sent rows stay (they are the record that this booking × offset × start was
+ * sent). Two statements for a worker's whole batch of bookings, not two per booking; each booking once.
  */
 export async function replaceReminders(
   tx: Queryable,
-  b: { id: string; customerId: string; startAt: Date },
-  wanted: { offsetMinutes: number; dueAt: Date }[],
+  bookings: readonly {
+    booking: { id: string; customerId: string; startAt: Date };
+    wanted: readonly { offsetMinutes: number; dueAt: Date }[];
+  }[],
 ): Promise<void> {
+  if (bookings.length === 0) return;
+  const rows = bookings.flatMap(({ booking: b, wanted }) => wanted.map((w) => ({ b, w })));
   await tx.query(
-    `DELETE FROM reminders WHERE booking_id = $1 AND sent_at IS NULL
-        AND (start_at <> $2 OR NOT (offset_minutes = ANY($3::int[])))`,
-    [b.id, b.startAt, wanted.map((w) => w.offsetMinutes)],
+    `DELETE FROM reminders r WHERE r.booking_id = ANY($1::uuid[]) AND r.sent_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[], $3::int[], $4::timestamptz[]) AS w(b, o, s)
+                         WHERE w.b = r.booking_id AND w.o = r.offset_minutes AND w.s = r.start_at)`,
+    [
+      bookings.map(({ booking }) => booking.id),
+      rows.map(({ b }) => b.id),
+      rows.map(({ w }) => w.offsetMinutes),
+      rows.map(({ b }) => b.startAt),
+    ],
   );
-  if (wanted.length === 0) return;
+  if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO reminders (booking_id, customer_id, offset_minutes, start_at, due_at)
-     SELECT $1, $2, o, $3, d FROM unnest($4::int[], $5::timestamptz[]) AS w(o, d)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[])
      ON CONFLICT (booking_id, offset_minutes, start_at) DO NOTHING`,
-    [b.id, b.customerId, b.startAt, wanted.map((w) => w.offsetMinutes), wanted.map((w) => w.dueAt)],
+    [
+      rows.map(({ b }) => b.id),
+      rows.map(({ b }) => b.customerId),
+      rows.map(({ w }) => w.offsetMinutes),
+      rows.map(({ b }) => b.startAt),
+      rows.map(({ w }) => w.dueAt),
+    ],
   );
 }
 

@@ -39,10 +39,13 @@ export class ReminderService {
       list.map((b) => b.vendorId),
     );
     const now = this.now();
-    for (const b of list) {
-      const offsets = reminderOffsets(choices.own.get(b.customerId) ?? null, choices.vendor.get(b.vendorId) ?? null);
-      await replaceReminders(tx, b, b.status === 'confirmed' ? reminderSchedule(b.startAt, offsets, now) : []);
-    }
+    await replaceReminders(
+      tx,
+      list.map((b) => {
+        const offsets = reminderOffsets(choices.own.get(b.customerId) ?? null, choices.vendor.get(b.vendorId) ?? null);
+        return { booking: b, wanted: b.status === 'confirmed' ? reminderSchedule(b.startAt, offsets, now) : [] };
+      }),
+    );
   }
 
   /**

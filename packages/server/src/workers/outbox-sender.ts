@@ -1,6 +1,13 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
-import { claimDue, deferOutbox, markSent, type OutboxRow, type SendChannel } from '../store/deliveries-repo.js';
+import {
+  claimDue,
+  deferOutbox,
+  markSent,
+  type OutboxRow,
+  renewClaims,
+  type SendChannel,
+} from '../store/deliveries-repo.js';
 
 /** Told on commit by the outbox's insert trigger (migration 060), on every node. */
 export const OUTBOX_CHANNEL = 'slotcast_outbox';
@@ -34,6 +41,11 @@ export interface OutboxSenderOptions {
    */
   parallel?: number;
   leaseMs?: number;
+  /**
+   * While a claim is being sent, its lease is renewed this often (default a third of the lease), so a batch that
+   * takes longer than the lease (a slow push service, a backlog) is not claimed and sent again by another pass or node.
+   */
+  renewEveryMs?: number;
   /** Waits before the 2nd, 3rd, ... try of a message; after the last, it is ended as failed. */
   retryDelaysMs: number[];
   /** The bounded sweep for what no notification announces (lease ran out, lost listener); 0: none (tests). */
@@ -54,6 +66,7 @@ export class OutboxSender {
   private again = false;
   private readonly batchSize: number;
   private readonly leaseMs: number;
+  private readonly renewEveryMs: number;
   private sweep: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryAt = 0;
@@ -65,6 +78,7 @@ export class OutboxSender {
     this.batchSize = o.batchSize ?? 200;
     this.leaseMs = o.leaseMs ?? 60_000;
     this.parallel = o.parallel ?? 4;
+    this.renewEveryMs = o.renewEveryMs ?? this.leaseMs / 3;
   }
 
   async start(): Promise<void> {
@@ -124,6 +138,7 @@ export class OutboxSender {
       if (this.stopped) return;
       const rows = await claimDue(this.o.db, sender.channel, this.now(), this.leaseMs, this.batchSize);
       if (rows.length === 0) return;
+      const lease = this.holdLease(rows);
       let result: SendResult;
       try {
         result = await sender.send(rows);
@@ -131,10 +146,48 @@ export class OutboxSender {
         // The whole channel is down (SMTP unreachable): every row waits for its back-off.
         this.o.logger.warn({ err, channel: sender.channel, rows: rows.length }, 'sending failed; retried later');
         result = { sent: [], failed: [], retry: [] };
+      } finally {
+        await lease.release();
       }
       await this.settle(rows, result);
       if (rows.length < this.batchSize) return;
     }
+  }
+
+  /**
+   * Renews the claim's lease every `renewEveryMs` until released, one statement for the whole claim. Keyed by the lease
+   * it holds: should a renewal come too late (this process stalled past the lease) and another sender claim a row, that
+   * row is not renewed and stays the other's.
+   */
+  private holdLease(rows: OutboxRow[]): { release(): Promise<void> } {
+    let until = rows[0]!.claimedUntil;
+    let ids = rows.map((r) => r.id);
+    let renewing: Promise<void> | null = null;
+    const timer = setInterval(() => {
+      if (renewing) return;
+      const to = new Date(this.now().getTime() + this.leaseMs);
+      renewing = renewClaims(this.o.db, ids, until, to)
+        .then((kept) => {
+          if (kept.length < ids.length)
+            this.o.logger.warn(
+              { lost: ids.length - kept.length },
+              'outbox claim renewed too late; left to its new claimer',
+            );
+          ids = kept;
+          until = to;
+        })
+        .catch((err) => this.o.logger.warn({ err }, 'outbox lease not renewed'))
+        .finally(() => {
+          renewing = null;
+        });
+    }, this.renewEveryMs);
+    timer.unref();
+    return {
+      release: async () => {
+        clearInterval(timer);
+        await renewing;
+      },
+    };
   }
 
   private async settle(rows: OutboxRow[], result: SendResult): Promise<void> {

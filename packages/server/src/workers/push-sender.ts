@@ -77,7 +77,13 @@ export function pushChannel(deps: PushChannelDeps): ChannelSender {
       await Promise.all(
         rows.map(async (row) => {
           const todo = (byUser.get(row.userId) ?? []).filter((d) => !done.has(`${d.id}:${row.id}`));
-          // One message per (row, role): rendered (and its action tokens signed) once, not once per device.
+          // One message per (row, role): rendered (and its action tokens signed) once, not once per device; and
+          // handed to its provider once for all of that role's devices there (Web Push encrypts them in one task).
+          const groups = new Map<string, PushRecipientDevice[]>();
+          for (const d of todo) {
+            const key = `${d.role} ${d.provider}`;
+            groups.set(key, [...(groups.get(key) ?? []), d]);
+          }
           const messages = new Map<string, Promise<PushMessage>>();
           const messageFor = (role: PushRecipientDevice['role']) => {
             let m = messages.get(role);
@@ -86,24 +92,32 @@ export function pushChannel(deps: PushChannelDeps): ChannelSender {
           };
           let retry = false;
           let retryAfter = 0;
+          const settle = async (device: PushRecipientDevice, outcome: PushOutcome) => {
+            deps.onOutcome?.(device.provider, outcome.kind);
+            // Recorded at once, not with the claim: a node killed mid-claim leaves about one round trip (the group
+            // commit in flight) between the service's 201 and the record that keeps the next claimer off.
+            if (outcome.kind === 'sent') await recorder.record(device.id, row.id);
+            else if (outcome.kind === 'gone') gone.push(device.id);
+            else if (outcome.kind === 'retry') {
+              retry = true;
+              retryAfter = Math.max(retryAfter, outcome.retryAfterSeconds ?? 0);
+            } else
+              deps.logger.warn(
+                { provider: device.provider, status: outcome.status, reason: outcome.reason, outboxId: row.id },
+                'push refused by the push service; not retried',
+              );
+          };
           await Promise.all(
-            todo.map(async (device) => {
-              const message = await messageFor(device.role);
-              // The slot is the push in flight; waiting for its record does not hold one.
-              const outcome = await limit(() => senders.get(device.provider)!.send(device, message));
-              deps.onOutcome?.(device.provider, outcome.kind);
-              // Recorded at once, not with the claim: a node killed mid-claim leaves about one round trip (the
-              // group commit in flight) between the service's 201 and the record that keeps the next claimer off.
-              if (outcome.kind === 'sent') await recorder.record(device.id, row.id);
-              else if (outcome.kind === 'gone') gone.push(device.id);
-              else if (outcome.kind === 'retry') {
-                retry = true;
-                retryAfter = Math.max(retryAfter, outcome.retryAfterSeconds ?? 0);
-              } else
-                deps.logger.warn(
-                  { provider: device.provider, status: outcome.status, reason: outcome.reason, outboxId: row.id },
-                  'push refused by the push service; not retried',
-                );
+            [...groups.values()].map(async (group) => {
+              const sender = senders.get(group[0]!.provider)!;
+              const message = await messageFor(group[0]!.role);
+              const sends = sender.prepare
+                ? await sender.prepare(group, message)
+                : group.map((device) => () => sender.send(device, message));
+              await Promise.all(
+                // The slot is the push in flight; preparing it before, or waiting for its record after, holds none.
+                group.map(async (device, i) => settle(device, await limit(sends[i]!))),
+              );
             }),
           );
           if (retry) result.retry.push({ id: row.id, afterSeconds: retryAfter || undefined });

@@ -292,6 +292,7 @@ describe.each(DB_KINDS)('notification mails over SMTP on %s', (kind) => {
       dedupeKey: 'digest:1',
       dueAt: new Date(),
       attempts: 1,
+      claimedUntil: new Date(),
     };
     const mail = await deliver(w.bob, digest, null);
     expect(mail.subject).toBe('While you were away: 3 bookings changed');

@@ -45,6 +45,7 @@ export class WebPushService {
   readonly attempts: { device: string; status: number; topic: string | undefined }[] = [];
   private readonly script = new Map<string, number[]>();
   private readonly offline = new Map<string, ReceivedPush[]>();
+  private readonly holds = new Map<string, { gate: Promise<void>; waiting: number }>();
   private server!: https.Server;
   /**
    * JWTs already verified, by their exact string and key, until they expire: a sender signs one per push service and
@@ -105,6 +106,23 @@ export class WebPushService {
     this.script.set(device, [...(this.script.get(device) ?? []), ...statuses]);
   }
 
+  /**
+   * A slow push service for one device: its pushes wait unanswered (nothing checked, nothing accepted) until
+   * `release`; `waiting` counts the requests that arrived meanwhile.
+   */
+  hold(device: string): { waiting: () => number; release: () => void } {
+    let release!: () => void;
+    const h = { gate: new Promise<void>((r) => (release = r)), waiting: 0 };
+    this.holds.set(device, h);
+    return {
+      waiting: () => h.waiting,
+      release: () => {
+        this.holds.delete(device);
+        release();
+      },
+    };
+  }
+
   setOffline(device: string, offline: boolean): ReceivedPush[] {
     const queued = this.offline.get(device) ?? [];
     if (offline) this.offline.set(device, queued);
@@ -127,6 +145,11 @@ export class WebPushService {
     const name = /^\/push\/([\w-]+)$/.exec(req.url ?? '')?.[1];
     const device = name ? this.devices.get(name) : undefined;
     if (req.method !== 'POST' || !device) return { status: 404, message: 'no such subscription' };
+    const held = this.holds.get(device.name);
+    if (held) {
+      held.waiting++;
+      await held.gate;
+    }
     const reply = (status: number, message = '') => {
       this.attempts.push({ device: device.name, status, topic: req.headers.topic as string | undefined });
       return { status, message };
