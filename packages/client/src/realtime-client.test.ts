@@ -303,18 +303,6 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     expect(states.some((s) => s.status === 'polling-fallback')).toBe(false);
   });
 
-  it('reconnects straight over a WebSocket once one has worked on this page, without polling first', async () => {
-    // Socket.IO's default transports (polling, then the upgrade), as in the web app.
-    start({ socketOptions: {}, upgradeGraceMs: 2_000 });
-    await expect.poll(() => client?.state.transport, { message: 'upgrade' }).toBe('websocket');
-    const [first] = server.connected();
-    const next = server.nextSocket();
-    first!.disconnect(true);
-    expect((await next).conn.transport.name).toBe('websocket');
-    await expect.poll(() => client?.state.status).toBe('connected');
-    expect(client!.state.transport).toBe('websocket');
-  });
-
   it('refreshes the token once and reconnects at once on AUTH_TOKEN_EXPIRED', async () => {
     server.refuse = (auth) => (auth.token === 'access-1' ? { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' } : null);
     start();

@@ -178,11 +178,6 @@ export class RealtimeConnection {
 
     this.socketToken = token;
     const socket: ClientSocket = io(this.opts.url ?? '', {
-      // Once a WebSocket has worked on this page, reconnects open one at once instead of long-polling first and
-      // upgrading (a handshake, a poll and an upgrade less per client when a node's clients all come back); after a
-      // transport error the next attempt takes the usual polling-then-upgrade path, so a network that blocks
-      // WebSockets still gets in.
-      rememberUpgrade: true,
       ...this.opts.socketOptions,
       reconnection: false,
       autoConnect: false,
