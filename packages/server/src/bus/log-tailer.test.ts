@@ -3,7 +3,7 @@ import type { Db } from '../store/db.js';
 import { appendEvents, type StoredEvent } from '../store/event-log.js';
 import { migrate } from '../store/migrate.js';
 import { openPglite } from '../store/pglite.js';
-import { LogTailer } from './log-tailer.js';
+import { LogTailer, type LogTailerOptions } from './log-tailer.js';
 
 const commit = (db: Db, n = 1) =>
   db.transaction((tx) =>
@@ -20,113 +20,98 @@ const commit = (db: Db, n = 1) =>
     ),
   );
 
-describe('LogTailer: rows handed over by this node, and the log as the source of truth', () => {
-  let db: Db;
-  let tailer: LogTailer;
-  const delivered: number[] = [];
+/**
+ * A migrated PGlite log and a started tailer on it, with the ids it delivers, for one describe block (stopped and
+ * closed after it). The fields are read in the tests, after `beforeAll` filled them.
+ */
+function tailedLog(options: LogTailerOptions): { db: Db; tailer: LogTailer; delivered: number[] } {
+  const t = { db: undefined as unknown as Db, tailer: undefined as unknown as LogTailer, delivered: [] as number[] };
   beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
-    tailer = new LogTailer(db, { pollMs: 60_000, batchSize: 3 });
-    tailer.subscribe((batch: StoredEvent[]) => delivered.push(...batch.map((e) => e.envelope.id)));
-    await tailer.start();
+    t.db = await openPglite();
+    await migrate(t.db);
+    t.tailer = new LogTailer(t.db, options);
+    t.tailer.subscribe((batch: StoredEvent[]) => t.delivered.push(...batch.map((e) => e.envelope.id)));
+    await t.tailer.start();
   }, 60_000);
   afterAll(async () => {
-    await tailer?.stop();
-    await db?.close();
+    await t.tailer?.stop();
+    await t.db?.close();
   });
+  return t;
+}
+
+describe('LogTailer: rows handed over by this node, and the log as the source of truth', () => {
+  const t = tailedLog({ pollMs: 60_000, batchSize: 3 });
 
   it('delivers committed rows that follow its cursor as soon as they are offered, each once', async () => {
-    const rows = await commit(db, 2);
-    tailer.offer(rows);
+    const rows = await commit(t.db, 2);
+    t.tailer.offer(rows);
     const ids = rows.map((e) => e.envelope.id);
-    expect(delivered.slice(-2)).toEqual(ids);
-    expect(tailer.lastDeliveredId).toBe(ids[1]);
-    // The commit's NOTIFY (and any read) find them delivered already.
-    const sentinel = await commit(db);
-    await vi.waitFor(() => expect(delivered.at(-1)).toBe(sentinel[0]!.envelope.id));
-    expect(delivered).toEqual([...new Set(delivered)].sort((a, b) => a - b));
+    expect(t.delivered.slice(-2)).toEqual(ids);
+    expect(t.tailer.lastDeliveredId).toBe(ids[1]);
+    // The commit's NOTIFY (and any read) find them t.delivered already.
+    const sentinel = await commit(t.db);
+    await vi.waitFor(() => expect(t.delivered.at(-1)).toBe(sentinel[0]!.envelope.id));
+    expect(t.delivered).toEqual([...new Set(t.delivered)].sort((a, b) => a - b));
   });
 
   it('leaves rows after a gap to the log read, which delivers everything in id order, across several batches', async () => {
-    const before = delivered.length;
-    const missed = await commit(db, 4);
-    const offered = await commit(db, 1);
+    const before = t.delivered.length;
+    const missed = await commit(t.db, 4);
+    const offered = await commit(t.db, 1);
     // Offered out of turn (the missed rows were not offered): taking it now would skip them.
-    tailer.offer(offered);
-    await vi.waitFor(() => expect(delivered.length - before).toBe(5));
-    expect(delivered.slice(before)).toEqual([...missed, ...offered].map((e) => e.envelope.id));
+    t.tailer.offer(offered);
+    await vi.waitFor(() => expect(t.delivered.length - before).toBe(5));
+    expect(t.delivered.slice(before)).toEqual([...missed, ...offered].map((e) => e.envelope.id));
   });
 });
 
 describe('LogTailer: a backlog many batches long', () => {
-  let db: Db;
-  let tailer: LogTailer;
-  const delivered: number[] = [];
-  beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
-    tailer = new LogTailer(db, { pollMs: 60_000, batchSize: 3, markPublished: true });
-    tailer.subscribe((batch: StoredEvent[]) => delivered.push(...batch.map((e) => e.envelope.id)));
-    await tailer.start();
-  }, 60_000);
-  afterAll(async () => {
-    await tailer?.stop();
-    await db?.close();
-  });
+  const t = tailedLog({ pollMs: 60_000, batchSize: 3, markPublished: true });
 
   it('delivers it in id order, each row once, with rows offered while it drains, and marks every row published', async () => {
-    const backlog = await commit(db, 11);
-    tailer.poke();
+    const backlog = await commit(t.db, 11);
+    t.tailer.poke();
     // Committed and offered while the backlog is being read ahead.
-    const offered = await commit(db, 2);
-    tailer.offer(offered);
-    const sentinel = await commit(db);
-    tailer.poke();
+    const offered = await commit(t.db, 2);
+    t.tailer.offer(offered);
+    const sentinel = await commit(t.db);
+    t.tailer.poke();
     const all = [...backlog, ...offered, ...sentinel].map((e) => e.envelope.id);
-    await vi.waitFor(() => expect(delivered.at(-1)).toBe(all.at(-1)));
-    expect(delivered).toEqual(all);
+    await vi.waitFor(() => expect(t.delivered.at(-1)).toBe(all.at(-1)));
+    expect(t.delivered).toEqual(all);
     await vi.waitFor(async () => {
-      const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE published_at IS NULL');
+      const [row] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE published_at IS NULL');
       expect(row!.n).toBe(0);
     });
   });
 });
 
 describe('LogTailer: commits of this node offered out of order', () => {
-  let db: Db;
-  let lagging: Db;
-  let tailer: LogTailer;
-  const delivered: number[] = [];
-  beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
-    // The tailer reads through a database that has none of these rows yet (a log read that has not caught up), so
-    // only what is offered can reach the subscribers.
-    lagging = await openPglite();
-    await migrate(lagging);
-    tailer = new LogTailer(db, { pollMs: 60_000, openReader: async () => lagging });
-    tailer.subscribe((batch: StoredEvent[]) => delivered.push(...batch.map((e) => e.envelope.id)));
-    await tailer.start();
-  }, 60_000);
-  afterAll(async () => {
-    await tailer?.stop();
-    await db?.close();
+  // The t.tailer reads through a database that has none of these rows yet (a log read that has not caught up), so
+  // only what is offered can reach the subscribers. The t.tailer closes it when it stops.
+  const t = tailedLog({
+    pollMs: 60_000,
+    openReader: async () => {
+      const lagging = await openPglite();
+      await migrate(lagging);
+      return lagging;
+    },
   });
 
   it('holds a commit offered before the one preceding it, and delivers both in id order when that one comes', async () => {
-    const first = await commit(db);
-    const second = await commit(db, 2);
+    const first = await commit(t.db);
+    const second = await commit(t.db, 2);
     // The later commit's reply was read first.
-    tailer.offer(second);
-    expect(delivered).toEqual([]);
-    tailer.offer(first);
-    expect(delivered).toEqual([...first, ...second].map((e) => e.envelope.id));
-    expect(tailer.lastDeliveredId).toBe(second[1]!.envelope.id);
-    // Offered again (a read catching up would hand them on the same way): nothing is delivered twice.
-    tailer.offer(second);
-    const third = await commit(db);
-    tailer.offer(third);
-    expect(delivered).toEqual([...first, ...second, ...third].map((e) => e.envelope.id));
+    t.tailer.offer(second);
+    expect(t.delivered).toEqual([]);
+    t.tailer.offer(first);
+    expect(t.delivered).toEqual([...first, ...second].map((e) => e.envelope.id));
+    expect(t.tailer.lastDeliveredId).toBe(second[1]!.envelope.id);
+    // Offered again (a read catching up would hand them on the same way): nothing is t.delivered twice.
+    t.tailer.offer(second);
+    const third = await commit(t.db);
+    t.tailer.offer(third);
+    expect(t.delivered).toEqual([...first, ...second, ...third].map((e) => e.envelope.id));
   });
 });
