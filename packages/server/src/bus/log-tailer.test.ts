@@ -49,7 +49,7 @@ describe('LogTailer: rows handed over by this node, and the log as the source of
     const ids = rows.map((e) => e.envelope.id);
     expect(t.delivered.slice(-2)).toEqual(ids);
     expect(t.tailer.lastDeliveredId).toBe(ids[1]);
-    // The commit's NOTIFY (and any read) find them t.delivered already.
+    // The commit's NOTIFY (and any read) find them delivered already.
     const sentinel = await commit(t.db);
     await vi.waitFor(() => expect(t.delivered.at(-1)).toBe(sentinel[0]!.envelope.id));
     expect(t.delivered).toEqual([...new Set(t.delivered)].sort((a, b) => a - b));
@@ -88,8 +88,8 @@ describe('LogTailer: a backlog many batches long', () => {
 });
 
 describe('LogTailer: commits of this node offered out of order', () => {
-  // The t.tailer reads through a database that has none of these rows yet (a log read that has not caught up), so
-  // only what is offered can reach the subscribers. The t.tailer closes it when it stops.
+  // The tailer reads through a database that has none of these rows yet (a log read that has not caught up), so
+  // only what is offered can reach the subscribers. The tailer closes it when it stops.
   const t = tailedLog({
     pollMs: 60_000,
     openReader: async () => {
@@ -108,7 +108,7 @@ describe('LogTailer: commits of this node offered out of order', () => {
     t.tailer.offer(first);
     expect(t.delivered).toEqual([...first, ...second].map((e) => e.envelope.id));
     expect(t.tailer.lastDeliveredId).toBe(second[1]!.envelope.id);
-    // Offered again (a read catching up would hand them on the same way): nothing is t.delivered twice.
+    // Offered again (a read catching up would hand them on the same way): nothing is delivered twice.
     t.tailer.offer(second);
     const third = await commit(t.db);
     t.tailer.offer(third);
