@@ -1,8 +1,9 @@
 import { SlotcastApiError, type SlotcastClient } from '@slotcast/client';
-import { type Booking, problemType, type Resource, type Service } from '@slotcast/protocol';
+import { problemType, type Resource, type Service } from '@slotcast/protocol';
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { aBooking } from '../../test/support/booking-fixture.js';
 import { CustomerBooking } from '../customer/BookingStatusCard.js';
 import { LiveSession } from '../sdk/live-session.js';
 import { SlotcastContext } from '../sdk/slotcast-context.js';
@@ -15,25 +16,14 @@ const CUSTOMER = '40000000-0000-4000-8000-000000000001';
 const STAFF = '50000000-0000-4000-8000-000000000001';
 const BOOKING = '60000000-0000-4000-8000-000000000001';
 
-const booking: Booking = {
+const booking = aBooking({
   id: BOOKING,
   vendorId: VENDOR,
   resourceId: RESOURCE,
   serviceId: SERVICE,
   customerId: CUSTOMER,
-  status: 'requested',
-  startAt: '2030-01-08T09:00:00.000Z',
-  endAt: '2030-01-08T09:45:00.000Z',
-  timezone: 'Europe/Berlin',
-  version: 1,
-  note: null,
-  priceMinor: 3800,
-  currency: 'EUR',
-  statusReason: null,
   updatedBy: { userId: CUSTOMER, role: 'customer' },
-  createdAt: '2030-01-01T08:00:00.000Z',
-  updatedAt: '2030-01-01T08:00:00.000Z',
-};
+});
 const ADA = { name: 'Ada Lovelace', phone: '+44 20 7946 0000', email: null };
 const resource: Resource = {
   id: RESOURCE,

@@ -1,26 +1,9 @@
 import type { Booking } from '@slotcast/protocol';
 import { describe, expect, it } from 'vitest';
+import { aBooking } from '../../test/support/booking-fixture.js';
 import { BookingStore } from './booking-store.js';
 
-const base: Booking = {
-  id: '60000000-0000-4000-8000-000000000001',
-  vendorId: '10000000-0000-4000-8000-000000000001',
-  resourceId: '20000000-0000-4000-8000-000000000001',
-  serviceId: '30000000-0000-4000-8000-000000000001',
-  customerId: '40000000-0000-4000-8000-000000000001',
-  status: 'requested',
-  startAt: '2030-01-08T09:00:00.000Z',
-  endAt: '2030-01-08T09:45:00.000Z',
-  timezone: 'Europe/Berlin',
-  version: 1,
-  note: null,
-  priceMinor: 3800,
-  currency: 'EUR',
-  statusReason: null,
-  updatedBy: { userId: null, role: 'customer' },
-  createdAt: '2030-01-01T08:00:00.000Z',
-  updatedAt: '2030-01-01T08:00:00.000Z',
-};
+const base = aBooking();
 const other: Booking = { ...base, id: '60000000-0000-4000-8000-000000000002' };
 
 function manualTimers() {

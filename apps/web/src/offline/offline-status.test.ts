@@ -1,29 +1,12 @@
 import 'fake-indexeddb/auto';
 import { createSlotcastClient } from '@slotcast/client';
 import { OfflineSession } from '@slotcast/client/offline';
-import type { Booking } from '@slotcast/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { aBooking } from '../../test/support/booking-fixture.js';
 import { OfflineStatusStore } from './offline-status.js';
 
-const booking = (id: string): Booking => ({
-  id,
-  vendorId: '00000000-0000-4000-8000-000000000001',
-  resourceId: '00000000-0000-4000-8000-000000000002',
-  serviceId: '00000000-0000-4000-8000-000000000003',
-  customerId: '00000000-0000-4000-8000-000000000004',
-  status: 'requested',
-  startAt: '2030-01-08T09:00:00.000Z',
-  endAt: '2030-01-08T09:45:00.000Z',
-  timezone: 'Europe/Berlin',
-  version: 1,
-  note: null,
-  priceMinor: 3800,
-  currency: 'EUR',
-  statusReason: null,
-  updatedBy: { userId: '00000000-0000-4000-8000-000000000004', role: 'customer' },
-  createdAt: '2030-01-01T08:00:00.000Z',
-  updatedAt: '2030-01-01T08:00:00.000Z',
-});
+const booking = (id: string) =>
+  aBooking({ id, updatedBy: { userId: '40000000-0000-4000-8000-000000000001', role: 'customer' } });
 
 let session: OfflineSession | null = null;
 afterEach(async () => {

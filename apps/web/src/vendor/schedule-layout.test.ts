@@ -1,5 +1,6 @@
-import type { Booking, Resource } from '@slotcast/protocol';
+import type { Resource } from '@slotcast/protocol';
 import { describe, expect, it } from 'vitest';
+import { aBooking } from '../../test/support/booking-fixture.js';
 import { addDays } from '../time/zoned.js';
 import { laneKey, nextOpenDay, placeBookings, visibleHours } from './schedule-layout.js';
 
@@ -13,25 +14,18 @@ const resource: Resource = {
   exceptions: [{ date: '2030-01-12', hours: [{ start: '09:00', end: '12:00' }] }],
 };
 
-const booking = (id: string, startAt: string, endAt: string): Booking => ({
-  id,
-  vendorId: resource.vendorId,
-  resourceId: resource.id,
-  serviceId: '30000000-0000-4000-8000-000000000001',
-  customerId: '40000000-0000-4000-8000-000000000001',
-  status: 'confirmed',
-  startAt,
-  endAt,
-  timezone: resource.timezone,
-  version: 1,
-  note: null,
-  priceMinor: 2500,
-  currency: 'USD',
-  statusReason: null,
-  updatedBy: { userId: null, role: 'customer' },
-  createdAt: '2030-01-01T08:00:00.000Z',
-  updatedAt: '2030-01-01T08:00:00.000Z',
-});
+const booking = (id: string, startAt: string, endAt: string) =>
+  aBooking({
+    id,
+    vendorId: resource.vendorId,
+    resourceId: resource.id,
+    status: 'confirmed',
+    startAt,
+    endAt,
+    timezone: resource.timezone,
+    priceMinor: 2500,
+    currency: 'USD',
+  });
 
 describe('schedule layout', () => {
   it('places bookings in the lane of their local date, in the resource time zone, by start', () => {
