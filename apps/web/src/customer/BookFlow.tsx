@@ -1,5 +1,5 @@
 import { isApiError } from '@slotcast/client';
-import type { Booking, Resource, Service, Slot } from '@slotcast/protocol';
+import type { Booking, Service, Slot } from '@slotcast/protocol';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { Link } from '../app/router.js';
 import { useCatalog } from '../bookings/catalog.js';
@@ -13,10 +13,9 @@ import './book-flow.css';
 import { describeError } from '../ui/describe-error.js';
 import { LoadState } from '../ui/LoadState.js';
 import { PageHeading } from '../ui/PageHeading.js';
-import { useAsync } from '../ui/use-async.js';
 import { BookingStatusCard } from './BookingStatusCard.js';
 import { SlotTime } from './SlotTime.js';
-import { useOpenDays } from './use-open-days.js';
+import { type SlotChoice, useFreeSlots } from './use-free-slots.js';
 import { cutoffText } from './VendorDirectory.js';
 
 type PartOfDay = 'morning' | 'afternoon' | 'evening';
@@ -31,11 +30,6 @@ function byPartOfDay(list: readonly SlotChoice[]): { part: PartOfDay; items: Slo
     groups.set(part, [...(groups.get(part) ?? []), c]);
   }
   return [...groups].map(([part, items]) => ({ part, items }));
-}
-
-interface SlotChoice {
-  slot: Slot;
-  resource: Resource;
 }
 
 function price(s: Service): string {
@@ -83,18 +77,22 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
     return wanted && days.includes(wanted) ? wanted : null;
   }, [prefill, tz, days]);
   // The form opens on the first day with a free time (not on a full today), and marks the full days.
-  const openDays = useOpenDays(sdk, service, resources, days, resourcePick, availabilityTick);
+  const free = useFreeSlots(sdk, service, resources, days, availabilityTick);
+  const onPick = useMemo(
+    () => (free.list && resourcePick ? free.list.filter((c) => c.resource.id === resourcePick) : free.list),
+    [free.list, resourcePick],
+  );
+  const openDays = useMemo(() => (onPick ? new Set(onPick.map((c) => c.date)) : null), [onPick]);
   const chosenDay = date ?? wantedDay;
   const [firstOpen, setFirstOpen] = useState<string | null>(null);
   useEffect(() => {
     // Taken once per service: a day filling up later does not move the form under the customer's eyes.
-    if (chosenDay === null && firstOpen === null && openDays.open) {
-      setFirstOpen(days.find((d) => openDays.open?.has(d)) ?? days[0]!);
+    if (chosenDay === null && firstOpen === null && openDays) {
+      setFirstOpen(days.find((d) => openDays.has(d)) ?? days[0]!);
     }
-  }, [chosenDay, firstOpen, openDays.open, days]);
+  }, [chosenDay, firstOpen, openDays, days]);
   useEffect(() => setFirstOpen(null), [service?.id]);
   const day = chosenDay ?? firstOpen ?? days[0]!;
-  const dayKnown = chosenDay !== null || firstOpen !== null || (openDays.settled && openDays.open === null);
 
   // Someone else's booking takes a slot from under us: the resource's schedule notices say so, live.
   useEffect(() => {
@@ -109,30 +107,15 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
     };
   }, [sdk, resources]);
 
-  // Slots are shown only for the service and day they were read for: a stale list would book the wrong day.
-  const slotsKey = `${service?.id}|${day}`;
-  const slots = useAsync(
-    async (signal) => {
-      const key = slotsKey;
-      // Until the first open day is known, no day's list: it would flash "no free times" for a full today.
-      if (!service || !dayKnown) return { key: '', list: [] };
-      const lists = await Promise.all(
-        resources.map((r) =>
-          sdk.api.resources
-            .availability(r.id, { serviceId: service.id, from: day, to: day }, { signal })
-            .then((a) => a.slots.map((slot) => ({ slot, resource: r }))),
-        ),
-      );
-      return { key, list: lists.flat().sort((a, b) => a.slot.startAt.localeCompare(b.slot.startAt)) };
-    },
-    [sdk, service, resources, day, dayKnown, availabilityTick],
-  );
+  // The day's times, each once (on the first resource free then) unless the customer insists on one. None until the
+  // first open day is known: a full today would flash "no free times".
   const shownSlots = useMemo(() => {
-    if (slots.data?.key !== slotsKey) return undefined;
-    if (resourcePick) return slots.data.list.filter((c) => c.resource.id === resourcePick);
+    if (!onPick || (chosenDay === null && firstOpen === null)) return undefined;
+    const ofDay = onPick.filter((c) => c.date === day);
+    if (resourcePick) return ofDay;
     const seen = new Set<string>();
-    return slots.data.list.filter((c) => !seen.has(c.slot.startAt) && seen.add(c.slot.startAt));
-  }, [slots.data, slotsKey, resourcePick]);
+    return ofDay.filter((c) => !seen.has(c.slot.startAt) && seen.add(c.slot.startAt));
+  }, [onPick, chosenDay, firstOpen, day, resourcePick]);
 
   // The free times follow the resource's schedule live; a chosen time that is no longer free is let go, with a word.
   useEffect(() => {
@@ -163,7 +146,7 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
         nextFree: isApiError(err, 'BOOKING_SLOT_TAKEN') ? (err.nextFreeSlots ?? []) : [],
       });
       setChoice(null);
-      void slots.reload();
+      void free.reload();
     } finally {
       setBusy(false);
     }
@@ -253,7 +236,7 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
                 }}
               >
                 {formatLocalDate(d)}
-                {openDays.open && !openDays.open.has(d) && <span className="day-full">No times</span>}
+                {openDays && !openDays.has(d) && <span className="day-full">No times</span>}
               </button>
             ))}
           </div>
@@ -295,8 +278,8 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
               {error.nextFree.length > 0 && <p>The next free times are listed below.</p>}
             </div>
           )}
-          {(slots.status === 'loading' || !dayKnown) && !shownSlots && <p className="muted">Loading free times…</p>}
-          {slots.status === 'error' && <p className="error-text">{describeError(slots.error)}</p>}
+          {free.status === 'loading' && !shownSlots && <p className="muted">Loading free times…</p>}
+          {free.status === 'error' && <p className="error-text">{describeError(free.error)}</p>}
           {shownSlots && shownSlots.length === 0 && (
             <p className="empty">No free times on {formatLocalDate(day)}. Try another day.</p>
           )}
