@@ -42,7 +42,7 @@ describe.skipIf(missing.length > 0)('push from a 2-node cluster', () => {
     await stack?.stop();
   });
 
-  it('pushes each notification exactly once to every device while a node is killed mid-stream', async () => {
+  it('pushes every notification to every device as one message while a node is killed mid-stream (one in flight at the kill may come twice, the same message)', async () => {
     const [victim] = cluster.nodes;
     let made = 0;
     for (let i = 0; i < BOOKINGS; i++) {
@@ -68,7 +68,21 @@ describe.skipIf(missing.length > 0)('push from a 2-node cluster', () => {
     await book(as(cluster.lb.url), w.alice, w.a, slotAt(5, 10));
     for (const device of DEVICES)
       await expect.poll(() => new Set(perDevice(device)).size, { timeout: 30_000, interval: 200 }).toBe(BOOKINGS + 1);
-    for (const device of DEVICES) expect(perDevice(device)).toHaveLength(BOOKINGS + 1);
+    // Each device shows every notification once: one message per event. A push the victim's push service accepted
+    // in the round trip before the victim recorded it (SIGKILL in that window) is sent again by the survivor — no push
+    // service takes an idempotency key, so exactly once at the service cannot survive a crash there — but it is the
+    // same message (the payload id is derived from the outbox row), which the service worker shows once.
+    for (const device of DEVICES) {
+      const messages = webPush.to(device).map((p) => JSON.parse(p.payload) as PushPayload);
+      const idOf = new Map<number, string>();
+      for (const m of messages) {
+        expect(idOf.get(m.eventId) ?? m.id, `device ${device}, event ${m.eventId}: one message`).toBe(m.id);
+        idOf.set(m.eventId, m.id);
+      }
+      expect(idOf.size).toBe(BOOKINGS + 1);
+      // Resent only what was in flight when the node died: at most a few per device, never a stream.
+      expect(messages.length - idOf.size, `device ${device}: pushes sent again`).toBeLessThanOrEqual(2);
+    }
     await victim!.start();
   });
 });
