@@ -149,7 +149,7 @@ export class VirtualUser {
     });
     socket.on('connect_error', (err: Error & { data?: { code?: string; retryAfterMs?: number } }) => {
       c.counts.connectFailures++;
-      c.error(`connect:${err.data?.code ?? err.message}`);
+      c.error(`connect:${err.data?.code ?? err.message}${transportCause(err)}`);
       socket.removeAllListeners();
       socket.disconnect();
       if (this.socket === socket) this.socket = null;
@@ -231,4 +231,14 @@ export class VirtualUser {
       if (this.wanted) this.open();
     }, wait);
   }
+}
+
+/** What the transport under a "websocket error" said (ws's message: "connect ECONNRESET …", "Unexpected server response: 503"). */
+function transportCause(err: Error & { description?: unknown }): string {
+  const d = err.description as { message?: unknown; error?: { code?: unknown } } | undefined;
+  const code = d?.error?.code;
+  if (typeof code === 'string') return ` (${code})`;
+  if (typeof d?.message === 'string' && d.message !== '')
+    return ` (${d.message.replace(/\d+\.\d+\.\d+\.\d+:\d+/g, '…')})`;
+  return '';
 }
