@@ -1,8 +1,9 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
-import { receiptsAmong, recordReceipts } from '../store/durable-consumers.js';
+import { recordReceipts } from '../store/durable-consumers.js';
 import type { StoredEvent } from '../store/event-log.js';
+import { backfillQueue } from './amqp-backfill.js';
 import type { AmqpConnection } from './amqp-connection.js';
 import {
   ATTEMPT_HEADER,
@@ -43,7 +44,15 @@ interface Delivery {
  * wait never holds up a short one. After the last retry the message goes to `<queue>.dead` for a person to look at.
  */
 export async function consumeDurable(
-  deps: { amqp: AmqpConnection; db: Db; logger: Logger; metrics: BusMetrics; lagCheckMs?: number },
+  deps: {
+    amqp: AmqpConnection;
+    db: Db;
+    logger: Logger;
+    metrics: BusMetrics;
+    lagCheckMs?: number;
+    /** While another node copies this consumer's backfill, look again this often. */
+    backfillBusyRetryMs?: number;
+  },
   name: string,
   handler: DurableHandler,
   opts: DurableOptions = {},
@@ -58,6 +67,35 @@ export async function consumeDurable(
   let stopped = false;
   let pending: Delivery[] = [];
   let running: Promise<void> | null = null;
+  /** The copy of the log into a new queue (`startAt: 'beginning'`), on the current channel; aborted with it. */
+  let backfill: { ch: ConfirmChannel; abort: AbortController; done: Promise<void> } | null = null;
+  let backfilled = opts.startAt !== 'beginning';
+
+  const startBackfill = (ch: ConfirmChannel) => {
+    if (backfilled || stopped || backfill !== null) return;
+    const abort = new AbortController();
+    const done = backfillQueue(
+      { db: deps.db, logger: deps.logger, metrics: deps.metrics, busyRetryMs: deps.backfillBusyRetryMs },
+      ch,
+      name,
+      opts.bindings ?? ['#'],
+      abort.signal,
+    )
+      .then(
+        (finished) => {
+          if (finished) backfilled = true;
+        },
+        (err) => log.warn({ err }, 'backfill interrupted; it resumes where it stopped'),
+      )
+      .finally(() => {
+        backfill = null;
+        // Interrupted on a channel that is still ours (a database error): try again shortly.
+        if (!backfilled && !stopped && channel === ch)
+          setTimeout(() => channel && startBackfill(channel), 5000).unref();
+        else if (!backfilled && channel && channel !== ch) startBackfill(channel);
+      });
+    backfill = { ch, abort, done };
+  };
 
   /** Handles `batch` in one transaction; resolves to false if the handler threw (nothing was acknowledged). */
   const handle = async (batch: Delivery[]): Promise<boolean> => {
@@ -65,16 +103,18 @@ export async function consumeDurable(
     let handled: number;
     try {
       handled = await deps.db.transaction(async (tx) => {
-        const seen = await receiptsAmong(
+        const fresh = new Map<number, StoredEvent>();
+        for (const d of batch) fresh.set(d.event.envelope.id, d.event);
+        // In id order, so transactions taking overlapping ids lock them in one order (no deadlock).
+        const taken = await recordReceipts(
           tx,
           name,
-          batch.map((d) => d.event.envelope.id),
+          [...fresh.keys()].sort((a, b) => a - b),
         );
-        const fresh = new Map<number, StoredEvent>();
-        for (const d of batch) if (!seen.has(d.event.envelope.id)) fresh.set(d.event.envelope.id, d.event);
-        const events = [...fresh.values()].sort((a, b) => a.envelope.id - b.envelope.id);
+        const events = [...fresh.values()]
+          .filter((e) => taken.has(e.envelope.id))
+          .sort((a, b) => a.envelope.id - b.envelope.id);
         if (events.length === 0) return 0;
-        await recordReceipts(tx, name, [...fresh.keys()]);
         await handler(events, { tx, attempt });
         return events.length;
       });
@@ -127,6 +167,7 @@ export async function consumeDurable(
     if (stopped) return;
     ch.on('close', () => {
       if (channel === ch) channel = null;
+      if (backfill?.ch === ch) backfill.abort.abort();
     });
     await ch.assertQueue(queue, { durable: true });
     for (const pattern of opts.bindings ?? ['#']) await ch.bindQueue(queue, EVENTS_EXCHANGE, pattern);
@@ -153,6 +194,7 @@ export async function consumeDurable(
       pending.push({ ch, msg, event, attempt });
       schedule();
     });
+    startBackfill(ch);
   });
 
   const lagTimer = setInterval(async () => {
@@ -170,6 +212,8 @@ export async function consumeDurable(
     async stop() {
       stopped = true;
       clearInterval(lagTimer);
+      backfill?.abort.abort();
+      await backfill?.done;
       await running?.catch(() => {});
       channel = null;
       // Unacknowledged messages go back to the queue for another node.

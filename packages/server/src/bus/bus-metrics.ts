@@ -15,6 +15,8 @@ export type BusCounter =
   | 'consumer_duplicates'
   /** Events read from the event log because their message was missing (lost, or the broker away). */
   | 'consumer_gap_filled'
+  /** Events copied from the log into a new durable queue whose consumer starts at the beginning (amqp-backfill.ts). */
+  | 'consumer_backfilled'
   /** Durable handler failures that were scheduled for another try. */
   | 'consumer_retried'
   /** Durable handler failures past the last retry, moved to the dead-letter queue. */

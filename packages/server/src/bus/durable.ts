@@ -35,8 +35,8 @@ export interface DurableOptions {
   retryDelaysMs?: number[];
   /**
    * Where a consumer seen for the first time begins: `latest` (default) skips what was committed before it existed,
-   * as a new queue would. Without a broker `beginning` replays the whole retained log (with one, the queue starts
-   * empty whatever this says).
+   * as a new queue would; `beginning` also takes the whole retained log (without a broker its position starts at 0;
+   * with one, the log up to its head is copied into the new queue once, amqp-backfill.ts).
    */
   startAt?: 'latest' | 'beginning';
 }

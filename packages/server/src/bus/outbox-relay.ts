@@ -4,6 +4,7 @@ import type { Db } from '../store/db.js';
 import { EVENTS_CHANNEL, markPublished, type StoredEvent } from '../store/event-log.js';
 import { readUnpublished } from '../store/outbox.js';
 import type { AmqpChannel, AmqpConnection } from './amqp-connection.js';
+import { sendConfirmed } from './amqp-send.js';
 import { EVENTS_EXCHANGE, encodeEvent, routingKey } from './amqp-topology.js';
 import type { BusMetrics } from './bus-metrics.js';
 import { RelayLeadership } from './relay-leadership.js';
@@ -107,21 +108,11 @@ export class OutboxRelay {
 }
 
 async function publishConfirmed(ch: ConfirmChannel, rows: { prev: number; event: StoredEvent }[]): Promise<void> {
-  for (const { prev, event } of rows) {
-    const { content, options } = encodeEvent(event, prev);
-    if (!ch.publish(EVENTS_EXCHANGE, routingKey(event), content, options)) {
-      // The socket buffer is full: wait for it to drain (or the channel to close) before writing more.
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          ch.off('drain', done);
-          ch.off('close', done);
-          resolve();
-        };
-        ch.on('drain', done);
-        ch.on('close', done);
-      });
-    }
-  }
-  // Rejects if the broker refused any of them or the channel closed before confirming all.
-  await ch.waitForConfirms();
+  await sendConfirmed(
+    ch,
+    rows.map(({ prev, event }) => {
+      const { content, options } = encodeEvent(event, prev);
+      return () => ch.publish(EVENTS_EXCHANGE, routingKey(event), content, options);
+    }),
+  );
 }

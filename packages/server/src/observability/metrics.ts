@@ -23,6 +23,7 @@ const BUS_COUNTERS: BusCounter[] = [
   'consumer_delivered',
   'consumer_duplicates',
   'consumer_gap_filled',
+  'consumer_backfilled',
   'consumer_retried',
   'consumer_dead_lettered',
   'amqp_reconnects',

@@ -266,6 +266,25 @@ export async function takeBatch(
   };
 }
 
+/**
+ * Up to `limit` events with `afterId` < id ≤ `throughId` whose type is LIKE one of `typePatterns` (null: every type),
+ * in id order: a stretch of the log copied into a new durable queue (bus/amqp-backfill.ts).
+ */
+export async function readStretch(
+  db: Queryable,
+  afterId: number,
+  throughId: number,
+  limit: number,
+  typePatterns: readonly string[] | null,
+): Promise<StoredEvent[]> {
+  const rows = await db.query<EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE id > $1 AND id <= $2 AND ($4::text[] IS NULL OR type LIKE ANY($4::text[]))
+     ORDER BY id LIMIT $3`,
+    [afterId, throughId, limit, typePatterns],
+  );
+  return rows.map(toStored);
+}
+
 export async function latestEventId(db: Queryable): Promise<number> {
   const [row] = await db.query<{ id: number }>('SELECT coalesce(max(id), 0)::int8 AS id FROM events');
   return row?.id ?? 0;

@@ -5,8 +5,9 @@ import amqp from 'amqplib';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKFILL_PAGE } from '../../src/bus/amqp-backfill.js';
 import { AmqpBus } from '../../src/bus/amqp-bus.js';
-import { deadLetterQueue, EVENTS_EXCHANGE, encodeEvent } from '../../src/bus/amqp-topology.js';
+import { deadLetterQueue, durableQueue, EVENTS_EXCHANGE, encodeEvent } from '../../src/bus/amqp-topology.js';
 import { type BusCounter, noBusMetrics } from '../../src/bus/bus-metrics.js';
 import type { Db } from '../../src/store/db.js';
 import { appendEvents, type NewEvent, type StoredEvent } from '../../src/store/event-log.js';
@@ -209,5 +210,72 @@ describe.skipIf(unreachable !== null)('the RabbitMQ bus', () => {
     expect(msg ? msg.properties.headers?.['x-slotcast-error'] : null).toBe('always');
     await conn.close();
     await sub.stop();
+  });
+
+  it('gives a new consumer that starts at the beginning the retained log once, shared by two nodes, then live events', async () => {
+    // More than two pages of history, half of it of a type the consumer is not bound to.
+    const counts = [new Map<string, number>(), new Map<string, number>()];
+    const nodes = [await newBus('h1', counts[0]), await newBus('h2', counts[1])];
+    await waitFor('a relay', async () => buses.some((b) => b.isRelay), 10_000);
+    const history = await commit(Array.from({ length: 2 * BACKFILL_PAGE + 300 }, (_, i) => event(i)));
+    // Published to the exchange before the consumer's queue exists: only the backfill can bring these.
+    await waitFor('the history published', async () => {
+      const [row] = await db.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE published_at IS NULL');
+      return Number(row!.n) === 0;
+    });
+    const handled: number[] = [];
+    const subs = await Promise.all(
+      nodes.map((bus) =>
+        bus.subscribeDurable(
+          'history',
+          async (events) => {
+            handled.push(...events.map((e) => e.envelope.id));
+          },
+          { bindings: ['booking.confirmed'], startAt: 'beginning' },
+        ),
+      ),
+    );
+    const live = await commit([event(0), event(1), event(2)]);
+    // The retained log includes the events of the tests before this one.
+    const wanted = (
+      await db.query<{ id: string }>("SELECT id FROM events WHERE type = 'booking.confirmed' ORDER BY id")
+    ).map((r) => Number(r.id));
+    expect(wanted).toEqual(
+      expect.arrayContaining(live.filter((e) => e.envelope.type === 'booking.confirmed').map((e) => e.envelope.id)),
+    );
+    await waitFor('every confirmed event handled', async () => wanted.every((id) => handled.includes(id)), 30_000);
+    const [row] = await db.query<{ finished: boolean; through: string }>(
+      "SELECT finished_at IS NOT NULL AS finished, through_event_id AS through FROM durable_backfills WHERE consumer = 'history'",
+    );
+    expect(row?.finished).toBe(true);
+    // Whatever was copied twice (a live event also in the copy) has reached the consumer and been dropped.
+    const conn = await amqp.connect(url);
+    const ch = await conn.createChannel();
+    await waitFor(
+      'the queue to drain',
+      async () => (await ch.checkQueue(durableQueue('history'))).messageCount === 0,
+      10_000,
+    );
+    expect(handled.slice().sort((a, b) => a - b)).toEqual(wanted);
+    const copied = counts.reduce((n, c) => n + (c.get('consumer_backfilled:history') ?? 0), 0);
+    expect(copied).toBeGreaterThanOrEqual(history.filter((e) => e.envelope.type === 'booking.confirmed').length);
+    expect(copied).toBeLessThanOrEqual(wanted.length);
+
+    // A consumer seen before does not copy the log again after a restart of every node.
+    await Promise.all(subs.map((s) => s.stop()));
+    const again = new Map<string, number>();
+    const after = await (await newBus('h3', again)).subscribeDurable(
+      'history',
+      async (events) => {
+        handled.push(...events.map((e) => e.envelope.id));
+      },
+      { bindings: ['booking.confirmed'], startAt: 'beginning' },
+    );
+    const [sentinel] = await commit([event(100)]);
+    await waitFor('the sentinel', async () => handled.includes(sentinel!.envelope.id), 10_000);
+    expect(again.get('consumer_backfilled:history') ?? 0).toBe(0);
+    expect(handled.length).toBe(wanted.length + 1);
+    await conn.close();
+    await after.stop();
   });
 });
