@@ -18,14 +18,23 @@ const hourStart = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
  * its counts for the next one; a node that dies loses at most one interval of activity.
  */
 export class SocketActivity {
-  /** Per user on this node: open sockets and when one was last open (for the session gap). */
-  private readonly users = new Map<string, { open: number; lastSeen: number }>();
+  /**
+   * Per user with a socket open on this node: how many (a small integer, no object per user: this is held for every
+   * socket for as long as it is open).
+   */
+  private readonly openSockets = new Map<string, number>();
+  /**
+   * Per user whose last socket on this node closed: when, in whole seconds since `origin` (a small integer), until the
+   * session gap has passed.
+   */
+  private readonly closedAt = new Map<string, number>();
   /** Per UTC day, per user: rows keyed without a string per connect (this is held for every socket until a flush). */
   private pendingUsers = new Map<string, Map<string, UserDayActivity>>();
   private today = { n: Number.NaN, name: '' };
   private pendingHours = new Map<number, SocketHourActivity>();
   private open = 0;
   private accruedTo: number;
+  private readonly origin: number;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -33,18 +42,18 @@ export class SocketActivity {
     private readonly now: () => number,
   ) {
     this.accruedTo = now();
+    this.origin = this.accruedTo;
   }
 
   connected(userId: string, role: Role): void {
     const at = this.now();
     this.accrue(at);
     this.open++;
-    const u = this.users.get(userId);
-    const newSession = !u || (u.open === 0 && at - u.lastSeen >= SESSION_GAP_MS);
-    if (u) {
-      u.open++;
-      u.lastSeen = at;
-    } else this.users.set(userId, { open: 1, lastSeen: at });
+    const open = this.openSockets.get(userId) ?? 0;
+    const closed = this.closedAt.get(userId);
+    const newSession = open === 0 && (closed === undefined || at - this.origin - closed * 1000 >= SESSION_GAP_MS);
+    this.openSockets.set(userId, open + 1);
+    if (closed !== undefined) this.closedAt.delete(userId);
     const day = this.utcDay(at);
     const rows = this.pendingUsers.get(day) ?? this.pendingUsers.set(day, new Map()).get(day)!;
     const row = rows.get(userId) ?? rows.set(userId, { day, userId, role, sessions: 0, connects: 0 }).get(userId)!;
@@ -58,10 +67,13 @@ export class SocketActivity {
     const at = this.now();
     this.accrue(at);
     this.open = Math.max(0, this.open - 1);
-    const u = this.users.get(userId);
-    if (u) {
-      u.open = Math.max(0, u.open - 1);
-      u.lastSeen = at;
+    const open = this.openSockets.get(userId);
+    if (open === undefined) return;
+    if (open > 1) this.openSockets.set(userId, open - 1);
+    else {
+      this.openSockets.delete(userId);
+      // Rounded up: a session gap is never taken as passed before it has.
+      this.closedAt.set(userId, Math.ceil((at - this.origin) / 1000));
     }
   }
 
@@ -78,7 +90,8 @@ export class SocketActivity {
     const hours = this.pendingHours;
     this.pendingUsers = new Map();
     this.pendingHours = new Map();
-    for (const [id, u] of this.users) if (u.open === 0 && at - u.lastSeen >= SESSION_GAP_MS) this.users.delete(id);
+    for (const [id, closed] of this.closedAt)
+      if (at - this.origin - closed * 1000 >= SESSION_GAP_MS) this.closedAt.delete(id);
     if (!users.size && !hours.size) return;
     try {
       const rows = [...users.values()].flatMap((byUser) => [...byUser.values()]);
