@@ -188,7 +188,7 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
       </p>
       {!online && (
         <p className="notice notice-warning" role="note" data-testid="book-offline">
-          {OFFLINE_COPY.bookingNeedsConnection}
+          {OFFLINE_COPY.bookingNeedsConnection(vendor.name)}
         </p>
       )}
 

@@ -34,7 +34,8 @@ export const OFFLINE_COPY = {
   queued: 'Saved on this device. It will be sent when you are back online.',
 
   // Things that need the server now.
-  bookingNeedsConnection: 'Booking needs a connection: free times must be checked with the salon first.',
+  bookingNeedsConnection: (vendor: string) =>
+    `Booking needs a connection: free times must be checked with ${vendor} first.`,
 
   // Refused actions, by what the server said.
   notice: {
@@ -44,7 +45,7 @@ export const OFFLINE_COPY = {
     'slot-taken': 'That time was taken by someone else before your change reached the server.',
     expired: 'This request expired before your change reached the server.',
     'no-access': 'You can no longer see or change this booking.',
-    'not-allowed': 'The salon’s rules no longer allow this change (for example, the cancellation cut-off passed).',
+    'not-allowed': 'The booking rules no longer allow this change (for example, the cancellation cut-off passed).',
   } satisfies Record<Notice, string>,
   choice: {
     retry: 'Try again on the booking as it is now',
