@@ -7,7 +7,7 @@ import { OFFLINE_COPY } from '../offline/offline-copy.js';
 import { useAttentionResolver } from '../offline/pick-another-time.js';
 import { useOnline } from '../offline/use-online.js';
 import { useLive, useSdk } from '../sdk/slotcast-context.js';
-import { addDays, formatLocalDate, formatTime, todayIn, userTimeZone, zonedParts } from '../time/zoned.js';
+import { addDays, formatLocalDate, formatTime, todayIn, userTimeZone, zoneCity, zonedParts } from '../time/zoned.js';
 import { rovingKeys } from '../ui/roving-focus.js';
 import './book-flow.css';
 import { describeError } from '../ui/describe-error.js';
@@ -268,8 +268,8 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
           <legend>
             3. Time{' '}
             <span className="muted">
-              (shown in {tz}
-              {tz !== mine ? ` and your time, ${mine}` : ''})
+              (shown in {zoneCity(tz)} time
+              {tz !== mine ? ` and your time, ${zoneCity(mine)}` : ''})
             </span>
           </legend>
           {error && (
