@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { PROTOCOL_VERSION } from '@slotcast/protocol';
 import type { Db } from '../packages/server/src/store/db.js';
 import { migrate } from '../packages/server/src/store/migrate.js';
 import { openPostgres } from '../packages/server/src/store/postgres.js';
@@ -127,7 +128,9 @@ async function connectAll(run: Run, t: Target, auths: Record<string, unknown>[][
 async function connectAndWeigh(run: Run, t: Target): Promise<{ connect: ConnectResult; memory: MemoryResult }> {
   // The bare server is told who a socket is; Slotcast works it out from the token.
   const auths = allIdentities(run.population).map((id) =>
-    t.kind === 'bare' ? { token: id.token, userId: id.userId, vendorId: id.vendorId } : { token: id.token },
+    t.kind === 'bare'
+      ? { token: id.token, userId: id.userId, vendorId: id.vendorId }
+      : { token: id.token, protocolVersion: PROTOCOL_VERSION },
   );
   const k = run.clients.length;
   const perClient = run.clients.map((_, c) => auths.filter((_, i) => i % k === c));
