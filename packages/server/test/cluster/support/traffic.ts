@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type ClientToServerEvents,
-  decodeEventFrame,
-  type Role,
-  type ServerToClientEvents,
-} from '@slotcast/protocol';
+import { type ClientToServerEvents, decodeEventFrame, type Role, type ServerToClientEvents } from '@slotcast/protocol';
 import { io, type Socket } from 'socket.io-client';
 import type { Db } from '../../../src/store/db.js';
 import { type EventScope, readEvents } from '../../../src/store/event-log.js';
