@@ -6,6 +6,7 @@ import { decodeEventFrame } from '@slotcast/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { runClosedLoop } from '../lib/closed-loop.js';
 import { serveRpc } from './child-rpc.js';
+import { RoundProfile } from './round-profile.js';
 
 export interface ConnectParams {
   /** Which server these sockets belong to: their counts are kept apart. */
@@ -48,6 +49,7 @@ let occurred: number[] = [];
 let latencies: number[] = [];
 let closing = false;
 let cpuMark: NodeJS.CpuUsage | null = null;
+const roundProfile = new RoundProfile();
 
 const emptyStats = (): ClientStats => ({ events: 0, otherEvents: 0, frames: 0, lastAt: 0, dropped: 0 });
 
@@ -109,14 +111,17 @@ serveRpc({
     );
     return { connected: r.ok, failed: r.errors, errorSamples: r.errorSamples, elapsedMs: r.elapsedMs };
   },
-  cpuMark() {
+  /** With `profile` (a file), the stretch up to cpuSince is also profiled into it. */
+  async cpuMark(params: { profile?: string } | null) {
+    if (params?.profile) await roundProfile.start();
     cpuMark = process.cpuUsage();
     return null;
   },
   /** User + system CPU ms this process spent since cpuMark: decoding frames is the clients' share of a fan-out. */
-  cpuSince(): number {
+  async cpuSince(params: { profile?: string } | null): Promise<number> {
     if (!cpuMark) throw new Error('cpuMark first');
     const cpu = process.cpuUsage(cpuMark);
+    if (params?.profile) await roundProfile.stop(params.profile);
     return (cpu.user + cpu.system) / 1000;
   },
   stats: (tag: string): ClientStats => ({ ...(statsByTag.get(tag) ?? emptyStats()) }),
