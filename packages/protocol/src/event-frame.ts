@@ -81,14 +81,6 @@ const BOOKING_KEYS = new Set([
 const DATA_KEYS = new Set(['booking', 'previousStatus', 'previous', 'actor', 'reason']);
 const BOOKING_TYPES: ReadonlySet<string> = new Set(BOOKING_EVENT_TYPES);
 
-/** The `events` frame for a client of `protocolVersion`: the envelopes themselves for 1, the compact form for 2. */
-export function eventFrameFor(
-  protocolVersion: number,
-  envelopes: readonly EventEnvelope[],
-): EventEnvelope[] | EventFrameV2 {
-  return protocolVersion < 2 ? (envelopes as EventEnvelope[]) : encodeEventFrame(envelopes);
-}
-
 /** Encodes a frame for protocol 2 clients. Done once per frame (Socket.IO then encodes the packet once per emit). */
 export function encodeEventFrame(envelopes: readonly EventEnvelope[]): EventFrameV2 {
   const s: string[] = [];

@@ -1,8 +1,8 @@
-import { type EventEnvelope, encodeEventFrame, eventFrameFor } from '@slotcast/protocol';
+import { type EventEnvelope, type EventFrame, encodeEventFrame, type HandshakeAuth } from '@slotcast/protocol';
 import type { StoredEvent } from '../bus/event-bus.js';
 import { recipientRooms, resourceRoom } from './rooms.js';
 import { coalescedNotices } from './schedule-notice.js';
-import type { GatewayServer } from './socket-types.js';
+import type { GatewayServer, GatewaySocket } from './socket-types.js';
 
 type Frame = { rooms: string[]; events: EventEnvelope[] };
 
@@ -11,6 +11,20 @@ type Frame = { rooms: string[]; events: EventEnvelope[] };
  * envelopes. Protocol 2 sockets, the SDK's, join no room for it (a room costs each member a Set entry).
  */
 export const PROTOCOL_1_ROOM = 'protocol:1';
+
+/**
+ * Joins a socket whose client speaks protocol 1 (or named no version) to PROTOCOL_1_ROOM; before it joins any room
+ * that gets events. Its handshake was checked (handshake-auth.ts). The version is kept as this room membership, not
+ * in `socket.data`: a field there would cost every socket its bytes.
+ */
+export function joinProtocolRoom(socket: GatewaySocket): void {
+  if (((socket.handshake.auth as HandshakeAuth).protocolVersion ?? 1) < 2) socket.join(PROTOCOL_1_ROOM);
+}
+
+/** An `events` frame in the form the socket's client reads. */
+export function eventFrameFor(socket: GatewaySocket, events: EventEnvelope[]): EventFrame {
+  return socket.rooms.has(PROTOCOL_1_ROOM) ? events : encodeEventFrame(events);
+}
 
 /**
  * Sends a batch as one `events` frame per socket rather than one per event: under load a batch holds hundreds of
@@ -69,7 +83,7 @@ export function emitCoalesced(io: GatewayServer, batch: readonly StoredEvent[]):
     for (const f of frames.values()) emitFrame(io, f, except.get(f) ?? [], legacy);
     for (const [id, list] of several) {
       const socket = io.sockets.sockets.get(id);
-      socket?.emit('events', eventFrameFor(socket.data.protocolVersion, unionById(list)));
+      socket?.emit('events', eventFrameFor(socket, unionById(list)));
     }
   }
   // One notice per followed resource per batch: a burst on one resource is one message to its followers, not one each.

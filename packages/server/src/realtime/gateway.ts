@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { eventFrameFor, PROTOCOL_VERSION, type Role } from '@slotcast/protocol';
+import { PROTOCOL_VERSION, type Role } from '@slotcast/protocol';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
@@ -10,7 +10,7 @@ import type { RealtimeAccess } from '../usecases/realtime-access.js';
 import { BusProgress } from './bus-progress.js';
 import { clientMessageHandlers, clientMessageListener } from './client-messages.js';
 import { type Clock, ExpiryTimers } from './expiry-timers.js';
-import { emitCoalesced, PROTOCOL_1_ROOM } from './fan-out.js';
+import { emitCoalesced, eventFrameFor, joinProtocolRoom } from './fan-out.js';
 import { DEFAULT_HANDSHAKE_LIMITS, type HandshakeLimits, handshakeAuth, type SocketData } from './handshake-auth.js';
 import { originAllowed } from './origin.js';
 import { replayThenGoLive } from './replay.js';
@@ -135,7 +135,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
           customerId: d.claims.role === 'customer' ? d.claims.userId : null,
         },
         cursor,
-        (batch) => socket.emit('events', eventFrameFor(d.protocolVersion, batch)),
+        (batch) => socket.emit('events', eventFrameFor(socket, batch)),
         () => socket.join(rooms),
         () => socket.disconnected,
       ),
@@ -161,7 +161,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     activity?.connected(d.claims.userId, d.claims.role);
     const rooms = assignedRooms(d.claims);
     // Before any room that gets events: a protocol 1 client's frames are written as arrays of envelopes (fan-out.ts).
-    if (d.protocolVersion < 2) socket.join(PROTOCOL_1_ROOM);
+    joinProtocolRoom(socket);
     socket.emit('session', {
       userId: d.claims.userId,
       role: d.claims.role,

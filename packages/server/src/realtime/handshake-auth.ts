@@ -19,8 +19,6 @@ export interface SocketData {
    */
   claims: Readonly<AccessClaims>;
   cursor: number | null;
-  /** The protocol the client said it speaks (1 when it said none): how its `events` frames are written (fan-out.ts). */
-  protocolVersion: number;
   /** While the socket replays: resolves when replay is done and the socket is in its rooms. Null once it is. */
   live: Promise<void> | null;
   /** The node holding the socket, stamped by realtime/presence.ts (declared here so the data keeps one shape). */
@@ -96,7 +94,7 @@ export function handshakeAuth(
       next(connectError(coded('RATE_LIMITED', 'The server is busy; retry shortly', { retryAfterMs })));
       return;
     }
-    const { token, lastEventId, protocolVersion = 1 } = checked.auth;
+    const { token, lastEventId } = checked.auth;
     observer?.handshakesWaiting(limit.pendingCount + 1);
     void limit(async () => {
       observer?.handshakesWaiting(limit.pendingCount);
@@ -112,7 +110,6 @@ export function handshakeAuth(
         socket.data = {
           claims,
           cursor: lastEventId ?? null,
-          protocolVersion,
           live: null,
           node: '',
         };
