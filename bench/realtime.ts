@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { PROTOCOL_VERSION } from '@slotcast/protocol';
 import type { Db } from '../packages/server/src/store/db.js';
 import { migrate } from '../packages/server/src/store/migrate.js';
 import { openPostgres } from '../packages/server/src/store/postgres.js';
@@ -127,7 +128,9 @@ async function connectAll(run: Run, t: Target, auths: Record<string, unknown>[][
 async function connectAndWeigh(run: Run, t: Target): Promise<{ connect: ConnectResult; memory: MemoryResult }> {
   // The bare server is told who a socket is; Slotcast works it out from the token.
   const auths = allIdentities(run.population).map((id) =>
-    t.kind === 'bare' ? { token: id.token, userId: id.userId, vendorId: id.vendorId } : { token: id.token },
+    t.kind === 'bare'
+      ? { token: id.token, userId: id.userId, vendorId: id.vendorId }
+      : { token: id.token, protocolVersion: PROTOCOL_VERSION },
   );
   const k = run.clients.length;
   const perClient = run.clients.map((_, c) => auths.filter((_, i) => i % k === c));
@@ -177,14 +180,22 @@ async function fanOut(run: Run, t: Target, plan: PlannedEvent[]): Promise<FanOut
   // Notifications for these events are another node's job here, as the bare server writes none either.
   const hold = t.kind === 'slotcast' ? await holdConsumers(t.dbUrl) : null;
   try {
-    await Promise.all([t.server.call('cpuMark'), ...run.clients.map((c) => c.call('cpuMark'))]);
+    // With --profile, each process's share of the round is profiled on its own (servers and clients).
+    const stamp = Date.now();
+    const profile = (who: string) =>
+      run.options.profile
+        ? { profile: fileURLToPath(new URL(`round-${t.kind}-${stamp}-${who}.cpuprofile`, RESULTS_DIR)) }
+        : null;
+    await Promise.all([
+      t.server.call('cpuMark', profile('server')),
+      ...run.clients.map((c, i) => c.call('cpuMark', profile(`client${i}`))),
+    ]);
     const t0 = await appendPlanned(t.db, run.population, plan);
     const got = await waitForDeliveries(run.clients, t.kind, expected);
-    const cpu = await t.server.call<CpuSpent>('cpuSince');
-    const clientCpuMs = (await Promise.all(run.clients.map((c) => c.call<number>('cpuSince')))).reduce(
-      (a, b) => a + b,
-      0,
-    );
+    const cpu = await t.server.call<CpuSpent>('cpuSince', profile('server'));
+    const clientCpuMs = (
+      await Promise.all(run.clients.map((c, i) => c.call<number>('cpuSince', profile(`client${i}`))))
+    ).reduce((a, b) => a + b, 0);
     const elapsedMs = got.lastAt - t0;
     return {
       events: plan.length,

@@ -1,5 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents } from '@slotcast/protocol';
+import {
+  type ClientToServerEvents,
+  decodeEventFrame,
+  type EventFrame,
+  PROTOCOL_VERSION,
+  type ServerToClientEvents,
+} from '@slotcast/protocol';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { backoffDelay, DEFAULT_BACKOFF } from '../../packages/client/src/backoff.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../packages/client/src/realtime-options.js';
@@ -127,7 +133,11 @@ export class VirtualUser {
     const auth =
       this.ctx.serverKind === 'bare'
         ? { token: this.spec.token, userId: this.spec.userId, vendorId: this.spec.vendorId }
-        : { token: this.spec.token, protocolVersion: 1, ...(this.cursor !== null ? { lastEventId: this.cursor } : {}) };
+        : {
+            token: this.spec.token,
+            protocolVersion: PROTOCOL_VERSION,
+            ...(this.cursor !== null ? { lastEventId: this.cursor } : {}),
+          };
     // engine.io-client hands localAddress to ws, which binds the connection to that loopback address.
     const options: Partial<ManagerOptions & SocketOptions> & { localAddress: string } = {
       auth,
@@ -160,7 +170,7 @@ export class VirtualUser {
       }
       this.retry(err.data?.retryAfterMs);
     });
-    socket.on('events', (batch) => this.onEvents(batch));
+    socket.on('events', (frame) => this.onEvents(frame));
     socket.on('replay:done', (info) => {
       if (this.from === null) this.from = info.lastEventId;
       if (this.cursor === null || info.lastEventId > this.cursor) this.cursor = info.lastEventId;
@@ -196,10 +206,16 @@ export class VirtualUser {
     this.settle(true);
   }
 
-  private onEvents(batch: EventEnvelope[]) {
+  private onEvents(frame: EventFrame) {
     const c = this.ctx.counters;
     const now = Date.now();
     c.counts.frames++;
+    // Decoded as the SDK does (both forms: the bare server sends arrays of envelopes).
+    const batch = decodeEventFrame(frame);
+    if (batch === null) {
+      c.error('events:malformed');
+      return;
+    }
     for (const e of batch) {
       if (this.ids.length < this.ctx.maxIds) this.ids.push(e.id);
       else this.overflow = true;

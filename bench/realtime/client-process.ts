@@ -1,11 +1,12 @@
 /**
- * A share of the benchmark's sockets in one process: connects them over WebSocket (as the SDK does), counts the
+ * A share of the benchmark's sockets in one process: connects them over WebSocket (as the SDK does), decodes and counts the
  * booking events and frames they receive, and on request records each event's commit→receive latency.
  */
-import type { EventEnvelope } from '@slotcast/protocol';
+import { decodeEventFrame } from '@slotcast/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { runClosedLoop } from '../lib/closed-loop.js';
 import { serveRpc } from './child-rpc.js';
+import { RoundProfile } from './round-profile.js';
 
 export interface ConnectParams {
   /** Which server these sockets belong to: their counts are kept apart. */
@@ -48,13 +49,18 @@ let occurred: number[] = [];
 let latencies: number[] = [];
 let closing = false;
 let cpuMark: NodeJS.CpuUsage | null = null;
+const roundProfile = new RoundProfile();
 
 const emptyStats = (): ClientStats => ({ events: 0, otherEvents: 0, frames: 0, lastAt: 0, dropped: 0 });
 
-function onEvents(stats: ClientStats, batch: EventEnvelope[]) {
+function onEvents(stats: ClientStats, frame: unknown) {
   const now = Date.now();
   stats.frames++;
   stats.lastAt = now;
+  // Every event decoded to its envelope, as the SDK does: the bare server's arrays of envelopes pass through as they
+  // are, Slotcast's compact frames (protocol 2) are turned back into the same envelopes.
+  const batch = decodeEventFrame(frame);
+  if (batch === null) throw new Error('a malformed events frame arrived');
   for (const e of batch) {
     if (!e.type.startsWith('booking.')) {
       stats.otherEvents++;
@@ -76,7 +82,7 @@ function connectOne(stats: ClientStats, url: string, auth: Record<string, unknow
     forceNew: true,
     timeout: 30_000,
   });
-  socket.on('events', (batch) => onEvents(stats, batch));
+  socket.on('events', (frame: unknown) => onEvents(stats, frame));
   return new Promise((resolve, reject) => {
     socket.once('connect', () => {
       socket.on('disconnect', () => {
@@ -105,14 +111,17 @@ serveRpc({
     );
     return { connected: r.ok, failed: r.errors, errorSamples: r.errorSamples, elapsedMs: r.elapsedMs };
   },
-  cpuMark() {
+  /** With `profile` (a file), the stretch up to cpuSince is also profiled into it. */
+  async cpuMark(params: { profile?: string } | null) {
+    if (params?.profile) await roundProfile.start();
     cpuMark = process.cpuUsage();
     return null;
   },
   /** User + system CPU ms this process spent since cpuMark: decoding frames is the clients' share of a fan-out. */
-  cpuSince(): number {
+  async cpuSince(params: { profile?: string } | null): Promise<number> {
     if (!cpuMark) throw new Error('cpuMark first');
     const cpu = process.cpuUsage(cpuMark);
+    if (params?.profile) await roundProfile.stop(params.profile);
     return (cpu.user + cpu.system) / 1000;
   },
   stats: (tag: string): ClientStats => ({ ...(statsByTag.get(tag) ?? emptyStats()) }),

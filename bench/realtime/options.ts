@@ -58,7 +58,8 @@ databases are dropped at the end.
   --notifier WHERE       who writes notifications during (b): local (this node, the default) or elsewhere
                          (another node; the benchmark holds the consumer's lock). (a) always uses elsewhere
   --quick                smoke run: the smaller defaults above
-  --profile              write a CPU profile of each server process to bench/results/ (.cpuprofile)
+  --profile              write CPU profiles to bench/results/ (.cpuprofile): each server process, its drive, and
+                         every process (servers and clients) in each fan-out round
   --heap-snapshots       write a heap snapshot of each server at the first and the last memory sample to
                          bench/results/ (compare them with bench/realtime/heap-diff.ts)
   --database-url URL     admin connection (default $BENCH_DATABASE_URL, $TEST_DATABASE_URL or

@@ -20,6 +20,7 @@ import { startBareServer } from './bare-server.js';
 import { serveRpc } from './child-rpc.js';
 import type { Population } from './population.js';
 import { TOKEN_TTL_SECONDS } from './population.js';
+import { RoundProfile } from './round-profile.js';
 import { type DriveOptions, driveTransitions, type GcPauses } from './transition-driver.js';
 
 export interface MemorySample {
@@ -96,6 +97,7 @@ const gcPauses = (pauses: number[]): GcPauses => ({
 
 const server = await start();
 let cpuMark: { wall: number; cpu: NodeJS.CpuUsage; elu: EventLoopUtilization } | null = null;
+const roundProfile = new RoundProfile();
 
 serveRpc(
   {
@@ -118,13 +120,16 @@ serveRpc(
         sockets: server.sockets(),
       };
     },
-    cpuMark() {
+    /** With `profile` (a file), the stretch up to cpuSince is also profiled into it. */
+    async cpuMark(params: { profile?: string } | null) {
+      if (params?.profile) await roundProfile.start();
       cpuMark = { wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
       return null;
     },
-    cpuSince(): CpuSpent {
+    async cpuSince(params: { profile?: string } | null): Promise<CpuSpent> {
       if (!cpuMark) throw new Error('cpuMark first');
       const cpu = process.cpuUsage(cpuMark.cpu);
+      if (params?.profile) await roundProfile.stop(params.profile);
       return {
         cpuMs: (cpu.user + cpu.system) / 1000,
         wallMs: performance.now() - cpuMark.wall,

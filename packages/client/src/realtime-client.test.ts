@@ -1,4 +1,4 @@
-import type { FollowAck, FollowTarget, TokenPair } from '@slotcast/protocol';
+import { type FollowAck, type FollowTarget, PROTOCOL_VERSION, type TokenPair } from '@slotcast/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BOOKING_ID, bookingEvent, tokenPair, USER_ID } from '../test/support/fixtures.js';
 import { type RealtimeTestServer, type ServerSocket, startRealtimeServer } from '../test/support/realtime-server.js';
@@ -94,7 +94,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     expect(c.state.status).toBe('connecting');
     await accepted;
     await connected();
-    expect(server.handshakes).toEqual([{ token: 'access-1', protocolVersion: 1 }]);
+    expect(server.handshakes).toEqual([{ token: 'access-1', protocolVersion: PROTOCOL_VERSION }]);
     expect(c.state).toEqual({
       status: 'connected',
       attempt: 0,
@@ -140,7 +140,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
     accepted = server.nextSocket();
     first.disconnect(true);
     const second = await accepted;
-    expect(server.handshakes[1]).toEqual({ token: 'access-1', protocolVersion: 1, lastEventId: 4 });
+    expect(server.handshakes[1]).toEqual({ token: 'access-1', protocolVersion: PROTOCOL_VERSION, lastEventId: 4 });
     // The replay overlaps what was already handled; live events follow.
     second.emit('events', [bookingEvent(3), bookingEvent(4), bookingEvent(5)]);
     second.emit('replay:done', { lastEventId: 5, replayed: 3 });
@@ -425,12 +425,15 @@ describe('RealtimeClient against a real Socket.IO server', () => {
       await expect.poll(() => c.state.status).toBe('incompatible');
       expect(c.state.lastError).toEqual({ code, message: 'versions differ' });
       expect(c.state.nextRetryAt).toBeNull();
+      // A server too old for protocol 2 is asked once more, for 1, before the client gives up.
+      const asked = code === 'PROTOCOL_SERVER_TOO_OLD' ? [PROTOCOL_VERSION, 1] : [PROTOCOL_VERSION];
+      expect(server.handshakes.map((h) => h.protocolVersion)).toEqual(asked);
       // Nothing is scheduled: a later handshake only comes from retryNow().
       server.refuse = () => null;
       const accepted = server.nextSocket();
       c.retryNow();
       await accepted;
-      expect(server.handshakes).toHaveLength(2);
+      expect(server.handshakes).toHaveLength(asked.length + 1);
     },
   );
 

@@ -46,6 +46,8 @@ export class RealtimeConnection {
   private running = false;
   private everConnected = false;
   private expiredRetryUsed = false;
+  /** Lowered to 1 when a server of protocol 1 refuses 2 (a node not yet updated): it sends what this client reads. */
+  private protocolVersion: number = PROTOCOL_VERSION;
   private userId: string | null = null;
   // Every connect, stop and offline bumps this, so an async step of an abandoned attempt does nothing.
   private seq = 0;
@@ -201,7 +203,7 @@ export class RealtimeConnection {
 
   private handshake(token: string): HandshakeAuth {
     const lastEventId = this.hooks.cursor();
-    return { token, protocolVersion: PROTOCOL_VERSION, ...(lastEventId === null ? {} : { lastEventId }) };
+    return { token, protocolVersion: this.protocolVersion, ...(lastEventId === null ? {} : { lastEventId }) };
   }
 
   private listen(socket: ClientSocket): void {
@@ -267,6 +269,10 @@ export class RealtimeConnection {
       this.signedOut(error, true);
     } else if (reaction === 'drain') {
       this.reconnectAfter(this.drainDelay(undefined), error);
+    } else if (error.code === 'PROTOCOL_SERVER_TOO_OLD' && this.protocolVersion > 1) {
+      // Protocol 1 frames decode as well (socket-messages.ts): ask again for those, at once.
+      this.protocolVersion = 1;
+      this.reconnectAfter(0, error);
     } else if (reaction === 'incompatible') {
       this.incompatible(error);
     } else if (reaction === 'give-up') {

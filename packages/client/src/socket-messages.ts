@@ -1,7 +1,7 @@
 import {
-  type EventEnvelope,
+  decodeEventFrame,
+  ENVELOPE_VERSION,
   OpsSample,
-  PROTOCOL_VERSION,
   ReplayDone,
   ResyncRequired,
   ScheduleChanged,
@@ -13,18 +13,18 @@ import type { EventStream } from './event-stream.js';
 import type { RealtimeEvents } from './realtime-events.js';
 import type { ClientSocket } from './socket-ack.js';
 
-/** An envelope of a protocol version this client cannot read: which side must be updated. */
+/** An envelope of a version this client cannot read: which side must be updated. */
 export function envelopeIncompatibility(v: unknown): ConnectionError | null {
-  if (v === PROTOCOL_VERSION) return null;
-  if (typeof v === 'number' && v > PROTOCOL_VERSION) {
+  if (v === ENVELOPE_VERSION) return null;
+  if (typeof v === 'number' && v > ENVELOPE_VERSION) {
     return {
       code: 'PROTOCOL_CLIENT_TOO_OLD',
-      message: `the server sends protocol ${v}; this client speaks ${PROTOCOL_VERSION}`,
+      message: `the server sends envelopes of version ${v}; this client reads ${ENVELOPE_VERSION}`,
     };
   }
   return {
     code: 'PROTOCOL_SERVER_TOO_OLD',
-    message: `the server sends protocol ${String(v)}; this client needs ${PROTOCOL_VERSION}`,
+    message: `the server sends envelopes of version ${String(v)}; this client needs ${ENVELOPE_VERSION}`,
   };
 }
 
@@ -44,14 +44,16 @@ export function routeMessages(
   const malformed = (name: string) => reportError(new Error(`slotcast: a malformed ${name} message was dropped`));
   socket.on('events', (raw: unknown) => {
     if (!live()) return;
-    // The envelopes' payloads are checked by the stream per event type (unknown types are passed over), so only the
-    // frame and the versions are checked here.
-    if (!Array.isArray(raw)) return malformed('events');
-    for (const e of raw as EventEnvelope[]) {
+    // Either form (an array of envelopes from a protocol 1 server, the compact form from 2) gives the same envelopes.
+    // Their payloads are checked by the stream per event type (unknown types are passed over), so only the frame and
+    // the versions are checked here.
+    const envelopes = decodeEventFrame(raw);
+    if (envelopes === null) return malformed('events');
+    for (const e of envelopes) {
       const mismatch = envelopeIncompatibility((e as { v?: unknown } | null)?.v);
       if (mismatch) return incompatible(mismatch);
     }
-    stream.push(raw as EventEnvelope[]);
+    stream.push(envelopes);
   });
   socket.on('replay:done', (raw) => {
     if (!live()) return;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Actor, Booking, BookingStatus, Id, IsoDateTime } from './entities.js';
-import { PROTOCOL_VERSION } from './version.js';
+import { ENVELOPE_VERSION } from './version.js';
 
 /** The event log's types. Clients ignore types they do not know, so adding one is not a breaking change. */
 export const BOOKING_EVENT_TYPES = [
@@ -29,7 +29,7 @@ export type BookingEventData = z.infer<typeof BookingEventData>;
 
 /** The envelope of every event on the wire: the event-log row, versioned. */
 export const EventEnvelope = z.object({
-  v: z.literal(PROTOCOL_VERSION),
+  v: z.literal(ENVELOPE_VERSION),
   id: z.number().int().positive(),
   type: z.string(),
   occurredAt: IsoDateTime,

@@ -4,6 +4,7 @@ export * from './api.js';
 export * from './app-paths.js';
 export * from './entities.js';
 export * from './errors.js';
+export * from './event-frame.js';
 export * from './events.js';
 export * from './mail.js';
 export * from './notifications.js';

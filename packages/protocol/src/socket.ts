@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, Role } from './entities.js';
 import { ERRORS, type ErrorCode } from './errors.js';
+import { EventFrameV2 } from './event-frame.js';
 import { EventEnvelope } from './events.js';
 import { OpsSample } from './ops.js';
 import { PROTOCOL_VERSION } from './version.js';
@@ -75,6 +76,10 @@ export const HeartbeatAck = ack({});
 export type HeartbeatAck = z.infer<typeof HeartbeatAck>;
 
 export const EventBatch = z.array(EventEnvelope);
+/** An `events` frame: an array of envelopes to a client of protocol 1, the compact form to one of 2 (event-frame.ts;
+ * `decodeEventFrame` reads both). */
+export const EventFrame = z.union([EventBatch, EventFrameV2]);
+export type EventFrame = z.infer<typeof EventFrame>;
 export const ReplayDone = z.object({
   /** The last event id sent in the replay (the cursor the client now holds). */
   lastEventId: z.number().int().min(0),
@@ -129,7 +134,7 @@ export type ScheduleChanged = z.infer<typeof ScheduleChanged>;
 /** Server → client messages: name → payload schema. */
 export const SERVER_TO_CLIENT = {
   /** Booking events (and future types), in id order, batched per tick. Replay and live use the same message. */
-  events: EventBatch,
+  events: EventFrame,
   'replay:done': ReplayDone,
   'resync:required': ResyncRequired,
   session: SessionInfo,

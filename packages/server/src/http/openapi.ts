@@ -1,4 +1,4 @@
-import { API_PREFIX, ERRORS, type ErrorCode, PROTOCOL_VERSION, type RouteDef } from '@slotcast/protocol';
+import { API_PREFIX, ERRORS, type ErrorCode, type RouteDef } from '@slotcast/protocol';
 import { z } from 'zod';
 import { PROBLEM_JSON } from './problem.js';
 
@@ -20,7 +20,8 @@ export function newOpenApiDocument(): OpenApiDocument {
     openapi: '3.1.0',
     info: {
       title: 'Slotcast API',
-      version: `${PROTOCOL_VERSION}`,
+      // The HTTP API's version (its prefix), not the socket protocol's: protocol 2 changed only `events` frames.
+      version: API_PREFIX.slice('/api/v'.length),
       description:
         'Bookings that cannot double-book. Errors are application/problem+json (RFC 9457) with a stable `code`. ' +
         'Changes to a booking carry its expected `version`; creating and changing accept an `Idempotency-Key`.',

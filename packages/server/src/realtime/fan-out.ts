@@ -1,10 +1,30 @@
-import type { EventEnvelope } from '@slotcast/protocol';
+import { type EventEnvelope, type EventFrame, encodeEventFrame, type HandshakeAuth } from '@slotcast/protocol';
 import type { StoredEvent } from '../bus/event-bus.js';
 import { recipientRooms, resourceRoom } from './rooms.js';
 import { coalescedNotices } from './schedule-notice.js';
-import type { GatewayServer } from './socket-types.js';
+import type { GatewayServer, GatewaySocket } from './socket-types.js';
 
 type Frame = { rooms: string[]; events: EventEnvelope[] };
+
+/**
+ * This node's sockets of clients that speak protocol 1 (or said no version): they get `events` as arrays of
+ * envelopes. Protocol 2 sockets, the SDK's, join no room for it (a room costs each member a Set entry).
+ */
+export const PROTOCOL_1_ROOM = 'protocol:1';
+
+/**
+ * Joins a socket whose client speaks protocol 1 (or named no version) to PROTOCOL_1_ROOM; before it joins any room
+ * that gets events. Its handshake was checked (handshake-auth.ts). The version is kept as this room membership, not
+ * in `socket.data`: a field there would cost every socket its bytes.
+ */
+export function joinProtocolRoom(socket: GatewaySocket): void {
+  if (((socket.handshake.auth as HandshakeAuth).protocolVersion ?? 1) < 2) socket.join(PROTOCOL_1_ROOM);
+}
+
+/** An `events` frame in the form the socket's client reads. */
+export function eventFrameFor(socket: GatewaySocket, events: EventEnvelope[]): EventFrame {
+  return socket.rooms.has(PROTOCOL_1_ROOM) ? events : encodeEventFrame(events);
+}
 
 /**
  * Sends a batch as one `events` frame per socket rather than one per event: under load a batch holds hundreds of
@@ -15,6 +35,7 @@ type Frame = { rooms: string[]; events: EventEnvelope[] };
  */
 export function emitCoalesced(io: GatewayServer, batch: readonly StoredEvent[]): void {
   const members = io.sockets.adapter.rooms;
+  const legacy = members.get(PROTOCOL_1_ROOM);
   // Per room with a socket on this node: its events, and their ids as a key to find rooms that get the same ones.
   const perRoom = new Map<string, { key: string; events: EventEnvelope[] }>();
   for (const e of batch) {
@@ -34,7 +55,7 @@ export function emitCoalesced(io: GatewayServer, batch: readonly StoredEvent[]):
     else frames.set(r.key, { rooms: [room], events: r.events });
   }
   if (frames.size <= 1) {
-    for (const f of frames.values()) io.local.to(f.rooms).emit('events', f.events);
+    for (const f of frames.values()) emitFrame(io, f, [], legacy);
   } else {
     const frameOf = new Map<string, Frame>();
     const several = new Map<string, Frame[]>();
@@ -59,19 +80,54 @@ export function emitCoalesced(io: GatewayServer, batch: readonly StoredEvent[]):
         else except.set(f, [id]);
       }
     }
-    for (const f of frames.values()) {
-      io.local
-        .to(f.rooms)
-        .except(except.get(f) ?? [])
-        .emit('events', f.events);
+    for (const f of frames.values()) emitFrame(io, f, except.get(f) ?? [], legacy);
+    for (const [id, list] of several) {
+      const socket = io.sockets.sockets.get(id);
+      socket?.emit('events', eventFrameFor(socket, unionById(list)));
     }
-    for (const [id, list] of several) io.sockets.sockets.get(id)?.emit('events', unionById(list));
   }
   // One notice per followed resource per batch: a burst on one resource is one message to its followers, not one each.
   for (const notice of coalescedNotices(batch)) {
     const room = resourceRoom(notice.resourceId);
     if (members.has(room)) io.local.to(room).emit('schedule:changed', notice);
   }
+}
+
+/**
+ * Emits one frame to its rooms' sockets (but those in `except`), written once per protocol version its recipients
+ * speak. With no protocol 1 socket on the node (the usual case) that is one emit, as before; otherwise the frame's
+ * protocol 1 recipients, found among its recipients (work that follows the deliveries, not the node's sockets), get
+ * the envelopes in one emit and are left out of the compact one. Each socket gets exactly one of the two, and frames
+ * go out in the same order as before, so each socket's order is kept.
+ */
+function emitFrame(io: GatewayServer, f: Frame, except: string[], legacy: ReadonlySet<string> | undefined): void {
+  if (legacy === undefined || legacy.size === 0) {
+    io.local.to(f.rooms).except(except).emit('events', encodeEventFrame(f.events));
+    return;
+  }
+  const members = io.sockets.adapter.rooms;
+  const skip = new Set(except);
+  const old: string[] = [];
+  let current = false;
+  for (const room of f.rooms) {
+    for (const id of members.get(room) ?? []) {
+      if (skip.has(id)) continue;
+      if (legacy.has(id)) {
+        skip.add(id);
+        old.push(id);
+      } else current = true;
+    }
+  }
+  if (!current) {
+    io.local.to(f.rooms).except(except).emit('events', f.events);
+    return;
+  }
+  io.local
+    .to(f.rooms)
+    .except(old.length > 0 ? [...except, ...old] : except)
+    .emit('events', encodeEventFrame(f.events));
+  // A socket's id is a room of its own: one emit, encoded once, to these sockets.
+  if (old.length > 0) io.local.to(old).emit('events', f.events);
 }
 
 function unionById(frames: readonly Frame[]): EventEnvelope[] {

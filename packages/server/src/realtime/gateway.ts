@@ -10,7 +10,7 @@ import type { RealtimeAccess } from '../usecases/realtime-access.js';
 import { BusProgress } from './bus-progress.js';
 import { clientMessageHandlers, clientMessageListener } from './client-messages.js';
 import { type Clock, ExpiryTimers } from './expiry-timers.js';
-import { emitCoalesced } from './fan-out.js';
+import { emitCoalesced, eventFrameFor, joinProtocolRoom } from './fan-out.js';
 import { DEFAULT_HANDSHAKE_LIMITS, type HandshakeLimits, handshakeAuth, type SocketData } from './handshake-auth.js';
 import { originAllowed } from './origin.js';
 import { replayThenGoLive } from './replay.js';
@@ -135,7 +135,7 @@ export function attachGateway(opts: GatewayOptions): Gateway {
           customerId: d.claims.role === 'customer' ? d.claims.userId : null,
         },
         cursor,
-        (batch) => socket.emit('events', batch),
+        (batch) => socket.emit('events', eventFrameFor(socket, batch)),
         () => socket.join(rooms),
         () => socket.disconnected,
       ),
@@ -160,6 +160,8 @@ export function attachGateway(opts: GatewayOptions): Gateway {
     observer?.connected(socket.conn.transport.name);
     activity?.connected(d.claims.userId, d.claims.role);
     const rooms = assignedRooms(d.claims);
+    // Before any room that gets events: a protocol 1 client's frames are written as arrays of envelopes (fan-out.ts).
+    joinProtocolRoom(socket);
     socket.emit('session', {
       userId: d.claims.userId,
       role: d.claims.role,

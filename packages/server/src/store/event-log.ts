@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION } from '@slotcast/protocol';
+import { ENVELOPE_VERSION } from '@slotcast/protocol';
 import pg from 'pg';
 import type { Queryable } from './db.js';
 import type { StoredEvent } from './stored-event.js';
@@ -45,7 +45,7 @@ const toStored = (r: EventRow): StoredEvent => {
     ({ _meta: meta, ...data } = data as { _meta?: PayloadMeta });
   }
   return {
-    envelope: { v: PROTOCOL_VERSION, id: r.id, type: r.type, occurredAt: r.occurred_at.toISOString(), data },
+    envelope: { v: ENVELOPE_VERSION, id: r.id, type: r.type, occurredAt: r.occurred_at.toISOString(), data },
     vendorId: r.vendor_id,
     customerId: r.customer_id,
     bookingId: r.booking_id,

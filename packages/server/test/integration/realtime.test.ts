@@ -103,6 +103,8 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     });
     const event = bookingEvents(v1.events).find((e) => bookingOf(e).id === created.id)!;
     expect(event).toMatchObject({ v: 1, type: 'booking.requested', id: expect.any(Number) });
+    // Frames as version 1 wrote them: arrays of envelopes.
+    expect(v1.frames.every((f) => Array.isArray(f))).toBe(true);
     v1.close();
   });
 

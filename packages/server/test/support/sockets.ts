@@ -1,4 +1,11 @@
-import type { ClientToServerEvents, EventEnvelope, ResyncRequired, ServerToClientEvents } from '@slotcast/protocol';
+import {
+  type ClientToServerEvents,
+  decodeEventFrame,
+  type EventEnvelope,
+  type EventFrame,
+  type ResyncRequired,
+  type ServerToClientEvents,
+} from '@slotcast/protocol';
 import { io, type Socket } from 'socket.io-client';
 import type { TestServer } from './server.js';
 
@@ -7,6 +14,8 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface Listener {
   socket: ClientSocket;
   events: EventEnvelope[];
+  /** The `events` frames as they arrived (version 1: arrays of envelopes; version 2: the compact form). */
+  frames: EventFrame[];
   /** Resolves when `n` events in total have arrived (or rejects after `ms`). */
   waitFor(n: number, ms?: number): Promise<EventEnvelope[]>;
   replayDone: Promise<{ lastEventId: number; replayed: number }>;
@@ -39,8 +48,12 @@ export async function listen(
 ): Promise<Listener> {
   const socket = connect(server, auth, opts);
   const events: EventEnvelope[] = [];
+  const frames: EventFrame[] = [];
   const waiters: { n: number; resolve: (e: EventEnvelope[]) => void }[] = [];
-  socket.on('events', (batch) => {
+  socket.on('events', (frame) => {
+    frames.push(frame);
+    const batch = decodeEventFrame(frame);
+    if (batch === null) throw new Error('a malformed events frame arrived');
     events.push(...batch);
     for (const w of [...waiters]) {
       if (events.length >= w.n) {
@@ -68,6 +81,7 @@ export async function listen(
   return {
     socket,
     events,
+    frames,
     replayDone,
     resync,
     first<T>(type: string, ms = 15_000) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientToServerEvents, EventEnvelope, Role, ServerToClientEvents } from '@slotcast/protocol';
+import { type ClientToServerEvents, decodeEventFrame, type Role, type ServerToClientEvents } from '@slotcast/protocol';
 import { io, type Socket } from 'socket.io-client';
 import type { Db } from '../../../src/store/db.js';
 import { type EventScope, readEvents } from '../../../src/store/event-log.js';
@@ -49,8 +49,8 @@ export class ResilientClient {
       // A function, so every reconnection sends the cursor as it is then.
       auth: (cb) => cb({ token: viewer.party.token, lastEventId: this.last }),
     });
-    this.socket.on('events', (batch: EventEnvelope[]) => {
-      for (const e of batch) {
+    this.socket.on('events', (frame) => {
+      for (const e of decodeEventFrame(frame) ?? []) {
         if (e.id <= this.last) {
           this.duplicates++;
           continue;
