@@ -24,13 +24,22 @@ const commit = (db: Db, n = 1) =>
  * A migrated PGlite log and a started tailer on it, with the ids it delivers, for one describe block (stopped and
  * closed after it). The fields are read in the tests, after `beforeAll` filled them.
  */
-function tailedLog(options: LogTailerOptions): { db: Db; tailer: LogTailer; delivered: number[] } {
-  const t = { db: undefined as unknown as Db, tailer: undefined as unknown as LogTailer, delivered: [] as number[] };
+function tailedLog(options: LogTailerOptions): { db: Db; tailer: LogTailer; delivered: number[]; batches: number[] } {
+  const t = {
+    db: undefined as unknown as Db,
+    tailer: undefined as unknown as LogTailer,
+    delivered: [] as number[],
+    /** The size of each batch handed out. */
+    batches: [] as number[],
+  };
   beforeAll(async () => {
     t.db = await openPglite();
     await migrate(t.db);
     t.tailer = new LogTailer(t.db, options);
-    t.tailer.subscribe((batch: StoredEvent[]) => t.delivered.push(...batch.map((e) => e.envelope.id)));
+    t.tailer.subscribe((batch: StoredEvent[]) => {
+      t.delivered.push(...batch.map((e) => e.envelope.id));
+      t.batches.push(batch.length);
+    });
     await t.tailer.start();
   }, 60_000);
   afterAll(async () => {
@@ -113,5 +122,22 @@ describe('LogTailer: commits of this node offered out of order', () => {
     const third = await commit(t.db);
     t.tailer.offer(third);
     expect(t.delivered).toEqual([...first, ...second, ...third].map((e) => e.envelope.id));
+  });
+});
+
+describe('LogTailer: reads that grow behind a backlog', () => {
+  const t = tailedLog({ pollMs: 60_000, batchSize: 3, maxBatchSize: 12 });
+
+  it('doubles each read while they come back full, up to the most, and starts small again once caught up', async () => {
+    const backlog = await commit(t.db, 40);
+    t.tailer.poke();
+    await vi.waitFor(() => expect(t.delivered.at(-1)).toBe(backlog.at(-1)!.envelope.id));
+    // Fewer, larger batches: each is one frame per socket at the gateway.
+    expect(t.batches).toEqual([3, 6, 12, 12, 7]);
+    const later = await commit(t.db, 5);
+    t.tailer.poke();
+    await vi.waitFor(() => expect(t.delivered.at(-1)).toBe(later.at(-1)!.envelope.id));
+    expect(t.batches.slice(5)).toEqual([3, 2]);
+    expect(t.delivered).toEqual([...backlog, ...later].map((e) => e.envelope.id));
   });
 });

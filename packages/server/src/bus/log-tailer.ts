@@ -11,7 +11,15 @@ const MAX_WAITING_OFFERS = 1000;
 export interface LogTailerOptions {
   /** Safety net when a NOTIFY is lost (listener reconnecting, database restart). */
   pollMs?: number;
+  /** Rows per read when the tailer is keeping up (default 500). */
   batchSize?: number;
+  /**
+   * Rows per read while it drains a backlog (default 4 × `batchSize`): each full read doubles the next one up to this,
+   * as long as handing a batch out took under `maxBatchHoldMs`; a partial read (caught up) goes back to `batchSize`.
+   */
+  maxBatchSize?: number;
+  /** A batch's fan-out that held the event loop longer than this halves the next read (default 200 ms). */
+  maxBatchHoldMs?: number;
   /** Mark delivered rows as published (the embedded single-node setup has no separate relay). */
   markPublished?: boolean;
   /**
@@ -140,18 +148,27 @@ export class LogTailer implements EventBus {
   }
 
   private async drain(): Promise<void> {
-    const batchSize = this.opts.batchSize ?? 500;
-    let reading = readAfter(this.reader, this.cursor, batchSize);
+    const base = this.opts.batchSize ?? 500;
+    const max = Math.max(base, this.opts.maxBatchSize ?? 4 * base);
+    const maxHoldMs = this.opts.maxBatchHoldMs ?? 200;
+    /** Rows asked of the read in flight; `size` is what the next read asks. */
+    let asked = base;
+    let size = base;
+    let reading = readAfter(this.reader, this.cursor, asked);
     let unmarked = 0;
     for (;;) {
       const rows = await reading;
       if (this.stopped) return;
-      const more = rows.length === batchSize;
+      const more = rows.length === asked;
       // Ask for the next batch before handing this one out, so the read's round trip overlaps the subscribers' work
       // (a backlog drains at the speed of the fan-out, not of fan-out plus a round trip per batch). It starts after
-      // the last row read, as the next pass would: ids are in commit order, so this skips nothing.
+      // the last row read, as the next pass would: ids are in commit order, so this skips nothing. Behind a backlog
+      // the reads grow: a socket then gets one frame for more events (each frame is a write and a message to decode
+      // per socket, and a vendor's staff share most events), so the backlog drains with less work per event.
       if (more) {
-        reading = readAfter(this.reader, rows.at(-1)!.envelope.id, batchSize);
+        size = Math.min(max, size * 2);
+        asked = size;
+        reading = readAfter(this.reader, rows.at(-1)!.envelope.id, asked);
         // Awaited on the next turn; this only keeps a failure from going unhandled if that turn never comes.
         reading.catch(() => {});
       }
@@ -159,7 +176,10 @@ export class LogTailer implements EventBus {
       const batch = rows.filter((e) => e.envelope.id > this.cursor);
       if (batch.length > 0) {
         this.cursor = batch.at(-1)!.envelope.id;
+        const started = performance.now();
         this.deliver(this.withWaiting(batch));
+        // The loop was held that long: the read after the one in flight is smaller again.
+        if (performance.now() - started > maxHoldMs) size = Math.max(base, Math.floor(size / 4));
         unmarked += batch.length;
       }
       // Published marks once per pass (and every few thousand rows of a long one), not once per batch: each is an
