@@ -4,7 +4,7 @@ import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { fromConnectError, fromThrown, reactionTo } from './connection-errors.js';
 import { DEFAULT_CONNECTION_POLICY } from './connection-policy.js';
-import type { ConnectionError, ConnectionStateStore, TransportName } from './connection-state.js';
+import type { ConnectionError, ConnectionStateStore } from './connection-state.js';
 import { alwaysOnline, type NetworkStatus } from './network-status.js';
 import { type ConnectionOptions, DEFAULT_CONNECT_TIMEOUT_MS } from './realtime-options.js';
 import { ReconnectScheduler } from './reconnect-scheduler.js';
@@ -205,7 +205,7 @@ export class RealtimeConnection {
       transports: transports ?? this.opts.socketOptions?.transports,
       upgrade: this.opts.socketOptions?.upgrade,
       onChange: (transport, fallback) => {
-        this.noteTransport(transport, fallback);
+        this.transports.seen(transport, fallback);
         this.hooks.store.update({ status: fallback ? 'polling-fallback' : 'connected', transport });
       },
       // A failed attempt like any other (counted, back-off with jitter), found out now rather than at the timeout.
@@ -215,12 +215,6 @@ export class RealtimeConnection {
         this.scheduleRetry({ code: 'NETWORK', message: `closed before the connection opened (${description})` });
       },
     });
-  }
-
-  /** What the next attempt after a drop opens with: a WebSocket only if this connection got one. */
-  private noteTransport(transport: TransportName, fallback: boolean): void {
-    if (transport === 'websocket') this.transports.worked();
-    else if (fallback) this.transports.failed();
   }
 
   private handshake(token: string): HandshakeAuth {
@@ -237,7 +231,7 @@ export class RealtimeConnection {
       this.expiredRetryUsed = false;
       this.retries.reset();
       const { transport, fallback } = this.transport?.connected() ?? { transport: null, fallback: false };
-      if (transport) this.noteTransport(transport, fallback);
+      if (transport) this.transports.seen(transport, fallback);
       const status = fallback ? 'polling-fallback' : 'connected';
       this.hooks.store.update({ status, attempt: 0, nextRetryAt: null, transport, lastError: null });
       this.heartbeat.schedule(socket);

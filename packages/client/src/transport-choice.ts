@@ -1,6 +1,5 @@
 import type { ManagerOptions } from 'socket.io-client';
-
-type TransportName = 'polling' | 'websocket' | 'webtransport';
+import type { TransportName } from './connection-state.js';
 
 /** socket.io-client's own default when `transports` is not set. */
 const SOCKET_IO_DEFAULT: TransportName[] = ['polling', 'websocket', 'webtransport'];
@@ -33,9 +32,10 @@ export class TransportChoice {
     return this.websocketWorked && this.direct ? [...this.direct] : undefined;
   }
 
-  /** A connection is up over a WebSocket (directly, or upgraded from polling). */
-  worked(): void {
-    this.websocketWorked = true;
+  /** The connection's transport, now or after a change: a WebSocket works; a fallback to polling says it does not. */
+  seen(transport: TransportName, fallback: boolean): void {
+    if (transport === 'websocket') this.websocketWorked = true;
+    else if (fallback) this.websocketWorked = false;
   }
 
   /** An attempt failed at the transport, or its upgrade did: the next attempt starts with polling. */
