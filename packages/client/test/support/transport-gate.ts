@@ -16,6 +16,11 @@ export interface TransportGate {
   closedUpgrades: number;
   /** WebSocket upgrades passed to the server so far. */
   passedUpgrades: number;
+  /**
+   * Every WebSocket upgrade in order, closed or passed: `direct` if it opened an Engine.IO connection (no session id),
+   * `upgrade` if it upgraded one that began with polling.
+   */
+  upgrades: ('direct' | 'upgrade')[];
   /** Cuts every connection open through the gate (a node or proxy going away); new ones are served as before. */
   cutAll(): void;
   close(): Promise<void>;
@@ -51,6 +56,7 @@ export async function startTransportGate(upstreamUrl: string): Promise<Transport
       const headers = head.subarray(0, end).toString('latin1');
       const key = /^sec-websocket-key:\s*(\S+)/im.exec(headers)?.[1];
       const isUpgrade = /^upgrade:\s*websocket/im.test(headers) && key !== undefined;
+      if (isUpgrade) gate.upgrades.push(/^GET [^ ]*[?&]sid=/.test(headers) ? 'upgrade' : 'direct');
       if (isUpgrade && gate.closeUpgrades > 0) {
         gate.closeUpgrades--;
         gate.closedUpgrades++;
@@ -91,6 +97,7 @@ export async function startTransportGate(upstreamUrl: string): Promise<Transport
     closeWith: 'close-frame',
     closedUpgrades: 0,
     passedUpgrades: 0,
+    upgrades: [],
     cutAll: () => {
       for (const socket of open) socket.destroy();
     },
