@@ -9,7 +9,8 @@ const SOCKET_IO_DEFAULT: TransportName[] = ['polling', 'websocket', 'webtranspor
  * upgrade), an attempt right after a WebSocket connection was lost opens a WebSocket directly: a node's clients
  * coming back then cost it one WebSocket handshake each, not a polling handshake, a poll and an upgrade. Any attempt
  * that fails at the transport (an error, a timeout, a close before the connection opened), and any upgrade that
- * fails, go back to polling-first, so a network that drops WebSockets still gets in over polling.
+ * fails, go back to polling-first, so a network that drops WebSockets still gets in over polling. A coded refusal
+ * from the server (AUTH_TOKEN_EXPIRED, RATE_LIMITED, ...) came over the transport, so it keeps the choice.
  *
  * Unlike Socket.IO's `rememberUpgrade` (remembered per page, reset only by a transport error), a WebSocket that is
  * closed before it opens resets it too: that close raises no error in socket.io-client.
