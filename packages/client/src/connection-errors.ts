@@ -27,15 +27,19 @@ export function reactionTo(code: string): Reaction {
   }
 }
 
-/** A connect_error's code: the server's coded error (`data.code`), or NETWORK for a transport failure. */
-export function fromConnectError(err: Error): { error: ConnectionError; retryAfterMs: number } {
+/**
+ * A connect_error's code: the server's coded error (`data.code`), or NETWORK for a transport failure. `fromServer`:
+ * the server answered the handshake with a coded refusal (over a transport that therefore works).
+ */
+export function fromConnectError(err: Error): { error: ConnectionError; retryAfterMs: number; fromServer: boolean } {
   const body = SocketErrorBody.safeParse((err as { data?: unknown }).data);
   if (body.success) {
-    return { error: { code: body.data.code, message: body.data.message }, retryAfterMs: body.data.retryAfterMs ?? 0 };
+    const error = { code: body.data.code, message: body.data.message };
+    return { error, retryAfterMs: body.data.retryAfterMs ?? 0, fromServer: true };
   }
   // A refusal before Socket.IO's handshake (ORIGIN_NOT_ALLOWED) arrives as the message of a transport error.
   const code = err.message in ERRORS ? err.message : 'NETWORK';
-  return { error: { code, message: err.message }, retryAfterMs: 0 };
+  return { error: { code, message: err.message }, retryAfterMs: 0, fromServer: false };
 }
 
 /** A thrown error (a failed refresh, say) as a connection error. */

@@ -2,7 +2,7 @@ import { type FollowAck, type FollowTarget, PROTOCOL_VERSION, type TokenPair } f
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BOOKING_ID, bookingEvent, tokenPair, USER_ID } from '../test/support/fixtures.js';
 import { type RealtimeTestServer, type ServerSocket, startRealtimeServer } from '../test/support/realtime-server.js';
-import type { Clock } from './clock.js';
+import { recordingClock } from '../test/support/recording-clock.js';
 import type { ConnectionState } from './connection-state.js';
 import { MemoryCursorStore } from './cursor-store.js';
 import { ManualNetworkStatus } from './network-status.js';
@@ -15,33 +15,6 @@ const FORBIDDEN_ID = '77777777-7777-4777-8777-777777777777';
 const SILENT_ID = '88888888-8888-4888-8888-888888888888';
 /** Tests' heartbeat interval: long enough that only the tests about heartbeats see one. */
 const HEARTBEAT_MS = 60_000;
-
-/**
- * The system clock, recording every delay the client schedules and which timers are still pending. Every retry goes
- * through it, so "nothing pending" proves the client will not reconnect on its own, without waiting to see.
- */
-function recordingClock(): Clock & { delays: number[]; pending: () => number } {
-  const delays: number[] = [];
-  const live = new Set<ReturnType<typeof setTimeout>>();
-  return {
-    delays,
-    pending: () => live.size,
-    now: () => Date.now(),
-    setTimeout: (fn, ms) => {
-      delays.push(ms);
-      const h = setTimeout(() => {
-        live.delete(h);
-        fn();
-      }, ms);
-      live.add(h);
-      return h;
-    },
-    clearTimeout: (h) => {
-      live.delete(h as ReturnType<typeof setTimeout>);
-      clearTimeout(h as ReturnType<typeof setTimeout>);
-    },
-  };
-}
 
 describe('RealtimeClient against a real Socket.IO server', () => {
   let server: RealtimeTestServer;

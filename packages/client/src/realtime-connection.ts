@@ -12,6 +12,7 @@ import type { ClientSocket } from './socket-ack.js';
 import { SocketHeartbeat } from './socket-heartbeat.js';
 import { SocketReauth } from './socket-reauth.js';
 import type { TokenManager } from './token-manager.js';
+import { TransportChoice } from './transport-choice.js';
 import { TransportTracker } from './transport-tracker.js';
 
 /** What the connection asks of its owner. */
@@ -31,6 +32,8 @@ export interface ConnectionHooks {
 /**
  * Keeps one authenticated socket up. Socket.IO's own reconnection is off: each attempt is a new socket with the current
  * token and cursor in its handshake, after a full-jitter backoff; the server's coded refusals decide what comes next.
+ * An attempt whose transport closes before the connection is up fails at once (TransportTracker), and the attempt
+ * after a lost WebSocket connection opens a WebSocket directly (TransportChoice).
  */
 export class RealtimeConnection {
   private readonly retries: ReconnectScheduler;
@@ -41,6 +44,9 @@ export class RealtimeConnection {
   private readonly random: () => number;
   private current: ClientSocket | null = null;
   private transport: TransportTracker | null = null;
+  private readonly transports: TransportChoice;
+  /** Whether the current attempt's socket has connected (a close before that is a failed attempt). */
+  private attemptUp = false;
   /** The token the current socket authenticated with (handshake or auth:refresh). */
   private socketToken: string | null = null;
   private running = false;
@@ -62,6 +68,7 @@ export class RealtimeConnection {
     this.network = opts.network ?? alwaysOnline;
     this.clock = opts.clock ?? systemClock;
     this.random = opts.random ?? Math.random;
+    this.transports = new TransportChoice(opts.socketOptions);
     const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.retries = new ReconnectScheduler({ ...backoff, clock: this.clock, random: this.random });
     this.heartbeat = new SocketHeartbeat({
@@ -179,8 +186,11 @@ export class RealtimeConnection {
     if (seq !== this.seq || !this.running) return;
 
     this.socketToken = token;
+    this.attemptUp = false;
+    const transports = this.transports.next();
     const socket: ClientSocket = io(this.opts.url ?? '', {
       ...this.opts.socketOptions,
+      ...(transports ? { transports } : {}),
       reconnection: false,
       autoConnect: false,
       forceNew: true,
@@ -194,10 +204,18 @@ export class RealtimeConnection {
     this.transport = new TransportTracker(socket, {
       clock: this.clock,
       graceMs: this.opts.upgradeGraceMs ?? 3_000,
-      transports: this.opts.socketOptions?.transports,
+      transports: transports ?? this.opts.socketOptions?.transports,
       upgrade: this.opts.socketOptions?.upgrade,
-      onChange: (transport, fallback) =>
-        this.hooks.store.update({ status: fallback ? 'polling-fallback' : 'connected', transport }),
+      onChange: (transport, fallback) => {
+        this.transports.seen(transport, fallback);
+        this.hooks.store.update({ status: fallback ? 'polling-fallback' : 'connected', transport });
+      },
+      // A failed attempt like any other (counted, back-off with jitter), found out now rather than at the timeout.
+      onClosedEarly: (description) => {
+        if (socket !== this.current) return;
+        this.transports.failed();
+        this.scheduleRetry({ code: 'NETWORK', message: `closed before the connection opened (${description})` });
+      },
     });
   }
 
@@ -211,9 +229,11 @@ export class RealtimeConnection {
     socket.on('connect', () => {
       if (!live()) return;
       this.everConnected = true;
+      this.attemptUp = true;
       this.expiredRetryUsed = false;
       this.retries.reset();
       const { transport, fallback } = this.transport?.connected() ?? { transport: null, fallback: false };
+      if (transport) this.transports.seen(transport, fallback);
       const status = fallback ? 'polling-fallback' : 'connected';
       this.hooks.store.update({ status, attempt: 0, nextRetryAt: null, transport, lastError: null });
       this.heartbeat.schedule(socket);
@@ -221,7 +241,9 @@ export class RealtimeConnection {
     });
     socket.on('connect_error', (err) => {
       if (!live()) return;
-      const { error, retryAfterMs } = fromConnectError(err);
+      const { error, retryAfterMs, fromServer } = fromConnectError(err);
+      // A refusal the server sent over this transport proves the transport; an error or a timeout does not.
+      if (!fromServer) this.transports.failed();
       this.refused(error, retryAfterMs);
     });
     // The server names its reason just before it closes the socket itself: act on it now.
@@ -237,6 +259,7 @@ export class RealtimeConnection {
     socket.on('disconnect', (reason) => {
       // "io client disconnect" is this side closing the socket; it has already decided what comes next.
       if (!live() || reason === 'io client disconnect') return;
+      if (!this.attemptUp) this.transports.failed();
       this.scheduleRetry({
         code: reason === 'io server disconnect' ? 'SERVER_DISCONNECT' : 'NETWORK',
         message: reason,

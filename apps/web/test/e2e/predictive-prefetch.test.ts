@@ -1,6 +1,7 @@
 import type { Booking, TokenPair } from '@slotcast/protocol';
 import type { Page, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTransportGate, type TransportGate } from '../../../../packages/client/test/support/transport-gate.js';
 import { emulatePushPhone, setHidden } from './support/phone.js';
 import { chromiumOrSkip, DEMO_PASSWORD, WebStack } from './support/web-stack.js';
 
@@ -29,17 +30,23 @@ const readStore = (page: Page, db: string, store: string, key: string) =>
 
 describe.skipIf(!available)('predictive prefetch in Chromium', () => {
   let stack: WebStack;
+  // In front of the node, as a proxy would be: the page, its worker and their sockets all go through it.
+  let gate: TransportGate;
 
   const _login = (email: string) =>
     stack.api<TokenPair>('POST', '/auth/login', undefined, { email, password: DEMO_PASSWORD });
 
   beforeAll(async () => {
     stack = await WebStack.start({ name: 'prefetch' });
+    gate = await startTransportGate(stack.url);
   }, 240_000);
 
-  afterAll(() => stack?.stop());
+  afterAll(async () => {
+    await gate?.close();
+    await stack?.stop();
+  });
 
-  it('counts the open, registers periodic sync when permitted, and the worker catches the store up on periodicsync', async () => {
+  it('counts the open, registers periodic sync when permitted, and the worker catches the store up on periodicsync, past WebSockets closed before they open', async () => {
     const alice = await stack.api<TokenPair>('POST', '/auth/login', undefined, {
       email: 'alice@example.test',
       password: DEMO_PASSWORD,
@@ -51,21 +58,21 @@ describe.skipIf(!available)('predictive prefetch in Chromium', () => {
     const context = await stack.browser.newContext({ viewport: { width: 390, height: 844 } });
     // As in connection-policy.test.ts: push "on" and a hidden page emulated, so the page's own socket sleeps and
     // only the service worker can bring the store up to date.
-    await emulatePushPhone(context, stack.url);
+    await emulatePushPhone(context, gate.url);
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     // Chromium grants periodic sync to installed apps it engages with; here the permission is granted directly.
     const { targetInfo } = await cdp.send('Target.getTargetInfo');
     const browserCdp = await stack.browser.newBrowserCDPSession();
     await browserCdp.send('Browser.grantPermissions', {
-      origin: stack.url,
+      origin: gate.url,
       browserContextId: targetInfo.browserContextId,
       // The list replaces what the context granted: notifications stay granted (push "on").
       permissions: ['notifications', 'periodicBackgroundSync'],
     });
     const registered = new Promise<string>((resolve) =>
       cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-        const r = registrations.find((x) => x.scopeURL === `${stack.url}/` && !x.isDeleted);
+        const r = registrations.find((x) => x.scopeURL === `${gate.url}/` && !x.isDeleted);
         if (r) resolve(r.registrationId);
       }),
     );
@@ -74,9 +81,9 @@ describe.skipIf(!available)('predictive prefetch in Chromium', () => {
     page.on('websocket', (ws) => {
       sockets.push(ws);
     });
-    await stack.signIn(page, 'alice@example.test');
+    await stack.signIn(page, 'alice@example.test', gate.url);
     const registrationId = await registered;
-    await page.goto(`${stack.url}/bookings`);
+    await page.goto(`${gate.url}/bookings`);
     sockets.length = 0;
     const card = page.locator(`[data-booking-id="${booking.id}"]`);
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('requested');
@@ -141,8 +148,13 @@ describe.skipIf(!available)('predictive prefetch in Chromium', () => {
         }),
       [dbName, (hour + 1) % 24] as const,
     );
-    await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin: stack.url, registrationId, tag: TAG });
+    // The node was just redeployed: its proxy accepts the worker's first two WebSockets and closes them before
+    // Engine.IO opens. The worker connects WebSocket-only; each early close fails its attempt at once and it tries
+    // again after the back-off, well within its 20 s catch-up (which the attempt alone used to wait out).
+    gate.closeUpgrades = 2;
+    await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin: gate.url, registrationId, tag: TAG });
     await expect.poll(storedStatus, { message: 'the worker stored the change', timeout: 20_000 }).toBe('cancelled');
+    expect(gate.closedUpgrades).toBe(2);
     await expect
       .poll(async () => ((await readStore(page, dbName, 'meta', 'prefetchedAt')) as { value: number } | null)?.value, {
         timeout: 10_000,

@@ -98,8 +98,8 @@ export class WebStack {
     (await this.api<TokenPair>('POST', '/auth/login', undefined, { email, password: DEMO_PASSWORD })).accessToken;
 
   /** Signs `email` in on the start page as a person does, and waits for the signed-in app. */
-  readonly signIn = async (page: Page, email: string): Promise<void> => {
-    await page.goto(`${this.server.url}/`);
+  readonly signIn = async (page: Page, email: string, origin = this.server.url): Promise<void> => {
+    await page.goto(`${origin}/`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
