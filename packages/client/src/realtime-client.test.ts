@@ -1,14 +1,15 @@
-import { type FollowAck, type FollowTarget, PROTOCOL_VERSION, type TokenPair } from '@slotcast/protocol';
+import { type FollowAck, type FollowTarget, PROTOCOL_VERSION } from '@slotcast/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BOOKING_ID, bookingEvent, tokenPair, USER_ID } from '../test/support/fixtures.js';
+import { BOOKING_ID, bookingEvent, USER_ID } from '../test/support/fixtures.js';
 import { type RealtimeTestServer, type ServerSocket, startRealtimeServer } from '../test/support/realtime-server.js';
 import { recordingClock } from '../test/support/recording-clock.js';
+import { signedInTokens } from '../test/support/signed-in-tokens.js';
 import type { ConnectionState } from './connection-state.js';
 import { MemoryCursorStore } from './cursor-store.js';
 import { ManualNetworkStatus } from './network-status.js';
 import { RealtimeClient } from './realtime-client.js';
 import type { RealtimeClientOptions } from './realtime-options.js';
-import { TokenManager } from './token-manager.js';
+import type { TokenManager } from './token-manager.js';
 
 const OTHER_ID = '66666666-6666-4666-8666-666666666666';
 const FORBIDDEN_ID = '77777777-7777-4777-8777-777777777777';
@@ -25,16 +26,7 @@ describe('RealtimeClient against a real Socket.IO server', () => {
 
   beforeEach(async () => {
     server = await startRealtimeServer();
-    refreshes = [];
-    let n = 1;
-    tokens = new TokenManager({
-      autoRefresh: false,
-      refresh: async (refreshToken): Promise<TokenPair> => {
-        refreshes.push(refreshToken);
-        return tokenPair(++n);
-      },
-    });
-    await tokens.setSession(tokenPair(1));
+    ({ tokens, refreshes } = await signedInTokens());
     states = [];
   });
   afterEach(async () => {

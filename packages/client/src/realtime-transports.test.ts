@@ -1,13 +1,12 @@
-import type { TokenPair } from '@slotcast/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tokenPair } from '../test/support/fixtures.js';
 import { type RealtimeTestServer, type ServerSocket, startRealtimeServer } from '../test/support/realtime-server.js';
 import { recordingClock } from '../test/support/recording-clock.js';
+import { signedInTokens } from '../test/support/signed-in-tokens.js';
 import { startTransportGate, type TransportGate } from '../test/support/transport-gate.js';
 import type { ConnectionState } from './connection-state.js';
 import { RealtimeClient } from './realtime-client.js';
 import type { RealtimeClientOptions } from './realtime-options.js';
-import { TokenManager } from './token-manager.js';
+import type { TokenManager } from './token-manager.js';
 
 /** Heartbeats and the upgrade's grace period: long enough that no test sees them, and told apart from retries. */
 const HEARTBEAT_MS = 60_000;
@@ -32,16 +31,7 @@ describe('RealtimeClient when a transport closes before the connection opens', (
   beforeEach(async () => {
     server = await startRealtimeServer();
     gate = await startTransportGate(server.url);
-    refreshes = [];
-    let n = 1;
-    tokens = new TokenManager({
-      autoRefresh: false,
-      refresh: async (refreshToken): Promise<TokenPair> => {
-        refreshes.push(refreshToken);
-        return tokenPair(++n);
-      },
-    });
-    await tokens.setSession(tokenPair(1));
+    ({ tokens, refreshes } = await signedInTokens());
     states = [];
   });
   afterEach(async () => {
