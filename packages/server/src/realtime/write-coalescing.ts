@@ -23,57 +23,61 @@ interface WsTransport {
   send(packets: unknown[]): void;
   /** The `ws` WebSocket, whose `_socket` is the TCP socket. */
   socket?: { _socket?: Duplex };
-  [CORKED]?: Duplex | null;
 }
 
 interface EngineConnection {
   transport: WsTransport;
-  on(event: 'upgrade', listener: (transport: WsTransport) => void): void;
+  once(event: 'upgrade', listener: (transport: WsTransport) => void): void;
 }
 
-const CORKED = Symbol('corked until the turn ends');
-
-/** Transports corked in this turn, released together by one setImmediate. */
-let corked: WsTransport[] = [];
+/**
+ * Transports corked in this turn and their TCP sockets, released together by one setImmediate. Kept here rather than
+ * on each transport: a property or listener per socket is heap for as long as it is open (docs/performance.md).
+ */
+const corked = new Map<WsTransport, Duplex>();
 let releaseScheduled = false;
 
 function release(): void {
   releaseScheduled = false;
-  const list = corked;
-  corked = [];
-  for (const t of list) {
-    const raw = t[CORKED];
-    t[CORKED] = null;
-    if (!raw) continue;
+  const list = [...corked];
+  corked.clear();
+  for (const [t, raw] of list) {
     raw.uncork();
     // Now written (or queued in the socket): like after any send, engine.io takes more once ws reports them sent.
     t.writable = false;
   }
 }
 
-function coalescingSend(this: WsTransport, packets: unknown[]): void {
-  const raw = this.socket?._socket;
-  const original = Object.getPrototypeOf(this).send as WsTransport['send'];
-  if (!raw || raw.destroyed) {
-    original.call(this, packets);
-    return;
-  }
-  if (!this[CORKED]) {
-    raw.cork();
-    this[CORKED] = raw;
-    corked.push(this);
-    if (!releaseScheduled) {
-      releaseScheduled = true;
-      setImmediate(release);
-    }
-  }
-  original.call(this, packets);
-  // Still this turn: the next packet joins the same write rather than waiting for this one to be sent.
-  this.writable = true;
-}
+/** WebSocket transport classes whose `send` coalesces (one, engine.io's, in practice). */
+const patched = new WeakSet<object>();
 
-function coalesce(transport: WsTransport): void {
-  if (transport.name === 'websocket') transport.send = coalescingSend;
+/**
+ * Makes every WebSocket transport of this class coalesce its sends: patched once on the class, not per socket. Every
+ * engine.io server of the process then coalesces, which is what each gateway asks for.
+ */
+function coalesceClass(transport: WsTransport): void {
+  const proto = Object.getPrototypeOf(transport) as WsTransport;
+  if (patched.has(proto)) return;
+  patched.add(proto);
+  const original = proto.send;
+  proto.send = function coalescingSend(this: WsTransport, packets: unknown[]): void {
+    const raw = this.socket?._socket;
+    if (!raw || raw.destroyed) {
+      original.call(this, packets);
+      return;
+    }
+    if (!corked.has(this)) {
+      raw.cork();
+      corked.set(this, raw);
+      if (!releaseScheduled) {
+        releaseScheduled = true;
+        setImmediate(release);
+      }
+    }
+    original.call(this, packets);
+    // Still this turn: the next packet joins the same write rather than waiting for this one to be sent.
+    this.writable = true;
+  };
 }
 
 /** Coalesces the writes of every WebSocket of `io` (see above). */
@@ -87,8 +91,19 @@ export function coalesceWebSocketWrites(io: GatewayServer): void {
     raw.cork();
     setImmediate(() => raw.uncork());
   });
+  let wsPatched = false;
   io.engine.on('connection', (conn: EngineConnection) => {
-    coalesce(conn.transport);
-    conn.on('upgrade', coalesce);
+    if (wsPatched) return;
+    if (conn.transport.name === 'websocket') {
+      coalesceClass(conn.transport);
+      wsPatched = true;
+    } else {
+      // Polling first: the class is patched by the first upgrade (until then, one listener on such connections).
+      conn.once('upgrade', (t) => {
+        if (t.name !== 'websocket' || wsPatched) return;
+        coalesceClass(t);
+        wsPatched = true;
+      });
+    }
   });
 }

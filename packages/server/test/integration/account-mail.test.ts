@@ -89,12 +89,17 @@ describe.each(DB_KINDS)('account mails over SMTP on %s', (kind) => {
     const other = io(server.url, { auth: { token: second.body.accessToken }, transports: ['websocket'] });
     const closing = new Promise<{ code: string; message: string }>((resolve) => socket.on('closing', resolve));
     const otherClosing = new Promise<{ code: string; message: string }>((resolve) => other.on('closing', resolve));
-    for (const s of [socket, other]) {
-      await new Promise<void>((resolve, reject) => {
-        s.on('connect', () => resolve());
-        s.on('connect_error', reject);
-      });
-    }
+    // Both listened to at once: the second may connect while the first is awaited (its 'connect' would be missed).
+    await Promise.all(
+      [socket, other].map(
+        (s) =>
+          new Promise<void>((resolve, reject) => {
+            if (s.connected) resolve();
+            s.on('connect', () => resolve());
+            s.on('connect_error', reject);
+          }),
+      ),
+    );
 
     await api(server, 'POST', '/auth/password-reset', { body: { email } });
     const reset = linkToken(await mailTo(email, 'Reset your password'), 'reset');
