@@ -41,7 +41,6 @@ export class RealtimeConnection {
   private readonly tokens: TokenManager;
   private readonly network: NetworkStatus;
   private readonly clock: Clock;
-  private readonly random: () => number;
   private current: ClientSocket | null = null;
   private transport: TransportTracker | null = null;
   private readonly transports: TransportChoice;
@@ -67,10 +66,9 @@ export class RealtimeConnection {
     this.tokens = opts.tokens;
     this.network = opts.network ?? alwaysOnline;
     this.clock = opts.clock ?? systemClock;
-    this.random = opts.random ?? Math.random;
     this.transports = new TransportChoice(opts.socketOptions);
     const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
-    this.retries = new ReconnectScheduler({ ...backoff, clock: this.clock, random: this.random });
+    this.retries = new ReconnectScheduler({ ...backoff, clock: this.clock, random: opts.random ?? Math.random });
     this.heartbeat = new SocketHeartbeat({
       clock: this.clock,
       intervalMs: opts.heartbeatMs ?? DEFAULT_CONNECTION_POLICY.heartbeatMs.visible,
@@ -268,7 +266,7 @@ export class RealtimeConnection {
     socket.on('server:draining', (raw) => {
       if (!live()) return;
       const info = ServerDraining.safeParse(raw);
-      this.reconnectAfter(this.drainDelay(info.data?.reconnectInMs), {
+      this.reconnectAfter(this.retries.drainDelay(info.data?.reconnectInMs), {
         code: 'SERVER_DRAINING',
         message: 'shutting down',
       });
@@ -291,7 +289,7 @@ export class RealtimeConnection {
     } else if (reaction === 'sign-out') {
       this.signedOut(error, true);
     } else if (reaction === 'drain') {
-      this.reconnectAfter(this.drainDelay(undefined), error);
+      this.reconnectAfter(this.retries.drainDelay(undefined), error);
     } else if (error.code === 'PROTOCOL_SERVER_TOO_OLD' && this.protocolVersion > 1) {
       // Protocol 1 frames decode as well (socket-messages.ts): ask again for those, at once.
       this.protocolVersion = 1;
@@ -330,12 +328,6 @@ export class RealtimeConnection {
       return;
     }
     if (seq === this.seq && this.running) void this.connect();
-  }
-
-  /** A drain names when to come back; spreading clients over one more such window keeps them from arriving at once. */
-  private drainDelay(reconnectInMs: number | undefined): number {
-    const base = reconnectInMs !== undefined && reconnectInMs > 0 ? reconnectInMs : 1_000;
-    return Math.min(Math.floor(base * (1 + this.random())), this.retries.capMs ?? DEFAULT_BACKOFF.capMs);
   }
 
   private scheduleRetry(error: ConnectionError, minDelayMs = 0): void {

@@ -1,4 +1,4 @@
-import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
 
 export interface ReconnectSchedulerOptions extends BackoffOptions {
@@ -31,6 +31,18 @@ export class ReconnectScheduler {
 
   get paused(): boolean {
     return this.failures >= (this.opts.maxAttempts ?? Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * The wait before coming back from a drain that names when (`reconnectInMs`, else 1 s): spread over one more such
+   * window so clients do not arrive at once, never past the cap. Not a failure: the count is kept.
+   */
+  drainDelay(reconnectInMs: number | undefined): number {
+    const base = reconnectInMs !== undefined && reconnectInMs > 0 ? reconnectInMs : 1_000;
+    return Math.min(
+      Math.floor(base * (1 + (this.opts.random ?? Math.random)())),
+      this.opts.capMs ?? DEFAULT_BACKOFF.capMs,
+    );
   }
 
   /** Counts one more failure; the backoff delay before the next attempt, or null when retries are now paused. */
