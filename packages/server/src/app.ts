@@ -18,10 +18,8 @@ import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './limits/login-throttle.j
 import { type LimiterFactory, memoryLimiters, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { redisLimiters } from './limits/redis-limiters.js';
 import type { Mailer } from './mail/mailer.js';
-import { type ComposeNotificationMail, createNotificationMailComposer } from './mail/notification-mail.js';
-import { MailOpenMarks } from './mail/open-marks.js';
-import { UnsubscribeTokens } from './mail/unsubscribe-tokens.js';
-import { jwtSecret, mailAddressOf, mailerFor, openDatabase } from './node-resources.js';
+import type { ComposeNotificationMail } from './mail/notification-mail.js';
+import { jwtSecret, mailerFor, openDatabase } from './node-resources.js';
 import { loadAlertThresholds } from './observability/alert-rules.js';
 import { instrumentDb } from './observability/instrumented-db.js';
 import { Metrics } from './observability/metrics.js';
@@ -31,8 +29,6 @@ import { OpsSampler } from './observability/ops-sampler.js';
 import { realtimeObserver } from './observability/realtime-observer.js';
 import { socketStats } from './observability/socket-stats.js';
 import { Tracing } from './observability/tracing.js';
-import { ActionTokens } from './push/action-tokens.js';
-import { createPushSenders } from './push/push-senders.js';
 import { type Clock, systemClock } from './realtime/expiry-timers.js';
 import { attachGateway, type Gateway } from './realtime/gateway.js';
 import { DEFAULT_HANDSHAKE_LIMITS } from './realtime/handshake-auth.js';
@@ -45,22 +41,23 @@ import { type Db, ping } from './store/db.js';
 import { outboxStats } from './store/event-log.js';
 import { migrate } from './store/migrate.js';
 import { AccountService } from './usecases/accounts.js';
-import { AnalyticsService } from './usecases/analytics.js';
 import { AuthService } from './usecases/auth.js';
 import { BookingService } from './usecases/bookings.js';
 import { CatalogService } from './usecases/catalog.js';
 import { EngagementService } from './usecases/engagement.js';
-import { DeliveryService } from './usecases/notification-deliveries.js';
-import { PreferenceService } from './usecases/notification-preferences.js';
-import { NotificationService } from './usecases/notifications.js';
+import type { DeliveryService } from './usecases/notification-deliveries.js';
+import type { PreferenceService } from './usecases/notification-preferences.js';
+import type { NotificationService } from './usecases/notifications.js';
 import { PeopleService } from './usecases/people.js';
 import { PushService } from './usecases/push.js';
 import { RealtimeAccess } from './usecases/realtime-access.js';
-import { ReminderService } from './usecases/reminders.js';
+import type { ReminderService } from './usecases/reminders.js';
 import { flushSocketActivity, SocketActivity } from './usecases/socket-activity.js';
 import { startNodeWorkers } from './workers/node-workers.js';
 import type { OutboxSender } from './workers/outbox-sender.js';
+import { createWorkerServices } from './workers/worker-services.js';
 import { startWorkers } from './workers/workers.js';
+import { startWorkersThread } from './workers/workers-thread.js';
 
 /** How long the dependency gauge waits for each dependency (a scrape waits at most 1 s for a source). */
 const DEPENDENCY_CHECK_TIMEOUT_MS = 800;
@@ -156,15 +153,26 @@ export async function createSlotcast(
   await catalogCache.start();
   const catalog = new CatalogService(db, catalogCache);
   const bookings = new BookingService({ db, catalog: catalogCache, now: overrides.now, onEvents: () => bus.poke() });
-  const preferences = new PreferenceService(db, overrides.now);
-  const deliveries = new DeliveryService(db, preferences, overrides.now, {
-    batchWindowMs: config.NOTIFY_BATCH_WINDOW_SECONDS * 1000,
+  const {
+    preferences,
+    deliveries,
+    notifications,
+    reminders,
+    analytics,
+    pushSetup,
+    actionTokens,
+    openMarks,
+    unsubscribeTokens,
+    notificationMail,
+  } = await createWorkerServices({
+    config,
+    db,
+    secret,
+    logger,
+    poke: () => bus.poke(),
+    now: overrides.now,
+    pushCa: overrides.pushCa,
   });
-  const notifications = new NotificationService(db, () => bus.poke(), deliveries);
-  const reminders = new ReminderService(db, notifications, overrides.now, () => bus.poke());
-  const pushSetup = await createPushSenders(config, logger, { ca: overrides.pushCa });
-  const actionTokens = new ActionTokens(secret, config.PUSH_ACTION_TOKEN_TTL_SECONDS);
-  const openMarks = new MailOpenMarks(secret);
   const push = new PushService({
     db,
     bookings,
@@ -174,15 +182,7 @@ export async function createSlotcast(
     vapidPublicKey: pushSetup.vapidPublicKey,
     endpointHosts: config.PUSH_ENDPOINT_HOSTS,
   });
-  const analytics = new AnalyticsService(db, overrides.now);
   const engagement = new EngagementService(db, overrides.now);
-  const unsubscribeTokens = new UnsubscribeTokens(secret);
-  const notificationMail = createNotificationMailComposer({
-    unsubscribeTokens,
-    openMarks,
-    fromAddress: mailAddressOf(config.MAIL_FROM),
-    now: overrides.now,
-  });
 
   // Beyond the database, which /readyz always checks; addReadinessCheck adds more.
   const readinessChecks: ReadinessCheck[] = [
@@ -326,22 +326,45 @@ export async function createSlotcast(
     logger,
   });
   const mailer = overrides.mailer ?? mailerFor(config, logger);
-  const nodeWorkers = await startNodeWorkers({
-    config,
-    bus,
-    db,
-    logger,
-    metrics,
-    notifications,
-    reminders,
-    analytics,
-    mailer,
-    composeMail: overrides.composeMail ?? notificationMail,
-    pushSenders: pushSetup.senders,
-    actionTokens,
-    openMarks,
-    now: overrides.now,
-  });
+  const nodeWorkers = workersInThread(config, overrides)
+    ? await workersThread()
+    : await startNodeWorkers({
+        config,
+        bus,
+        db,
+        logger,
+        metrics,
+        notifications,
+        reminders,
+        analytics,
+        mailer,
+        composeMail: overrides.composeMail ?? notificationMail,
+        pushSenders: pushSetup.senders,
+        actionTokens,
+        openMarks,
+        now: overrides.now,
+      });
+  /** The workers in a thread of their own (workers/workers-thread.ts), fed by this node's bus. */
+  async function workersThread() {
+    const thread = await startWorkersThread({
+      config,
+      logger,
+      pushCa: overrides.pushCa,
+      onPoke: () => bus.poke(),
+      onRestart: () => metrics.workersThreadRestarts.inc(),
+    });
+    metrics.addRegistry(() => thread.metrics());
+    // Without a broker its consumers follow the log and are woken by what this node's tailer reads.
+    const unsubscribe =
+      bus.kind === 'embedded' ? bus.subscribe((batch) => thread.wake(distinctTypes(batch))) : () => {};
+    return {
+      outbox: null,
+      async stop() {
+        unsubscribe();
+        await thread.stop();
+      },
+    };
+  }
   const { outbox } = nodeWorkers;
 
   return {
@@ -396,4 +419,27 @@ export async function createSlotcast(
       metrics.close();
     },
   };
+}
+
+/**
+ * Whether this node's workers run in a thread of their own: on by default with PostgreSQL (WORKERS_THREAD); the
+ * embedded database lives in this thread only, and parts a caller passes in (a database, a clock, a mailer) cannot
+ * cross into another thread, so with those the workers run here.
+ */
+function workersInThread(config: Config, overrides: SlotcastOverrides): boolean {
+  return (
+    config.WORKERS_ENABLED &&
+    config.WORKERS_THREAD &&
+    Boolean(config.DATABASE_URL) &&
+    !overrides.db &&
+    !overrides.now &&
+    !overrides.mailer &&
+    !overrides.composeMail
+  );
+}
+
+function distinctTypes(batch: readonly StoredEvent[]): string[] {
+  const types = new Set<string>();
+  for (const e of batch) types.add(e.envelope.type);
+  return [...types];
 }

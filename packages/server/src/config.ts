@@ -125,6 +125,13 @@ const ConfigSchema = z.object({
   AMQP_URL: z.url().optional(),
   /** Run the durable workers (notifications) on this node; false where other nodes run them. */
   WORKERS_ENABLED: bool.default(true),
+  /**
+   * With PostgreSQL, run those workers in a worker thread of the node's process (own event loop, heap and GC), so
+   * they never hold up socket frames; the embedded database (PGlite) keeps them on the main thread.
+   */
+  WORKERS_THREAD: bool.default(true),
+  /** The workers thread's own connections to PostgreSQL (beside DATABASE_POOL_SIZE). */
+  WORKERS_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
   /** Outgoing mail (verification, password reset): `smtp://user:pass@host:587`. Unset: written to DATA_DIR/mail/. */
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().min(3).default('Slotcast <no-reply@localhost>'),

@@ -1,4 +1,13 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+} from 'prom-client';
 import type { BusCounter, BusMetrics } from '../bus/bus-metrics.js';
 import type { PoolStats } from '../store/db.js';
 import { withTimeout } from '../with-timeout.js';
@@ -42,6 +51,7 @@ const COLLECT_TIMEOUT_MS = 1000;
 export class Metrics {
   readonly registry = new Registry();
   private sources: MetricSources = {};
+  private readonly foreign: (() => Promise<MetricObjectWithValues<MetricValue<string>>[] | null>)[] = [];
 
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
   readonly httpDuration: Histogram<'route' | 'method'>;
@@ -64,6 +74,8 @@ export class Metrics {
 
   readonly rateLimitRejections: Counter<'limiter'>;
   readonly pushSends: Counter<'provider' | 'outcome'>;
+  /** Times this node's workers thread died and was started again (workers/workers-thread.ts). */
+  readonly workersThreadRestarts: Counter;
   readonly rateLimitDisconnects: Counter;
   readonly rateLimitDivisor: Gauge;
   /** Live operations samples this node took, by kind: `local` (every interval) or `cluster` (an admin watched). */
@@ -202,6 +214,11 @@ export class Metrics {
       labelNames: ['provider', 'outcome'],
       registers,
     });
+    this.workersThreadRestarts = new Counter({
+      name: 'slotcast_workers_thread_restarts_total',
+      help: 'Times the workers thread of this node stopped unexpectedly and was started again',
+      registers,
+    });
     this.rateLimitRejections = new Counter({
       name: 'slotcast_rate_limit_rejections_total',
       help: 'Requests, handshakes and socket messages refused by a rate limit, by limiter',
@@ -323,9 +340,27 @@ export class Metrics {
     this.sources = { ...this.sources, ...sources };
   }
 
+  /**
+   * Another registry of this node whose figures join its exposition: the workers thread's (workers-thread.ts), read
+   * as JSON at scrape time (null when it did not answer). Counters and histograms are added up; a gauge keeps this
+   * registry's value where it has one (the node's info, its pool) and takes the other's where only it has one (the
+   * durable consumers' lag).
+   */
+  addRegistry(read: () => Promise<MetricObjectWithValues<MetricValue<string>>[] | null>): void {
+    this.foreign.push(read);
+  }
+
   /** The text exposition format. */
   async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    if (!this.foreign.length) return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const others = (await Promise.all(this.foreign.map((read) => read()))).filter((m) => m !== null);
+    const gaugesFirst = (metrics: MetricObjectWithValues<MetricValue<string>>[]) =>
+      metrics.map((m) => (String(m.type) === 'gauge' ? { ...m, aggregator: 'first' as const } : m));
+    const merged = AggregatorRegistry.aggregate([
+      gaugesFirst(await this.registry.getMetricsAsJSON()),
+      ...others.map(gaugesFirst),
+    ]);
+    return { contentType: this.registry.contentType, body: await merged.metrics() };
   }
 
   close(): void {

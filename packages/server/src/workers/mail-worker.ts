@@ -7,7 +7,7 @@ import {
 } from '@slotcast/protocol';
 import type { DurableSubscription } from '../bus/durable.js';
 import type { StoredEvent } from '../bus/event-bus.js';
-import type { NodeBus } from '../bus/node-bus.js';
+import type { WorkerBus } from '../bus/worker-bus.js';
 import type { Mailer } from '../mail/mailer.js';
 import { DEFAULT_RESET_TTL_MINUTES, DEFAULT_VERIFY_TTL_HOURS } from '../usecases/accounts.js';
 
@@ -56,7 +56,7 @@ export function mailFor(e: StoredEvent, publicUrl: string): { to: string; conten
  * `mailer:<event id>@slotcast` so that the one window left (the SMTP server accepted, the node died before the
  * commit) resends the same message, which mail servers and clients collapse.
  */
-export function startMailWorker(bus: NodeBus, opts: MailWorkerOptions): Promise<DurableSubscription> {
+export function startMailWorker(bus: WorkerBus, opts: MailWorkerOptions): Promise<DurableSubscription> {
   return bus.subscribeDurable(
     MAIL_WORKER,
     async (events) => {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DurableSubscription } from '../bus/durable.js';
-import type { NodeBus } from '../bus/node-bus.js';
+import type { WorkerBus } from '../bus/worker-bus.js';
 import type { Config } from '../config.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { ComposeNotificationMail } from '../mail/notification-mail.js';
@@ -27,7 +27,7 @@ import { startRemindersWorker } from './reminders-worker.js';
  */
 export async function startNodeWorkers(deps: {
   config: Config;
-  bus: NodeBus;
+  bus: WorkerBus;
   db: Db;
   logger: Logger;
   metrics: Metrics;

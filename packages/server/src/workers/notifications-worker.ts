@@ -1,5 +1,5 @@
 import type { DurableSubscription } from '../bus/durable.js';
-import type { NodeBus } from '../bus/node-bus.js';
+import type { WorkerBus } from '../bus/worker-bus.js';
 import type { NotificationService } from '../usecases/notifications.js';
 
 /** Named once: it is the RabbitMQ queue (`slotcast.notifications`) and the row in consumer_offsets. */
@@ -10,7 +10,7 @@ export const NOTIFICATIONS_WORKER = 'notifications';
  * (recipient, event): the rows are written in the consumer's transaction and are unique on (user, source event).
  */
 export function startNotificationsWorker(
-  bus: NodeBus,
+  bus: WorkerBus,
   notifications: NotificationService,
 ): Promise<DurableSubscription> {
   return bus.subscribeDurable(NOTIFICATIONS_WORKER, (events, { tx }) => notifications.fromEvents(tx, events), {

@@ -1,0 +1,90 @@
+/**
+ * Inside the workers thread (workers-thread.ts): opens the database with the workers' own pool, builds the services
+ * and starts the node's workers on a bus of their own (bus/worker-bus.ts), then answers the main thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import pino from 'pino';
+import { WorkerThreadBus } from '../bus/worker-bus.js';
+import { jwtSecret, mailerFor, openDatabase } from '../node-resources.js';
+import { instrumentDb } from '../observability/instrumented-db.js';
+import { Metrics } from '../observability/metrics.js';
+import { Tracing } from '../observability/tracing.js';
+import { startNodeWorkers } from './node-workers.js';
+import { createWorkerServices } from './worker-services.js';
+import type { FromWorkersThread, ToWorkersThread, WorkersThreadData } from './workers-thread.js';
+
+const port = parentPort;
+if (!port) throw new Error('workers-thread-main runs in a worker thread (workers-thread.ts starts it)');
+const { config, pushCa } = workerData as WorkersThreadData;
+const send = (msg: FromWorkersThread) => port.postMessage(msg);
+
+// Lines go to the main thread, which writes them through the node's logger (its destination, its bindings).
+const logger = pino(
+  { level: config.LOG_LEVEL, base: undefined },
+  { write: (line: string) => send({ type: 'log', line }) },
+);
+// The process's own figures (CPU, memory, event-loop lag) are the main thread's to report.
+const metrics = new Metrics({ nodeId: config.nodeId, defaultMetrics: false });
+// No tracing SDK is registered in this thread: spans are no-ops here.
+const tracing = new Tracing();
+const rawDb = await openDatabase({ ...config, DATABASE_POOL_SIZE: config.WORKERS_DATABASE_POOL_SIZE });
+const db = instrumentDb(rawDb, metrics, tracing);
+const secret = await jwtSecret(config, logger);
+const bus = new WorkerThreadBus({
+  db,
+  amqpUrl: config.AMQP_URL,
+  connectionName: `slotcast ${config.nodeId} workers`,
+  logger,
+  metrics: metrics.bus,
+  onCommitted: () => send({ type: 'poke' }),
+});
+const services = await createWorkerServices({ config, db, secret, logger, poke: () => bus.poke(), pushCa });
+const mailer = mailerFor(config, logger);
+const workers = await startNodeWorkers({
+  config,
+  bus,
+  db,
+  logger,
+  metrics,
+  notifications: services.notifications,
+  reminders: services.reminders,
+  analytics: services.analytics,
+  mailer,
+  composeMail: services.notificationMail,
+  pushSenders: services.pushSetup.senders,
+  actionTokens: services.actionTokens,
+  openMarks: services.openMarks,
+});
+
+let stopping = false;
+port.on('message', (msg: ToWorkersThread) => {
+  switch (msg.type) {
+    case 'wake':
+      bus.wake(msg.types);
+      break;
+    case 'metrics':
+      void metrics.registry.getMetricsAsJSON().then(
+        (m) => send({ type: 'metrics', id: msg.id, metrics: m }),
+        (err) => logger.warn({ err }, 'reading the workers thread metrics failed'),
+      );
+      break;
+    case 'stop':
+      if (stopping) return;
+      stopping = true;
+      void (async () => {
+        await workers.stop();
+        await Promise.all(services.pushSetup.senders.map((s) => s.close?.()));
+        mailer.close();
+        await bus.stop();
+        await db.close();
+        metrics.close();
+        send({ type: 'stopped' });
+        port.close();
+      })().catch((err) => {
+        logger.error({ err }, 'stopping the workers thread failed');
+        send({ type: 'stopped' });
+      });
+      break;
+  }
+});
+send({ type: 'ready' });

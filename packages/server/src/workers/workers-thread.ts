@@ -1,0 +1,193 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import { backoffSchedule } from '../bus/backoff.js';
+import type { Config } from '../config.js';
+
+/** What the main thread sends the workers thread. */
+export type ToWorkersThread = { type: 'wake'; types: string[] } | { type: 'metrics'; id: number } | { type: 'stop' };
+
+/** What the workers thread sends back. */
+export type FromWorkersThread =
+  | { type: 'ready' }
+  | { type: 'poke' }
+  | { type: 'log'; line: string }
+  | { type: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] }
+  | { type: 'stopped' };
+
+export interface WorkersThreadData {
+  /** The module the thread runs (workers-thread-main), as a file URL. */
+  entry: string;
+  config: Config;
+  pushCa?: string;
+}
+
+export interface WorkersThread {
+  /** The node's bus delivered events of these types (without a broker, the thread's consumers wait for this). */
+  wake(types: readonly string[]): void;
+  /** The thread's metrics for this node's /metrics; null when it does not answer within a scrape's patience. */
+  metrics(): Promise<MetricObjectWithValues<MetricValue<string>>[] | null>;
+  stop(): Promise<void>;
+}
+
+/** Time a scrape waits for the thread's metrics, and a stop for its workers to finish what they hold. */
+const METRICS_TIMEOUT_MS = 800;
+const STOP_TIMEOUT_MS = 15_000;
+/** A thread that dies is started again after 1 s, 2 s, ... up to a minute. */
+const RESTART_DELAYS_MS = backoffSchedule(7, { baseMs: 1_000, capMs: 60_000 });
+
+/**
+ * A node's workers (durable consumers and the outbox sender, workers/node-workers.ts) in a worker thread of their own:
+ * their own event loop, heap and garbage collector, so writing notifications, composing mail and encrypting pushes
+ * never hold up the frames the main thread writes to sockets (docs/performance.md, "Workers in a thread"). They use
+ * the database with a pool of their own (WORKERS_DATABASE_POOL_SIZE) and, in a cluster, RabbitMQ with a connection of
+ * their own. The thread logs through this node's logger and its metrics join the node's /metrics. Resolves once the
+ * workers run; rejects when they cannot start, as the node's start would fail with them on the main thread. A thread
+ * that dies later is logged and started again; what it held is taken again by the durable mechanism (at least once,
+ * effects once).
+ */
+export async function startWorkersThread(opts: {
+  config: Config;
+  logger: Logger;
+  pushCa?: string;
+  /** The workers committed events: the node's bus should look at the log now. */
+  onPoke: () => void;
+  onRestart?: () => void;
+}): Promise<WorkersThread> {
+  const { logger } = opts;
+  const here = import.meta.url;
+  const data: WorkersThreadData = {
+    entry: new URL(`./workers-thread-main${here.endsWith('.ts') ? '.ts' : '.js'}`, here).href,
+    config: opts.config,
+    pushCa: opts.pushCa,
+  };
+  let worker: Worker;
+  let stopping = false;
+  let restarts = 0;
+  let nextId = 0;
+  const pendingMetrics = new Map<number, (m: MetricObjectWithValues<MetricValue<string>>[]) => void>();
+  let stopped: (() => void) | null = null;
+
+  const onMessage = (msg: FromWorkersThread) => {
+    switch (msg.type) {
+      case 'poke':
+        opts.onPoke();
+        break;
+      case 'log':
+        relayLog(logger, msg.line);
+        break;
+      case 'metrics':
+        pendingMetrics.get(msg.id)?.(msg.metrics);
+        pendingMetrics.delete(msg.id);
+        break;
+      case 'stopped':
+        stopped?.();
+        break;
+    }
+  };
+
+  const spawn = () =>
+    new Promise<Worker>((resolve, reject) => {
+      const w = new Worker(new URL('./workers-thread-entry.mjs', here), {
+        workerData: data,
+        name: 'slotcast-workers',
+      });
+      w.on('message', (msg: FromWorkersThread) => {
+        if (msg.type === 'ready') {
+          w.off('error', reject);
+          resolve(w);
+        } else onMessage(msg);
+      });
+      w.once('error', reject);
+      w.once('exit', (code) => {
+        reject(new Error(`the workers thread exited with code ${code} before it was ready`));
+        if (w !== worker || stopping) return;
+        // Died after it was ready: its batches were not committed, so the durable consumers take them again.
+        const delay = RESTART_DELAYS_MS[Math.min(restarts, RESTART_DELAYS_MS.length - 1)]!;
+        restarts++;
+        opts.onRestart?.();
+        logger.error({ code, restartInMs: delay }, 'the workers thread stopped; starting it again');
+        setTimeout(() => {
+          if (stopping) return;
+          spawn().then(
+            (next) => {
+              worker = next;
+              next.on('error', (err) => logger.error({ err }, 'the workers thread failed'));
+              logger.info({ restarts }, 'the workers thread runs again');
+            },
+            (err) => logger.error({ err }, 'the workers thread could not start again'),
+          );
+        }, delay).unref();
+      });
+    });
+
+  worker = await spawn();
+  worker.on('error', (err) => logger.error({ err }, 'the workers thread failed'));
+
+  return {
+    wake(types) {
+      if (!stopping) worker.postMessage({ type: 'wake', types: [...types] } satisfies ToWorkersThread);
+    },
+    metrics() {
+      if (stopping) return Promise.resolve(null);
+      const id = ++nextId;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          pendingMetrics.delete(id);
+          resolve(null);
+        }, METRICS_TIMEOUT_MS);
+        pendingMetrics.set(id, (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
+        worker.postMessage({ type: 'metrics', id } satisfies ToWorkersThread);
+      });
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      const w = worker;
+      const done = new Promise<void>((resolve) => {
+        stopped = resolve;
+        w.once('exit', () => resolve());
+      });
+      w.postMessage({ type: 'stop' } satisfies ToWorkersThread);
+      const timer = setTimeout(() => {
+        logger.warn('the workers thread did not stop in time; terminating it');
+        void w.terminate();
+      }, STOP_TIMEOUT_MS);
+      await done;
+      clearTimeout(timer);
+      await w.terminate();
+    },
+  };
+}
+
+const LEVEL_NAMES: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
+
+/** A line the thread's logger wrote (pino JSON), written again through this node's logger with its bindings. */
+function relayLog(logger: Logger, line: string): void {
+  try {
+    const {
+      level,
+      msg,
+      time: _time,
+      pid: _pid,
+      hostname: _host,
+      ...fields
+    } = JSON.parse(line) as {
+      level: number;
+      msg?: string;
+    } & Record<string, unknown>;
+    logger[LEVEL_NAMES[level] ?? 'info']({ ...fields, thread: 'workers' }, msg);
+  } catch {
+    logger.info({ thread: 'workers' }, line.trim());
+  }
+}
