@@ -261,6 +261,7 @@ async function startTarget(kind: Kind, run: Run, dbUrl: string, db: Db): Promise
     {
       DATABASE_URL: dbUrl,
       JWT_SECRET: run.jwtSecret,
+      WORKERS_THREAD: run.options.notifier === 'local-main' ? 'false' : 'true',
       // Slotcast's drive (b) is profiled on its own as well, into the same folder.
       ...(run.options.profile ? { DRIVE_PROFILE_DIR: profileDir } : {}),
     },

@@ -3,6 +3,9 @@ import { DEFAULT_DATABASE_URL, databaseUrlOption, integerOption as integer } fro
 
 export { DEFAULT_DATABASE_URL };
 
+export const NOTIFIERS = ['local', 'local-main', 'elsewhere'] as const;
+export type Notifier = (typeof NOTIFIERS)[number];
+
 export interface RealtimeOptions {
   /** Connected sockets in total: 90% customers, 10% staff. */
   clients: number;
@@ -24,9 +27,10 @@ export interface RealtimeOptions {
   connectConcurrency: number;
   /**
    * Who writes notifications for the booking events of (b): this node's own consumer (`local`, as a single node
-   * runs), or another node (`elsewhere`: the benchmark holds the consumer's lock). (a) always uses `elsewhere`.
+   * runs: in its workers thread; `local-main`: on its main thread, WORKERS_THREAD=false), or another node
+   * (`elsewhere`: the benchmark holds the consumer's lock). (a) always uses `elsewhere`.
    */
-  notifier: 'local' | 'elsewhere';
+  notifier: Notifier;
   quick: boolean;
   /** Write a V8 CPU profile of each server process to bench/results (open it in Chrome DevTools). */
   profile: boolean;
@@ -55,7 +59,8 @@ databases are dropped at the end.
   --rate N               booking transitions per second in (b) (default 500)
   --seconds N            measured seconds of (b) (default 10; --quick 3)
   --connect-concurrency N  handshakes in flight per client process (default 50)
-  --notifier WHERE       who writes notifications during (b): local (this node, the default) or elsewhere
+  --notifier WHERE       who writes notifications during (b): local (this node, in its workers thread: the
+                         default), local-main (this node, on its main thread: WORKERS_THREAD=false) or elsewhere
                          (another node; the benchmark holds the consumer's lock). (a) always uses elsewhere
   --quick                smoke run: the smaller defaults above
   --profile              write CPU profiles to bench/results/ (.cpuprofile): each server process, its drive, and
@@ -101,7 +106,7 @@ export function parseOptions(
   const events = integer('events', values.events, quick ? 5000 : 20_000, 1, 1_000_000);
   const staff = Math.round(clients / 10);
   const notifier = values.notifier ?? 'local';
-  if (notifier !== 'local' && notifier !== 'elsewhere') throw new Error('--notifier must be local or elsewhere');
+  if (!NOTIFIERS.includes(notifier as Notifier)) throw new Error(`--notifier must be ${NOTIFIERS.join(', ')}`);
   if (staff < vendors) throw new Error(`--vendors ${vendors} is more than the ${staff} staff of ${clients} clients`);
   return {
     clients,
@@ -113,7 +118,7 @@ export function parseOptions(
     rate: integer('rate', values.rate, 500, 1, 100_000),
     seconds: integer('seconds', values.seconds, quick ? 3 : 10, 1, 600),
     connectConcurrency: integer('connect-concurrency', values['connect-concurrency'], 50, 1, 5000),
-    notifier,
+    notifier: notifier as Notifier,
     quick,
     profile: values.profile === true,
     heapSnapshots: values['heap-snapshots'] === true,

@@ -2,12 +2,18 @@ import type { LatencySummary } from '../lib/latency.js';
 import type { RunMetadata } from '../lib/run-metadata.js';
 import { type Column, fixed, formatTable } from '../lib/table.js';
 import type { ConnectResult } from './client-process.js';
-import type { RealtimeOptions } from './options.js';
+import type { Notifier, RealtimeOptions } from './options.js';
 import type { CpuSpent, MemorySample } from './server-process.js';
 import type { DriveResult } from './transition-driver.js';
 
 /** Issue 10's goals (commit→screen p99 is the one for 200/s). Reported, not asserted. */
 export const GOALS = { fanOutRatio: 3, latencyP99Ms: 25, memoryRatio: 1.1 } as const;
+
+const NOTIFIER_WORDS: Record<Notifier, string> = {
+  local: 'by this node (its workers thread)',
+  'local-main': 'by this node (its main thread)',
+  elsewhere: 'elsewhere',
+};
 
 export interface MemoryResult {
   /** After GC, at each step of connecting: the first tenth, then three more equal steps to all. */
@@ -40,7 +46,7 @@ export interface FanOutResult {
 
 export interface LatencyResult {
   /** Whether this node wrote the notifications for the transitions, or another node did. */
-  notifier: 'local' | 'elsewhere';
+  notifier: Notifier;
   drive: DriveResult;
   expected: number;
   delivered: number;
@@ -132,7 +138,7 @@ export function formatReport(r: RealtimeReport): string {
         `${d.shed} shed, ${d.failed} failed, ${d.lateStarts} started >10 ms late): p50 ${fixed(l.deliveries.p50Ms, 1)} ms, ` +
         `p99 ${fixed(l.deliveries.p99Ms, 1)} ms, max ${fixed(l.deliveries.maxMs, 1)} ms over ${l.deliveries.count} ` +
         `deliveries (${l.delivered}/${l.expected} arrived); commit itself p50 ${fixed(d.commit.p50Ms, 1)} ms, ` +
-        `p99 ${fixed(d.commit.p99Ms, 1)} ms; notifications written ${l.notifier === 'local' ? 'by this node' : 'elsewhere'}` +
+        `p99 ${fixed(d.commit.p99Ms, 1)} ms; notifications written ${NOTIFIER_WORDS[l.notifier]}` +
         ` (${l.notificationEvents} notification events received)`,
     );
     if (d.emitted && d.gc) {

@@ -73,6 +73,8 @@ async function start() {
     DATA_DIR: os.tmpdir(),
     DEMO_DATA: 'false',
     LOG_LEVEL: 'silent',
+    // --notifier local-main: the workers on the main thread.
+    WORKERS_THREAD: process.env.WORKERS_THREAD,
     // Every socket here comes from 127.0.0.1, so the per-address handshake budget (meant for one client's reconnect
     // storm) would let in only its first 60; in production these sockets come from 10,000 addresses. Every other
     // limit, including sockets per user, stays at its default.

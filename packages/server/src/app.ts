@@ -351,6 +351,7 @@ export async function createSlotcast(
       logger,
       pushCa: overrides.pushCa,
       onPoke: () => bus.poke(),
+      onCommitted: (events) => bus.offer?.(events),
       onRestart: () => metrics.workersThreadRestarts.inc(),
     });
     metrics.addRegistry(() => thread.metrics());

@@ -2,8 +2,10 @@
  * Inside the workers thread (workers-thread.ts): opens the database with the workers' own pool, builds the services
  * and starts the node's workers on a bus of their own (bus/worker-bus.ts), then answers the main thread.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
+import { handOffCommitted } from '../bus/commit-handoff.js';
 import { WorkerThreadBus } from '../bus/worker-bus.js';
 import { jwtSecret, mailerFor, openDatabase } from '../node-resources.js';
 import { instrumentDb } from '../observability/instrumented-db.js';
@@ -17,6 +19,13 @@ const port = parentPort;
 if (!port) throw new Error('workers-thread-main runs in a worker thread (workers-thread.ts starts it)');
 const { config, pushCa } = workerData as WorkersThreadData;
 const send = (msg: FromWorkersThread) => port.postMessage(msg);
+// On Linux a nice value is a thread's own (pid 0: this thread): when the cores are short, the sockets' thread and the
+// database go first, and the workers, whose passes are 50 ms apart anyway, take what is left.
+try {
+  setPriority(0, config.WORKERS_THREAD_NICE);
+} catch {
+  // Not permitted or not supported here: the thread runs at the node's priority.
+}
 
 // Lines go to the main thread, which writes them through the node's logger (its destination, its bindings).
 const logger = pino(
@@ -28,7 +37,11 @@ const metrics = new Metrics({ nodeId: config.nodeId, defaultMetrics: false });
 // No tracing SDK is registered in this thread: spans are no-ops here.
 const tracing = new Tracing();
 const rawDb = await openDatabase({ ...config, DATABASE_POOL_SIZE: config.WORKERS_DATABASE_POOL_SIZE });
-const db = instrumentDb(rawDb, metrics, tracing);
+// What the workers commit (notifications) goes to the node's bus at once, as the node's own commits do: its sockets
+// get them without a log read, and its own next commits, which follow them in the log, need none either.
+const db = handOffCommitted(instrumentDb(rawDb, metrics, tracing), (events) =>
+  send({ type: 'committed', events: [...events] }),
+);
 const secret = await jwtSecret(config, logger);
 const bus = new WorkerThreadBus({
   db,

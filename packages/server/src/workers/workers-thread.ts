@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { backoffSchedule } from '../bus/backoff.js';
 import type { Config } from '../config.js';
+import type { StoredEvent } from '../store/stored-event.js';
 
 /** What the main thread sends the workers thread. */
 export type ToWorkersThread = { type: 'wake'; types: string[] } | { type: 'metrics'; id: number } | { type: 'stop' };
@@ -11,6 +12,7 @@ export type ToWorkersThread = { type: 'wake'; types: string[] } | { type: 'metri
 export type FromWorkersThread =
   | { type: 'ready' }
   | { type: 'poke' }
+  | { type: 'committed'; events: StoredEvent[] }
   | { type: 'log'; line: string }
   | { type: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] }
   | { type: 'stopped' };
@@ -52,6 +54,8 @@ export async function startWorkersThread(opts: {
   pushCa?: string;
   /** The workers committed events: the node's bus should look at the log now. */
   onPoke: () => void;
+  /** Events a transaction of the workers appended, once committed (bus/commit-handoff.ts). */
+  onCommitted: (events: readonly StoredEvent[]) => void;
   onRestart?: () => void;
 }): Promise<WorkersThread> {
   const { logger } = opts;
@@ -72,6 +76,9 @@ export async function startWorkersThread(opts: {
     switch (msg.type) {
       case 'poke':
         opts.onPoke();
+        break;
+      case 'committed':
+        opts.onCommitted(msg.events);
         break;
       case 'log':
         relayLog(logger, msg.line);
