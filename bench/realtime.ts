@@ -23,7 +23,7 @@ import type { ClientStats, ConnectResult, LatencySamples } from './realtime/clie
 import { holdConsumers } from './realtime/consumer-hold.js';
 import { appendPlanned, expectedDeliveries, type PlannedEvent, planEvents } from './realtime/fan-out-plan.js';
 import { bytesPerSocket, heapBytes, rssBytes } from './realtime/memory-slope.js';
-import { parseOptions, type RealtimeOptions, USAGE } from './realtime/options.js';
+import { parseOptions, type RealtimeOptions, USAGE, WORKERS_THREAD_OF } from './realtime/options.js';
 import { allIdentities, type Population, seedPopulation } from './realtime/population.js';
 import {
   type FanOutResult,
@@ -261,7 +261,7 @@ async function startTarget(kind: Kind, run: Run, dbUrl: string, db: Db): Promise
     {
       DATABASE_URL: dbUrl,
       JWT_SECRET: run.jwtSecret,
-      WORKERS_THREAD: run.options.notifier === 'local-main' ? 'false' : 'true',
+      WORKERS_THREAD: WORKERS_THREAD_OF[run.options.notifier],
       // Slotcast's drive (b) is profiled on its own as well, into the same folder.
       ...(run.options.profile ? { DRIVE_PROFILE_DIR: profileDir } : {}),
     },

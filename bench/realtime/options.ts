@@ -3,8 +3,15 @@ import { DEFAULT_DATABASE_URL, databaseUrlOption, integerOption as integer } fro
 
 export { DEFAULT_DATABASE_URL };
 
-export const NOTIFIERS = ['local', 'local-main', 'elsewhere'] as const;
+export const NOTIFIERS = ['local', 'local-thread', 'local-main', 'elsewhere'] as const;
 export type Notifier = (typeof NOTIFIERS)[number];
+/** The node's WORKERS_THREAD for each --notifier. */
+export const WORKERS_THREAD_OF: Record<Notifier, string> = {
+  local: 'auto',
+  'local-thread': 'true',
+  'local-main': 'false',
+  elsewhere: 'auto',
+};
 
 export interface RealtimeOptions {
   /** Connected sockets in total: 90% customers, 10% staff. */
@@ -27,7 +34,7 @@ export interface RealtimeOptions {
   connectConcurrency: number;
   /**
    * Who writes notifications for the booking events of (b): this node's own consumer (`local`, as a single node
-   * runs: in its workers thread; `local-main`: on its main thread, WORKERS_THREAD=false), or another node
+   * runs, WORKERS_THREAD=auto; `local-thread`: in its workers thread; `local-main`: on its main thread), or another node
    * (`elsewhere`: the benchmark holds the consumer's lock). (a) always uses `elsewhere`.
    */
   notifier: Notifier;
@@ -59,8 +66,9 @@ databases are dropped at the end.
   --rate N               booking transitions per second in (b) (default 500)
   --seconds N            measured seconds of (b) (default 10; --quick 3)
   --connect-concurrency N  handshakes in flight per client process (default 50)
-  --notifier WHERE       who writes notifications during (b): local (this node, in its workers thread: the
-                         default), local-main (this node, on its main thread: WORKERS_THREAD=false) or elsewhere
+  --notifier WHERE       who writes notifications during (b): local (this node as configured by default:
+                         WORKERS_THREAD=auto), local-thread (this node, in its workers thread), local-main (this node,
+                         on its main thread) or elsewhere
                          (another node; the benchmark holds the consumer's lock). (a) always uses elsewhere
   --quick                smoke run: the smaller defaults above
   --profile              write CPU profiles to bench/results/ (.cpuprofile): each server process, its drive, and

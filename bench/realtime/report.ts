@@ -10,7 +10,8 @@ import type { DriveResult } from './transition-driver.js';
 export const GOALS = { fanOutRatio: 3, latencyP99Ms: 25, memoryRatio: 1.1 } as const;
 
 const NOTIFIER_WORDS: Record<Notifier, string> = {
-  local: 'by this node (its workers thread)',
+  local: 'by this node (WORKERS_THREAD=auto)',
+  'local-thread': 'by this node (its workers thread)',
   'local-main': 'by this node (its main thread)',
   elsewhere: 'elsewhere',
 };

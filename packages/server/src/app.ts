@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -423,14 +424,22 @@ export async function createSlotcast(
 }
 
 /**
- * Whether this node's workers run in a thread of their own: on by default with PostgreSQL (WORKERS_THREAD); the
+ * Cores from which WORKERS_THREAD=auto puts the workers in a thread: two busy threads of the node, PostgreSQL and
+ * whatever else runs beside them need more than two (docs/performance.md, "Workers in a thread of their own").
+ */
+export const WORKERS_THREAD_MIN_CORES = 4;
+
+/**
+ * Whether this node's workers run in a thread of their own: with PostgreSQL and enough cores (WORKERS_THREAD); the
  * embedded database lives in this thread only, and parts a caller passes in (a database, a clock, a mailer) cannot
  * cross into another thread, so with those the workers run here.
  */
 function workersInThread(config: Config, overrides: SlotcastOverrides): boolean {
+  const wanted =
+    config.WORKERS_THREAD === 'auto' ? availableParallelism() >= WORKERS_THREAD_MIN_CORES : config.WORKERS_THREAD;
   return (
     config.WORKERS_ENABLED &&
-    config.WORKERS_THREAD &&
+    wanted &&
     Boolean(config.DATABASE_URL) &&
     !overrides.db &&
     !overrides.now &&

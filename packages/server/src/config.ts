@@ -127,9 +127,14 @@ const ConfigSchema = z.object({
   WORKERS_ENABLED: bool.default(true),
   /**
    * With PostgreSQL, run those workers in a worker thread of the node's process (own event loop, heap and GC), so
-   * they never hold up socket frames; the embedded database (PGlite) keeps them on the main thread.
+   * they never hold up socket frames; the embedded database (PGlite) keeps them on the main thread. `auto`: when the
+   * process has at least 4 cores (app.ts WORKERS_THREAD_MIN_CORES) (on fewer, the second busy thread takes CPU from the sockets'
+   * thread and the database as much as it gives back: docs/performance.md, "Workers in a thread of their own").
    */
-  WORKERS_THREAD: bool.default(true),
+  WORKERS_THREAD: z
+    .enum(['auto', 'true', 'false', '1', '0', 'yes', 'no'])
+    .default('auto')
+    .transform((v) => (v === 'auto' ? ('auto' as const) : v === 'true' || v === '1' || v === 'yes')),
   /** The workers thread's own connections to PostgreSQL (beside DATABASE_POOL_SIZE). */
   WORKERS_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
   /** The workers thread's nice value (Linux: per thread), so the sockets' thread goes first when cores are short. */

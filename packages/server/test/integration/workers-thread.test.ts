@@ -16,8 +16,8 @@ import { api, book, buildWorld, slotAt, type World } from '../support/world.js';
 const ofType = (events: EventEnvelope[], type: string) => events.filter((e) => e.type === type);
 
 /**
- * A node on PostgreSQL as it runs in production: from its settings alone (DATABASE_URL, nothing passed in), so its
- * workers run in a thread of their own (WORKERS_THREAD, on by default). What the node's users see must not change:
+ * A node on PostgreSQL as it runs in production: from its settings alone (DATABASE_URL, nothing passed in), with its
+ * workers in a thread of their own (WORKERS_THREAD; `auto` on four cores or more). What the node's users see must not change:
  * notifications arrive live, account mail goes out, the workers' logs and metrics are the node's.
  */
 describe.skipIf(!DB_KINDS.includes('postgres'))('a node whose workers run in a thread', () => {
@@ -36,6 +36,8 @@ describe.skipIf(!DB_KINDS.includes('postgres'))('a node whose workers run in a t
       JWT_SECRET: TEST_JWT_SECRET,
       DATA_DIR: dataDir,
       DATABASE_URL: testDb.url!,
+      // Whatever the cores of the machine running the tests (`auto` wants four).
+      WORKERS_THREAD: 'true',
       LOG_LEVEL: 'info',
       RATE_LIMITS_ENABLED: 'false',
     });
