@@ -4,6 +4,7 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { backoffSchedule } from '../bus/backoff.js';
 import type { Config } from '../config.js';
 import type { StoredEvent } from '../store/stored-event.js';
+import { superviseThread } from './thread-supervisor.js';
 
 /** What the main thread sends the workers thread. */
 export type ToWorkersThread = { type: 'wake'; types: string[] } | { type: 'metrics'; id: number } | { type: 'stop' };
@@ -65,75 +66,39 @@ export async function startWorkersThread(opts: {
     config: opts.config,
     pushCa: opts.pushCa,
   };
-  let worker: Worker;
-  let stopping = false;
-  let restarts = 0;
   let nextId = 0;
   const pendingMetrics = new Map<number, (m: MetricObjectWithValues<MetricValue<string>>[]) => void>();
-  let stopped: (() => void) | null = null;
-
-  const onMessage = (msg: FromWorkersThread) => {
-    switch (msg.type) {
-      case 'poke':
-        opts.onPoke();
-        break;
-      case 'committed':
-        opts.onCommitted(msg.events);
-        break;
-      case 'log':
-        relayLog(logger, msg.line);
-        break;
-      case 'metrics':
-        pendingMetrics.get(msg.id)?.(msg.metrics);
-        pendingMetrics.delete(msg.id);
-        break;
-      case 'stopped':
-        stopped?.();
-        break;
-    }
-  };
-
-  const spawn = () =>
-    new Promise<Worker>((resolve, reject) => {
-      const w = new Worker(new URL('./workers-thread-entry.mjs', here), {
-        workerData: data,
-        name: 'slotcast-workers',
-      });
-      w.on('message', (msg: FromWorkersThread) => {
-        if (msg.type === 'ready') {
-          w.off('error', reject);
-          resolve(w);
-        } else onMessage(msg);
-      });
-      w.once('error', reject);
-      w.once('exit', (code) => {
-        reject(new Error(`the workers thread exited with code ${code} before it was ready`));
-        if (w !== worker || stopping) return;
-        // Died after it was ready: its batches were not committed, so the durable consumers take them again.
-        const delay = RESTART_DELAYS_MS[Math.min(restarts, RESTART_DELAYS_MS.length - 1)]!;
-        restarts++;
-        opts.onRestart?.();
-        logger.error({ code, restartInMs: delay }, 'the workers thread stopped; starting it again');
-        setTimeout(() => {
-          if (stopping) return;
-          spawn().then(
-            (next) => {
-              worker = next;
-              next.on('error', (err) => logger.error({ err }, 'the workers thread failed'));
-              logger.info({ restarts }, 'the workers thread runs again');
-            },
-            (err) => logger.error({ err }, 'the workers thread could not start again'),
-          );
-        }, delay).unref();
-      });
-    });
-
-  worker = await spawn();
-  worker.on('error', (err) => logger.error({ err }, 'the workers thread failed'));
+  const thread = await superviseThread({
+    name: 'workers thread',
+    spawn: () =>
+      new Worker(new URL('./workers-thread-entry.mjs', here), { workerData: data, name: 'slotcast-workers' }),
+    logger,
+    restartDelaysMs: RESTART_DELAYS_MS,
+    onRestart: opts.onRestart,
+    onMessage: (m) => {
+      const msg = m as FromWorkersThread;
+      switch (msg.type) {
+        case 'poke':
+          opts.onPoke();
+          break;
+        case 'committed':
+          opts.onCommitted(msg.events);
+          break;
+        case 'log':
+          relayLog(logger, msg.line);
+          break;
+        case 'metrics':
+          pendingMetrics.get(msg.id)?.(msg.metrics);
+          pendingMetrics.delete(msg.id);
+          break;
+      }
+    },
+  });
+  let stopping = false;
 
   return {
     wake(types) {
-      if (!stopping) worker.postMessage({ type: 'wake', types: [...types] } satisfies ToWorkersThread);
+      thread.post({ type: 'wake', types: [...types] } satisfies ToWorkersThread);
     },
     metrics() {
       if (stopping) return Promise.resolve(null);
@@ -147,25 +112,12 @@ export async function startWorkersThread(opts: {
           clearTimeout(timer);
           resolve(m);
         });
-        worker.postMessage({ type: 'metrics', id } satisfies ToWorkersThread);
+        thread.post({ type: 'metrics', id } satisfies ToWorkersThread);
       });
     },
     async stop() {
-      if (stopping) return;
       stopping = true;
-      const w = worker;
-      const done = new Promise<void>((resolve) => {
-        stopped = resolve;
-        w.once('exit', () => resolve());
-      });
-      w.postMessage({ type: 'stop' } satisfies ToWorkersThread);
-      const timer = setTimeout(() => {
-        logger.warn('the workers thread did not stop in time; terminating it');
-        void w.terminate();
-      }, STOP_TIMEOUT_MS);
-      await done;
-      clearTimeout(timer);
-      await w.terminate();
+      await thread.stop(STOP_TIMEOUT_MS);
     },
   };
 }
