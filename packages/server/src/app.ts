@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -58,7 +57,7 @@ import { startNodeWorkers } from './workers/node-workers.js';
 import type { OutboxSender } from './workers/outbox-sender.js';
 import { createWorkerServices } from './workers/worker-services.js';
 import { startWorkers } from './workers/workers.js';
-import { startWorkersThread } from './workers/workers-thread.js';
+import { runWorkersThread, workersInThread } from './workers/workers-thread.js';
 
 /** How long the dependency gauge waits for each dependency (a scrape waits at most 1 s for a source). */
 const DEPENDENCY_CHECK_TIMEOUT_MS = 800;
@@ -328,7 +327,7 @@ export async function createSlotcast(
   });
   const mailer = overrides.mailer ?? mailerFor(config, logger);
   const nodeWorkers = workersInThread(config, overrides)
-    ? await workersThread()
+    ? await runWorkersThread({ config, logger, bus, metrics, pushCa: overrides.pushCa })
     : await startNodeWorkers({
         config,
         bus,
@@ -345,28 +344,6 @@ export async function createSlotcast(
         openMarks,
         now: overrides.now,
       });
-  /** The workers in a thread of their own (workers/workers-thread.ts), fed by this node's bus. */
-  async function workersThread() {
-    const thread = await startWorkersThread({
-      config,
-      logger,
-      pushCa: overrides.pushCa,
-      onPoke: () => bus.poke(),
-      onCommitted: (events) => bus.offer?.(events),
-      onRestart: () => metrics.workersThreadRestarts.inc(),
-    });
-    metrics.addRegistry(() => thread.metrics());
-    // Without a broker its consumers follow the log and are woken by what this node's tailer reads.
-    const unsubscribe =
-      bus.kind === 'embedded' ? bus.subscribe((batch) => thread.wake(distinctTypes(batch))) : () => {};
-    return {
-      outbox: null,
-      async stop() {
-        unsubscribe();
-        await thread.stop();
-      },
-    };
-  }
   const { outbox } = nodeWorkers;
 
   return {
@@ -421,35 +398,4 @@ export async function createSlotcast(
       metrics.close();
     },
   };
-}
-
-/**
- * Cores from which WORKERS_THREAD=auto puts the workers in a thread: two busy threads of the node, PostgreSQL and
- * whatever else runs beside them need more than two (docs/performance.md, "Workers in a thread of their own").
- */
-export const WORKERS_THREAD_MIN_CORES = 4;
-
-/**
- * Whether this node's workers run in a thread of their own: with PostgreSQL and enough cores (WORKERS_THREAD); the
- * embedded database lives in this thread only, and parts a caller passes in (a database, a clock, a mailer) cannot
- * cross into another thread, so with those the workers run here.
- */
-function workersInThread(config: Config, overrides: SlotcastOverrides): boolean {
-  const wanted =
-    config.WORKERS_THREAD === 'auto' ? availableParallelism() >= WORKERS_THREAD_MIN_CORES : config.WORKERS_THREAD;
-  return (
-    config.WORKERS_ENABLED &&
-    wanted &&
-    Boolean(config.DATABASE_URL) &&
-    !overrides.db &&
-    !overrides.now &&
-    !overrides.mailer &&
-    !overrides.composeMail
-  );
-}
-
-function distinctTypes(batch: readonly StoredEvent[]): string[] {
-  const types = new Set<string>();
-  for (const e of batch) types.add(e.envelope.type);
-  return [...types];
 }

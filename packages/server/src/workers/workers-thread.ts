@@ -1,8 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { backoffSchedule } from '../bus/backoff.js';
+import type { NodeBus } from '../bus/node-bus.js';
 import type { Config } from '../config.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { StoredEvent } from '../store/stored-event.js';
 import { superviseThread } from './thread-supervisor.js';
 
@@ -31,6 +34,72 @@ export interface WorkersThread {
   /** The thread's metrics for this node's /metrics; null when it does not answer within a scrape's patience. */
   metrics(): Promise<MetricObjectWithValues<MetricValue<string>>[] | null>;
   stop(): Promise<void>;
+}
+
+/**
+ * Cores from which WORKERS_THREAD=auto puts the workers in a thread: two busy threads of the node, PostgreSQL and
+ * whatever else runs beside them need more than two (docs/performance.md, "Workers in a thread of their own").
+ */
+export const WORKERS_THREAD_MIN_CORES = 4;
+
+/**
+ * Whether a node's workers run in a thread of their own: with PostgreSQL and enough cores (WORKERS_THREAD). The
+ * embedded database lives in the main thread only, and parts a caller passes in (a database, a clock, a mailer, a
+ * mail composer) cannot cross into another thread, so with any of those the workers stay on the main thread.
+ */
+export function workersInThread(
+  config: Pick<Config, 'WORKERS_ENABLED' | 'WORKERS_THREAD' | 'DATABASE_URL'>,
+  passedIn: { db?: unknown; now?: unknown; mailer?: unknown; composeMail?: unknown },
+  cores = availableParallelism(),
+): boolean {
+  const wanted = config.WORKERS_THREAD === 'auto' ? cores >= WORKERS_THREAD_MIN_CORES : config.WORKERS_THREAD;
+  return (
+    config.WORKERS_ENABLED &&
+    wanted &&
+    Boolean(config.DATABASE_URL) &&
+    !passedIn.db &&
+    !passedIn.now &&
+    !passedIn.mailer &&
+    !passedIn.composeMail
+  );
+}
+
+/**
+ * The node's workers in their thread, fed by the node's bus: without a broker the thread's consumers follow the log
+ * and are woken by the types of what the node's tailer delivered; what the thread commits is handed to the bus at
+ * once; its metrics join the node's.
+ */
+export async function runWorkersThread(deps: {
+  config: Config;
+  logger: Logger;
+  bus: NodeBus;
+  metrics: Metrics;
+  pushCa?: string;
+}): Promise<{ outbox: null; stop(): Promise<void> }> {
+  const { bus, metrics } = deps;
+  const thread = await startWorkersThread({
+    config: deps.config,
+    logger: deps.logger,
+    pushCa: deps.pushCa,
+    onPoke: () => bus.poke(),
+    onCommitted: (events) => bus.offer?.(events),
+    onRestart: () => metrics.workersThreadRestarts.inc(),
+  });
+  metrics.addRegistry(() => thread.metrics());
+  const unsubscribe = bus.kind === 'embedded' ? bus.subscribe((batch) => thread.wake(distinctTypes(batch))) : null;
+  return {
+    outbox: null,
+    async stop() {
+      unsubscribe?.();
+      await thread.stop();
+    },
+  };
+}
+
+function distinctTypes(batch: readonly StoredEvent[]): string[] {
+  const types = new Set<string>();
+  for (const e of batch) types.add(e.envelope.type);
+  return [...types];
 }
 
 /** Time a scrape waits for the thread's metrics, and a stop for its workers to finish what they hold. */
