@@ -137,8 +137,11 @@ const ConfigSchema = z.object({
     .transform((v) => (v === 'auto' ? ('auto' as const) : v === 'true' || v === '1' || v === 'yes')),
   /** The workers thread's own connections to PostgreSQL (beside DATABASE_POOL_SIZE). */
   WORKERS_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
-  /** The workers thread's nice value (Linux: per thread), so the sockets' thread goes first when cores are short. */
-  WORKERS_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
+   * The workers thread's nice value (Linux: per thread). 0 by default: a niced thread on short cores lets pushes it
+   * has sent wait longer to be recorded, so a crash repeats more of them (docs/performance.md).
+   */
+  WORKERS_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(0),
   /** Outgoing mail (verification, password reset): `smtp://user:pass@host:587`. Unset: written to DATA_DIR/mail/. */
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().min(3).default('Slotcast <no-reply@localhost>'),

@@ -19,10 +19,10 @@ const port = parentPort;
 if (!port) throw new Error('workers-thread-main runs in a worker thread (workers-thread.ts starts it)');
 const { config, pushCa } = workerData as WorkersThreadData;
 const send = (msg: FromWorkersThread) => port.postMessage(msg);
-// On Linux a nice value is a thread's own (pid 0: this thread): when the cores are short, the sockets' thread and the
-// database go first, and the workers, whose passes are 50 ms apart anyway, take what is left.
+// On Linux a nice value is a thread's own (pid 0: this thread). WORKERS_THREAD_NICE > 0 lets the sockets' thread and
+// the database go first when cores are short, at the price of the workers lagging (performance.md).
 try {
-  setPriority(0, config.WORKERS_THREAD_NICE);
+  if (config.WORKERS_THREAD_NICE > 0) setPriority(0, config.WORKERS_THREAD_NICE);
 } catch {
   // Not permitted or not supported here: the thread runs at the node's priority.
 }

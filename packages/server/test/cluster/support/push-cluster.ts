@@ -12,7 +12,7 @@ import { killAllStarted, startCluster } from './cluster.js';
 import { freePort, PrivatePostgres, scratchDir } from './services.js';
 
 /**
- * Two Slotcast nodes on a private PostgreSQL that push to a local Web Push service (which checks the VAPID JWT and
+ * Two Slotcast nodes (their workers in a thread each) on a private PostgreSQL that push to a local Web Push service (which checks the VAPID JWT and
  * decrypts every payload), a world built through the load balancer, and a direct connection to the database.
  * `env` adds the nodes' settings for the test at hand.
  */
@@ -43,6 +43,9 @@ export async function startPushCluster(name: string, env: Record<string, string>
       VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT: 'mailto:ops@slotcast.test',
       PUSH_ENDPOINT_HOSTS: '127.0.0.1',
+      // The workers in their thread, as on nodes with four cores or more (`auto`): pushes and reminders go out from
+      // it, and a node killed mid-send takes its thread with it.
+      WORKERS_THREAD: 'true',
       ...env,
     },
     dir,
