@@ -1,4 +1,5 @@
 import {
+  type BookingEventData,
   type ClientToServerEvents,
   decodeEventFrame,
   type EventEnvelope,
@@ -121,3 +122,9 @@ export function connectError(
     });
   });
 }
+
+/** The booking an event is about (for booking events). */
+export const bookingOf = (e: EventEnvelope) => (e.data as BookingEventData).booking;
+
+/** Booking events only: staff and customers also receive their private notification events. */
+export const bookingEvents = (events: EventEnvelope[]) => events.filter((e) => e.type.startsWith('booking.'));
