@@ -1,19 +1,18 @@
-import { AuthExpiring, Closing, type HandshakeAuth, PROTOCOL_VERSION, ServerDraining } from '@slotcast/protocol';
-import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '@slotcast/protocol';
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
-import { fromConnectError, fromThrown, reactionTo } from './connection-errors.js';
+import { fromThrown, reactionTo } from './connection-errors.js';
 import { DEFAULT_CONNECTION_POLICY } from './connection-policy.js';
 import type { ConnectionError, ConnectionStateStore } from './connection-state.js';
 import { alwaysOnline, type NetworkStatus } from './network-status.js';
-import { type ConnectionOptions, DEFAULT_CONNECT_TIMEOUT_MS } from './realtime-options.js';
+import type { ConnectionOptions } from './realtime-options.js';
 import { ReconnectScheduler } from './reconnect-scheduler.js';
 import type { ClientSocket } from './socket-ack.js';
+import { SocketAttempt, type SocketAttemptEvents } from './socket-attempt.js';
 import { SocketHeartbeat } from './socket-heartbeat.js';
 import { SocketReauth } from './socket-reauth.js';
 import type { TokenManager } from './token-manager.js';
 import { TransportChoice } from './transport-choice.js';
-import { TransportTracker } from './transport-tracker.js';
 
 /** What the connection asks of its owner. */
 export interface ConnectionHooks {
@@ -30,10 +29,10 @@ export interface ConnectionHooks {
 }
 
 /**
- * Keeps one authenticated socket up. Socket.IO's own reconnection is off: each attempt is a new socket with the current
- * token and cursor in its handshake, after a full-jitter backoff; the server's coded refusals decide what comes next.
- * An attempt whose transport closes before the connection is up fails at once (TransportTracker), and the attempt
- * after a lost WebSocket connection opens a WebSocket directly (TransportChoice).
+ * Keeps one authenticated socket up. Socket.IO's own reconnection is off: each attempt is a new socket (SocketAttempt)
+ * with the current token and cursor in its handshake, after a full-jitter backoff; the server's coded refusals decide
+ * what comes next. An attempt whose transport closes before the connection is up fails at once (TransportTracker), and
+ * the attempt after a lost WebSocket connection opens a WebSocket directly (TransportChoice).
  */
 export class RealtimeConnection {
   private readonly retries: ReconnectScheduler;
@@ -41,11 +40,8 @@ export class RealtimeConnection {
   private readonly tokens: TokenManager;
   private readonly network: NetworkStatus;
   private readonly clock: Clock;
-  private current: ClientSocket | null = null;
-  private transport: TransportTracker | null = null;
+  private current: SocketAttempt | null = null;
   private readonly transports: TransportChoice;
-  /** Whether the current attempt's socket has connected (a close before that is a failed attempt). */
-  private attemptUp = false;
   /** The token the current socket authenticated with (handshake or auth:refresh). */
   private socketToken: string | null = null;
   private running = false;
@@ -69,11 +65,12 @@ export class RealtimeConnection {
     this.transports = new TransportChoice(opts.socketOptions);
     const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.retries = new ReconnectScheduler({ ...backoff, clock: this.clock, random: opts.random ?? Math.random });
+    const isCurrent = (socket: ClientSocket) => socket === this.current?.socket;
     this.heartbeat = new SocketHeartbeat({
       clock: this.clock,
       intervalMs: opts.heartbeatMs ?? DEFAULT_CONNECTION_POLICY.heartbeatMs.visible,
       ackTimeoutMs: opts.ackTimeoutMs ?? 5_000,
-      isCurrent: (socket) => socket === this.current,
+      isCurrent,
       onUnanswered: () => this.scheduleRetry({ code: 'NETWORK', message: 'heartbeat unanswered' }),
     });
     this.reauth = new SocketReauth({
@@ -82,20 +79,20 @@ export class RealtimeConnection {
       leadMs: opts.reauthLeadMs ?? 30_000,
       ackTimeoutMs: opts.ackTimeoutMs ?? 5_000,
       currentToken: () => this.socketToken,
-      accepted: (socket, token) => {
-        if (socket === this.current) this.socketToken = token;
+      isCurrent,
+      accepted: (token) => {
+        this.socketToken = token;
       },
       // Refused or unanswered: a new connection authenticates with the fresh token in its handshake.
-      failed: (socket) => {
-        if (socket === this.current) void this.connect();
-      },
+      failed: () => void this.connect(),
       reportError: hooks.reportError,
     });
   }
 
   /** The socket, while connected. */
   get socket(): ClientSocket | null {
-    return this.current?.connected ? this.current : null;
+    const socket = this.current?.socket;
+    return socket?.connected ? socket : null;
   }
 
   start(): void {
@@ -184,125 +181,64 @@ export class RealtimeConnection {
     if (seq !== this.seq || !this.running) return;
 
     this.socketToken = token;
-    this.attemptUp = false;
-    const transports = this.transports.next();
-    const socket: ClientSocket = io(this.opts.url ?? '', {
-      ...this.opts.socketOptions,
-      ...(transports ? { transports } : {}),
-      reconnection: false,
-      autoConnect: false,
-      forceNew: true,
-      timeout: this.opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      // Evaluated when the transport opens, so the handshake carries the cursor as it is then.
-      auth: (cb) => cb(this.handshake(token)),
-    });
-    this.current = socket;
-    this.listen(socket);
-    socket.connect();
-    this.transport = new TransportTracker(socket, {
-      clock: this.clock,
-      graceMs: this.opts.upgradeGraceMs ?? 3_000,
-      transports: transports ?? this.opts.socketOptions?.transports,
-      upgrade: this.opts.socketOptions?.upgrade,
-      onChange: (transport, fallback) => {
-        this.transports.seen(transport, fallback);
-        this.hooks.store.update({ status: fallback ? 'polling-fallback' : 'connected', transport });
+    const live = () => attempt === this.current;
+    const attempt: SocketAttempt = new SocketAttempt(
+      {
+        settings: this.opts,
+        clock: this.clock,
+        transports: this.transports,
+        token,
+        protocolVersion: () => this.protocolVersion,
+        cursor: () => this.hooks.cursor(),
+        live,
       },
-      // A failed attempt like any other (counted, back-off with jitter), found out now rather than at the timeout.
-      onClosedEarly: (description) => {
-        if (socket !== this.current) return;
-        this.transports.failed();
-        this.scheduleRetry({ code: 'NETWORK', message: `closed before the connection opened (${description})` });
-      },
-    });
+      this.attemptEvents,
+    );
+    this.current = attempt;
+    this.hooks.attach(attempt.socket, live);
+    attempt.open();
   }
 
-  private handshake(token: string): HandshakeAuth {
-    const lastEventId = this.hooks.cursor();
-    return { token, protocolVersion: this.protocolVersion, ...(lastEventId === null ? {} : { lastEventId }) };
-  }
-
-  private listen(socket: ClientSocket): void {
-    const live = () => socket === this.current;
-    socket.on('connect', () => {
-      if (!live()) return;
+  /** What the current attempt's socket reports. */
+  private readonly attemptEvents: SocketAttemptEvents = {
+    connected: (socket, transport, fallback) => {
       this.everConnected = true;
-      this.attemptUp = true;
       this.expiredRetryUsed = false;
       this.retries.reset();
-      const { transport, fallback } = this.transport?.connected() ?? { transport: null, fallback: false };
-      if (transport) this.transports.seen(transport, fallback);
       const status = fallback ? 'polling-fallback' : 'connected';
       this.hooks.store.update({ status, attempt: 0, nextRetryAt: null, transport, lastError: null });
       this.heartbeat.schedule(socket);
       this.hooks.connected();
-    });
-    socket.on('connect_error', (err) => {
-      if (!live()) return;
-      const { error, retryAfterMs, fromServer } = fromConnectError(err);
-      // A refusal the server sent over this transport proves the transport; an error or a timeout does not.
-      if (!fromServer) this.transports.failed();
-      this.refused(error, retryAfterMs);
-    });
-    // The server names its reason just before it closes the socket itself: act on it now.
-    socket.on('closing', (raw) => {
-      if (!live()) return;
-      const info = Closing.safeParse(raw);
-      this.refused(
-        info.success
-          ? { code: info.data.code, message: info.data.message }
-          : { code: 'SERVER_DISCONNECT', message: 'the server closed the connection' },
-      );
-    });
-    socket.on('disconnect', (reason) => {
-      // "io client disconnect" is this side closing the socket; it has already decided what comes next.
-      if (!live() || reason === 'io client disconnect') return;
-      if (!this.attemptUp) this.transports.failed();
-      this.scheduleRetry({
-        code: reason === 'io server disconnect' ? 'SERVER_DISCONNECT' : 'NETWORK',
-        message: reason,
-      });
-    });
-    socket.on('server:draining', (raw) => {
-      if (!live()) return;
-      const info = ServerDraining.safeParse(raw);
-      this.reconnectAfter(this.retries.drainDelay(info.data?.reconnectInMs), {
-        code: 'SERVER_DRAINING',
-        message: 'shutting down',
-      });
-    });
-    socket.on('auth:expiring', (raw) => {
-      if (!live()) return;
-      const info = AuthExpiring.safeParse(raw);
-      // Unreadable: treat the token as expiring now, so a fresh one is sent rather than none.
-      this.reauth.expiring(socket, info.success ? Date.parse(info.data.expiresAt) : Number.NaN);
-    });
-    this.hooks.attach(socket, live);
-  }
-
-  /** The server refused the connection, or is closing it, with a code. */
-  private refused(error: ConnectionError, retryAfterMs = 0): void {
-    const reaction = reactionTo(error.code);
-    // Refresh once per successful connection, so a server whose clock runs ahead cannot make this loop.
-    if (reaction === 'refresh-token' && !this.expiredRetryUsed) {
-      void this.reconnectWithFreshToken(error);
-    } else if (reaction === 'sign-out') {
-      this.signedOut(error, true);
-    } else if (reaction === 'drain') {
-      this.reconnectAfter(this.retries.drainDelay(undefined), error);
-    } else if (error.code === 'PROTOCOL_SERVER_TOO_OLD' && this.protocolVersion > 1) {
-      // Protocol 1 frames decode as well (socket-messages.ts): ask again for those, at once.
-      this.protocolVersion = 1;
-      this.reconnectAfter(0, error);
-    } else if (reaction === 'incompatible') {
-      this.incompatible(error);
-    } else if (reaction === 'give-up') {
-      // Paused like after maxAttempts: retryNow() or the network coming back tries again.
-      this.goOffline(error);
-    } else {
-      this.scheduleRetry(error, retryAfterMs);
-    }
-  }
+    },
+    transportChanged: (transport, fallback) =>
+      this.hooks.store.update({ status: fallback ? 'polling-fallback' : 'connected', transport }),
+    refused: (error, retryAfterMs = 0) => {
+      const reaction = reactionTo(error.code);
+      // Refresh once per successful connection, so a server whose clock runs ahead cannot make this loop.
+      if (reaction === 'refresh-token' && !this.expiredRetryUsed) {
+        void this.reconnectWithFreshToken(error);
+      } else if (reaction === 'sign-out') {
+        this.signedOut(error, true);
+      } else if (reaction === 'drain') {
+        this.reconnectAfter(this.retries.drainDelay(undefined), error);
+      } else if (error.code === 'PROTOCOL_SERVER_TOO_OLD' && this.protocolVersion > 1) {
+        // Protocol 1 frames decode as well (socket-messages.ts): ask again for those, at once.
+        this.protocolVersion = 1;
+        this.reconnectAfter(0, error);
+      } else if (reaction === 'incompatible') {
+        this.incompatible(error);
+      } else if (reaction === 'give-up') {
+        // Paused like after maxAttempts: retryNow() or the network coming back tries again.
+        this.goOffline(error);
+      } else {
+        this.scheduleRetry(error, retryAfterMs);
+      }
+    },
+    lost: (error) => this.scheduleRetry(error),
+    draining: (ms) =>
+      this.reconnectAfter(this.retries.drainDelay(ms), { code: 'SERVER_DRAINING', message: 'shutting down' }),
+    expiring: (socket, expiresAt) => this.reauth.expiring(socket, expiresAt),
+  };
 
   /**
    * The server and this client speak protocol versions that do not fit: retrying cannot help until one is updated, so
@@ -396,11 +332,9 @@ export class RealtimeConnection {
   private closeSocket(): void {
     this.reauth.cancel();
     this.heartbeat.cancel();
-    this.transport?.dispose();
-    this.transport = null;
-    const socket = this.current;
-    if (!socket) return;
+    const attempt = this.current;
+    if (!attempt) return;
     this.current = null;
-    socket.disconnect();
+    attempt.close();
   }
 }

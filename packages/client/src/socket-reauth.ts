@@ -10,10 +10,12 @@ export interface SocketReauthOptions {
   ackTimeoutMs: number;
   /** The token the socket holds now. */
   currentToken: () => string | null;
+  /** Whether `socket` is still the connection's current one (an answer for an abandoned socket is ignored). */
+  isCurrent: (socket: ClientSocket) => boolean;
   /** The server took `token`. */
-  accepted: (socket: ClientSocket, token: string) => void;
+  accepted: (token: string) => void;
   /** The server refused the token or did not answer: reconnect (the handshake carries the fresh token). */
-  failed: (socket: ClientSocket) => void;
+  failed: () => void;
   reportError: (err: unknown) => void;
 }
 
@@ -64,7 +66,8 @@ export class SocketReauth {
     }
     if (!socket.connected) return;
     const res = await emitWithAck(socket, 'auth:refresh', { token }, this.opts.ackTimeoutMs);
-    if (res.ok) this.opts.accepted(socket, token);
-    else this.opts.failed(socket);
+    if (!this.opts.isCurrent(socket)) return;
+    if (res.ok) this.opts.accepted(token);
+    else this.opts.failed();
   }
 }
