@@ -153,18 +153,7 @@ export async function createSlotcast(
   await catalogCache.start();
   const catalog = new CatalogService(db, catalogCache);
   const bookings = new BookingService({ db, catalog: catalogCache, now: overrides.now, onEvents: () => bus.poke() });
-  const {
-    preferences,
-    deliveries,
-    notifications,
-    reminders,
-    analytics,
-    pushSetup,
-    actionTokens,
-    openMarks,
-    unsubscribeTokens,
-    notificationMail,
-  } = await createWorkerServices({
+  const services = await createWorkerServices({
     config,
     db,
     secret,
@@ -173,10 +162,11 @@ export async function createSlotcast(
     now: overrides.now,
     pushCa: overrides.pushCa,
   });
+  const { preferences, deliveries, notifications, reminders, analytics, pushSetup, openMarks } = services;
   const push = new PushService({
     db,
     bookings,
-    actionTokens,
+    actionTokens: services.actionTokens,
     openMarks,
     now: overrides.now,
     vapidPublicKey: pushSetup.vapidPublicKey,
@@ -231,7 +221,7 @@ export async function createSlotcast(
     people: new PeopleService({ db }),
     notifications,
     preferences,
-    unsubscribeTokens,
+    unsubscribeTokens: services.unsubscribeTokens,
     onMailLinkFollowed: async (mark) => {
       const outboxId = openMarks.verify(mark);
       if (outboxId !== null) await preferences.recordMailOpen(outboxId);
@@ -334,14 +324,9 @@ export async function createSlotcast(
         db,
         logger,
         metrics,
-        notifications,
-        reminders,
-        analytics,
+        services,
         mailer,
-        composeMail: overrides.composeMail ?? notificationMail,
-        pushSenders: pushSetup.senders,
-        actionTokens,
-        openMarks,
+        composeMail: overrides.composeMail,
         now: overrides.now,
       });
   const { outbox } = nodeWorkers;
@@ -361,7 +346,7 @@ export async function createSlotcast(
     reminders,
     push,
     outbox,
-    notificationMail,
+    notificationMail: services.notificationMail,
     signer,
     logger,
     metrics,

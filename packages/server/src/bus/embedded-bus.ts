@@ -1,14 +1,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import type { BusMetrics } from './bus-metrics.js';
-import {
-  bindingMatches,
-  checkConsumerName,
-  type DurableHandler,
-  type DurableOptions,
-  type DurableSubscription,
-} from './durable.js';
-import { LogCursorConsumer } from './log-cursor-consumer.js';
+import type { DurableHandler, DurableOptions, DurableSubscription } from './durable.js';
+import { LogCursorConsumers } from './log-cursor-consumers.js';
 import { LogTailer } from './log-tailer.js';
 import type { BusCheck, NodeBus } from './node-bus.js';
 
@@ -19,11 +13,11 @@ import type { BusCheck, NodeBus } from './node-bus.js';
  */
 export class EmbeddedBus extends LogTailer implements NodeBus {
   readonly kind = 'embedded' as const;
-  private readonly consumers = new Set<LogCursorConsumer>();
+  private readonly consumers: LogCursorConsumers;
 
   constructor(
-    private readonly database: Db,
-    private readonly deps: { logger: Logger; metrics: BusMetrics; pollMs?: number; openReader?: () => Promise<Db> },
+    database: Db,
+    deps: { logger: Logger; metrics: BusMetrics; pollMs?: number; openReader?: () => Promise<Db> },
   ) {
     super(database, {
       markPublished: true,
@@ -31,35 +25,16 @@ export class EmbeddedBus extends LogTailer implements NodeBus {
       openReader: deps.openReader,
       onError: (err) => deps.logger.warn({ err }, 'event log read failed; retrying'),
     });
-  }
-
-  async subscribeDurable(
-    name: string,
-    handler: DurableHandler,
-    opts: DurableOptions = {},
-  ): Promise<DurableSubscription> {
-    checkConsumerName(name);
-    const consumer = new LogCursorConsumer(this.database, name, handler, opts, {
-      ...this.deps,
+    this.consumers = new LogCursorConsumers(database, {
+      ...deps,
       // A handler may append events (a notification): carry them now rather than at the next NOTIFY or poll.
       afterCommit: () => this.poke(),
     });
-    await consumer.start();
-    this.consumers.add(consumer);
-    // Only an event the consumer wants wakes it (the notifications worker's own notification.created events are one
-    // per booking change, and wanted by none of the four workers); the others are passed over by its next batch, or by
-    // its poll when none comes.
-    const bindings = opts.bindings ?? ['#'];
-    const unsubscribe = this.subscribe((batch) => {
-      if (batch.some((e) => bindings.some((b) => bindingMatches(b, e.envelope.type)))) consumer.poke();
-    });
-    return {
-      stop: async () => {
-        unsubscribe();
-        this.consumers.delete(consumer);
-        await consumer.stop();
-      },
-    };
+    this.subscribe((batch) => this.consumers.wakeFor(batch));
+  }
+
+  subscribeDurable(name: string, handler: DurableHandler, opts: DurableOptions = {}): Promise<DurableSubscription> {
+    return this.consumers.add(name, handler, opts);
   }
 
   readinessChecks(): BusCheck[] {
@@ -67,7 +42,7 @@ export class EmbeddedBus extends LogTailer implements NodeBus {
   }
 
   override async stop(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.stop()));
+    await this.consumers.stop();
     await super.stop();
   }
 }

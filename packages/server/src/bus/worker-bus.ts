@@ -3,14 +3,8 @@ import type { Db } from '../store/db.js';
 import { AmqpConnection } from './amqp-connection.js';
 import { consumeDurable } from './amqp-durable-consumer.js';
 import type { BusMetrics } from './bus-metrics.js';
-import {
-  bindingMatches,
-  checkConsumerName,
-  type DurableHandler,
-  type DurableOptions,
-  type DurableSubscription,
-} from './durable.js';
-import { LogCursorConsumer } from './log-cursor-consumer.js';
+import type { DurableHandler, DurableOptions, DurableSubscription } from './durable.js';
+import { LogCursorConsumers } from './log-cursor-consumers.js';
 import type { NodeBus } from './node-bus.js';
 
 /** What workers need of a bus (workers/node-workers.ts): durable subscriptions, and `poke` after committing events. */
@@ -25,7 +19,7 @@ export type WorkerBus = Pick<NodeBus, 'subscribeDurable' | 'poke'>;
  * carried at once rather than at the next NOTIFY.
  */
 export class WorkerThreadBus implements WorkerBus {
-  private readonly consumers = new Map<LogCursorConsumer, readonly string[]>();
+  private readonly consumers: LogCursorConsumers;
   private readonly subscriptions = new Set<DurableSubscription>();
   private readonly amqp: AmqpConnection | null;
 
@@ -50,6 +44,11 @@ export class WorkerThreadBus implements WorkerBus {
         })
       : null;
     this.amqp?.start();
+    this.consumers = new LogCursorConsumers(deps.db, {
+      logger: deps.logger,
+      metrics: deps.metrics,
+      afterCommit: () => this.poke(),
+    });
   }
 
   async subscribeDurable(
@@ -57,7 +56,6 @@ export class WorkerThreadBus implements WorkerBus {
     handler: DurableHandler,
     opts: DurableOptions = {},
   ): Promise<DurableSubscription> {
-    checkConsumerName(name);
     const { db, logger, metrics } = this.deps;
     if (this.amqp) {
       const sub = await consumeDurable({ amqp: this.amqp, db, logger, metrics }, name, handler, opts);
@@ -69,26 +67,12 @@ export class WorkerThreadBus implements WorkerBus {
         },
       };
     }
-    const consumer = new LogCursorConsumer(db, name, handler, opts, {
-      logger,
-      metrics,
-      afterCommit: () => this.poke(),
-    });
-    await consumer.start();
-    this.consumers.set(consumer, opts.bindings ?? ['#']);
-    return {
-      stop: async () => {
-        this.consumers.delete(consumer);
-        await consumer.stop();
-      },
-    };
+    return this.consumers.add(name, handler, opts);
   }
 
   /** The node's log tailer delivered events of these types: wake the consumers that want one of them. */
   wake(types: readonly string[]): void {
-    for (const [consumer, bindings] of this.consumers) {
-      if (types.some((t) => bindings.some((b) => bindingMatches(b, t)))) consumer.poke();
-    }
+    this.consumers.wake(types);
   }
 
   poke(): void {
@@ -96,8 +80,7 @@ export class WorkerThreadBus implements WorkerBus {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.consumers.keys()].map((c) => c.stop()));
-    this.consumers.clear();
+    await this.consumers.stop();
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     await this.amqp?.stop();
   }

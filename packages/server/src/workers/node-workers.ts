@@ -4,14 +4,8 @@ import type { WorkerBus } from '../bus/worker-bus.js';
 import type { Config } from '../config.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { ComposeNotificationMail } from '../mail/notification-mail.js';
-import type { MailOpenMarks } from '../mail/open-marks.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { ActionTokens } from '../push/action-tokens.js';
-import type { PushSender } from '../push/push-provider.js';
 import type { Db } from '../store/db.js';
-import type { AnalyticsService } from '../usecases/analytics.js';
-import type { NotificationService } from '../usecases/notifications.js';
-import type { ReminderService } from '../usecases/reminders.js';
 import { startAnalyticsWorker } from './analytics-worker.js';
 import { emailChannel } from './email-sender.js';
 import { startMailWorker } from './mail-worker.js';
@@ -19,6 +13,7 @@ import { startNotificationsWorker } from './notifications-worker.js';
 import { OutboxSender } from './outbox-sender.js';
 import { pushChannel } from './push-sender.js';
 import { startRemindersWorker } from './reminders-worker.js';
+import type { WorkerServices } from './worker-services.js';
 
 /**
  * A node's workers (WORKERS_ENABLED; a node with it off leaves them to the others and spends itself on requests and
@@ -31,23 +26,19 @@ export async function startNodeWorkers(deps: {
   db: Db;
   logger: Logger;
   metrics: Metrics;
-  notifications: NotificationService;
-  reminders: ReminderService;
-  analytics: AnalyticsService;
+  services: WorkerServices;
   mailer: Mailer;
-  composeMail: ComposeNotificationMail;
-  pushSenders: PushSender[];
-  actionTokens: ActionTokens;
-  openMarks: MailOpenMarks;
+  /** Writes notification mails; by default the services' composer. */
+  composeMail?: ComposeNotificationMail;
   now?: () => Date;
 }): Promise<{ outbox: OutboxSender | null; stop(): Promise<void> }> {
-  const { config, bus, db, logger, now } = deps;
+  const { config, bus, db, logger, now, services } = deps;
   if (!config.WORKERS_ENABLED) return { outbox: null, stop: async () => {} };
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   const durable: DurableSubscription[] = [
-    await startNotificationsWorker(bus, deps.notifications),
-    await startRemindersWorker(bus, deps.reminders),
-    await startAnalyticsWorker(bus, deps.analytics),
+    await startNotificationsWorker(bus, services.notifications),
+    await startRemindersWorker(bus, services.reminders),
+    await startAnalyticsWorker(bus, services.analytics),
     await startMailWorker(bus, { mailer: deps.mailer, publicUrl }),
   ];
   const outbox = new OutboxSender({
@@ -59,13 +50,13 @@ export async function startNodeWorkers(deps: {
     sweepMs: config.OUTBOX_SWEEP_SECONDS * 1000,
     senders: [
       // No push provider configured: push rows wait (and are pruned) rather than being marked sent to nobody.
-      ...(deps.pushSenders.length
+      ...(services.pushSetup.senders.length
         ? [
             pushChannel({
               db,
-              senders: deps.pushSenders,
-              actionTokens: deps.actionTokens,
-              openMarks: deps.openMarks,
+              senders: services.pushSetup.senders,
+              actionTokens: services.actionTokens,
+              openMarks: services.openMarks,
               sendConcurrency: config.PUSH_SEND_CONCURRENCY,
               logger: logger.child({ component: 'push' }),
               now,
@@ -76,7 +67,7 @@ export async function startNodeWorkers(deps: {
       emailChannel({
         db,
         mailer: deps.mailer,
-        compose: deps.composeMail,
+        compose: deps.composeMail ?? services.notificationMail,
         publicUrl,
         logger: logger.child({ component: 'mail' }),
       }),

@@ -17,6 +17,8 @@ import { ReminderService } from '../usecases/reminders.js';
  * The services a node's workers run on (notifications, reminders, analytics, mail and push), built the same way on
  * the main thread (which also serves them over HTTP) and in the workers thread (workers/workers-thread.ts).
  */
+export type WorkerServices = Awaited<ReturnType<typeof createWorkerServices>>;
+
 export async function createWorkerServices(deps: {
   config: Config;
   db: Db;

@@ -53,21 +53,7 @@ const bus = new WorkerThreadBus({
 });
 const services = await createWorkerServices({ config, db, secret, logger, poke: () => bus.poke(), pushCa });
 const mailer = mailerFor(config, logger);
-const workers = await startNodeWorkers({
-  config,
-  bus,
-  db,
-  logger,
-  metrics,
-  notifications: services.notifications,
-  reminders: services.reminders,
-  analytics: services.analytics,
-  mailer,
-  composeMail: services.notificationMail,
-  pushSenders: services.pushSetup.senders,
-  actionTokens: services.actionTokens,
-  openMarks: services.openMarks,
-});
+const workers = await startNodeWorkers({ config, bus, db, logger, metrics, services, mailer });
 
 let stopping = false;
 port.on('message', (msg: ToWorkersThread) => {

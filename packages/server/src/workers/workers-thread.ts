@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { backoffSchedule } from '../bus/backoff.js';
+import { distinctTypes } from '../bus/log-cursor-consumers.js';
 import type { NodeBus } from '../bus/node-bus.js';
 import type { Config } from '../config.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -94,12 +95,6 @@ export async function runWorkersThread(deps: {
       await thread.stop();
     },
   };
-}
-
-function distinctTypes(batch: readonly StoredEvent[]): string[] {
-  const types = new Set<string>();
-  for (const e of batch) types.add(e.envelope.type);
-  return [...types];
 }
 
 /** Time a scrape waits for the thread's metrics, and a stop for its workers to finish what they hold. */
