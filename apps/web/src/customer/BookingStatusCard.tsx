@@ -8,7 +8,7 @@ import { FreshTag, StatusBadge } from '../bookings/StatusBadge.js';
 import { useBookingAction } from '../bookings/use-booking-action.js';
 import { PendingTag } from '../offline/PendingTag.js';
 import { useLive } from '../sdk/slotcast-context.js';
-import { formatDate, formatTime } from '../time/zoned.js';
+import { formatDate, formatTime, zoneCity } from '../time/zoned.js';
 import { SlotTime } from './SlotTime.js';
 import { cutoffText } from './VendorDirectory.js';
 
@@ -89,8 +89,8 @@ export const CustomerBooking = memo(function CustomerBooking({
       {cancellable && cutoffAt !== null && (
         <p className="muted">
           {cutoffAt > Date.now()
-            ? `Free cancellation until ${formatDate(cutoffAt, tz)}, ${formatTime(cutoffAt, tz)} (${tz}).`
-            : `Online cancellation closed at ${formatDate(cutoffAt, tz)}, ${formatTime(cutoffAt, tz)} (${tz}).`}
+            ? `Free cancellation until ${formatDate(cutoffAt, tz)}, ${formatTime(cutoffAt, tz)} ${zoneCity(tz)} time.`
+            : `Online cancellation closed at ${formatDate(cutoffAt, tz)}, ${formatTime(cutoffAt, tz)} ${zoneCity(tz)} time.`}
         </p>
       )}
       {cancellable && !confirming && (
