@@ -4,13 +4,14 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { Link, navigate, useSearch } from '../app/router.js';
 import { useAttentionResolver } from '../offline/pick-another-time.js';
 import { useLive, useSdk } from '../sdk/slotcast-context.js';
+import { useNowPast } from '../time/use-now-past.js';
 import { formatDate, formatTime, userTimeZone } from '../time/zoned.js';
 import { LoadState } from '../ui/LoadState.js';
 import { NotFoundPage } from '../ui/NotFoundPage.js';
 import { PageHeading } from '../ui/PageHeading.js';
 import { useAsync } from '../ui/use-async.js';
 import { BookingActions } from './BookingPanel.js';
-import { STATUS_LABEL } from './booking-status.js';
+import { customerCutoffs, STATUS_LABEL } from './booking-status.js';
 import { CustomerContact } from './CustomerContact.js';
 import { useCatalog } from './catalog.js';
 import { useCustomer } from './customer-directory.js';
@@ -125,6 +126,7 @@ function BookingDetails({
           service={service}
           resourceName={resource?.name ?? 'Resource'}
           openForm={openForm}
+          vendor={user.role === 'customer' ? catalog.data?.vendor : undefined}
           onRescheduled={() => {
             if (!attention.fromAttention) return;
             void attention.resolve().catch(() => {});
@@ -137,20 +139,22 @@ function BookingDetails({
   );
 }
 
-/** The vendor's rules for a customer's own changes, with the times they end. */
+/** The vendor's rules for a customer's own changes, with the times they end — or ended, from that moment on. */
 function CustomerRules({ booking: b, vendor: v }: { booking: Booking; vendor: Vendor }) {
   const tz = b.timezone;
-  const moveBy = Date.parse(b.startAt) - v.rescheduleCutoffMinutes * 60_000;
-  const cancelBy = Date.parse(b.startAt) - v.cancellationCutoffMinutes * 60_000;
+  const { cancel: cancelBy, reschedule: moveBy } = customerCutoffs(b.startAt, v);
+  const now = useNowPast([moveBy, cancelBy]);
   if (b.status !== 'requested' && b.status !== 'confirmed') return null;
+  const at = (t: number) => `${formatDate(t, tz)}, ${formatTime(t, tz)}`;
   return (
     <ul className="rules">
       <li>
-        You can move it until {formatDate(moveBy, tz)}, {formatTime(moveBy, tz)}
-        {v.rescheduleNeedsConfirmation ? `; ${v.name} then confirms the new time.` : '.'}
+        {now > moveBy
+          ? `Moving it online closed at ${at(moveBy)}.`
+          : `You can move it until ${at(moveBy)}${v.rescheduleNeedsConfirmation ? `; ${v.name} then confirms the new time.` : '.'}`}
       </li>
       <li>
-        You can cancel it until {formatDate(cancelBy, tz)}, {formatTime(cancelBy, tz)}.
+        {now > cancelBy ? `Cancelling online closed at ${at(cancelBy)}.` : `You can cancel it until ${at(cancelBy)}.`}
       </li>
     </ul>
   );

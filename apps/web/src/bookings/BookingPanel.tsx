@@ -1,10 +1,18 @@
-import type { Booking, Resource, Role, Service } from '@slotcast/protocol';
+import type { Booking, Resource, Role, Service, Vendor } from '@slotcast/protocol';
 import { type FormEvent, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
 import { Link } from '../app/router.js';
 import { PendingTag } from '../offline/PendingTag.js';
 import { useLive } from '../sdk/slotcast-context.js';
+import { useNowPast } from '../time/use-now-past.js';
 import { formatDate, formatTime } from '../time/zoned.js';
-import { ACTION_LABEL, actionsFor, describeActor, type UiAction } from './booking-status.js';
+import {
+  ACTION_LABEL,
+  actionsFor,
+  closedByCutoff,
+  customerCutoffs,
+  describeActor,
+  type UiAction,
+} from './booking-status.js';
 import { ConflictNotice } from './ConflictNotice.js';
 import { CustomerContact } from './CustomerContact.js';
 import { useCustomer } from './customer-directory.js';
@@ -134,6 +142,7 @@ export function BookingActions({
   resourceName,
   openForm = null,
   onRescheduled,
+  vendor,
 }: {
   booking: Booking;
   userRole: Role;
@@ -145,6 +154,8 @@ export function BookingActions({
   openForm?: Form;
   /** The reschedule was applied or queued. */
   onRescheduled?: () => void;
+  /** A customer's view: the vendor whose cut-offs close the customer's own cancel and move (hidden after them). */
+  vendor?: Vendor | undefined;
 }) {
   const { run, pending, result, clear } = useBookingAction(booking);
   const [form, setForm] = useState<Form>(openForm);
@@ -154,7 +165,13 @@ export function BookingActions({
   }, [openForm]);
   const [reason, setReason] = useState('');
   const id = useId();
-  const actions = actionsFor(booking.status, role);
+  const cutoffs = role === 'customer' && vendor ? customerCutoffs(booking.startAt, vendor) : null;
+  const now = useNowPast(cutoffs ? [cutoffs.cancel, cutoffs.reschedule] : []);
+  const closed = closedByCutoff(cutoffs, now);
+  const actions = actionsFor(booking.status, role, closed);
+  // A form whose cut-off passed while it was open goes; the line below says why.
+  const shownForm = form !== null && closed.has(form) ? null : form;
+  const closedNote = vendor && closed.size > 0 && (booking.status === 'requested' || booking.status === 'confirmed');
   // A failed action moves focus to its error: read out, and in view even below a long form.
   const errorRef = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
@@ -178,7 +195,7 @@ export function BookingActions({
 
   return (
     <div className="booking-actions">
-      {form === null && actions.length > 0 && (
+      {shownForm === null && actions.length > 0 && (
         <div className="button-row">
           {actions.map((a) => (
             <button
@@ -193,17 +210,28 @@ export function BookingActions({
           ))}
         </div>
       )}
-      {form === null && actions.length === 0 && <p className="muted">No further changes are possible.</p>}
-      {(form === 'decline' || form === 'cancel') && (
+      {shownForm === null && actions.length === 0 && !closedNote && (
+        <p className="muted">No further changes are possible.</p>
+      )}
+      {closedNote && (
+        <p className="muted" data-testid="changes-closed">
+          {closed.size === 2
+            ? `To cancel or move it now, contact ${vendor.name} directly.`
+            : closed.has('cancel')
+              ? `To cancel it now, contact ${vendor.name} directly.`
+              : `To move it now, contact ${vendor.name} directly.`}
+        </p>
+      )}
+      {(shownForm === 'decline' || shownForm === 'cancel') && (
         <form className="inline-form" onSubmit={submitReason}>
           <div className="form-row">
             <label htmlFor={`${id}-reason`}>
-              {form === 'decline' ? 'Reason for declining (the customer sees it)' : 'Reason (optional)'}
+              {shownForm === 'decline' ? 'Reason for declining (the customer sees it)' : 'Reason (optional)'}
             </label>
             <textarea
               id={`${id}-reason`}
               value={reason}
-              required={form === 'decline'}
+              required={shownForm === 'decline'}
               maxLength={500}
               rows={2}
               onChange={(e) => setReason(e.target.value)}
@@ -211,7 +239,7 @@ export function BookingActions({
           </div>
           <div className="button-row">
             <button type="submit" className="button button-danger" disabled={pending !== null}>
-              {form === 'decline' ? 'Decline booking' : 'Cancel booking'}
+              {shownForm === 'decline' ? 'Decline booking' : 'Cancel booking'}
             </button>
             <button type="button" className="button" onClick={() => setForm(null)}>
               Back
@@ -219,7 +247,7 @@ export function BookingActions({
           </div>
         </form>
       )}
-      {form === 'reschedule' && (
+      {shownForm === 'reschedule' && (
         <RescheduleForm
           booking={booking}
           resources={resources}

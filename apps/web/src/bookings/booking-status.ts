@@ -1,4 +1,4 @@
-import type { Actor, BookingAction, BookingStatus, Role } from '@slotcast/protocol';
+import type { Actor, BookingAction, BookingStatus, Role, Vendor } from '@slotcast/protocol';
 
 /** Every status has a word and a symbol beside its colour, so no state is told by colour alone. */
 export const STATUS_LABEL: Record<BookingStatus, string> = {
@@ -55,8 +55,34 @@ export const ACTION_ORDER: readonly UiAction[] = [
   'cancel',
 ];
 
-export function actionsFor(status: BookingStatus, role: Role): UiAction[] {
-  return ACTION_ORDER.filter((a) => FROM[a].includes(status) && (role !== 'customer' || !STAFF_ONLY.includes(a)));
+export function actionsFor(status: BookingStatus, role: Role, closed: ReadonlySet<UiAction> = NONE_CLOSED): UiAction[] {
+  return ACTION_ORDER.filter(
+    (a) => FROM[a].includes(status) && (role !== 'customer' || !STAFF_ONLY.includes(a)) && !closed.has(a),
+  );
+}
+const NONE_CLOSED: ReadonlySet<UiAction> = new Set();
+
+/**
+ * When a customer's own cancel and move close (epoch ms): the vendor's cut-offs before the start. The server refuses
+ * either strictly after its cut-off (`BOOKING_CANCELLATION_WINDOW_CLOSED`); staff and admins have none.
+ */
+export function customerCutoffs(
+  startAt: string,
+  vendor: Pick<Vendor, 'cancellationCutoffMinutes' | 'rescheduleCutoffMinutes'>,
+): { cancel: number; reschedule: number } {
+  const start = Date.parse(startAt);
+  return {
+    cancel: start - vendor.cancellationCutoffMinutes * 60_000,
+    reschedule: start - vendor.rescheduleCutoffMinutes * 60_000,
+  };
+}
+
+/** The customer actions closed at `now` by their cut-offs (none without cut-offs: the server then decides). */
+export function closedByCutoff(cutoffs: { cancel: number; reschedule: number } | null, now: number): Set<UiAction> {
+  const closed = new Set<UiAction>();
+  if (cutoffs && now > cutoffs.cancel) closed.add('cancel');
+  if (cutoffs && now > cutoffs.reschedule) closed.add('reschedule');
+  return closed;
 }
 
 export const ACTION_LABEL: Record<UiAction, string> = {

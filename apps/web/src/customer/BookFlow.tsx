@@ -16,7 +16,7 @@ import { PageHeading } from '../ui/PageHeading.js';
 import { BookingStatusCard } from './BookingStatusCard.js';
 import { SlotTime } from './SlotTime.js';
 import { type SlotChoice, useFreeSlots } from './use-free-slots.js';
-import { cutoffText } from './VendorDirectory.js';
+import { cutoffText, spanText } from './VendorDirectory.js';
 
 type PartOfDay = 'morning' | 'afternoon' | 'evening';
 const PART_LABEL: Record<PartOfDay, string> = { morning: 'Morning', afternoon: 'Afternoon', evening: 'Evening' };
@@ -346,6 +346,12 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
               <>
                 <strong>{service.name}</strong>{' '}
                 <SlotTime startAt={choice.slot.startAt} zone={choice.resource.timezone} long />
+                {/* Said before booking, not found out after: a time inside the cut-off cannot be cancelled online. */}
+                {Date.parse(choice.slot.startAt) - vendor.cancellationCutoffMinutes * 60_000 < Date.now() && (
+                  <span className="book-bar-no-cancel" data-testid="no-online-cancel">
+                    Can’t be cancelled online: less than {spanText(vendor.cancellationCutoffMinutes)} ahead.
+                  </span>
+                )}
               </>
             ) : (
               <span className="muted">Pick a time for {service.name}.</span>

@@ -2,12 +2,14 @@ import { type Booking, type BookingStatus, bookingPath } from '@slotcast/protoco
 import { memo, useState, useSyncExternalStore } from 'react';
 import { Link } from '../app/router.js';
 import './booking-card.css';
+import { customerCutoffs } from '../bookings/booking-status.js';
 import type { Freshness } from '../bookings/booking-store.js';
 import type { VendorCatalog } from '../bookings/catalog.js';
 import { FreshTag, StatusBadge } from '../bookings/StatusBadge.js';
 import { useBookingAction } from '../bookings/use-booking-action.js';
 import { PendingTag } from '../offline/PendingTag.js';
 import { useLive } from '../sdk/slotcast-context.js';
+import { useNowPast } from '../time/use-now-past.js';
 import { formatDate, formatTime, zoneCity } from '../time/zoned.js';
 import { SlotTime } from './SlotTime.js';
 import { cutoffText } from './VendorDirectory.js';
@@ -58,7 +60,10 @@ export const CustomerBooking = memo(function CustomerBooking({
   const service = catalog?.services.find((s) => s.id === booking.serviceId)?.name ?? 'Booking';
   const resource = catalog?.resources.find((r) => r.id === booking.resourceId)?.name;
   const cancellable = booking.status === 'requested' || booking.status === 'confirmed';
-  const cutoffAt = vendor ? Date.parse(booking.startAt) - vendor.cancellationCutoffMinutes * 60_000 : null;
+  const cutoffAt = vendor ? customerCutoffs(booking.startAt, vendor).cancel : null;
+  // Past the cut-off the server refuses the customer's cancel: the button goes at that moment, even on an open page.
+  const now = useNowPast([cutoffAt]);
+  const cancelClosed = cutoffAt !== null && now > cutoffAt;
   const tz = booking.timezone;
 
   const cancel = async () => {
@@ -88,12 +93,12 @@ export const CustomerBooking = memo(function CustomerBooking({
       </div>
       {cancellable && cutoffAt !== null && (
         <p className="muted">
-          {cutoffAt > Date.now()
-            ? `Free cancellation until ${formatDate(cutoffAt, tz)}, ${formatTime(cutoffAt, tz)} ${zoneCity(tz)} time.`
-            : `Online cancellation closed at ${formatDate(cutoffAt, tz)}, ${formatTime(cutoffAt, tz)} ${zoneCity(tz)} time.`}
+          {cancelClosed
+            ? `Online cancellation closed at ${formatDate(cutoffAt, tz)}, ${formatTime(cutoffAt, tz)} ${zoneCity(tz)} time. To cancel or change it, contact ${vendorName} directly.`
+            : `Free cancellation until ${formatDate(cutoffAt, tz)}, ${formatTime(cutoffAt, tz)} ${zoneCity(tz)} time.`}
         </p>
       )}
-      {cancellable && !confirming && (
+      {cancellable && !cancelClosed && !confirming && (
         <button
           type="button"
           className="button button-danger"
@@ -105,7 +110,7 @@ export const CustomerBooking = memo(function CustomerBooking({
           Cancel booking
         </button>
       )}
-      {cancellable && confirming && (
+      {cancellable && !cancelClosed && confirming && (
         <div className="confirm-box">
           <p>Cancel this booking?</p>
           <div className="button-row">

@@ -4,10 +4,14 @@ import { LoadState } from '../ui/LoadState.js';
 import { PageHeading } from '../ui/PageHeading.js';
 
 export function cutoffText(minutes: number): string {
-  if (minutes === 0) return 'up to the start';
-  if (minutes % 1440 === 0) return `up to ${minutes / 1440} day${minutes === 1440 ? '' : 's'} before`;
-  if (minutes % 60 === 0) return `up to ${minutes / 60} hour${minutes === 60 ? '' : 's'} before`;
-  return `up to ${minutes} minutes before`;
+  return minutes === 0 ? 'up to the start' : `up to ${spanText(minutes)} before`;
+}
+
+/** "4 hours", "1 day", "90 minutes". */
+export function spanText(minutes: number): string {
+  if (minutes > 0 && minutes % 1440 === 0) return `${minutes / 1440} day${minutes === 1440 ? '' : 's'}`;
+  if (minutes > 0 && minutes % 60 === 0) return `${minutes / 60} hour${minutes === 60 ? '' : 's'}`;
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 /** Step one for a customer: where to book. */
