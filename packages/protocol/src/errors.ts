@@ -29,6 +29,7 @@ export const ERRORS = {
   BOOKING_VERSION_CONFLICT: { status: 409, title: 'The booking was changed by someone else' },
   BOOKING_TRANSITION_NOT_ALLOWED: { status: 409, title: 'The booking cannot make this change in its current status' },
   BOOKING_CANCELLATION_WINDOW_CLOSED: { status: 409, title: 'The cancellation cut-off has passed' },
+  BOOKING_NOT_STARTED: { status: 409, title: 'The booking has not started yet' },
   BOOKING_OUTSIDE_OPENING_HOURS: { status: 422, title: 'The time is outside the opening hours' },
   BOOKING_NOT_ON_SLOT_BOUNDARY: { status: 422, title: 'The time is not on a slot boundary' },
   BOOKING_IN_PAST: { status: 422, title: 'The time is in the past' },

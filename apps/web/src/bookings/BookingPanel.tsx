@@ -166,12 +166,17 @@ export function BookingActions({
   const [reason, setReason] = useState('');
   const id = useId();
   const cutoffs = role === 'customer' && vendor ? customerCutoffs(booking.startAt, vendor) : null;
-  const now = useNowPast(cutoffs ? [cutoffs.cancel, cutoffs.reschedule] : []);
-  const closed = closedByCutoff(cutoffs, now);
+  // One before the start: from the start itself a no-show is possible.
+  const startsAt = Date.parse(booking.startAt);
+  const now = useNowPast(cutoffs ? [cutoffs.cancel, cutoffs.reschedule, startsAt - 1] : [startsAt - 1]);
+  const closed = closedByCutoff(cutoffs, now, booking.startAt);
   const actions = actionsFor(booking.status, role, closed);
   // A form whose cut-off passed while it was open goes; the line below says why.
   const shownForm = form !== null && closed.has(form) ? null : form;
-  const closedNote = vendor && closed.size > 0 && (booking.status === 'requested' || booking.status === 'confirmed');
+  const closedNote =
+    vendor &&
+    (closed.has('cancel') || closed.has('reschedule')) &&
+    (booking.status === 'requested' || booking.status === 'confirmed');
   // A failed action moves focus to its error: read out, and in view even below a long form.
   const errorRef = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
@@ -215,7 +220,7 @@ export function BookingActions({
       )}
       {closedNote && (
         <p className="muted" data-testid="changes-closed">
-          {closed.size === 2
+          {closed.has('cancel') && closed.has('reschedule')
             ? `To cancel or move it now, contact ${vendor.name} directly.`
             : closed.has('cancel')
               ? `To cancel it now, contact ${vendor.name} directly.`

@@ -77,9 +77,17 @@ export function customerCutoffs(
   };
 }
 
-/** The customer actions closed at `now` by their cut-offs (none without cut-offs: the server then decides). */
-export function closedByCutoff(cutoffs: { cancel: number; reschedule: number } | null, now: number): Set<UiAction> {
+/**
+ * The actions closed at `now`: a customer's cancel and move past their cut-offs (none without cut-offs: the server
+ * then decides), and a no-show before the start (the server refuses it with `BOOKING_NOT_STARTED`).
+ */
+export function closedByCutoff(
+  cutoffs: { cancel: number; reschedule: number } | null,
+  now: number,
+  startAt?: string,
+): Set<UiAction> {
   const closed = new Set<UiAction>();
+  if (startAt !== undefined && now < Date.parse(startAt)) closed.add('no-show');
   if (cutoffs && now > cutoffs.cancel) closed.add('cancel');
   if (cutoffs && now > cutoffs.reschedule) closed.add('reschedule');
   return closed;

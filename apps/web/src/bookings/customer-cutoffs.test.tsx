@@ -13,6 +13,7 @@ import { BookingActions } from './BookingPanel.js';
 const booking = aBooking({ status: 'confirmed' });
 const MOVE_BY = Date.parse('2030-01-08T05:00:00.000Z');
 const CANCEL_BY = Date.parse('2030-01-08T07:00:00.000Z');
+const START = Date.parse(booking.startAt);
 const vendor: Vendor = {
   id: booking.vendorId,
   name: 'Studio Mira Hair',
@@ -109,7 +110,7 @@ describe("a customer's own changes close at the vendor's cut-offs, on an open pa
     expect(screen.queryByText('No further changes are possible.')).toBeNull();
   });
 
-  it('keeps every staff action after the customer cut-offs (staff have none)', () => {
+  it('keeps every staff action after the customer cut-offs, and offers No-show from the start on', () => {
     vi.setSystemTime(CANCEL_BY + 60_000);
     renderAs(
       'staff',
@@ -123,7 +124,12 @@ describe("a customer's own changes close at the vendor's cut-offs, on an open pa
         vendor={vendor}
       />,
     );
-    expect(buttons()).toEqual(['Check in', 'No-show', 'Reschedule', 'Cancel booking']);
+    // Before the start nobody is a no-show yet (the server answers BOOKING_NOT_STARTED).
+    expect(buttons()).toEqual(['Check in', 'Reschedule', 'Cancel booking']);
     expect(screen.queryByTestId('changes-closed')).toBeNull();
+    clockTo(START - 1);
+    expect(buttons()).not.toContain('No-show');
+    clockTo(START);
+    expect(buttons()).toEqual(['Check in', 'No-show', 'Reschedule', 'Cancel booking']);
   });
 });

@@ -25,6 +25,8 @@ export function describeError(err: unknown): string {
         return 'Someone else just took this slot.';
       case 'BOOKING_CANCELLATION_WINDOW_CLOSED':
         return 'It is too late to change this booking online.';
+      case 'BOOKING_NOT_STARTED':
+        return 'It has not started yet: a booking can be marked as a no-show from its start time.';
       case 'BOOKING_TRANSITION_NOT_ALLOWED': {
         const now = err.extension('currentStatus');
         return typeof now === 'string' && now in STATUS_WORD

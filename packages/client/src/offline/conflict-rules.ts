@@ -147,6 +147,7 @@ const BY_STATUS: Partial<Record<BookingStatus, Meanwhile>> = {
 
 const RULE_CODES: readonly string[] = [
   'BOOKING_CANCELLATION_WINDOW_CLOSED',
+  'BOOKING_NOT_STARTED',
   'BOOKING_IN_PAST',
   'BOOKING_OUTSIDE_OPENING_HOURS',
   'BOOKING_NOT_ON_SLOT_BOUNDARY',

@@ -66,6 +66,9 @@ const ALLOWED_ROLES: Record<TransitionName, ActorContext['role'][]> = {
 };
 const ACTOR_OF_ROLE: Record<ActorContext['role'], ActorContext> = { customer, staff, admin, system };
 
+/** A start the action is possible at: in two days, or (a no-show) an hour ago. */
+const startFor = (action: TransitionName) => new Date(NOW.getTime() + (action === 'no-show' ? -HOUR : 48 * HOUR));
+
 function codeOf(fn: () => unknown): ErrorCode | null {
   try {
     fn();
@@ -88,7 +91,7 @@ describe('booking transitions', () => {
     it.each(STATUSES)(
       `from %s: allowed exactly where the lifecycle says, else BOOKING_TRANSITION_NOT_ALLOWED`,
       (status) => {
-        const decide = () => decideTransition(action, actor, bookingIn(status), policy, NOW);
+        const decide = () => decideTransition(action, actor, bookingIn(status, startFor(action)), policy, NOW);
         if (from.includes(status)) {
           expect(decide()).toEqual({ status: to === 'same' ? status : to, event });
         } else {
@@ -100,7 +103,9 @@ describe('booking transitions', () => {
     it.each(['customer', 'staff', 'admin', 'system'] as const)(
       'as %s: allowed only for its roles, else FORBIDDEN',
       (role) => {
-        const code = codeOf(() => decideTransition(action, ACTOR_OF_ROLE[role], bookingIn(from[0]!), policy, NOW));
+        const code = codeOf(() =>
+          decideTransition(action, ACTOR_OF_ROLE[role], bookingIn(from[0]!, startFor(action)), policy, NOW),
+        );
         expect(code).toBe(ALLOWED_ROLES[action].includes(role) ? null : 'FORBIDDEN');
       },
     );
@@ -163,6 +168,29 @@ describe('booking transitions', () => {
     it('checks the status before the cut-off: a late customer cancelling a completed booking gets BOOKING_TRANSITION_NOT_ALLOWED', () => {
       const code = codeOf(() => decideTransition('cancel', customer, bookingIn('completed', NOW), policy, NOW));
       expect(code).toBe('BOOKING_TRANSITION_NOT_ALLOWED');
+    });
+  });
+
+  describe('no-show', () => {
+    it.each([staff, admin])(
+      'refuses $role before the start with BOOKING_NOT_STARTED, and allows it from the start',
+      (actor) => {
+        const start = new Date(NOW.getTime() + 30 * 60_000);
+        try {
+          decideTransition('no-show', actor, bookingIn('confirmed', start), policy, NOW);
+          expect.unreachable();
+        } catch (err) {
+          expect((err as SlotcastError).code).toBe('BOOKING_NOT_STARTED');
+          expect((err as SlotcastError).extensions).toEqual({ startAt: start.toISOString() });
+        }
+        expect(decideTransition('no-show', actor, bookingIn('confirmed', start), policy, start).status).toBe('no_show');
+      },
+    );
+
+    it('checks the status first: a no-show of a future request is BOOKING_TRANSITION_NOT_ALLOWED', () => {
+      expect(codeOf(() => decideTransition('no-show', staff, bookingIn('requested'), policy, NOW))).toBe(
+        'BOOKING_TRANSITION_NOT_ALLOWED',
+      );
     });
   });
 

@@ -105,6 +105,12 @@ export function decideTransition(
       );
     }
   }
+  // Nobody is a no-show before the start: marked early, the customer is told they missed a visit still to come.
+  if (name === 'no-show' && now.getTime() < booking.startAt.getTime()) {
+    throw new SlotcastError('BOOKING_NOT_STARTED', 'A booking can be marked as a no-show once it has started', {
+      startAt: booking.startAt.toISOString(),
+    });
+  }
   if (name === 'reschedule' && actor.role === 'customer' && policy.rescheduleNeedsConfirmation) {
     return { status: 'requested', event: rule.event };
   }

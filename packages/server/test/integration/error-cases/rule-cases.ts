@@ -28,6 +28,18 @@ export const RULE_CASES: ErrorCase[] = [
     request: (ctx, b) => transition(ctx, b as Booking, 'check-in', ctx.w.a.staff.token),
   },
   {
+    name: 'a no-show marked before the booking starts',
+    status: 409,
+    code: 'BOOKING_NOT_STARTED',
+    setup: async (ctx) => {
+      const b = await aliceBooking(ctx);
+      const confirmed = await transition(ctx, b, 'confirm', ctx.w.a.staff.token);
+      expect(confirmed.status).toBe(200);
+      return confirmed.body as unknown as Booking;
+    },
+    request: (ctx, b) => transition(ctx, b as Booking, 'no-show', ctx.w.a.staff.token),
+  },
+  {
     name: 'a customer cancelling after the cut-off',
     status: 409,
     code: 'BOOKING_CANCELLATION_WINDOW_CLOSED',

@@ -58,6 +58,10 @@ export const bookingReaders = (status: number): Expected => ({
 });
 /** Staff-only changes of one of Alice's bookings: Alice may see it (403), others may not (404). */
 export const staffChange: Expected = { ...bookingReaders(200), 'customer (own booking)': 403 };
+/** What a staff change answers whoever passes access control when the booking has not started (BOOKING_NOT_STARTED). */
+export const notStartedYet: Expected = Object.fromEntries(
+  Object.entries(staffChange).map(([who, status]) => [who, status === 200 ? 409 : status]),
+) as Expected;
 
 export const party = (w: World, who: Who): Party | null =>
   ({
