@@ -33,7 +33,8 @@ export class SocketReauth {
 
   expiring(socket: ClientSocket, expiresAt: number): void {
     const now = this.opts.clock.now();
-    const remaining = Number.isNaN(expiresAt) ? 0 : expiresAt - now;
+    // The server's expiry, by the server's clock (this device's may be off: TokenManager.serverNow).
+    const remaining = Number.isNaN(expiresAt) ? 0 : expiresAt - this.opts.tokens.serverNow();
     const lead = Math.min(this.opts.leadMs, remaining / 2);
     const delay = Math.max(0, remaining - lead, this.lastAt + MIN_INTERVAL_MS - now);
     this.cancel();

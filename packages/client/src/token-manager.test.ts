@@ -19,6 +19,15 @@ function countingRefresher() {
   return { refresh, calls };
 }
 
+const b64url = (o: unknown) => btoa(JSON.stringify(o)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+/** A pair whose access token is shaped as the server's (a JWT with `iat` and `exp`), issued at `at` by its clock. */
+function jwtPair(n: number, at: number, lifeMs: number): TokenPair {
+  const iat = Math.floor(at / 1000);
+  const claims = { sub: 'user-1', role: 'customer', iat, exp: iat + lifeMs / 1000 };
+  return { ...tokenPair(n, lifeMs, iat * 1000), accessToken: `${b64url({ alg: 'HS256' })}.${b64url(claims)}.c2ln` };
+}
+
 describe('TokenManager', () => {
   it('shares one refresh among concurrent callers of an expiring token', async () => {
     const { refresh, calls } = countingRefresher();
@@ -122,6 +131,34 @@ describe('TokenManager', () => {
     expect(calls).toEqual(['refresh-token-1']);
     tokens.dispose();
   });
+
+  it.each([
+    ['fast', 45],
+    ['slow', -45],
+  ])(
+    'reads expiry by the server’s clock on a device %s by 45 minutes: no refresh per call, one just before expiry',
+    async (_, minutes) => {
+      const server = Date.now();
+      const timers: { fn: () => void; ms: number }[] = [];
+      const clock: Clock = {
+        now: () => server + minutes * 60_000,
+        setTimeout: (fn, ms) => timers.push({ fn, ms }),
+        clearTimeout: () => {},
+      };
+      const { refresh, calls } = countingRefresher();
+      const tokens = new TokenManager({ refresh, clock, refreshSkewMs: 30_000 });
+      const pair = jwtPair(1, server, 15 * 60_000);
+      await tokens.setSession(pair);
+      expect(await tokens.getAccessToken()).toBe(pair.accessToken);
+      expect(tokens.isFresh()).toBe(true);
+      expect(calls).toEqual([]);
+      // By the server's clock: 15 minutes less the 30 s lead (and the second `iat` is rounded to).
+      const due = timers.at(-1)!;
+      expect(due.ms).toBeGreaterThan(14 * 60_000 + 29_000);
+      expect(due.ms).toBeLessThanOrEqual(14 * 60_000 + 30_000);
+      tokens.dispose();
+    },
+  );
 
   it('does not let a refresh that finishes after a sign-out bring the session back', async () => {
     const { refresh } = countingRefresher();

@@ -46,6 +46,8 @@ export class TokenManager {
   private readonly storage: TokenStorage;
   private readonly clock: Clock;
   private readonly skewMs: number;
+  /** The server's clock minus this device's, learnt from each pair the server issues (see `serverNow`). */
+  private offsetMs = 0;
   private readonly autoRefresh: boolean;
   private readonly refresher: Refresher;
   private readonly restore?: () => Promise<Session | null>;
@@ -76,12 +78,23 @@ export class TokenManager {
 
   /** Whether the access token is usable for at least the skew from now. */
   isFresh(pair: Session | null = this.pair): boolean {
-    return pair !== null && Date.parse(pair.accessTokenExpiresAt) - this.skewMs > this.clock.now();
+    return pair !== null && Date.parse(pair.accessTokenExpiresAt) - this.skewMs > this.serverNow();
+  }
+
+  /**
+   * Now by the server's clock, which `accessTokenExpiresAt` is in. A phone's clock may be off by more than a token's
+   * life (15 minutes): read by it, a fresh token looked expired at once — every request refreshed first until the
+   * server's rate limit refused — or stayed "fresh" long after it expired. So each pair the server issues tells the
+   * device's offset: its access token says when it was issued (`iat`), which is about now by the server's clock.
+   */
+  serverNow(): number {
+    return this.clock.now() + this.offsetMs;
   }
 
   async setSession(pair: Session): Promise<void> {
     await this.ready;
     this.generation++;
+    this.learnClock(pair);
     await this.apply(pair);
   }
 
@@ -97,7 +110,7 @@ export class TokenManager {
     try {
       return await this.refresh();
     } catch (err) {
-      if (this.pair === pair && Date.parse(pair.accessTokenExpiresAt) > this.clock.now()) return pair.accessToken;
+      if (this.pair === pair && Date.parse(pair.accessTokenExpiresAt) > this.serverNow()) return pair.accessToken;
       throw err;
     }
   }
@@ -148,6 +161,8 @@ export class TokenManager {
       const kept = await this.storage.load();
       const stored = kept ?? (await this.restore?.().catch(() => null)) ?? null;
       if (stored) {
+        // Restored from the server just now (a stored pair may be old: its issue time says nothing of the clock).
+        if (!kept) this.learnClock(stored);
         this.pair = stored;
         // A restored session is kept like one signed into here, so a refresh does not take it for a sign-out elsewhere.
         if (!kept) await this.storage.save(stored);
@@ -193,8 +208,15 @@ export class TokenManager {
     if (generation !== this.generation) {
       throw new SlotcastApiError(localProblem('AUTH_REQUIRED', 'The session changed during the refresh'));
     }
+    this.learnClock(next);
     await this.apply(next);
     return next.accessToken;
+  }
+
+  /** Takes the device's offset from a pair the server has just issued (unchanged when its token says nothing). */
+  private learnClock(pair: Session): void {
+    const issued = issuedAt(pair.accessToken);
+    if (issued !== null) this.offsetMs = issued - this.clock.now();
   }
 
   private async readStorage(): Promise<Session | null | undefined> {
@@ -220,7 +242,7 @@ export class TokenManager {
   private schedule(): void {
     this.clearTimer();
     if (!this.autoRefresh || !this.pair) return;
-    const due = Date.parse(this.pair.accessTokenExpiresAt) - this.skewMs - this.clock.now();
+    const due = Date.parse(this.pair.accessTokenExpiresAt) - this.skewMs - this.serverNow();
     const handle = this.clock.setTimeout(
       () => {
         this.timer = null;
@@ -238,5 +260,22 @@ export class TokenManager {
   private clearTimer(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
+  }
+}
+
+/**
+ * When a JWT access token was issued (its `iat`, epoch ms), or null when the token is not a JWT with one. Read, not
+ * verified: the server verifies its tokens; the client only learns the server's time from it (to the second, which
+ * the refresh's 30 s lead covers).
+ */
+export function issuedAt(token: string): number | null {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return null;
+  try {
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+    const iat = (claims as { iat?: unknown } | null)?.iat;
+    return typeof iat === 'number' && Number.isFinite(iat) ? iat * 1000 : null;
+  } catch {
+    return null;
   }
 }

@@ -154,4 +154,27 @@ describe.skipIf(!available)('booking pages, people and not-found pages in Chromi
     await bob.getByRole('heading', { name: 'Book an appointment' }).waitFor();
     await phone.close();
   });
+
+  it('a phone whose clock runs 45 minutes fast books and cancels without refreshing its session on every call', async () => {
+    const phone = await journeys.stack.browser.newContext({ ...PHONE, timezoneId: 'America/New_York' });
+    // Its access token (15 minutes) looks long expired by this clock; the server's own time is what counts.
+    await phone.clock.install({ time: Date.now() + 45 * 60_000 });
+    const refreshes: number[] = [];
+    const refused: string[] = [];
+    phone.on('response', (res) => {
+      if (res.url().includes('/api/v1/auth/refresh')) refreshes.push(res.status());
+      if (res.status() === 429 || res.status() === 401) refused.push(`${res.status()} ${res.url()}`);
+    });
+    const shop = await signedIn(phone, 'bob@example.test');
+    await bookFirstHaircut(shop);
+    await shop.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My bookings' }).click();
+    const card = shop.getByTestId('my-bookings').locator('article[data-status="requested"]').first();
+    await card.getByRole('button', { name: 'Cancel booking' }).click();
+    await card.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await shop.getByTestId('my-bookings').locator('article[data-status="cancelled"]').first().waitFor();
+    // Signed in moments ago by the server's clock: at most the start page's look for a session, nothing refused.
+    expect(refreshes.length).toBeLessThanOrEqual(1);
+    expect(refused.filter((r) => !r.includes('/api/v1/auth/refresh'))).toEqual([]);
+    await phone.close();
+  });
 });
