@@ -1,4 +1,4 @@
-import { SlotcastApiError, type SlotcastClient } from '@slotcast/client';
+import { SlotcastApiError, type SlotcastClient, TokenManager } from '@slotcast/client';
 import { problemType, type Resource, type Service } from '@slotcast/protocol';
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -51,7 +51,9 @@ const problem = (code: string, status: number, extra: Record<string, unknown> = 
 
 function setup(role: 'staff' | 'customer' = 'staff') {
   const transition = vi.fn();
-  const sdk = { api: { bookings: { transition, reschedule: vi.fn() } } } as unknown as SlotcastClient;
+  const sdk = {
+    api: { tokens: new TokenManager({ refresh: vi.fn() }), bookings: { transition, reschedule: vi.fn() } },
+  } as unknown as SlotcastClient;
   const live = new LiveSession(sdk);
   // Staff read bookings with who booked; customers without.
   live.bookings.merge([role === 'staff' ? { ...booking, customer: ADA } : booking]);

@@ -1,4 +1,4 @@
-import type { SlotcastClient } from '@slotcast/client';
+import { type SlotcastClient, TokenManager } from '@slotcast/client';
 import type { Resource, Vendor } from '@slotcast/protocol';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import type { ReactNode } from 'react';
@@ -34,8 +34,10 @@ const resource: Resource = {
   exceptions: [],
 };
 
-function renderAs(role: 'customer' | 'staff', ui: ReactNode) {
-  const sdk = { api: { bookings: { transition: vi.fn(), reschedule: vi.fn() } } } as unknown as SlotcastClient;
+function renderAs(role: 'customer' | 'staff', ui: ReactNode, tokens = new TokenManager({ refresh: vi.fn() })) {
+  const sdk = {
+    api: { tokens, bookings: { transition: vi.fn(), reschedule: vi.fn() } },
+  } as unknown as SlotcastClient;
   const live = new LiveSession(sdk);
   live.bookings.merge([booking]);
   const user = {
@@ -47,6 +49,26 @@ function renderAs(role: 'customer' | 'staff', ui: ReactNode) {
     isOwner: false,
   };
   render(<SlotcastContext.Provider value={{ sdk, user, ready: true, live }}>{ui}</SlotcastContext.Provider>);
+}
+
+const b64url = (o: unknown) => btoa(JSON.stringify(o)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+/** A session the server issued at `at` by its own clock (its access token shaped as the server's: a JWT with `iat`). */
+function sessionIssuedAt(at: number) {
+  const iat = Math.floor(at / 1000);
+  return {
+    accessToken: `${b64url({ alg: 'HS256' })}.${b64url({ sub: booking.customerId, iat, exp: iat + 900 })}.c2ln`,
+    accessTokenExpiresAt: new Date((iat + 900) * 1000).toISOString(),
+    refreshToken: 'refresh-1',
+    user: {
+      id: booking.customerId,
+      email: 'x@example.test',
+      name: 'X',
+      role: 'customer' as const,
+      vendorId: null,
+      isOwner: false,
+    },
+  };
 }
 
 const buttons = () => screen.queryAllByRole('button').map((b) => b.textContent);
@@ -131,5 +153,21 @@ describe("a customer's own changes close at the vendor's cut-offs, on an open pa
     expect(buttons()).not.toContain('No-show');
     clockTo(START);
     expect(buttons()).toEqual(['Check in', 'No-show', 'Reschedule', 'Cancel booking']);
+  });
+
+  it('goes by the server’s clock: on a phone 45 minutes fast, Cancel stays until the server’s cut-off', async () => {
+    const issued = CANCEL_BY - 10 * 60_000;
+    vi.setSystemTime(issued + 45 * 60_000);
+    const tokens = new TokenManager({ refresh: vi.fn(), autoRefresh: false });
+    await tokens.setSession(sessionIssuedAt(issued));
+    renderAs(
+      'customer',
+      <CustomerBooking booking={booking} fresh={undefined} catalog={{ vendor, resources: [resource], services: [] }} />,
+      tokens,
+    );
+    // By the phone's clock the cut-off passed 35 minutes ago; by the server's it is 10 minutes away.
+    expect(buttons()).toContain('Cancel booking');
+    clockTo(Date.now() + 10 * 60_000 + 1_000);
+    expect(buttons()).not.toContain('Cancel booking');
   });
 });

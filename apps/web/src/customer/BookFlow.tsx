@@ -7,6 +7,7 @@ import { OFFLINE_COPY } from '../offline/offline-copy.js';
 import { useAttentionResolver } from '../offline/pick-another-time.js';
 import { useOnline } from '../offline/use-online.js';
 import { useLive, useSdk } from '../sdk/slotcast-context.js';
+import { useServerClock } from '../time/use-now-past.js';
 import { addDays, formatLocalDate, formatTime, todayIn, userTimeZone, zoneCity, zonedParts } from '../time/zoned.js';
 import { rovingKeys } from '../ui/roving-focus.js';
 import './book-flow.css';
@@ -42,6 +43,7 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
   const live = useLive();
   const id = useId();
   const catalog = useCatalog(vendorId);
+  const serverNow = useServerClock();
   const online = useOnline();
   // Opened by "Pick another time" for a refused booking: the same service and resource, on the day it wanted.
   const [prefill] = useState(() => new URLSearchParams(window.location.search));
@@ -347,7 +349,7 @@ export function BookFlow({ vendorId }: { vendorId: string }) {
                 <strong>{service.name}</strong>{' '}
                 <SlotTime startAt={choice.slot.startAt} zone={choice.resource.timezone} long />
                 {/* Said before booking, not found out after: a time inside the cut-off cannot be cancelled online. */}
-                {Date.parse(choice.slot.startAt) - vendor.cancellationCutoffMinutes * 60_000 < Date.now() && (
+                {Date.parse(choice.slot.startAt) - vendor.cancellationCutoffMinutes * 60_000 < serverNow() && (
                   <span className="book-bar-no-cancel" data-testid="no-online-cancel">
                     Can’t be cancelled online: less than {spanText(vendor.cancellationCutoffMinutes)} ahead.
                   </span>
