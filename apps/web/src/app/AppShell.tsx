@@ -8,6 +8,7 @@ import { useUnreadTitle } from '../notifications/unread-title.js';
 import { OFFLINE_COPY } from '../offline/offline-copy.js';
 import { SyncStatus } from '../offline/SyncStatus.js';
 import { useOptionalLive, useSdk } from '../sdk/slotcast-context.js';
+import { useServerClock } from '../time/use-now-past.js';
 import { Link, navigate, usePath } from './router.js';
 import '../ui/touch-targets.css';
 import './phone-header.css';
@@ -44,6 +45,7 @@ const ROLE_LABEL: Record<User['role'], string> = { customer: 'Customer', staff: 
 /** Header on every page: brand, navigation, the connection indicator, the notification centre and the user. */
 export function AppShell({ user, children }: { user: User | null; children: ReactNode }) {
   const sdk = useSdk();
+  const serverNow = useServerClock();
   const live = useOptionalLive();
   const [signingOut, setSigningOut] = useState(false);
   const nav = useRef<HTMLElement>(null);
@@ -96,7 +98,7 @@ export function AppShell({ user, children }: { user: User | null; children: Reac
           </Link>
           <div className="header-tools">
             <ConnectionIndicator connection={sdk.realtime} signedIn={user !== null} />
-            {live && actions && <NotificationCentre store={live.notifications} actions={actions} />}
+            {live && actions && <NotificationCentre store={live.notifications} actions={actions} now={serverNow} />}
           </div>
         </div>
         {/* A line of its own: "Offline — 3 changes waiting" and the refused actions must never wrap the first row. */}

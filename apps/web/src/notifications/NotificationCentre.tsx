@@ -36,7 +36,16 @@ export const CATEGORY_LABEL: Record<NotificationCategory, string> = {
  * only), mark one or all read. Read state follows other tabs live through the store, which the private
  * notification events feed.
  */
-export function NotificationCentre({ store, actions }: { store: NotificationStore; actions: NotificationActions }) {
+export function NotificationCentre({
+  store,
+  actions,
+  now = Date.now,
+}: {
+  store: NotificationStore;
+  actions: NotificationActions;
+  /** Now by the server's clock, which notification times are in (a phone's own may be off). */
+  now?: () => number;
+}) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [open, setOpen] = useState(false);
   const [view, setView] = useState<NotificationView>({ sort: 'newest', category: null, unreadOnly: false });
@@ -232,7 +241,7 @@ export function NotificationCentre({ store, actions }: { store: NotificationStor
                 <p className="notif-meta">
                   <span className="tag">{CATEGORY_LABEL[n.category]}</span>
                   {n.priority === 2 && <span className="tag tag-important">Important</span>}
-                  <span>{relativeTime(n.createdAt)}</span>
+                  <span>{relativeTime(n.createdAt, now())}</span>
                   <span className="read-state">{n.readAt === null ? 'Unread' : 'Read'}</span>
                 </p>
                 {n.readAt === null && (
