@@ -34,6 +34,8 @@ export interface AvailabilityInput {
   /** Local dates of the resource (YYYY-MM-DD), inclusive. */
   from: string;
   to: string;
+  /** The booking being moved (one the user may see): its own time counts as free. */
+  moving?: string;
 }
 export type Availability = z.infer<typeof AvailabilityResponse>;
 
@@ -83,7 +85,12 @@ export class ResourcesApi {
   }
   /** Free slots for a service on the resource, by the resource's local dates. */
   availability(resourceId: string, query: AvailabilityInput, opts: RequestOptions = {}): Promise<Availability> {
-    const { serviceId, from, to } = query;
-    return this.http.call(ROUTES.availability, { params: { id: resourceId }, query: { serviceId, from, to } }, opts);
+    const { serviceId, from, to, moving } = query;
+    return this.http.call(
+      ROUTES.availability,
+      { params: { id: resourceId }, query: { serviceId, from, to, ...(moving ? { moving } : {}) } },
+      // A booking being moved is the caller's to name: the token goes with it.
+      moving ? { ...opts, auth: true } : opts,
+    );
   }
 }

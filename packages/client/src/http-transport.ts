@@ -70,6 +70,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Reuse the key of an earlier attempt at the same logical action. */
   idempotencyKey?: string;
+  /** Send the access token to a public route, for what it answers a signed-in caller only (availability's `moving`). */
+  auth?: boolean;
 }
 
 /** Sends one logical request: auth header, Idempotency-Key, bounded retries, problem+json to SlotcastApiError. */

@@ -134,6 +134,11 @@ export const AvailabilityQuery = z.strictObject({
   serviceId: Id,
   from: IsoDate,
   to: IsoDate,
+  /**
+   * A booking the caller is moving: its own time counts as free, so it can move by a quarter of an hour onto part of
+   * its old interval. Only for a caller who may see that booking (NOT_FOUND otherwise, as for reading it).
+   */
+  moving: Id.optional(),
 });
 export const AvailabilityResponse = z.object({
   resourceId: Id,

@@ -54,8 +54,14 @@ export function RescheduleForm({
   const slots = useAsync(
     (signal) =>
       sdk.api.resources
-        .availability(resourceId, { serviceId: booking.serviceId, from: date, to: date }, { signal })
-        .then((a) => a.slots),
+        // Its own time counts as free (it may move a quarter of an hour onto its old interval); its current start is
+        // no move at all.
+        .availability(
+          resourceId,
+          { serviceId: booking.serviceId, from: date, to: date, moving: booking.id },
+          { signal },
+        )
+        .then((a) => a.slots.filter((s) => !(resourceId === booking.resourceId && s.startAt === booking.startAt))),
     [sdk, resourceId, date, booking.serviceId, tick],
   );
 

@@ -109,7 +109,22 @@ export class BookingService {
     this.onEvents = deps.onEvents ?? (() => {});
   }
 
-  async availability(resourceId: string, serviceId: string, from: string, to: string): Promise<Slot[]> {
+  /**
+   * Free start times. With `moving`, a booking the caller may see (else NOT_FOUND, revealing nothing) counts as not
+   * there: the times it could move to, including onto part of its own interval.
+   */
+  async availability(
+    resourceId: string,
+    serviceId: string,
+    from: string,
+    to: string,
+    opts: { caller?: Caller | null; moving?: string | undefined } = {},
+  ): Promise<Slot[]> {
+    if (opts.moving !== undefined) {
+      const moving = await getBooking(this.db, opts.moving);
+      if (!moving || !opts.caller || !maySee(opts.caller, moving))
+        throw new SlotcastError('NOT_FOUND', 'No such booking');
+    }
     const { resource, service } = await loadOffer(this.catalog, this.db, resourceId, serviceId);
     const days = (Date.parse(to) - Date.parse(from)) / DAY;
     if (!(days >= 0 && days <= 31)) {
@@ -123,6 +138,7 @@ export class BookingService {
       resource.id,
       new Date(Date.parse(from) - DAY),
       new Date(Date.parse(to) + 2 * DAY),
+      opts.moving ?? null,
     );
     return freeSlots({ schedule: resource, timing: timingOf(service), from, to, busy, notBefore: this.now() });
   }

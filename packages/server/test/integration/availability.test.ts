@@ -95,6 +95,37 @@ describe.each(DB_KINDS)('availability over HTTP on %s', (kind) => {
     expect(starts).toContain(slotAt(12, 11, 30));
   });
 
+  it('offers the times a booking can move to, its own included, to those who may see it (`moving`)', async () => {
+    const b = (await book(server, w.alice, w.a, slotAt(13, 10))).body as Booking;
+    const day = dateOf(13);
+    const ask = (token?: string, moving = b.id) =>
+      api<Availability>(
+        server,
+        'GET',
+        `/resources/${w.a.resource.id}/availability?serviceId=${w.a.service.id}&from=${day}&to=${day}&moving=${moving}`,
+        { token },
+      );
+    // Without it, the booking hides its own neighbours: it could not move by half an hour in either direction.
+    expect(await freeStarts(13)).not.toContain(slotAt(13, 10, 30));
+    for (const token of [w.alice.token, w.a.staff.token, w.admin.token]) {
+      const res = await ask(token);
+      expect(res.status).toBe(200);
+      const starts = res.body.slots.map((s) => s.startAt);
+      expect(starts).toContain(slotAt(13, 9, 30));
+      expect(starts).toContain(slotAt(13, 10, 30));
+      expect(starts).toHaveLength(47);
+    }
+    // Whoever may not see the booking learns nothing of it: as for reading it.
+    for (const token of [undefined, w.bob.token, w.b.staff.token]) {
+      const res = await ask(token);
+      expect(res.status).toBe(404);
+      expect((res.body as unknown as { code: string }).code).toBe('NOT_FOUND');
+    }
+    expect((await ask(w.alice.token, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    // And the move the list offered is taken.
+    expect((await change(b, 'reschedule', { startAt: slotAt(13, 9, 30) })).status).toBe(200);
+  });
+
   it('keeps a checked-in booking’s slot taken', async () => {
     let b = (await book(server, w.alice, w.a, slotAt(10, 12))).body as Booking;
     b = (await change(b, 'confirm')).body;

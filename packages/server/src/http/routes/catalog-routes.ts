@@ -28,9 +28,12 @@ export function catalogRoutes(
   handle(ROUTES.updateResourceHours, async ({ caller, params, body }) => ({
     body: await catalog.updateResourceHours(caller, params.id, body),
   }));
-  handle(ROUTES.availability, async ({ params, query }) => {
+  handle(ROUTES.availability, async ({ caller, params, query }) => {
     const resource = await catalog.resource(params.id);
-    const slots = await deps.bookings.availability(params.id, query.serviceId, query.from, query.to);
+    const slots = await deps.bookings.availability(params.id, query.serviceId, query.from, query.to, {
+      caller,
+      moving: query.moving,
+    });
     return { body: { resourceId: params.id, serviceId: query.serviceId, timezone: resource.timezone, slots } };
   });
   handle(ROUTES.listServices, async ({ params }) => ({ body: await catalog.services(params.id) }));
