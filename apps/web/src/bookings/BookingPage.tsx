@@ -5,7 +5,7 @@ import { Link, navigate, useSearch } from '../app/router.js';
 import { useAttentionResolver } from '../offline/pick-another-time.js';
 import { useLive, useSdk } from '../sdk/slotcast-context.js';
 import { useNowPast } from '../time/use-now-past.js';
-import { formatDate, formatTime, userTimeZone } from '../time/zoned.js';
+import { formatDate, formatTime, userTimeZone, zoneCity } from '../time/zoned.js';
 import { LoadState } from '../ui/LoadState.js';
 import { NotFoundPage } from '../ui/NotFoundPage.js';
 import { PageHeading } from '../ui/PageHeading.js';
@@ -145,7 +145,8 @@ function CustomerRules({ booking: b, vendor: v }: { booking: Booking; vendor: Ve
   const { cancel: cancelBy, reschedule: moveBy } = customerCutoffs(b.startAt, v);
   const now = useNowPast([moveBy, cancelBy]);
   if (b.status !== 'requested' && b.status !== 'confirmed') return null;
-  const at = (t: number) => `${formatDate(t, tz)}, ${formatTime(t, tz)}`;
+  // In the place's time, named as the booking card names it: a customer abroad reads them unambiguously.
+  const at = (t: number) => `${formatDate(t, tz)}, ${formatTime(t, tz)} ${zoneCity(tz)} time`;
   return (
     <ul className="rules">
       <li>
