@@ -5,16 +5,13 @@ import type {
   BookingEventType,
   CreateBookingRequest,
   ListBookingsQuery,
-  Resource,
-  Service,
   Slot,
 } from '@slotcast/protocol';
 import { SlotcastError } from '@slotcast/protocol';
-import { blockOf, checkBookable, freeSlots, localDateOf } from '../domain/availability.js';
+import { blockOf } from '../domain/availability.js';
 import type { ActorContext, TransitionName } from '../domain/booking-transitions.js';
 import { decideTransition, initialStatus, maySee } from '../domain/booking-transitions.js';
 import {
-  busyIntervals,
   dueForExpiry,
   getBooking,
   insertBooking,
@@ -27,9 +24,8 @@ import { type Db, PG, pgErrorCode, type Queryable } from '../store/db.js';
 import { getUser } from '../store/users-repo.js';
 import type { Caller } from './actor.js';
 import { SYSTEM } from './actor.js';
+import { assertBookable, freeStarts, loadOffer, slotTakenError, timingOf } from './booking-offer.js';
 import { type Idempotency, type MutationResult, runMutation } from './mutation.js';
-
-const DAY = 86_400_000;
 
 function bookingEvent(
   type: BookingEventType,
@@ -54,37 +50,6 @@ function bookingEvent(
     resourceId: booking.resourceId,
     data,
   };
-}
-
-const timingOf = (s: Service) => ({
-  durationMinutes: s.durationMinutes,
-  bufferBeforeMinutes: s.bufferBeforeMinutes,
-  bufferAfterMinutes: s.bufferAfterMinutes,
-});
-
-async function loadOffer(
-  catalog: CatalogCache,
-  db: Queryable,
-  resourceId: string,
-  serviceId: string,
-  vendorId?: string,
-): Promise<{ resource: Resource; service: Service }> {
-  const [resource, service] = await Promise.all([catalog.resource(db, resourceId), catalog.service(db, serviceId)]);
-  if (!resource) throw new SlotcastError('NOT_FOUND', 'No such resource');
-  if (!service) throw new SlotcastError('NOT_FOUND', 'No such service');
-  // Before the offer: a service is never offered on another vendor's resource, so that check would hide this one.
-  if (vendorId !== undefined && resource.vendorId !== vendorId) {
-    throw new SlotcastError('FORBIDDEN', 'A booking moves only between resources of its vendor');
-  }
-  if (!service.resourceIds.includes(resource.id)) {
-    throw new SlotcastError('SERVICE_NOT_OFFERED', `${service.name} is not offered on ${resource.name}`);
-  }
-  return { resource, service };
-}
-
-function assertBookable(resource: Resource, service: Service, start: Date, now: Date) {
-  const problem = checkBookable(resource, timingOf(service), start, now);
-  if (problem) throw new SlotcastError(problem, undefined, { field: 'startAt' });
 }
 
 export interface BookingServiceDeps {
@@ -125,22 +90,7 @@ export class BookingService {
       if (!moving || !opts.caller || !maySee(opts.caller, moving))
         throw new SlotcastError('NOT_FOUND', 'No such booking');
     }
-    const { resource, service } = await loadOffer(this.catalog, this.db, resourceId, serviceId);
-    const days = (Date.parse(to) - Date.parse(from)) / DAY;
-    if (!(days >= 0 && days <= 31)) {
-      throw new SlotcastError('VALIDATION_FAILED', 'from..to must span 0 to 31 days', {
-        errors: [{ path: 'query.to', message: 'must be on or after from and at most 31 days later' }],
-      });
-    }
-    // Widen by a day each side: local dates in far zones reach into neighbouring UTC days.
-    const busy = await busyIntervals(
-      this.db,
-      resource.id,
-      new Date(Date.parse(from) - DAY),
-      new Date(Date.parse(to) + 2 * DAY),
-      opts.moving ?? null,
-    );
-    return freeSlots({ schedule: resource, timing: timingOf(service), from, to, busy, notBefore: this.now() });
+    return freeStarts(this.db, this.catalog, this.now(), { resourceId, serviceId, from, to }, opts.moving ?? null);
   }
 
   async create(caller: Caller, req: CreateBookingRequest, idem: Idempotency | null): Promise<MutationResult<Booking>> {
@@ -211,32 +161,9 @@ export class BookingService {
     return customer.id;
   }
 
-  /** The 409 for an overlap: which interval is held and the next free slots after the one asked for. */
-  private async slotTaken(resourceId: string, serviceId: string, start: Date, exceptBookingId: string | null) {
-    const { resource, service } = await loadOffer(this.catalog, this.db, resourceId, serviceId);
-    const timing = timingOf(service);
-    const block = blockOf(timing, start);
-    const [conflict] = await busyIntervals(this.db, resourceId, block.start, block.end, exceptBookingId);
-    const from = localDateOf(resource.timezone, start);
-    const to = localDateOf(resource.timezone, new Date(start.getTime() + 7 * DAY));
-    const busy = await busyIntervals(
-      this.db,
-      resourceId,
-      new Date(start.getTime() - DAY),
-      new Date(start.getTime() + 9 * DAY),
-    );
-    const next = freeSlots({
-      schedule: resource,
-      timing,
-      from,
-      to,
-      busy,
-      notBefore: new Date(Math.max(start.getTime(), this.now().getTime())),
-    }).slice(0, 3);
-    return new SlotcastError('BOOKING_SLOT_TAKEN', 'The slot overlaps another booking on this resource', {
-      conflict: conflict ? { startAt: conflict.start.toISOString(), endAt: conflict.end.toISOString() } : null,
-      nextFreeSlots: next,
-    });
+  /** The 409 for an overlap (booking-offer.ts). */
+  private slotTaken(resourceId: string, serviceId: string, start: Date, exceptBookingId: string | null) {
+    return slotTakenError(this.db, this.catalog, this.now(), { resourceId, serviceId, start }, exceptBookingId);
   }
 
   async get(caller: Caller, id: string): Promise<Booking> {
