@@ -1,6 +1,6 @@
 import type { TokenPair } from '@slotcast/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { tokenPair } from '../test/support/fixtures.js';
+import { jwtPair, tokenPair } from '../test/support/fixtures.js';
 import type { Clock } from './clock.js';
 import { localProblem, SlotcastApiError, SlotcastNetworkError } from './errors.js';
 import { TokenManager } from './token-manager.js';
@@ -17,15 +17,6 @@ function countingRefresher() {
     return tokenPair(++n);
   };
   return { refresh, calls };
-}
-
-const b64url = (o: unknown) => btoa(JSON.stringify(o)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-
-/** A pair whose access token is shaped as the server's (a JWT with `iat` and `exp`), issued at `at` by its clock. */
-function jwtPair(n: number, at: number, lifeMs: number): TokenPair {
-  const iat = Math.floor(at / 1000);
-  const claims = { sub: 'user-1', role: 'customer', iat, exp: iat + lifeMs / 1000 };
-  return { ...tokenPair(n, lifeMs, iat * 1000), accessToken: `${b64url({ alg: 'HS256' })}.${b64url(claims)}.c2ln` };
 }
 
 describe('TokenManager', () => {

@@ -268,7 +268,7 @@ export class TokenManager {
  * verified: the server verifies its tokens; the client only learns the server's time from it (to the second, which
  * the refresh's 30 s lead covers).
  */
-export function issuedAt(token: string): number | null {
+function issuedAt(token: string): number | null {
   const payload = token.split('.')[1];
   if (payload === undefined) return null;
   try {

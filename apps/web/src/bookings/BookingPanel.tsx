@@ -8,7 +8,7 @@ import { formatDate, formatTime } from '../time/zoned.js';
 import {
   ACTION_LABEL,
   actionsFor,
-  closedByCutoff,
+  closedActions,
   customerCutoffs,
   describeActor,
   type UiAction,
@@ -169,7 +169,7 @@ export function BookingActions({
   // One before the start: from the start itself a no-show is possible.
   const startsAt = Date.parse(booking.startAt);
   const now = useNowPast(cutoffs ? [cutoffs.cancel, cutoffs.reschedule, startsAt - 1] : [startsAt - 1]);
-  const closed = closedByCutoff(cutoffs, now, booking.startAt);
+  const closed = closedActions(cutoffs, now, booking.startAt);
   const actions = actionsFor(booking.status, role, closed);
   // A form whose cut-off passed while it was open goes; the line below says why.
   const shownForm = form !== null && closed.has(form) ? null : form;

@@ -81,7 +81,7 @@ export function customerCutoffs(
  * The actions closed at `now`: a customer's cancel and move past their cut-offs (none without cut-offs: the server
  * then decides), and a no-show before the start (the server refuses it with `BOOKING_NOT_STARTED`).
  */
-export function closedByCutoff(
+export function closedActions(
   cutoffs: { cancel: number; reschedule: number } | null,
   now: number,
   startAt?: string,

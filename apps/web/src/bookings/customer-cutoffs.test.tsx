@@ -3,6 +3,7 @@ import type { Resource, Vendor } from '@slotcast/protocol';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { jwtPair } from '../../../../packages/client/test/support/fixtures.js';
 import { aBooking } from '../../test/support/booking-fixture.js';
 import { CustomerBooking } from '../customer/BookingStatusCard.js';
 import { LiveSession } from '../sdk/live-session.js';
@@ -49,26 +50,6 @@ function renderAs(role: 'customer' | 'staff', ui: ReactNode, tokens = new TokenM
     isOwner: false,
   };
   render(<SlotcastContext.Provider value={{ sdk, user, ready: true, live }}>{ui}</SlotcastContext.Provider>);
-}
-
-const b64url = (o: unknown) => btoa(JSON.stringify(o)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-
-/** A session the server issued at `at` by its own clock (its access token shaped as the server's: a JWT with `iat`). */
-function sessionIssuedAt(at: number) {
-  const iat = Math.floor(at / 1000);
-  return {
-    accessToken: `${b64url({ alg: 'HS256' })}.${b64url({ sub: booking.customerId, iat, exp: iat + 900 })}.c2ln`,
-    accessTokenExpiresAt: new Date((iat + 900) * 1000).toISOString(),
-    refreshToken: 'refresh-1',
-    user: {
-      id: booking.customerId,
-      email: 'x@example.test',
-      name: 'X',
-      role: 'customer' as const,
-      vendorId: null,
-      isOwner: false,
-    },
-  };
 }
 
 const buttons = () => screen.queryAllByRole('button').map((b) => b.textContent);
@@ -159,7 +140,16 @@ describe("a customer's own changes close at the vendor's cut-offs, on an open pa
     const issued = CANCEL_BY - 10 * 60_000;
     vi.setSystemTime(issued + 45 * 60_000);
     const tokens = new TokenManager({ refresh: vi.fn(), autoRefresh: false });
-    await tokens.setSession(sessionIssuedAt(issued));
+    await tokens.setSession(
+      jwtPair(1, issued, 15 * 60_000, {
+        id: booking.customerId,
+        email: 'x@example.test',
+        name: 'X',
+        role: 'customer',
+        vendorId: null,
+        isOwner: false,
+      }),
+    );
     renderAs(
       'customer',
       <CustomerBooking booking={booking} fresh={undefined} catalog={{ vendor, resources: [resource], services: [] }} />,

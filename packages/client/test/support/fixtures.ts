@@ -20,6 +20,18 @@ export function tokenPair(n: number, inMs = 15 * 60_000, now = Date.now(), u: Us
   };
 }
 
+const b64url = (o: unknown) => btoa(JSON.stringify(o)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+/**
+ * A pair whose access token is shaped as the server's (a JWT with `iat` and `exp`, signature not checked by clients),
+ * issued at `at` by the server's clock and living `lifeMs`: what TokenManager learns the server's time from.
+ */
+export function jwtPair(n: number, at: number, lifeMs = 15 * 60_000, u: User = user()): TokenPair {
+  const iat = Math.floor(at / 1000);
+  const claims = { sub: u.id, role: u.role, iat, exp: iat + lifeMs / 1000 };
+  return { ...tokenPair(n, lifeMs, iat * 1000, u), accessToken: `${b64url({ alg: 'HS256' })}.${b64url(claims)}.c2ln` };
+}
+
 /** A valid booking event envelope with the given id. */
 export function bookingEvent(id: number, type: BookingEvent['type'] = 'booking.confirmed'): EventEnvelope {
   const at = '2030-01-01T10:00:00.000Z';
